@@ -1,0 +1,551 @@
+//! Wire types and URL paths of the HTTP API, shared by server and frontend.
+//!
+//! Times are Unix seconds (UTC). Ids are opaque strings. Secrets in request
+//! types have a `Debug` that redacts them.
+
+use crate::method::{Method, MethodSet};
+use crate::policy::Policy;
+use crate::progress::{Evaluation, LoginOption, LoginStatus, Progress};
+use crate::report::PolicyReport;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// URL paths, used by the router and the frontend alike.
+pub mod paths {
+    /// `GET`: the current login's state.
+    pub const LOGIN: &str = "/api/login";
+    /// `POST`: the password step.
+    pub const LOGIN_PASSWORD: &str = "/api/login/password";
+    /// `POST`: WebAuthn request options.
+    pub const LOGIN_PASSKEY_START: &str = "/api/login/passkey/start";
+    /// `POST`: the signed assertion.
+    pub const LOGIN_PASSKEY_FINISH: &str = "/api/login/passkey/finish";
+    /// `POST`: a one-time setup link's token; opens enrolment.
+    pub const SETUP: &str = "/api/setup";
+    /// `POST`: ends enrolment.
+    pub const SETUP_FINISH: &str = "/api/setup/finish";
+    /// `GET`: the session.
+    pub const SESSION: &str = "/api/session";
+    /// `POST`: ends the session.
+    pub const LOGOUT: &str = "/api/logout";
+    /// `GET|PATCH`: the own profile.
+    pub const ME: &str = "/api/me";
+    /// `POST`: sets a new password.
+    pub const ME_PASSWORD: &str = "/api/me/password";
+    /// `GET|POST`: directories.
+    pub const ADMIN_DIRECTORIES: &str = "/api/admin/directories";
+    /// `GET`: the audit log.
+    pub const ADMIN_AUDIT: &str = "/api/admin/audit";
+    /// `GET`: the OpenAPI document.
+    pub const OPENAPI: &str = "/api/openapi.json";
+    /// `GET`: liveness.
+    pub const HEALTHZ: &str = "/healthz";
+    /// `GET`: readiness (the database answers).
+    pub const READYZ: &str = "/readyz";
+    /// `GET`: Prometheus metrics.
+    pub const METRICS: &str = "/metrics";
+
+    /// `GET|PUT`: a directory's policy.
+    pub fn admin_policy(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/policy")
+    }
+    /// `GET|POST`: a directory's users.
+    pub fn admin_users(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/users")
+    }
+    /// `GET|PATCH|DELETE`: one user.
+    pub fn admin_user(user_id: &str) -> String {
+        format!("/api/admin/users/{user_id}")
+    }
+    /// `POST`: a new setup link for a user.
+    pub fn admin_setup_link(user_id: &str) -> String {
+        format!("/api/admin/users/{user_id}/setup-link")
+    }
+}
+
+/// Writes `[redacted]` for a secret field.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The answer to every login step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginState {
+    /// Where the login stands.
+    pub status: LoginStatus,
+    /// Earned points, required level, verified methods.
+    pub progress: Progress,
+    /// The methods open now.
+    pub options: Vec<LoginOption>,
+    /// A sentence for the user, such as why the login is blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl LoginState {
+    /// The state of an evaluation under `policy`, with the blocked reason in words.
+    pub fn from_evaluation(eval: Evaluation, policy: &Policy) -> LoginState {
+        let message = eval.blocked.as_ref().map(|b| b.message(policy));
+        LoginState {
+            status: eval.status,
+            progress: eval.progress,
+            options: eval.options,
+            message,
+        }
+    }
+}
+
+/// `POST /api/login/password`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordLoginRequest {
+    /// Directory slug; `default` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
+    /// The username (case-insensitive).
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+impl fmt::Debug for PasswordLoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordLoginRequest")
+            .field("directory", &self.directory)
+            .field("username", &self.username)
+            .field("password", &Redacted)
+            .finish()
+    }
+}
+
+/// `POST /api/login/{method}/verify` and the phone/email confirmations.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CodeRequest {
+    /// The code as typed; spaces are ignored.
+    pub code: String,
+}
+
+impl fmt::Debug for CodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeRequest")
+            .field("code", &Redacted)
+            .finish()
+    }
+}
+
+/// Answer of `POST /api/login/{sms|email}/send`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SendCodeResponse {
+    /// The destination, masked (`+41 •• ••• •• 67`, `a•••@example.com`).
+    pub sent_to: String,
+    /// Seconds until the code expires.
+    pub expires_in_s: u32,
+}
+
+/// A user's role in their directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Logs in and manages their own methods.
+    #[default]
+    User,
+    /// Also sets the directory's policy and manages its users.
+    Admin,
+}
+
+impl Role {
+    /// The wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "user" => Some(Role::User),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// `GET /api/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionInfo {
+    /// The user's id.
+    pub user_id: String,
+    /// The username.
+    pub username: String,
+    /// The directory's slug.
+    pub directory: String,
+    /// The user's role.
+    pub role: Role,
+    /// The level reached at login.
+    pub level: u32,
+    /// The methods verified at login.
+    pub methods: MethodSet,
+    /// When the login completed.
+    pub authenticated_at: i64,
+    /// When the session ends at the latest (absolute timeout).
+    pub expires_at: i64,
+}
+
+/// `GET /api/me`: the own profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    /// The user's id.
+    pub id: String,
+    /// The username.
+    pub username: String,
+    /// The directory's slug.
+    pub directory: String,
+    /// The user's role.
+    pub role: Role,
+    /// The name shown to people.
+    pub display_name: String,
+    /// The confirmed email address.
+    pub email: Option<String>,
+    /// The confirmed mobile number, E.164.
+    pub phone: Option<String>,
+    /// An email address waiting for its code.
+    pub pending_email: Option<String>,
+    /// A mobile number waiting for its code.
+    pub pending_phone: Option<String>,
+    /// The methods the user can use at login.
+    pub enrolled: MethodSet,
+}
+
+/// `PATCH /api/me`. Absent fields stay; an empty string removes email or phone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    /// The name shown to people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// A new email address (pending until confirmed), or "" to remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A new mobile number in any common notation (pending until confirmed), or "" to remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// `POST /api/me/password`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangePasswordRequest {
+    /// The new password: 8 to 256 characters, not a common one.
+    pub new_password: String,
+}
+
+impl fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangePasswordRequest")
+            .field("new_password", &Redacted)
+            .finish()
+    }
+}
+
+/// `POST /api/setup`: the token from a setup link's fragment.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SetupRequest {
+    /// The token after `#token=`.
+    pub token: String,
+}
+
+impl fmt::Debug for SetupRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetupRequest")
+            .field("token", &Redacted)
+            .finish()
+    }
+}
+
+/// Answer of `POST /api/setup` and of `GET /api/setup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SetupResponse {
+    /// Whose account this is.
+    pub username: String,
+    /// The directory's slug.
+    pub directory: String,
+    /// The directory's policy.
+    pub policy: Policy,
+    /// What the user has enrolled so far.
+    pub enrolled: MethodSet,
+    /// Whether that can reach the directory's level.
+    pub can_reach: bool,
+}
+
+/// A directory, with its policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Directory {
+    /// The directory's id.
+    pub id: String,
+    /// Its short name in URLs and logins.
+    pub slug: String,
+    /// Its name for people.
+    pub name: String,
+    /// Its policy.
+    pub policy: Policy,
+}
+
+/// `POST /api/admin/directories`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDirectoryRequest {
+    /// Lowercase letters, digits and `-`, 1 to 63 characters.
+    pub slug: String,
+    /// Its name for people.
+    pub name: String,
+    /// The policy; `two-factor` when absent.
+    #[serde(default)]
+    pub policy: Option<Policy>,
+}
+
+/// `GET /api/admin/directories/{id}/policy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicyResponse {
+    /// The saved policy.
+    pub policy: Policy,
+    /// Its analysis, with the what-if over the directory's users.
+    pub report: PolicyReport,
+    /// Every user's enrolled methods, so a browser can compute the what-if
+    /// of a policy before it is saved.
+    pub enrolments: Vec<MethodSet>,
+}
+
+/// A user as an administrator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    /// The user's id.
+    pub id: String,
+    /// The directory's id.
+    pub directory_id: String,
+    /// The username, lowercase.
+    pub username: String,
+    /// The name shown to people.
+    pub display_name: String,
+    /// The confirmed email address.
+    pub email: Option<String>,
+    /// The confirmed mobile number, E.164.
+    pub phone: Option<String>,
+    /// The role.
+    pub role: Role,
+    /// Whether logins are refused.
+    pub disabled: bool,
+    /// The methods the user can use at login.
+    pub enrolled: MethodSet,
+    /// When the account was created.
+    pub created_at: i64,
+}
+
+/// `POST /api/admin/directories/{id}/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// 1 to 64 characters; letters, digits and `.`, `_`, `-`, `@`; compared case-insensitively.
+    pub username: String,
+    /// The name shown to people; the username when absent.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Email address, taken as confirmed (the administrator vouches for it).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Mobile number, taken as confirmed (the administrator vouches for it).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The role; `user` when absent.
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// `PATCH /api/admin/users/{id}`. Absent fields stay; "" removes email or phone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    /// The name shown to people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Email address, or "" to remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, or "" to remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Whether logins are refused; disabling also ends the user's sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// A one-time setup link.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SetupLink {
+    /// The full link, `…/setup#token=…`; shown once.
+    pub url: String,
+    /// When it stops working.
+    pub expires_at: i64,
+}
+
+impl fmt::Debug for SetupLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetupLink")
+            .field("url", &Redacted)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Answer of `POST /api/admin/directories/{id}/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreatedUser {
+    /// The new user.
+    pub user: User,
+    /// Their setup link.
+    pub setup_link: SetupLink,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditEvent {
+    /// Increasing id.
+    pub id: i64,
+    /// When it happened.
+    pub at: i64,
+    /// The directory it concerns.
+    pub directory_id: Option<String>,
+    /// The user it concerns.
+    pub user_id: Option<String>,
+    /// Who did it, when not the user (an administrator's id).
+    pub actor_id: Option<String>,
+    /// What happened: `login.password`, `policy.update`, `user.create`, …
+    pub kind: String,
+    /// The method involved.
+    pub method: Option<Method>,
+    /// `success` or `failure`.
+    pub outcome: String,
+    /// The client's address.
+    pub ip: Option<String>,
+    /// More detail, never a secret.
+    pub detail: Option<String>,
+}
+
+/// An `application/problem+json` body (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// A stable code, see [`crate::ErrorCode`].
+    pub code: String,
+    /// What happened and what to do, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The policy analysis, on `invalid_policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<PolicyReport>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::evaluate;
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let r = PasswordLoginRequest {
+            directory: None,
+            username: "ann".into(),
+            password: "hunter2-secret".into(),
+        };
+        let s = format!("{r:?}");
+        assert!(s.contains("ann") && !s.contains("hunter2"), "{s}");
+        let c = format!(
+            "{:?}",
+            CodeRequest {
+                code: "123456".into()
+            }
+        );
+        assert!(!c.contains("123456"));
+        let t = format!(
+            "{:?}",
+            SetupRequest {
+                token: "tok-abc".into()
+            }
+        );
+        assert!(!t.contains("tok-abc"));
+        let n = format!(
+            "{:?}",
+            ChangePasswordRequest {
+                new_password: "pw-xyz-123".into()
+            }
+        );
+        assert!(!n.contains("pw-xyz"));
+    }
+
+    #[test]
+    fn login_state_wire_shape() {
+        let p = Policy::default();
+        let e = evaluate(
+            &p,
+            MethodSet::of(&[Method::Password]),
+            MethodSet::of(&[Method::Password, Method::Sms]),
+        );
+        let json = serde_json::to_value(LoginState::from_evaluation(e, &p)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "status": "in_progress",
+                "progress": {"earned": 20, "required": 30, "verified": ["password"]},
+                "options": [{"method": "sms", "points": 10, "completes": true}]
+            })
+        );
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            paths::admin_policy("d1"),
+            "/api/admin/directories/d1/policy"
+        );
+        assert_eq!(
+            paths::admin_setup_link("u1"),
+            "/api/admin/users/u1/setup-link"
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! A directory's authentication policy: the required level, the points of
+//! each method, and the presets an administrator starts from.
+
+use crate::method::{Method, MethodSet};
+use serde::{Deserialize, Serialize};
+
+/// The highest required level and the highest points a method may be worth.
+pub const MAX_LEVEL: u32 = 1000;
+
+/// Points per method. 0 switches a method off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    /// Points of the password.
+    pub password: u32,
+    /// Points of an SMS code.
+    pub sms: u32,
+    /// Points of an email code.
+    pub email: u32,
+    /// Points of an authenticator-app (TOTP) code.
+    pub totp: u32,
+    /// Points of a user-verified passkey.
+    pub passkey: u32,
+}
+
+impl Points {
+    /// The points of `m`.
+    pub const fn get(&self, m: Method) -> u32 {
+        match m {
+            Method::Password => self.password,
+            Method::Sms => self.sms,
+            Method::Email => self.email,
+            Method::Totp => self.totp,
+            Method::Passkey => self.passkey,
+        }
+    }
+
+    /// Sets the points of `m`.
+    pub fn set(&mut self, m: Method, points: u32) {
+        match m {
+            Method::Password => self.password = points,
+            Method::Sms => self.sms = points,
+            Method::Email => self.email = points,
+            Method::Totp => self.totp = points,
+            Method::Passkey => self.passkey = points,
+        }
+    }
+}
+
+/// Required level plus points per method, for one directory. It applies to
+/// every user of that directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The score a login must reach.
+    pub required_level: u32,
+    /// What each verified method is worth.
+    pub points: Points,
+}
+
+impl Default for Policy {
+    /// The `two-factor` preset, the policy of a new directory.
+    fn default() -> Self {
+        Preset::TwoFactor.policy()
+    }
+}
+
+impl Policy {
+    /// The methods switched on (points above 0).
+    pub fn enabled(&self) -> MethodSet {
+        Method::ALL
+            .into_iter()
+            .filter(|m| self.points.get(*m) > 0)
+            .collect()
+    }
+
+    /// The score of a set of verified methods: each method counts once.
+    /// Saturates rather than overflows.
+    pub fn score(&self, verified: MethodSet) -> u32 {
+        verified
+            .iter()
+            .fold(0u32, |acc, m| acc.saturating_add(self.points.get(m)))
+    }
+
+    /// Whether a login that verified exactly `verified` is complete: the score
+    /// reaches the level and the set holds a first step (password or passkey)
+    /// that this policy switches on, so no login completes on possession
+    /// factors alone.
+    pub fn completes(&self, verified: MethodSet) -> bool {
+        verified.intersection(self.enabled()).has_first_step()
+            && self.score(verified) >= self.required_level
+    }
+
+    /// The preset this policy equals, if any.
+    pub fn preset(&self) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.policy() == *self)
+    }
+}
+
+/// A ready-made policy an administrator can start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// Level 20; the password alone (20) reaches it. No MFA.
+    PasswordOnly,
+    /// Level 30; password 20 plus any code (10), or a passkey (30) alone.
+    TwoFactor,
+    /// Level 25; password 20 plus any code (5), or a passkey (25) alone.
+    LowBarMfa,
+}
+
+impl Preset {
+    /// Every preset.
+    pub const ALL: [Preset; 3] = [Preset::PasswordOnly, Preset::TwoFactor, Preset::LowBarMfa];
+
+    /// The wire name: `password-only`, `two-factor`, `low-bar-mfa`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Preset::PasswordOnly => "password-only",
+            Preset::TwoFactor => "two-factor",
+            Preset::LowBarMfa => "low-bar-mfa",
+        }
+    }
+
+    /// A name a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Preset::PasswordOnly => "Password only",
+            Preset::TwoFactor => "Two-factor",
+            Preset::LowBarMfa => "Low-bar MFA",
+        }
+    }
+
+    /// The policy of this preset.
+    pub const fn policy(self) -> Policy {
+        match self {
+            Preset::PasswordOnly => Policy {
+                required_level: 20,
+                points: Points {
+                    password: 20,
+                    sms: 0,
+                    email: 0,
+                    totp: 0,
+                    passkey: 0,
+                },
+            },
+            Preset::TwoFactor => Policy {
+                required_level: 30,
+                points: Points {
+                    password: 20,
+                    sms: 10,
+                    email: 10,
+                    totp: 10,
+                    passkey: 30,
+                },
+            },
+            Preset::LowBarMfa => Policy {
+                required_level: 25,
+                points: Points {
+                    password: 20,
+                    sms: 5,
+                    email: 5,
+                    totp: 5,
+                    passkey: 25,
+                },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Method::*;
+
+    fn set(ms: &[Method]) -> MethodSet {
+        MethodSet::of(ms)
+    }
+
+    #[test]
+    fn default_is_two_factor() {
+        assert_eq!(Policy::default(), Preset::TwoFactor.policy());
+        assert_eq!(Policy::default().preset(), Some(Preset::TwoFactor));
+    }
+
+    #[test]
+    fn each_method_counts_once() {
+        let p = Policy::default();
+        // A set cannot hold a method twice; the score of a list with repeats
+        // built into a set is the score of the distinct methods.
+        assert_eq!(p.score(set(&[Sms, Sms, Sms])), 10);
+        assert_eq!(p.score(set(&[Password, Sms, Sms])), 30);
+    }
+
+    #[test]
+    fn seed_password_only() {
+        let p = Preset::PasswordOnly.policy();
+        assert!(p.completes(set(&[Password])));
+        assert!(
+            !p.completes(set(&[Passkey])),
+            "passkey is off in password-only"
+        );
+    }
+
+    #[test]
+    fn seed_level_25() {
+        let p = Policy {
+            required_level: 25,
+            points: Points {
+                password: 20,
+                sms: 5,
+                email: 5,
+                ..Points::default()
+            },
+        };
+        assert!(!p.completes(set(&[Password])));
+        assert!(p.completes(set(&[Password, Sms])));
+        assert!(p.completes(set(&[Password, Email])));
+        assert!(!p.completes(set(&[Sms, Email])));
+    }
+
+    #[test]
+    fn seed_level_30() {
+        let p = Preset::TwoFactor.policy();
+        assert!(p.completes(set(&[Password, Sms])));
+        assert!(p.completes(set(&[Password, Email])));
+        assert!(p.completes(set(&[Passkey])));
+        assert!(!p.completes(set(&[Password])));
+    }
+
+    #[test]
+    fn possession_factors_alone_never_complete() {
+        let mut p = Preset::TwoFactor.policy();
+        p.points.sms = 100;
+        assert_eq!(p.score(set(&[Sms])), 100);
+        assert!(!p.completes(set(&[Sms, Email, Totp])));
+    }
+
+    #[test]
+    fn score_saturates() {
+        let p = Policy {
+            required_level: 1,
+            points: Points {
+                password: u32::MAX,
+                sms: u32::MAX,
+                ..Points::default()
+            },
+        };
+        assert_eq!(p.score(set(&[Password, Sms])), u32::MAX);
+    }
+
+    #[test]
+    fn wire_shape() {
+        let json = serde_json::to_value(Policy::default()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})
+        );
+        let bad = serde_json::from_str::<Policy>(
+            r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
+        );
+        assert!(bad.is_err());
+    }
+}

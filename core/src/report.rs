@@ -1,0 +1,396 @@
+//! Analysis of a policy before it is saved: errors that refuse the save,
+//! warnings an administrator should read, the minimal method combinations
+//! that reach the level, and what the policy would do to today's users.
+
+use crate::method::{Method, MethodSet};
+use crate::policy::{MAX_LEVEL, Policy};
+use serde::{Deserialize, Serialize};
+
+/// What a finding is about; stable names for the UI and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    /// Error: the required level is 0.
+    LevelZero,
+    /// Error: the required level is above [`MAX_LEVEL`].
+    LevelTooHigh,
+    /// Error: a method is worth more than [`MAX_LEVEL`] points.
+    PointsTooHigh,
+    /// Error: all methods together do not reach the level.
+    Unreachable,
+    /// Error: neither the password nor a passkey has points, so no login can begin.
+    NoFirstStep,
+    /// Warning: the password alone reaches the level (no MFA).
+    PasswordAlone,
+    /// Warning: email codes are needed to reach the level in some combination.
+    EmailNeeded,
+    /// Warning: SMS is needed to reach the level, and some users have no mobile number.
+    SmsNeededWithoutPhone,
+    /// Warning: some users could not reach the level with what they have enrolled today.
+    UsersCannotReach,
+}
+
+/// One error or warning, with a message a person understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Finding {
+    /// Stable name of the finding.
+    pub code: FindingCode,
+    /// The finding in plain words.
+    pub message: String,
+    /// The method it concerns, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// The number of users it concerns, for the what-if findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
+}
+
+impl Finding {
+    fn new(code: FindingCode, message: String) -> Finding {
+        Finding {
+            code,
+            message,
+            method: None,
+            users: None,
+        }
+    }
+}
+
+/// How a policy would treat today's users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserImpact {
+    /// Users counted.
+    pub total: u32,
+    /// Users whose enrolled methods cannot reach the level.
+    pub cannot_reach: u32,
+    /// Users without a confirmed mobile number.
+    pub without_phone: u32,
+}
+
+/// The analysis of one policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyReport {
+    /// Problems that refuse the save.
+    pub errors: Vec<Finding>,
+    /// Things the administrator should know; the save goes ahead.
+    pub warnings: Vec<Finding>,
+    /// The smallest sets of methods that complete a login: each completes,
+    /// and no proper subset of one does.
+    pub minimal_combinations: Vec<MethodSet>,
+    /// The what-if over today's users, when their enrolments were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<UserImpact>,
+}
+
+impl PolicyReport {
+    /// Whether the policy may be saved.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The minimal method combinations that complete a login under `policy`,
+/// fewest methods first. Completion is monotone (a superset of a completing
+/// set completes), so a set is minimal when removing any one method breaks it.
+pub fn minimal_combinations(policy: &Policy) -> Vec<MethodSet> {
+    let mut found: Vec<MethodSet> = MethodSet::all_subsets()
+        .filter(|s| policy.completes(*s) && s.iter().all(|m| !policy.completes(s.without(m))))
+        .collect();
+    // Fewest methods first, then in the order the UI lists methods.
+    found.sort_by_key(|s| {
+        let order: Vec<usize> = s
+            .iter()
+            .filter_map(|m| Method::ALL.iter().position(|x| *x == m))
+            .collect();
+        (s.len(), order)
+    });
+    found
+}
+
+/// Writes a combination as "password + SMS code".
+pub fn describe(set: MethodSet) -> String {
+    set.iter()
+        .map(|m| m.label().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Analyses `policy`. `users`, when given, holds each user's enrolled methods
+/// (confirmed phone counts as `sms`, and so on) for the what-if warnings.
+pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let level = policy.required_level;
+
+    if level == 0 {
+        errors.push(Finding::new(
+            FindingCode::LevelZero,
+            "The required level must be at least 1; with 0 anyone would be logged in.".into(),
+        ));
+    }
+    if level > MAX_LEVEL {
+        errors.push(Finding::new(
+            FindingCode::LevelTooHigh,
+            format!("The required level is {level}; it may be at most {MAX_LEVEL}."),
+        ));
+    }
+    for m in Method::ALL {
+        let points = policy.points.get(m);
+        if points > MAX_LEVEL {
+            errors.push(Finding {
+                method: Some(m),
+                ..Finding::new(
+                    FindingCode::PointsTooHigh,
+                    format!(
+                        "{} is worth {points} points; a method may be worth at most {MAX_LEVEL}.",
+                        m.label()
+                    ),
+                )
+            });
+        }
+    }
+    let total = policy.score(MethodSet::ALL);
+    if total < level {
+        errors.push(Finding::new(
+            FindingCode::Unreachable,
+            format!(
+                "All methods together are worth {total} points, below the required level of {level}: nobody could log in."
+            ),
+        ));
+    }
+    if policy.points.password == 0 && policy.points.passkey == 0 {
+        errors.push(Finding::new(
+            FindingCode::NoFirstStep,
+            "A login begins with the password or a passkey; with both at 0 points no login can begin.".into(),
+        ));
+    }
+
+    let combos = minimal_combinations(policy);
+    let password_only = MethodSet::of(&[Method::Password]);
+    if policy.completes(password_only) && level > 0 {
+        warnings.push(Finding {
+            method: Some(Method::Password),
+            ..Finding::new(
+                FindingCode::PasswordAlone,
+                "The password alone reaches the level: this policy does not require a second factor.".into(),
+            )
+        });
+    }
+    let with_email: Vec<String> = combos
+        .iter()
+        .filter(|s| s.contains(Method::Email))
+        .map(|s| describe(*s))
+        .collect();
+    if !with_email.is_empty() {
+        warnings.push(Finding {
+            method: Some(Method::Email),
+            ..Finding::new(
+                FindingCode::EmailNeeded,
+                format!(
+                    "Email codes are needed to reach the level in: {}. NIST SP 800-63B rev 4 does not accept email as an out-of-band authenticator; consider giving the authenticator app or passkeys the points instead.",
+                    with_email.join("; ")
+                ),
+            )
+        });
+    }
+
+    let impact = users.map(|users| {
+        let enabled = policy.enabled();
+        let mut impact = UserImpact::default();
+        for enrolled in users {
+            impact.total += 1;
+            if !enrolled.contains(Method::Sms) {
+                impact.without_phone += 1;
+            }
+            if !policy.completes(enrolled.intersection(enabled)) {
+                impact.cannot_reach += 1;
+            }
+        }
+        impact
+    });
+    if let Some(impact) = impact {
+        let sms_needed = !combos.is_empty() && combos.iter().all(|s| s.contains(Method::Sms));
+        if sms_needed && impact.without_phone > 0 {
+            let n = impact.without_phone;
+            warnings.push(Finding {
+                method: Some(Method::Sms),
+                users: Some(n),
+                ..Finding::new(
+                    FindingCode::SmsNeededWithoutPhone,
+                    format!(
+                        "Every way to the level needs an SMS code, and {n} {} no mobile number.",
+                        if n == 1 { "user has" } else { "users have" }
+                    ),
+                )
+            });
+        }
+        if impact.cannot_reach > 0 {
+            let n = impact.cannot_reach;
+            warnings.push(Finding {
+                users: Some(n),
+                ..Finding::new(
+                    FindingCode::UsersCannotReach,
+                    format!(
+                        "{n} {} could not reach the level with the methods enrolled today; send them a setup link before saving.",
+                        if n == 1 { "user" } else { "users" },
+                    ),
+                )
+            });
+        }
+    }
+
+    PolicyReport {
+        errors,
+        warnings,
+        minimal_combinations: combos,
+        users: impact,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Points, Preset};
+    use Method::*;
+
+    fn codes(f: &[Finding]) -> Vec<FindingCode> {
+        f.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn presets_are_valid() {
+        for p in Preset::ALL {
+            let r = analyse(&p.policy(), None);
+            assert!(r.is_ok(), "{p:?}: {:?}", r.errors);
+        }
+    }
+
+    #[test]
+    fn two_factor_combinations() {
+        let r = analyse(&Preset::TwoFactor.policy(), None);
+        assert_eq!(
+            r.minimal_combinations,
+            vec![
+                MethodSet::of(&[Passkey]),
+                MethodSet::of(&[Password, Totp]),
+                MethodSet::of(&[Password, Sms]),
+                MethodSet::of(&[Password, Email]),
+            ]
+        );
+        assert_eq!(codes(&r.warnings), vec![FindingCode::EmailNeeded]);
+        assert!(r.warnings[0].message.contains("password + email code"));
+    }
+
+    #[test]
+    fn password_only_warns_no_mfa() {
+        let r = analyse(&Preset::PasswordOnly.policy(), None);
+        assert_eq!(codes(&r.warnings), vec![FindingCode::PasswordAlone]);
+        assert_eq!(r.minimal_combinations, vec![MethodSet::of(&[Password])]);
+    }
+
+    #[test]
+    fn errors() {
+        let mut p = Policy {
+            required_level: 0,
+            ..Policy::default()
+        };
+        assert_eq!(
+            codes(&analyse(&p, None).errors),
+            vec![FindingCode::LevelZero]
+        );
+        p.required_level = 1001;
+        assert_eq!(
+            codes(&analyse(&p, None).errors),
+            vec![FindingCode::LevelTooHigh, FindingCode::Unreachable]
+        );
+        let mut p = Policy::default();
+        p.points.sms = 1001;
+        let r = analyse(&p, None);
+        assert_eq!(codes(&r.errors), vec![FindingCode::PointsTooHigh]);
+        assert_eq!(r.errors[0].method, Some(Sms));
+        let p = Policy {
+            required_level: 30,
+            points: Points {
+                sms: 20,
+                email: 20,
+                ..Points::default()
+            },
+        };
+        let r = analyse(&p, None);
+        assert_eq!(codes(&r.errors), vec![FindingCode::NoFirstStep]);
+        assert!(r.minimal_combinations.is_empty());
+        let p = Policy {
+            required_level: 100,
+            points: Points {
+                password: 20,
+                sms: 10,
+                ..Points::default()
+            },
+        };
+        assert_eq!(
+            codes(&analyse(&p, None).errors),
+            vec![FindingCode::Unreachable]
+        );
+    }
+
+    #[test]
+    fn email_warning_when_password_plus_email_reaches() {
+        let p = Policy {
+            required_level: 30,
+            points: Points {
+                password: 20,
+                email: 10,
+                totp: 10,
+                ..Points::default()
+            },
+        };
+        let r = analyse(&p, None);
+        assert!(codes(&r.warnings).contains(&FindingCode::EmailNeeded));
+        let mut no_email = p;
+        no_email.points.email = 0;
+        assert!(!codes(&analyse(&no_email, None).warnings).contains(&FindingCode::EmailNeeded));
+    }
+
+    #[test]
+    fn what_if_counts_users() {
+        let p = Policy {
+            required_level: 30,
+            points: Points {
+                password: 20,
+                sms: 10,
+                ..Points::default()
+            },
+        };
+        let users = [
+            MethodSet::of(&[Password, Sms]),
+            MethodSet::of(&[Password]),
+            MethodSet::of(&[Password, Email]),
+        ];
+        let r = analyse(&p, Some(&users));
+        assert_eq!(
+            r.users,
+            Some(UserImpact {
+                total: 3,
+                cannot_reach: 2,
+                without_phone: 2
+            })
+        );
+        assert_eq!(
+            codes(&r.warnings),
+            vec![
+                FindingCode::SmsNeededWithoutPhone,
+                FindingCode::UsersCannotReach
+            ]
+        );
+        assert!(
+            r.warnings[0]
+                .message
+                .contains("2 users have no mobile number")
+        );
+        assert_eq!(r.warnings[1].users, Some(2));
+    }
+}
