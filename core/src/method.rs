@@ -109,6 +109,17 @@ impl MethodSet {
         methods.iter().copied().collect()
     }
 
+    /// The set as a bit pattern (password 1, sms 2, email 4, totp 8, passkey 16),
+    /// the form a database stores.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set of a bit pattern from [`MethodSet::bits`]; unknown bits are dropped.
+    pub const fn from_bits(bits: u8) -> MethodSet {
+        MethodSet(bits & MethodSet::ALL.0)
+    }
+
     /// Whether `m` is in the set.
     pub const fn contains(self, m: Method) -> bool {
         self.0 & m.bit() != 0

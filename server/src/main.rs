@@ -1,1 +1,5 @@
-fn main() {}
+//! The `authlevel` binary.
+
+fn main() -> std::process::ExitCode {
+    authlevel_server::cli::main()
+}

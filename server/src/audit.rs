@@ -1,0 +1,88 @@
+//! Audit events: every login step, factor change, policy change and user
+//! change. Never a secret: callers pass kinds, outcomes, ids and methods,
+//! and `detail` only carries words the server chose.
+
+use crate::state::AppState;
+use crate::token::now;
+use authlevel_core::Method;
+use authlevel_core::api::AuditEvent;
+
+/// An event being built.
+#[derive(Debug, Clone)]
+pub struct Event(AuditEvent);
+
+/// Starts an event of `kind` (`login.password`, `policy.update`, …) with `outcome`.
+pub fn event(kind: &str, success: bool) -> Event {
+    Event(AuditEvent {
+        id: 0,
+        at: now(),
+        directory_id: None,
+        user_id: None,
+        actor_id: None,
+        kind: kind.to_owned(),
+        method: None,
+        outcome: if success { "success" } else { "failure" }.to_owned(),
+        ip: None,
+        detail: None,
+    })
+}
+
+impl Event {
+    /// The directory concerned.
+    pub fn directory(mut self, id: &str) -> Event {
+        self.0.directory_id = Some(id.to_owned());
+        self
+    }
+
+    /// The user concerned.
+    pub fn user(mut self, id: Option<&str>) -> Event {
+        self.0.user_id = id.map(str::to_owned);
+        self
+    }
+
+    /// Who acted, when not the user.
+    pub fn actor(mut self, id: &str) -> Event {
+        self.0.actor_id = Some(id.to_owned());
+        self
+    }
+
+    /// The method involved.
+    pub fn method(mut self, m: Method) -> Event {
+        self.0.method = Some(m);
+        self
+    }
+
+    /// The client's address.
+    pub fn ip(mut self, ip: Option<&str>) -> Event {
+        self.0.ip = ip.map(str::to_owned);
+        self
+    }
+
+    /// Words of the server's choosing; never user input that may hold a secret.
+    pub fn detail(mut self, detail: impl Into<String>) -> Event {
+        self.0.detail = Some(detail.into());
+        self
+    }
+
+    /// Writes the event to the log and the database. A failed write is
+    /// logged, not raised: the audit must not turn a completed action into
+    /// an error for the user.
+    pub async fn record(self, state: &AppState) {
+        let e = self.0;
+        tracing::info!(
+            target: "audit",
+            kind = %e.kind,
+            outcome = %e.outcome,
+            method = e.method.map(Method::as_str),
+            user = e.user_id.as_deref(),
+            directory = e.directory_id.as_deref(),
+            actor = e.actor_id.as_deref(),
+            ip = e.ip.as_deref(),
+            detail = e.detail.as_deref(),
+            "audit"
+        );
+        if let Err(err) = state.store.insert_audit(&e).await {
+            tracing::error!(error = %err, kind = %e.kind, "could not write audit event");
+        }
+    }
+}

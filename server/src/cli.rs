@@ -1,0 +1,436 @@
+//! The command line: `authlevel serve` (the default), `authlevel migrate`,
+//! and `authlevel admin …` for the operator at the console.
+
+use crate::config::Config;
+use crate::contact;
+use crate::login::DEFAULT_DIRECTORY;
+use crate::password::{self, Hasher};
+use crate::routes::setup::issue_link;
+use crate::state::AppState;
+use crate::store::{NewUser, Store};
+use crate::token::{self, now};
+use authlevel_core::api::Role;
+use authlevel_core::{Method, Preset};
+use clap::{Parser, Subcommand};
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// authlevel: a points-based multi-factor login service.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// A TOML configuration file; AUTHLEVEL_* environment variables override it.
+    #[arg(long, env = "AUTHLEVEL_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the server (the default).
+    Serve,
+    /// Brings the database schema up to date and exits.
+    Migrate,
+    /// Manages users from the console.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Creates a user and prints their setup link.
+    CreateUser {
+        /// The username.
+        username: String,
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+        /// Makes the user an administrator of the directory.
+        #[arg(long)]
+        admin: bool,
+        /// A confirmed email address.
+        #[arg(long)]
+        email: Option<String>,
+        /// A confirmed mobile number with country code.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Prints a new setup link for a user (earlier unused links stop working).
+    Invite {
+        /// The username.
+        username: String,
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+    },
+    /// Sets a user's password, read from the first line of standard input.
+    SetPassword {
+        /// The username.
+        username: String,
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+    },
+    /// Sets a directory's policy from a preset and/or values, after the same
+    /// checks as the admin API; prints the report.
+    SetPolicy {
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+        /// Start from a preset: password-only, two-factor, low-bar-mfa.
+        #[arg(long)]
+        preset: Option<String>,
+        /// The required level.
+        #[arg(long)]
+        level: Option<u32>,
+        /// Points per method, e.g. `password=20,sms=10`.
+        #[arg(long)]
+        points: Option<String>,
+    },
+    /// Lists the users of a directory.
+    ListUsers {
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+    },
+}
+
+/// Runs the command line; the exit code says whether it worked.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Store, String> {
+    let store = Store::open(&config.database_url, config.database_max_connections)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config =
+        Config::load(cli.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open(&config).await?;
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::Admin(cmd) => admin(config, cmd).await,
+    }
+}
+
+async fn state(config: Config) -> Result<AppState, String> {
+    let store = open(&config).await?;
+    let hasher = Hasher::new(config.password_hash_concurrency).map_err(|e| e.to_string())?;
+    Ok(AppState::new(config, store, hasher))
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = state(config).await?;
+    if let Some(link) = crate::bootstrap::first_start(&app)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        // Printed once, to the console of whoever started the service: the
+        // only way in to a new installation. It is not a log line.
+        println!("First start: set up the `admin` account with this one-time link (valid 24 h):");
+        println!("  {}", link.url);
+    }
+    let listener = tokio::net::TcpListener::bind(&app.config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", app.config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "authlevel listening on http://{addr} (public URL {})",
+        app.config.public_url
+    );
+    tracing::info!(%addr, "listening");
+
+    let housekeeping = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = app
+                    .store
+                    .housekeeping(now(), app.config.session_idle_timeout_s)
+                    .await
+                {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
+            }
+        })
+    };
+    let router = crate::app(app);
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string());
+    housekeeping.abort();
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
+    let app = state(config).await?;
+    let dir_of = |slug: String| {
+        let app = app.clone();
+        async move {
+            app.store
+                .directory_by_slug(&slug)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| {
+                    format!(
+                        "there is no directory `{slug}` (start the server once to create `default`)"
+                    )
+                })
+        }
+    };
+    let user_of = |dir_id: String, username: String| {
+        let app = app.clone();
+        async move {
+            let name = contact::normalize_username(&username).map_err(str::to_owned)?;
+            app.store
+                .user_by_username(&dir_id, &name)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("there is no user `{name}` in this directory"))
+        }
+    };
+    match cmd {
+        AdminCommand::CreateUser {
+            username,
+            directory,
+            admin,
+            email,
+            phone,
+        } => {
+            let dir = dir_of(directory).await?;
+            let new = NewUser {
+                directory_id: dir.id.clone(),
+                username: contact::normalize_username(&username).map_err(str::to_owned)?,
+                display_name: username.trim().to_owned(),
+                email: email
+                    .map(|e| contact::normalize_email(&e))
+                    .transpose()
+                    .map_err(str::to_owned)?,
+                phone: phone
+                    .map(|p| contact::normalize_phone(&p))
+                    .transpose()
+                    .map_err(str::to_owned)?,
+                role: if admin { Role::Admin } else { Role::User },
+            };
+            let user = app
+                .store
+                .insert_user(&token::new_id(), &new, now())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("this username is taken in this directory")?;
+            crate::audit::event("user.create", true)
+                .directory(&dir.id)
+                .user(Some(&user.id))
+                .detail("created at the console")
+                .record(&app)
+                .await;
+            let link = issue_link(&app, &user.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created `{}`. One-time setup link (valid 24 h):\n  {}",
+                user.username, link.url
+            );
+        }
+        AdminCommand::Invite {
+            username,
+            directory,
+        } => {
+            let dir = dir_of(directory).await?;
+            let user = user_of(dir.id, username).await?;
+            let link = issue_link(&app, &user.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::audit::event("user.setup_link", true)
+                .directory(&user.directory_id)
+                .user(Some(&user.id))
+                .detail("issued at the console")
+                .record(&app)
+                .await;
+            println!(
+                "One-time setup link for `{}` (valid 24 h):\n  {}",
+                user.username, link.url
+            );
+        }
+        AdminCommand::SetPassword {
+            username,
+            directory,
+        } => {
+            let dir = dir_of(directory).await?;
+            let user = user_of(dir.id, username).await?;
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            let pw = line.trim_end_matches(['\r', '\n']);
+            password::check_new(pw, &user.username).map_err(|r| r.to_string())?;
+            let hash = app.hasher.hash(pw).await.map_err(|e| e.to_string())?;
+            app.store
+                .set_password_hash(&user.id, &hash, now())
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::audit::event("password.set", true)
+                .directory(&user.directory_id)
+                .user(Some(&user.id))
+                .method(authlevel_core::Method::Password)
+                .detail("set at the console")
+                .record(&app)
+                .await;
+            println!("Password set for `{}`.", user.username);
+        }
+        AdminCommand::SetPolicy {
+            directory,
+            preset,
+            level,
+            points,
+        } => {
+            let dir = dir_of(directory).await?;
+            let mut policy = match preset.as_deref() {
+                None => dir.policy,
+                Some(name) => Preset::ALL
+                    .into_iter()
+                    .find(|p| p.as_str() == name)
+                    .ok_or_else(|| {
+                        format!(
+                            "unknown preset `{name}`; use password-only, two-factor or low-bar-mfa"
+                        )
+                    })?
+                    .policy(),
+            };
+            if let Some(level) = level {
+                policy.required_level = level;
+            }
+            for pair in points.iter().flat_map(|p| p.split(',')) {
+                let (name, value) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{pair}` should look like sms=10"))?;
+                let method =
+                    Method::parse(name.trim()).ok_or_else(|| format!("unknown method `{name}`"))?;
+                let value: u32 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("`{value}` is not a number"))?;
+                policy.points.set(method, value);
+            }
+            let users: Vec<_> = app
+                .store
+                .users(&dir.id)
+                .await
+                .map_err(|e| e.to_string())?
+                .iter()
+                .map(crate::store::UserRow::enrolled)
+                .collect();
+            let report = authlevel_core::analyse(&policy, Some(&users));
+            for f in report.errors.iter() {
+                println!("error: {}", f.message);
+            }
+            for f in report.warnings.iter() {
+                println!("warning: {}", f.message);
+            }
+            if !report.is_ok() {
+                return Err("the policy has errors; nothing was saved".into());
+            }
+            app.store
+                .set_policy(&dir.id, &policy, now())
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::audit::event("policy.update", true)
+                .directory(&dir.id)
+                .detail("set at the console")
+                .record(&app)
+                .await;
+            let combos: Vec<String> = report
+                .minimal_combinations
+                .iter()
+                .map(|c| authlevel_core::report::describe(*c))
+                .collect();
+            println!(
+                "Policy saved: level {}; ways in: {}.",
+                policy.required_level,
+                combos.join("; ")
+            );
+        }
+        AdminCommand::ListUsers { directory } => {
+            let dir = dir_of(directory).await?;
+            for u in app.store.users(&dir.id).await.map_err(|e| e.to_string())? {
+                let methods: Vec<&str> = u
+                    .enrolled()
+                    .iter()
+                    .map(authlevel_core::Method::as_str)
+                    .collect();
+                println!(
+                    "{}\t{}\t{}{}\t{}",
+                    u.username,
+                    u.role.as_str(),
+                    if u.disabled { "disabled " } else { "" },
+                    u.display_name,
+                    methods.join(",")
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! Configuration: one struct with defaults in code, a TOML file on top, then
+//! `AUTHLEVEL_*` environment variables on top of that.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Everything the server can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    pub listen: String,
+    /// The origin people reach the service at, without a trailing slash. It
+    /// builds setup links, is the only `Origin` accepted on state-changing
+    /// requests, and decides cookie security: `https://` gives `Secure`
+    /// cookies with the `__Host-` prefix.
+    pub public_url: String,
+    /// `sqlite://path/to/file.db` (created when missing) or `postgres://…`.
+    pub database_url: String,
+    /// Largest number of database connections per instance.
+    pub database_max_connections: u32,
+    /// Folder with the built login page (Trunk's `dist/`).
+    pub static_dir: PathBuf,
+    /// Development conveniences: plain-http cookies on localhost.
+    pub dev: bool,
+    /// A session ends after this many seconds without a request.
+    pub session_idle_timeout_s: i64,
+    /// A session ends this many seconds after the login, whatever happens.
+    pub session_absolute_timeout_s: i64,
+    /// A login in progress expires after this many seconds.
+    pub login_flow_timeout_s: i64,
+    /// A setup link works for this many seconds.
+    pub setup_link_ttl_s: i64,
+    /// Enrolment through a setup link stays open this many seconds.
+    pub enrolment_ttl_s: i64,
+    /// Adding or removing a method needs a login at most this many seconds old.
+    pub reauth_window_s: i64,
+    /// Concurrent password hashes; 0 means one per CPU core.
+    pub password_hash_concurrency: usize,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            public_url: "http://localhost:8080".into(),
+            database_url: "sqlite://authlevel.db".into(),
+            database_max_connections: 16,
+            static_dir: PathBuf::from("dist"),
+            dev: false,
+            session_idle_timeout_s: 3600,
+            session_absolute_timeout_s: 24 * 3600,
+            login_flow_timeout_s: 15 * 60,
+            setup_link_ttl_s: 24 * 3600,
+            enrolment_ttl_s: 3600,
+            reauth_window_s: 600,
+            password_hash_concurrency: 0,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file or an environment variable has a wrong value.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then the TOML file at `path` when given, then `AUTHLEVEL_*`
+    /// variables from `env` (one per field, upper-case: `AUTHLEVEL_LISTEN`).
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = match toml::Table::try_from(Config::default()) {
+            Ok(t) => t,
+            Err(e) => return Err(ConfigError::Invalid(e.to_string())),
+        };
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+                ConfigError::Invalid(format!("{}: {e}", path.display()))
+            })?;
+            for (k, v) in file {
+                if !table.contains_key(&k) {
+                    return Err(ConfigError::Invalid(format!(
+                        "{}: unknown setting `{k}`",
+                        path.display()
+                    )));
+                }
+                table.insert(k, v);
+            }
+        }
+        for (key, value) in env {
+            let Some(name) = key.strip_prefix("AUTHLEVEL_") else {
+                continue;
+            };
+            let name = name.to_ascii_lowercase();
+            if name == "config" {
+                continue;
+            }
+            let Some(current) = table.get(&name) else {
+                return Err(ConfigError::Invalid(format!(
+                    "unknown environment variable {key}"
+                )));
+            };
+            let parsed = match current {
+                toml::Value::String(_) => toml::Value::String(value),
+                toml::Value::Integer(_) => value
+                    .trim()
+                    .parse::<i64>()
+                    .map(toml::Value::Integer)
+                    .map_err(|_| ConfigError::Invalid(format!("{key} must be a whole number")))?,
+                toml::Value::Boolean(_) => match value.trim() {
+                    "1" | "true" | "yes" => toml::Value::Boolean(true),
+                    "0" | "false" | "no" | "" => toml::Value::Boolean(false),
+                    _ => return Err(ConfigError::Invalid(format!("{key} must be true or false"))),
+                },
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "{key} cannot be set from the environment"
+                    )));
+                }
+            };
+            table.insert(name, parsed);
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://"))
+            || self.public_url.ends_with('/')
+        {
+            return Err(ConfigError::Invalid(
+                "public_url must look like https://login.example.com (no trailing slash)".into(),
+            ));
+        }
+        if self.session_idle_timeout_s <= 0
+            || self.session_absolute_timeout_s <= 0
+            || self.login_flow_timeout_s <= 0
+            || self.setup_link_ttl_s <= 0
+            || self.enrolment_ttl_s <= 0
+        {
+            return Err(ConfigError::Invalid("timeouts must be positive".into()));
+        }
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
+        {
+            return Err(ConfigError::Invalid(
+                "database_url must start with sqlite:// or postgres://".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether cookies must be `Secure` (served over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The origin browsers send in `Origin` (scheme, host and port).
+    pub fn public_origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(i) => &self.public_url[..after_scheme + i],
+            None => &self.public_url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("authlevel-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\nsession_idle_timeout_s = 60\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("AUTHLEVEL_SESSION_IDLE_TIMEOUT_S", "30"),
+                ("AUTHLEVEL_DEV", "true"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.session_idle_timeout_s, 30);
+        assert!(c.dev);
+        assert_eq!(c.session_absolute_timeout_s, 86400);
+    }
+
+    #[test]
+    fn unknown_and_bad_values_are_refused() {
+        assert!(Config::load(None, env(&[("AUTHLEVEL_NOPE", "1")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_SESSION_IDLE_TIMEOUT_S", "soon")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_PUBLIC_URL", "localhost")])).is_err());
+    }
+
+    #[test]
+    fn origin_of_public_url() {
+        let c = Config {
+            public_url: "https://login.example.com/base".into(),
+            ..Config::default()
+        };
+        assert_eq!(c.public_origin(), "https://login.example.com");
+        assert!(c.secure_cookies());
+        assert_eq!(Config::default().public_origin(), "http://localhost:8080");
+    }
+}

@@ -1,0 +1,81 @@
+//! Request guards and response headers: CSRF defence (JSON-only POSTs and an
+//! `Origin` check on every state-changing request), security headers with a
+//! strict CSP, and response counting.
+
+use crate::error::problem_response;
+use crate::state::AppState;
+use authlevel_core::ErrorCode;
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, ORIGIN};
+use axum::http::{HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Refuses state-changing requests from another origin, and POSTs to the API
+/// that are not JSON (a cross-site HTML form can only send form encodings or
+/// `text/plain`, and a JSON POST from another origin needs a CORS preflight
+/// this server never grants).
+pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        let foreign_origin = req
+            .headers()
+            .get(ORIGIN)
+            .is_some_and(|o| o.as_bytes() != app.config.public_origin().as_bytes());
+        let cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
+        if foreign_origin || cross_site {
+            return problem_response(
+                ErrorCode::OriginRefused,
+                Some("This request came from another site and was refused.".into()),
+                None,
+            );
+        }
+        if *req.method() == Method::POST && req.uri().path().starts_with("/api/") {
+            let json = req
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    v.split(';')
+                        .next()
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+                });
+            if !json {
+                return problem_response(
+                    ErrorCode::UnsupportedMediaType,
+                    Some("Send requests as JSON with Content-Type: application/json.".into()),
+                    None,
+                );
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Adds the security headers to every response and counts it.
+pub async fn headers(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    app.metrics.response(res.status().as_u16());
+    let h = res.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&app.csp) {
+        h.insert("content-security-policy", csp);
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if api {
+        h.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    res
+}

@@ -1,0 +1,20 @@
+//! authlevel-server: the HTTP API, storage, credentials and CLI of authlevel.
+
+pub mod audit;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod contact;
+pub mod error;
+pub mod guard;
+pub mod login;
+pub mod metrics;
+pub mod password;
+pub mod routes;
+pub mod session;
+pub mod state;
+pub mod store;
+pub mod token;
+
+pub use routes::app;
+pub use state::AppState;

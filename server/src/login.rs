@@ -1,0 +1,249 @@
+//! The login flow: who is logging in, what they verified, and what comes
+//! next. Every decision is `authlevel_core`'s; this module loads and stores
+//! the flow, verifies the password, and creates the session when the level
+//! is reached.
+
+use crate::audit;
+use crate::contact::{self, mask_email, mask_phone};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{DirectoryRow, FlowRow, SessionRow, UserRow};
+use crate::token::{self, now};
+use authlevel_core::api::{LoginState, PasswordLoginRequest};
+use authlevel_core::{ErrorCode, Evaluation, LoginStatus, Method, MethodSet, evaluate};
+
+/// The directory a login goes to when the request names none.
+pub const DEFAULT_DIRECTORY: &str = "default";
+
+/// What a step produced, for the HTTP layer to answer with.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Still in progress (or blocked); the flow token to set, when new.
+    Continue {
+        /// The state to answer.
+        state: LoginState,
+        /// A new flow token for the flow cookie.
+        new_flow_token: Option<String>,
+    },
+    /// The level is reached: a new session token; the flow is gone.
+    Complete {
+        /// The state to answer.
+        state: LoginState,
+        /// The new session token for the session cookie.
+        session_token: String,
+    },
+}
+
+/// The login state of `flow` for `user` under the directory's policy, with
+/// the masked destination on SMS and email options.
+pub fn state_of(
+    dir: &DirectoryRow,
+    verified: MethodSet,
+    user: Option<&UserRow>,
+) -> (Evaluation, LoginState) {
+    let enrolled = user.map_or(MethodSet::ALL, UserRow::enrolled);
+    let eval = evaluate(&dir.policy, verified, enrolled);
+    let mut state = LoginState::from_evaluation(eval.clone(), &dir.policy);
+    if let Some(user) = user {
+        for option in &mut state.options {
+            option.hint = match option.method {
+                Method::Sms => user.phone.as_deref().map(mask_phone),
+                Method::Email => user.email.as_deref().map(mask_email),
+                _ => None,
+            };
+        }
+    }
+    (eval, state)
+}
+
+/// The state of the login the flow cookie names, or of a fresh login to the
+/// directory `slug` when there is none.
+pub async fn current(
+    app: &AppState,
+    flow_token: Option<&str>,
+    slug: Option<&str>,
+) -> ApiResult<LoginState> {
+    if let Some(flow) = load_flow(app, flow_token).await?
+        && let Some(dir) = app.store.directory(&flow.directory_id).await?
+    {
+        let user = match &flow.user_id {
+            Some(id) => app.store.user(id).await?,
+            None => None,
+        };
+        return Ok(state_of(&dir, flow.verified, user.as_ref()).1);
+    }
+    let dir = directory(app, slug).await?.ok_or_else(|| {
+        ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
+    })?;
+    Ok(state_of(&dir, MethodSet::EMPTY, None).1)
+}
+
+async fn load_flow(app: &AppState, flow_token: Option<&str>) -> ApiResult<Option<FlowRow>> {
+    match flow_token {
+        Some(t) => Ok(app.store.flow(&token::hash(t), now()).await?),
+        None => Ok(None),
+    }
+}
+
+async fn directory(app: &AppState, slug: Option<&str>) -> ApiResult<Option<DirectoryRow>> {
+    let slug = slug.unwrap_or(DEFAULT_DIRECTORY).trim().to_lowercase();
+    Ok(app.store.directory_by_slug(&slug).await?)
+}
+
+fn wrong_password() -> ApiError {
+    ApiError::with(ErrorCode::InvalidCredentials, "Wrong username or password.")
+}
+
+/// The password step: begins a login, or adds the password to a login of
+/// the same user that began with a passkey. Unknown users, unknown
+/// directories, disabled accounts and wrong passwords answer alike, after the
+/// same argon2 work.
+pub async fn password_step(
+    app: &AppState,
+    flow_token: Option<&str>,
+    req: &PasswordLoginRequest,
+    ip: Option<&str>,
+) -> ApiResult<Outcome> {
+    let existing = load_flow(app, flow_token).await?;
+    let dir = match (&req.directory, &existing) {
+        (None, Some(f)) => app.store.directory(&f.directory_id).await?,
+        (slug, _) => directory(app, slug.as_deref()).await?,
+    };
+    let username = contact::normalize_username(&req.username).ok();
+    let user = match (&dir, &username) {
+        (Some(d), Some(u)) => app.store.user_by_username(&d.id, u).await?,
+        _ => None,
+    };
+    // Continue the existing flow only when it is this user's, in this directory.
+    let continuing = match (&existing, &user) {
+        (Some(f), Some(u)) => {
+            f.user_id.as_deref() == Some(u.id.as_str()) && f.directory_id == u.directory_id
+        }
+        _ => false,
+    };
+    if dir.as_ref().is_some_and(|d| d.policy.points.password == 0) {
+        // The directory's own setting, not a fact about the account; the
+        // hash keeps the timing alike all the same.
+        let _ = app.hasher.verify(&req.password, None).await;
+        return Err(ApiError::with(
+            ErrorCode::MethodNotOffered,
+            "This directory does not use passwords; sign in with a passkey.",
+        ));
+    }
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .and_then(|u| u.password_hash.as_deref());
+    let ok = app
+        .hasher
+        .verify(&req.password, hash)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (Some(dir), Some(user), true) = (dir, user, ok) else {
+        app.metrics.login_step("password", "failure");
+        let mut e = audit::event("login.password", false)
+            .method(Method::Password)
+            .ip(ip);
+        if let Some(d) = existing.as_ref().map(|f| f.directory_id.as_str()) {
+            e = e.directory(d);
+        }
+        e.detail("wrong username or password").record(app).await;
+        return Err(wrong_password());
+    };
+    app.metrics.login_step("password", "success");
+    audit::event("login.password", true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .method(Method::Password)
+        .ip(ip)
+        .record(app)
+        .await;
+
+    let t = now();
+    let (flow_id, new_flow_token, verified) = if continuing {
+        let f = existing.as_ref().map(|f| f.id.clone()).unwrap_or_default();
+        let after = app
+            .store
+            .add_verified(&f, MethodSet::of(&[Method::Password]), t)
+            .await?
+            .ok_or_else(|| {
+                ApiError::with(
+                    ErrorCode::NoLogin,
+                    "This login has expired; please start again.",
+                )
+            })?;
+        (f, None, after.verified)
+    } else {
+        let flow_token = token::new_token();
+        let row = FlowRow {
+            id: token::hash(&flow_token),
+            directory_id: dir.id.clone(),
+            user_id: Some(user.id.clone()),
+            verified: MethodSet::of(&[Method::Password]),
+            expires_at: t + app.config.login_flow_timeout_s,
+        };
+        app.store.insert_flow(&row, t).await?;
+        (row.id, Some(flow_token), row.verified)
+    };
+    finish_step(app, &dir, &user, &flow_id, verified, new_flow_token, ip).await
+}
+
+/// After a method was verified on flow `flow_id`: completes the login when
+/// the level is reached (new session, flow deleted), else answers the state.
+pub async fn finish_step(
+    app: &AppState,
+    dir: &DirectoryRow,
+    user: &UserRow,
+    flow_id: &str,
+    verified: MethodSet,
+    new_flow_token: Option<String>,
+    ip: Option<&str>,
+) -> ApiResult<Outcome> {
+    let (eval, state) = state_of(dir, verified, Some(user));
+    if eval.status != LoginStatus::Complete {
+        return Ok(Outcome::Continue {
+            state,
+            new_flow_token,
+        });
+    }
+    // Deleting the flow is the commit point: of two concurrent completing
+    // steps, only the one that deleted it gets a session.
+    if !app.store.delete_flow(flow_id).await? {
+        return Err(ApiError::with(
+            ErrorCode::NoLogin,
+            "This login has already completed or expired.",
+        ));
+    }
+    let t = now();
+    let session_token = token::new_token();
+    let session = SessionRow {
+        id: token::hash(&session_token),
+        user_id: user.id.clone(),
+        level: eval.progress.earned,
+        methods: verified,
+        authenticated_at: t,
+        last_seen_at: t,
+        expires_at: t + app.config.session_absolute_timeout_s,
+    };
+    app.store.insert_session(&session).await?;
+    app.metrics.session_created();
+    audit::event("login.complete", true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .ip(ip)
+        .detail(format!(
+            "level {} with {}",
+            eval.progress.earned,
+            verified
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join("+")
+        ))
+        .record(app)
+        .await;
+    Ok(Outcome::Complete {
+        state,
+        session_token,
+    })
+}

@@ -1,0 +1,485 @@
+//! `/api/admin…`: directories, policies, users, setup links, the audit log.
+//! An admin manages their own directory; admins of the `default` directory
+//! are the operators and manage every directory.
+
+use crate::audit;
+use crate::contact;
+use crate::error::{ApiError, ApiResult, AppJson};
+use crate::login::DEFAULT_DIRECTORY;
+use crate::routes::me::display_name;
+use crate::routes::setup::issue_link;
+use crate::session::{Authenticated, ClientIp};
+use crate::state::AppState;
+use crate::store::{AuditQuery, DirectoryRow, NewUser, UserPatch, UserRow};
+use crate::token::{self, now};
+use authlevel_core::api::{
+    AuditEvent, CreateDirectoryRequest, CreateUserRequest, CreatedUser, Directory, PolicyResponse,
+    Problem, Role, SetupLink, UpdateUserRequest, User,
+};
+use authlevel_core::{ErrorCode, MethodSet, Policy, PolicyReport, analyse};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_directories, create_directory))
+        .routes(routes!(get_policy, put_policy))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, patch_user, delete_user))
+        .routes(routes!(new_setup_link))
+        .routes(routes!(get_audit))
+}
+
+fn forbidden() -> ApiError {
+    ApiError::with(
+        ErrorCode::Forbidden,
+        "Only an administrator of this directory may do this.",
+    )
+}
+
+async fn is_operator(app: &AppState, auth: &Authenticated) -> ApiResult<bool> {
+    if auth.user.role != Role::Admin {
+        return Ok(false);
+    }
+    let dir = app.store.directory(&auth.user.directory_id).await?;
+    Ok(dir.is_some_and(|d| d.slug == DEFAULT_DIRECTORY))
+}
+
+/// Refuses unless `auth` administers `directory_id`.
+async fn require_admin(app: &AppState, auth: &Authenticated, directory_id: &str) -> ApiResult<()> {
+    if auth.user.role == Role::Admin
+        && (auth.user.directory_id == directory_id || is_operator(app, auth).await?)
+    {
+        Ok(())
+    } else {
+        Err(forbidden())
+    }
+}
+
+async fn directory_for_admin(
+    app: &AppState,
+    auth: &Authenticated,
+    id: &str,
+) -> ApiResult<DirectoryRow> {
+    if auth.user.role != Role::Admin {
+        return Err(forbidden());
+    }
+    let dir = app.store.directory(id).await?.ok_or_else(|| {
+        ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
+    })?;
+    require_admin(app, auth, &dir.id).await?;
+    Ok(dir)
+}
+
+async fn user_for_admin(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {
+    if auth.user.role != Role::Admin {
+        return Err(forbidden());
+    }
+    let user = app
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::with(ErrorCode::NotFound, "There is no user with this id."))?;
+    require_admin(app, auth, &user.directory_id).await?;
+    Ok(user)
+}
+
+/// The directories this admin manages.
+#[utoipa::path(get, path = "/api/admin/directories", tag = "admin",
+    responses((status = 200, body = Vec<Directory>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list_directories(
+    State(app): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<AppJson<Vec<Directory>>> {
+    if auth.user.role != Role::Admin {
+        return Err(forbidden());
+    }
+    let operator = is_operator(&app, &auth).await?;
+    let dirs = app.store.directories().await?;
+    Ok(AppJson(
+        dirs.iter()
+            .filter(|d| operator || d.id == auth.user.directory_id)
+            .map(DirectoryRow::to_api)
+            .collect(),
+    ))
+}
+
+fn check_slug(slug: &str) -> ApiResult<()> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 63
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "A directory's slug has 1 to 63 lower-case letters, digits or dashes.",
+        ))
+    }
+}
+
+/// Creates a directory (operators only).
+#[utoipa::path(post, path = "/api/admin/directories", tag = "admin", request_body = CreateDirectoryRequest,
+    responses((status = 201, body = Directory), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_directory(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    AppJson(req): AppJson<CreateDirectoryRequest>,
+) -> ApiResult<(StatusCode, AppJson<Directory>)> {
+    if !is_operator(&app, &auth).await? {
+        return Err(ApiError::with(
+            ErrorCode::Forbidden,
+            "Only administrators of the default directory create directories.",
+        ));
+    }
+    check_slug(&req.slug)?;
+    let name = display_name(&req.name)?;
+    let policy = req.policy.unwrap_or_default();
+    let report = analyse(&policy, Some(&[]));
+    if !report.is_ok() {
+        return Err(ApiError::Policy(Box::new(report)));
+    }
+    let dir = DirectoryRow {
+        id: token::new_id(),
+        slug: req.slug.clone(),
+        name,
+        policy,
+    };
+    if !app.store.insert_directory(&dir, now()).await? {
+        return Err(ApiError::with(
+            ErrorCode::Conflict,
+            "A directory with this slug exists.",
+        ));
+    }
+    audit::event("directory.create", true)
+        .directory(&dir.id)
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!("slug {}", dir.slug))
+        .record(&app)
+        .await;
+    Ok((StatusCode::CREATED, AppJson(dir.to_api())))
+}
+
+async fn enrolments(app: &AppState, directory_id: &str) -> ApiResult<Vec<MethodSet>> {
+    Ok(app
+        .store
+        .users(directory_id)
+        .await?
+        .iter()
+        .filter(|u| !u.disabled)
+        .map(UserRow::enrolled)
+        .collect())
+}
+
+/// The policy with its report and the users' enrolments (for a what-if in
+/// the browser before saving).
+#[utoipa::path(get, path = "/api/admin/directories/{id}/policy", tag = "admin",
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 200, body = PolicyResponse), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_policy(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<AppJson<PolicyResponse>> {
+    let dir = directory_for_admin(&app, &auth, &id).await?;
+    let enrolments = enrolments(&app, &dir.id).await?;
+    let report = analyse(&dir.policy, Some(&enrolments));
+    Ok(AppJson(PolicyResponse {
+        policy: dir.policy,
+        report,
+        enrolments,
+    }))
+}
+
+/// Saves a policy. Answers its report; a policy with errors is refused with
+/// 422 and the report, and nothing is saved.
+#[utoipa::path(put, path = "/api/admin/directories/{id}/policy", tag = "admin", request_body = Policy,
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 200, body = PolicyReport), (status = 422, body = Problem), (status = 403, body = Problem)))]
+async fn put_policy(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    AppJson(policy): AppJson<Policy>,
+) -> ApiResult<AppJson<PolicyReport>> {
+    let dir = directory_for_admin(&app, &auth, &id).await?;
+    let report = analyse(&policy, Some(&enrolments(&app, &dir.id).await?));
+    if !report.is_ok() {
+        audit::event("policy.update", false)
+            .directory(&dir.id)
+            .actor(&auth.user.id)
+            .ip(ip.as_deref())
+            .detail("refused: the policy has errors")
+            .record(&app)
+            .await;
+        return Err(ApiError::Policy(Box::new(report)));
+    }
+    app.store.set_policy(&dir.id, &policy, now()).await?;
+    audit::event("policy.update", true)
+        .directory(&dir.id)
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!(
+            "{} -> {}",
+            serde_json::to_string(&dir.policy).unwrap_or_default(),
+            serde_json::to_string(&policy).unwrap_or_default()
+        ))
+        .record(&app)
+        .await;
+    Ok(AppJson(report))
+}
+
+/// A directory's users.
+#[utoipa::path(get, path = "/api/admin/directories/{id}/users", tag = "admin",
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
+async fn list_users(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<AppJson<Vec<User>>> {
+    let dir = directory_for_admin(&app, &auth, &id).await?;
+    Ok(AppJson(
+        app.store
+            .users(&dir.id)
+            .await?
+            .iter()
+            .map(UserRow::to_api)
+            .collect(),
+    ))
+}
+
+fn optional_contact(
+    value: Option<&str>,
+    f: fn(&str) -> Result<String, &'static str>,
+) -> ApiResult<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => f(v).map(Some).map_err(ApiError::invalid),
+    }
+}
+
+/// Creates a user and answers their setup link (shown once).
+#[utoipa::path(post, path = "/api/admin/directories/{id}/users", tag = "admin", request_body = CreateUserRequest,
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 201, body = CreatedUser), (status = 400, body = Problem), (status = 409, body = Problem)))]
+async fn create_user(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    AppJson(req): AppJson<CreateUserRequest>,
+) -> ApiResult<(StatusCode, AppJson<CreatedUser>)> {
+    let dir = directory_for_admin(&app, &auth, &id).await?;
+    let username = contact::normalize_username(&req.username).map_err(ApiError::invalid)?;
+    let new = NewUser {
+        directory_id: dir.id.clone(),
+        display_name: match &req.display_name {
+            Some(n) => display_name(n)?,
+            None => username.clone(),
+        },
+        username,
+        email: optional_contact(req.email.as_deref(), contact::normalize_email)?,
+        phone: optional_contact(req.phone.as_deref(), contact::normalize_phone)?,
+        role: req.role.unwrap_or_default(),
+    };
+    let user = app
+        .store
+        .insert_user(&token::new_id(), &new, now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::with(
+                ErrorCode::Conflict,
+                "This username is taken in this directory.",
+            )
+        })?;
+    let setup_link = issue_link(&app, &user.id).await?;
+    audit::event("user.create", true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!("role {}", user.role.as_str()))
+        .record(&app)
+        .await;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(CreatedUser {
+            user: user.to_api(),
+            setup_link,
+        }),
+    ))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/api/admin/users/{id}", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 404, body = Problem)))]
+async fn get_user(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<AppJson<User>> {
+    Ok(AppJson(user_for_admin(&app, &auth, &id).await?.to_api()))
+}
+
+/// Changes a user. A phone or email set by an administrator counts as
+/// confirmed; disabling a user ends their sessions.
+#[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = UpdateUserRequest,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 400, body = Problem), (status = 404, body = Problem)))]
+async fn patch_user(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    AppJson(req): AppJson<UpdateUserRequest>,
+) -> ApiResult<AppJson<User>> {
+    let user = user_for_admin(&app, &auth, &id).await?;
+    if user.id == auth.user.id && (req.role == Some(Role::User) || req.disabled == Some(true)) {
+        return Err(ApiError::with(
+            ErrorCode::Conflict,
+            "You cannot remove your own administrator role or disable yourself.",
+        ));
+    }
+    let patch = UserPatch {
+        display_name: req.display_name.as_deref().map(display_name).transpose()?,
+        email: match &req.email {
+            Some(e) => Some(optional_contact(Some(e), contact::normalize_email)?),
+            None => None,
+        },
+        phone: match &req.phone {
+            Some(p) => Some(optional_contact(Some(p), contact::normalize_phone)?),
+            None => None,
+        },
+        role: req.role,
+        disabled: req.disabled,
+        ..UserPatch::default()
+    };
+    let updated = app
+        .store
+        .update_user(&user.id, &patch, now())
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    if req.disabled == Some(true) {
+        app.store.delete_user_sessions(&user.id).await?;
+    }
+    let changed: Vec<&str> = [
+        ("display_name", req.display_name.is_some()),
+        ("email", req.email.is_some()),
+        ("phone", req.phone.is_some()),
+        ("role", req.role.is_some()),
+        ("disabled", req.disabled.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, set)| set.then_some(k))
+    .collect();
+    audit::event("user.update", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!("changed {}", changed.join(", ")))
+        .record(&app)
+        .await;
+    Ok(AppJson(updated.to_api()))
+}
+
+/// Deletes a user with their sessions and methods.
+#[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn delete_user(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let user = user_for_admin(&app, &auth, &id).await?;
+    if user.id == auth.user.id {
+        return Err(ApiError::with(
+            ErrorCode::Conflict,
+            "You cannot delete your own account.",
+        ));
+    }
+    app.store.delete_user(&user.id).await?;
+    audit::event("user.delete", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new setup link for a user (account recovery); earlier unused links stop working.
+#[utoipa::path(post, path = "/api/admin/users/{id}/setup-link", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = SetupLink), (status = 404, body = Problem)))]
+async fn new_setup_link(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<AppJson<SetupLink>> {
+    let user = user_for_admin(&app, &auth, &id).await?;
+    let link = issue_link(&app, &user.id).await?;
+    audit::event("user.setup_link", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .record(&app)
+        .await;
+    Ok(AppJson(link))
+}
+
+/// Filters of `GET /api/admin/audit`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditParams {
+    /// Directory id; the admin's own directory when absent (operators: all).
+    pub directory: Option<String>,
+    /// User id.
+    pub user: Option<String>,
+    /// At most this many events, newest first (1 to 1000, default 100).
+    pub limit: Option<i64>,
+}
+
+/// The audit log, newest first.
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin", params(AuditParams),
+    responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = Problem)))]
+async fn get_audit(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<AuditParams>,
+) -> ApiResult<AppJson<Vec<AuditEvent>>> {
+    if auth.user.role != Role::Admin {
+        return Err(forbidden());
+    }
+    let directory_id = match q.directory {
+        Some(d) => {
+            require_admin(&app, &auth, &d).await?;
+            Some(d)
+        }
+        None if is_operator(&app, &auth).await? => None,
+        None => Some(auth.user.directory_id.clone()),
+    };
+    if let Some(user_id) = &q.user {
+        user_for_admin(&app, &auth, user_id).await?;
+    }
+    let query = AuditQuery {
+        directory_id,
+        user_id: q.user,
+        limit: q.limit.unwrap_or(100).clamp(1, 1000),
+    };
+    Ok(AppJson(app.store.audit(&query).await?))
+}

@@ -1,0 +1,70 @@
+//! The HTTP API: one module per route group, assembled with the OpenAPI
+//! document generated from the same handlers.
+
+pub mod admin;
+pub mod login;
+pub mod me;
+pub mod ops;
+pub mod pages;
+pub mod setup;
+
+use crate::error::{AppJson, problem_response};
+use crate::guard;
+use crate::state::AppState;
+use authlevel_core::ErrorCode;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Extension};
+use axum::middleware;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "authlevel",
+    description = "Points-based multi-factor login. Errors are application/problem+json with a stable `code`."
+))]
+struct ApiDoc;
+
+/// The OpenAPI document of this server.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+async fn openapi(Extension(doc): Extension<Arc<OpenApiDoc>>) -> AppJson<OpenApiDoc> {
+    AppJson(doc.as_ref().clone())
+}
+
+/// The routes and the OpenAPI document generated from them.
+pub fn api() -> (Router<AppState>, OpenApiDoc) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(login::router())
+        .merge(setup::router())
+        .merge(me::router())
+        .merge(admin::router())
+        .merge(ops::router())
+        .routes(routes!(openapi))
+        .split_for_parts()
+}
+
+/// The whole application: API, pages, guards and headers.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    api.merge(pages::router(&state.config.static_dir))
+        .method_not_allowed_fallback(|| async {
+            problem_response(ErrorCode::MethodNotAllowed, None, None)
+        })
+        .layer(Extension(Arc::new(doc)))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::headers,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            problem_response(ErrorCode::Internal, None, None)
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

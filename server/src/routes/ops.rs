@@ -1,0 +1,47 @@
+//! `/healthz`, `/readyz`, `/metrics`: for the people who run the service.
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use authlevel_core::ErrorCode;
+use authlevel_core::api::Problem;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "ops",
+    responses((status = 200, body = String), (status = 503, body = Problem)))]
+async fn readyz(State(app): State<AppState>) -> ApiResult<&'static str> {
+    if app.store.ping().await {
+        Ok("ready")
+    } else {
+        Err(ApiError::with(
+            ErrorCode::Unavailable,
+            "The database does not answer.",
+        ))
+    }
+}
+
+/// Counters in the Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, body = String)))]
+async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+}

@@ -1,0 +1,37 @@
+//! What every handler shares: configuration, the store, the password hasher
+//! and the metrics.
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::password::Hasher;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Shared application state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The database.
+    pub store: Store,
+    /// Password hashing, bounded.
+    pub hasher: Hasher,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The Content-Security-Policy header of every response.
+    pub csp: Arc<str>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(config: Config, store: Store, hasher: Hasher) -> AppState {
+        let csp = crate::routes::pages::content_security_policy(&config.static_dir);
+        AppState {
+            csp: csp.into(),
+            config: Arc::new(config),
+            store,
+            hasher,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The audit log: append and query.
+
+use super::Store;
+use authlevel_core::Method;
+use authlevel_core::api::AuditEvent;
+use sqlx::Row;
+
+/// Filters of an audit query.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only events of this directory.
+    pub directory_id: Option<String>,
+    /// Only events about this user.
+    pub user_id: Option<String>,
+    /// At most this many, newest first.
+    pub limit: i64,
+}
+
+impl Store {
+    /// Appends an event (its `id` is assigned by the database).
+    pub async fn insert_audit(&self, e: &AuditEvent) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(e.at)
+        .bind(e.directory_id.clone())
+        .bind(e.user_id.clone())
+        .bind(e.actor_id.clone())
+        .bind(&e.kind)
+        .bind(e.method.map(|m| m.as_str().to_owned()))
+        .bind(&e.outcome)
+        .bind(e.ip.clone())
+        .bind(e.detail.clone())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Events matching `q`, newest first.
+    pub async fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEvent>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail FROM audit \
+             WHERE ($1 = '' OR directory_id = $1) AND ($2 = '' OR user_id = $2) ORDER BY id DESC LIMIT $3",
+        )
+        .bind(q.directory_id.clone().unwrap_or_default())
+        .bind(q.user_id.clone().unwrap_or_default())
+        .bind(q.limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let method: Option<String> = r.try_get("method")?;
+                Ok(AuditEvent {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    directory_id: r.try_get("directory_id")?,
+                    user_id: r.try_get("user_id")?,
+                    actor_id: r.try_get("actor_id")?,
+                    kind: r.try_get("kind")?,
+                    method: method.as_deref().and_then(Method::parse),
+                    outcome: r.try_get("outcome")?,
+                    ip: r.try_get("ip")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,114 @@
+//! Directories and their policies.
+
+use super::Store;
+use authlevel_core::Policy;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryRow {
+    /// Its id.
+    pub id: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// Its policy.
+    pub policy: Policy,
+}
+
+impl DirectoryRow {
+    /// The wire form.
+    pub fn to_api(&self) -> authlevel_core::api::Directory {
+        authlevel_core::api::Directory {
+            id: self.id.clone(),
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            policy: self.policy,
+        }
+    }
+}
+
+fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+    let policy: String = r.try_get("policy")?;
+    Ok(DirectoryRow {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    })
+}
+
+const COLUMNS: &str = "id, slug, name, policy";
+
+impl Store {
+    /// Inserts a directory unless its slug exists; answers whether it was new.
+    pub async fn insert_directory(&self, d: &DirectoryRow, now: i64) -> Result<bool, sqlx::Error> {
+        let policy =
+            serde_json::to_string(&d.policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let done = sqlx::query(
+            "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(&d.id)
+        .bind(&d.slug)
+        .bind(&d.name)
+        .bind(policy)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// All directories, by slug.
+    pub async fn directories(&self) -> Result<Vec<DirectoryRow>, sqlx::Error> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM directories ORDER BY slug"))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(row)
+            .collect()
+    }
+
+    /// The directory with this id.
+    pub async fn directory(&self, id: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM directories WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(row)
+            .transpose()
+    }
+
+    /// The directory with this slug.
+    pub async fn directory_by_slug(&self, slug: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM directories WHERE slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(row)
+        .transpose()
+    }
+
+    /// Saves a directory's policy.
+    pub async fn set_policy(
+        &self,
+        id: &str,
+        policy: &Policy,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let policy = serde_json::to_string(policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let done = sqlx::query("UPDATE directories SET policy = $1, updated_at = $2 WHERE id = $3")
+            .bind(policy)
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,95 @@
+//! Logins in progress. The row's id is the hash of the flow cookie.
+
+use super::Store;
+use authlevel_core::MethodSet;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored login flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowRow {
+    /// Hash of the flow token.
+    pub id: String,
+    /// The directory the login is for.
+    pub directory_id: String,
+    /// The user, once a first step identified them.
+    pub user_id: Option<String>,
+    /// Methods verified in this login.
+    pub verified: MethodSet,
+    /// When it expires.
+    pub expires_at: i64,
+}
+
+fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
+    let verified: i64 = r.try_get("verified")?;
+    Ok(FlowRow {
+        id: r.try_get("id")?,
+        directory_id: r.try_get("directory_id")?,
+        user_id: r.try_get("user_id")?,
+        verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+impl Store {
+    /// Stores a new flow.
+    pub async fn insert_flow(&self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&f.id)
+        .bind(&f.directory_id)
+        .bind(f.user_id.clone())
+        .bind(i64::from(f.verified.bits()))
+        .bind(now)
+        .bind(f.expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The unexpired flow with this id.
+    pub async fn flow(&self, id: &str, now: i64) -> Result<Option<FlowRow>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id, directory_id, user_id, verified, expires_at FROM login_flows \
+             WHERE id = $1 AND expires_at >= $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(row)
+        .transpose()
+    }
+
+    /// Records a verified method on a flow (bitwise OR, so concurrent steps
+    /// never lose each other's methods); answers the flow afterwards.
+    pub async fn add_verified(
+        &self,
+        id: &str,
+        verified: MethodSet,
+        now: i64,
+    ) -> Result<Option<FlowRow>, sqlx::Error> {
+        sqlx::query(
+            "UPDATE login_flows SET verified = verified | $1 WHERE id = $2 AND expires_at >= $3",
+        )
+        .bind(i64::from(verified.bits()))
+        .bind(id)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        self.flow(id, now).await
+    }
+
+    /// Deletes a flow; answers whether it existed (so exactly one caller
+    /// completes a login).
+    pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

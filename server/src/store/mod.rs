@@ -1,0 +1,134 @@
+//! The SQL layer: one `Store` over sqlx's `Any` driver, for SQLite (the
+//! embedded default) and PostgreSQL. Every piece of state lives here, so any
+//! instance can serve any request and a restart loses nothing. SQL is written
+//! once, in the dialect both accept (`$1` parameters, `ON CONFLICT`,
+//! `RETURNING`); times come from the server as Unix seconds.
+
+mod audit;
+mod directories;
+mod flows;
+mod sessions;
+mod users;
+
+pub use audit::AuditQuery;
+pub use directories::DirectoryRow;
+pub use flows::FlowRow;
+pub use sessions::{SessionRow, SetupLinkUse};
+pub use users::{NewUser, UserPatch, UserRow};
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use std::time::Duration;
+
+/// Which database the store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in WAL mode.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Why the store could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database could not be reached or opened.
+    #[error("cannot open the database: {0}")]
+    Connect(sqlx::Error),
+    /// A migration failed, or the schema is newer than this binary.
+    #[error("cannot bring the schema up to date: {0}")]
+    Migrate(sqlx::migrate::MigrateError),
+    /// A database statement failed.
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens the database at `url` with at most `max_connections`; creates a
+    /// SQLite file when missing.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Store, OpenError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = if url.starts_with("sqlite:") {
+            let url = if url.contains("mode=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (url, Backend::Sqlite)
+        } else {
+            (url.to_owned(), Backend::Postgres)
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&url)
+            .await
+            .map_err(OpenError::Connect)?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers run beside the writer; the setting is kept in
+            // the file. The default synchronous=FULL makes every answered
+            // write durable.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies the migrations this binary carries; refuses a database whose
+    /// schema is newer than the binary.
+    pub async fn migrate(&self) -> Result<(), OpenError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(OpenError::Migrate)
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Deletes expired flows, sessions (absolute or idle timeout, `idle_s`),
+    /// setup links and enrolments. Safe to run on several instances at once:
+    /// each statement stands alone and deleting twice is harmless.
+    pub async fn housekeeping(&self, now: i64, idle_s: i64) -> Result<u64, sqlx::Error> {
+        let mut n = 0;
+        for sql in [
+            "DELETE FROM login_flows WHERE expires_at < $1",
+            "DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2",
+            "DELETE FROM setup_links WHERE expires_at < $1",
+            "DELETE FROM enrolments WHERE expires_at < $1",
+        ] {
+            n += sqlx::query(sql)
+                .bind(now)
+                .bind(now - idle_s)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(n)
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}

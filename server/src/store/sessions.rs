@@ -1,0 +1,205 @@
+//! Sessions, setup links and the enrolment sessions a setup link opens.
+//! Every id here is the SHA-256 of the token the client holds.
+
+use super::Store;
+use authlevel_core::MethodSet;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// Hash of the session token.
+    pub id: String,
+    /// Whose session.
+    pub user_id: String,
+    /// The level reached at login.
+    pub level: u32,
+    /// The methods verified at login.
+    pub methods: MethodSet,
+    /// When the login completed.
+    pub authenticated_at: i64,
+    /// When the session was last used.
+    pub last_seen_at: i64,
+    /// Absolute end.
+    pub expires_at: i64,
+}
+
+fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
+    let level: i64 = r.try_get("level")?;
+    let methods: i64 = r.try_get("methods")?;
+    Ok(SessionRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        level: u32::try_from(level).unwrap_or(0),
+        methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
+        authenticated_at: r.try_get("authenticated_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+/// What happened when a setup link was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupLinkUse {
+    /// It was valid and is now used; the user's id.
+    Used(String),
+    /// Unknown, used before, or expired.
+    Invalid,
+}
+
+impl Store {
+    /// Stores a new session.
+    pub async fn insert_session(&self, s: &SessionRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, level, methods, authenticated_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&s.id)
+        .bind(&s.user_id)
+        .bind(i64::from(s.level))
+        .bind(i64::from(s.methods.bits()))
+        .bind(s.authenticated_at)
+        .bind(s.last_seen_at)
+        .bind(s.expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this id if neither its absolute nor its idle
+    /// timeout (`idle_s`) has passed.
+    pub async fn session(
+        &self,
+        id: &str,
+        now: i64,
+        idle_s: i64,
+    ) -> Result<Option<SessionRow>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id, user_id, level, methods, authenticated_at, last_seen_at, expires_at \
+             FROM sessions WHERE id = $1 AND expires_at >= $2 AND last_seen_at >= $3",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now - idle_s)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(session_row)
+        .transpose()
+    }
+
+    /// Marks a session as used now.
+    pub async fn touch_session(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Ends every session of a user; answers how many.
+    pub async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a setup link (by hash) for a user.
+    pub async fn insert_setup_link(
+        &self,
+        id: &str,
+        user_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO setup_links (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a setup link: one atomic update, so a link works exactly once
+    /// even when submitted twice at the same moment.
+    pub async fn use_setup_link(&self, id: &str, now: i64) -> Result<SetupLinkUse, sqlx::Error> {
+        let used = sqlx::query(
+            "UPDATE setup_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match used {
+            Some(r) => SetupLinkUse::Used(r.try_get("user_id")?),
+            None => SetupLinkUse::Invalid,
+        })
+    }
+
+    /// Invalidates a user's unused setup links (a new one supersedes them).
+    pub async fn revoke_setup_links(&self, user_id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE setup_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Stores an enrolment session.
+    pub async fn insert_enrolment(
+        &self,
+        id: &str,
+        user_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO enrolments (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The user of an unexpired enrolment session.
+    pub async fn enrolment_user(&self, id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+        let r = sqlx::query("SELECT user_id FROM enrolments WHERE id = $1 AND expires_at >= $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(self.pool())
+            .await?;
+        r.map(|r| r.try_get("user_id")).transpose()
+    }
+
+    /// Ends an enrolment session.
+    pub async fn delete_enrolment(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM enrolments WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,367 @@
+//! Starts the real server binary on a free port with a fresh SQLite file,
+//! and talks to it over real HTTP.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The password every harness-made account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A running server process.
+pub struct Server {
+    child: Option<Child>,
+    /// `http://127.0.0.1:PORT`, for API calls.
+    pub base: String,
+    /// The configured public origin, `http://localhost:PORT`.
+    pub public_url: String,
+    /// Holds the database and the log.
+    pub dir: Arc<tempfile::TempDir>,
+    port: u16,
+    env: Vec<(String, String)>,
+    /// Lines the server printed on standard output, over all its runs.
+    pub stdout: Arc<Mutex<Vec<String>>>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Server {
+    /// A server on a fresh SQLite database.
+    pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// A server on a fresh SQLite database with extra `AUTHLEVEL_*` settings.
+    pub fn start_with(extra: &[(&str, &str)]) -> Server {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let port = free_port();
+        let public_url = format!("http://localhost:{port}");
+        let mut env: Vec<(String, String)> = vec![
+            ("AUTHLEVEL_LISTEN".into(), format!("127.0.0.1:{port}")),
+            ("AUTHLEVEL_PUBLIC_URL".into(), public_url.clone()),
+            (
+                "AUTHLEVEL_DATABASE_URL".into(),
+                format!("sqlite://{}/authlevel.db", dir.path().display()),
+            ),
+            (
+                "AUTHLEVEL_STATIC_DIR".into(),
+                format!("{}/no-dist", dir.path().display()),
+            ),
+            ("AUTHLEVEL_DEV".into(), "true".into()),
+        ];
+        for (k, v) in extra {
+            env.retain(|(key, _)| key != k);
+            env.push(((*k).into(), (*v).into()));
+        }
+        let mut server = Server {
+            child: None,
+            base: format!("http://127.0.0.1:{port}"),
+            public_url,
+            dir,
+            port,
+            env,
+            stdout: Arc::new(Mutex::new(Vec::new())),
+        };
+        server.spawn();
+        server
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authlevel-e2e"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info,sqlx=warn")
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("server.log"))
+            .expect("log file");
+        let mut child = self
+            .command()
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start the server binary");
+        let out = child.stdout.take().expect("stdout");
+        let lines = self.stdout.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if line.contains("listening on") {
+                    let _ = tx.send(());
+                }
+                lines.lock().expect("lines").push(line);
+            }
+        });
+        self.child = Some(child);
+        if rx.recv_timeout(Duration::from_secs(30)).is_err() {
+            panic!("server did not start; log:\n{}", self.log());
+        }
+    }
+
+    /// Kills the process with SIGKILL: no shutdown, no flush.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Kills and starts again on the same database and port.
+    pub fn restart(&mut self) {
+        self.kill9();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.spawn();
+    }
+
+    /// The first-start setup token, from the link the server printed.
+    pub fn first_start_token(&self) -> String {
+        let lines = self.stdout.lock().expect("lines");
+        lines
+            .iter()
+            .find_map(|l| l.split("#token=").nth(1).map(|t| t.trim().to_owned()))
+            .expect("the first start printed a setup link")
+    }
+
+    /// Runs the binary's command line against the same database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.command().args(args).output().expect("run the CLI")
+    }
+
+    /// What the server wrote to its log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// A client with its own cookie jar.
+    pub fn client(&self) -> Api {
+        Api::new(&self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// An HTTP response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body as JSON (`Null` when empty or not JSON).
+    pub json: Value,
+    /// The body as text.
+    pub text: String,
+}
+
+impl Resp {
+    /// The problem `code`, if the body is a problem.
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or("")
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Every `Set-Cookie` header.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+}
+
+/// A browser-like client: a cookie jar, JSON bodies.
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    /// Base URL.
+    pub base: String,
+}
+
+impl Api {
+    fn new(base: &str) -> Api {
+        Api {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                // No kept-alive connections: a restarted server must not meet a
+                // stale socket.
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
+    /// Sends a request with an optional JSON body.
+    pub async fn send(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.http.request(m, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(&b);
+        } else if method == "POST" {
+            req = req.header("content-type", "application/json");
+        }
+        Self::read(req.send().await.expect("request")).await
+    }
+
+    /// Sends a raw request built by `f`.
+    pub async fn raw(
+        &self,
+        f: impl FnOnce(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+    ) -> Resp {
+        Self::read(f(&self.http, &self.base).send().await.expect("request")).await
+    }
+
+    async fn read(r: reqwest::Response) -> Resp {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            json,
+            text,
+        }
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send("GET", path, None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send("POST", path, Some(body)).await
+    }
+
+    /// PUT with a JSON body.
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send("PUT", path, Some(body)).await
+    }
+
+    /// PATCH with a JSON body.
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.send("PATCH", path, Some(body)).await
+    }
+
+    /// DELETE.
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send("DELETE", path, None).await
+    }
+
+    /// The password step.
+    pub async fn password_login(&self, username: &str, password: &str) -> Resp {
+        self.post(
+            "/api/login/password",
+            serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Opens a setup link, sets the password, finishes.
+    pub async fn complete_setup(&self, token: &str, password: &str) {
+        let r = self
+            .post("/api/setup", serde_json::json!({"token": token}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = self
+            .post(
+                "/api/me/password",
+                serde_json::json!({"new_password": password}),
+            )
+            .await;
+        assert_eq!(r.status, 204, "{}", r.text);
+        let r = self.post("/api/setup/finish", serde_json::json!({})).await;
+        assert_eq!(r.status, 204, "{}", r.text);
+    }
+}
+
+/// The token in a setup link.
+pub fn token_of(link: &str) -> String {
+    link.split("#token=")
+        .nth(1)
+        .expect("a setup link")
+        .to_owned()
+}
+
+/// A server whose `admin` has the harness password, under `password-only`
+/// so the admin can log in with it, and a client logged in as the admin.
+/// Answers the default directory's id too.
+pub async fn with_admin(extra: &[(&str, &str)]) -> (Server, Api, String) {
+    let server = Server::start_with(extra);
+    let admin = server.client();
+    admin
+        .complete_setup(&server.first_start_token(), PASSWORD)
+        .await;
+    let out = server.cli(&["admin", "set-policy", "--preset", "password-only"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = admin.password_login("admin", PASSWORD).await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let dirs = admin.get("/api/admin/directories").await;
+    let dir = dirs.json[0]["id"]
+        .as_str()
+        .expect("default directory")
+        .to_owned();
+    (server, admin, dir)
+}
+
+/// Creates a user through the admin API, sets their password through the
+/// setup link, and answers the user's id.
+pub async fn create_user(server: &Server, admin: &Api, dir: &str, body: Value) -> String {
+    let r = admin
+        .post(&format!("/api/admin/directories/{dir}/users"), body)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = token_of(r.json["setup_link"]["url"].as_str().expect("link"));
+    server.client().complete_setup(&token, PASSWORD).await;
+    r.json["user"]["id"].as_str().expect("id").to_owned()
+}
+
+/// Sets the directory's policy through the admin API.
+pub async fn set_policy(admin: &Api, dir: &str, policy: Value) {
+    let r = admin
+        .put(&format!("/api/admin/directories/{dir}/policy"), policy)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// The `two-factor` preset as JSON.
+pub fn two_factor() -> Value {
+    serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})
+}

@@ -1,0 +1,11 @@
+//! The end-to-end suite: the real `authlevel` binary on a free port with a
+//! fresh database, driven over real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod api;
+mod durability;
+mod harness;
+mod login;
+mod setup;
