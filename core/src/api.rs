@@ -35,6 +35,12 @@ pub mod paths {
     pub const ME: &str = "/api/me";
     /// `POST`: sets a new password.
     pub const ME_PASSWORD: &str = "/api/me/password";
+    /// `POST`: a new authenticator-app secret to confirm.
+    pub const ME_TOTP_SETUP: &str = "/api/me/totp/setup";
+    /// `POST`: confirms the new secret with a code from the app.
+    pub const ME_TOTP_CONFIRM: &str = "/api/me/totp/confirm";
+    /// `DELETE`: removes the authenticator app.
+    pub const ME_TOTP: &str = "/api/me/totp";
     /// `GET|POST`: directories.
     pub const ADMIN_DIRECTORIES: &str = "/api/admin/directories";
     /// `GET`: the audit log.
@@ -48,6 +54,14 @@ pub mod paths {
     /// `GET`: Prometheus metrics.
     pub const METRICS: &str = "/metrics";
 
+    /// `POST`: sends a code by `sms` or `email`.
+    pub fn login_send(method: crate::Method) -> String {
+        format!("/api/login/{}/send", method.as_str())
+    }
+    /// `POST`: verifies an `sms`, `email` or `totp` code.
+    pub fn login_verify(method: crate::Method) -> String {
+        format!("/api/login/{}/verify", method.as_str())
+    }
     /// `GET|PUT`: a directory's policy.
     pub fn admin_policy(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/policy")
@@ -150,6 +164,24 @@ pub struct SendCodeResponse {
     pub sent_to: String,
     /// Seconds until the code expires.
     pub expires_in_s: u32,
+}
+
+/// Answer of `POST /api/me/totp/setup`: what the authenticator app needs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpSetupResponse {
+    /// The secret in base32, for typing into the app.
+    pub secret: String,
+    /// The `otpauth://` URI (issuer = the directory's name).
+    pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG document.
+    pub qr_svg: String,
+}
+
+impl fmt::Debug for TotpSetupResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TotpSetupResponse").finish_non_exhaustive()
+    }
 }
 
 /// A user's role in their directory.

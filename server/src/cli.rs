@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::contact;
+use crate::crypto::SecretBox;
 use crate::login::DEFAULT_DIRECTORY;
 use crate::password::{self, Hasher};
 use crate::routes::setup::issue_link;
@@ -153,7 +154,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 async fn state(config: Config) -> Result<AppState, String> {
     let store = open(&config).await?;
     let hasher = Hasher::new(config.password_hash_concurrency).map_err(|e| e.to_string())?;
-    Ok(AppState::new(config, store, hasher))
+    let secrets =
+        SecretBox::load(&config.secret_key, &config.key_file).map_err(|e| e.to_string())?;
+    Ok(AppState::new(config, store, hasher, secrets))
 }
 
 async fn serve(config: Config) -> Result<(), String> {

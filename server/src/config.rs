@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Everything the server can be told.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port (printed at start).
@@ -39,6 +39,25 @@ pub struct Config {
     pub password_hash_concurrency: usize,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
+    /// The server key sealing TOTP secrets, 64 hex characters. Several
+    /// instances must share it. Empty: read `key_file`, or create it.
+    pub secret_key: String,
+    /// Where the generated server key is kept when `secret_key` is empty.
+    pub key_file: PathBuf,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .field("database_url", &"[redacted: may hold a password]")
+            .field("static_dir", &self.static_dir)
+            .field("dev", &self.dev)
+            .field("secret_key", &"[redacted]")
+            .field("key_file", &self.key_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Config {
@@ -58,6 +77,8 @@ impl Default for Config {
             reauth_window_s: 600,
             password_hash_concurrency: 0,
             max_body_bytes: 64 * 1024,
+            secret_key: String::new(),
+            key_file: PathBuf::from("authlevel.key"),
         }
     }
 }

@@ -199,4 +199,3 @@ mod tests {
         assert!(m.contains("missing field `username`"));
     }
 }
-

@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod contact;
+pub mod crypto;
 pub mod error;
 pub mod guard;
 pub mod login;
@@ -15,6 +16,7 @@ pub mod session;
 pub mod state;
 pub mod store;
 pub mod token;
+pub mod totp;
 
 pub use routes::app;
 pub use state::AppState;

@@ -247,3 +247,92 @@ pub async fn finish_step(
         session_token,
     })
 }
+
+/// The login in progress with its directory and identified user, for a step
+/// that needs both; refuses `method` unless the login offers it now (so no
+/// code step before the first step, and none the user has not enrolled).
+pub async fn identified_flow(
+    app: &AppState,
+    flow_token: Option<&str>,
+    method: Method,
+) -> ApiResult<(FlowRow, DirectoryRow, UserRow)> {
+    let no_login = || {
+        ApiError::with(
+            ErrorCode::NoLogin,
+            "No login is in progress. Start with your password or a passkey.",
+        )
+    };
+    let flow = load_flow(app, flow_token).await?.ok_or_else(no_login)?;
+    let user_id = flow.user_id.clone().ok_or_else(no_login)?;
+    let dir = app
+        .store
+        .directory(&flow.directory_id)
+        .await?
+        .ok_or_else(no_login)?;
+    let user = app
+        .store
+        .user(&user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(no_login)?;
+    let (eval, _) = state_of(&dir, flow.verified, Some(&user));
+    if !eval.offers(method) {
+        return Err(ApiError::with(
+            ErrorCode::MethodNotOffered,
+            format!("{} is not available in this login now.", method.label()),
+        ));
+    }
+    Ok((flow, dir, user))
+}
+
+/// Records `method` as verified on the flow and answers the next state.
+pub async fn verified(
+    app: &AppState,
+    flow: &FlowRow,
+    dir: &DirectoryRow,
+    user: &UserRow,
+    method: Method,
+    ip: Option<&str>,
+) -> ApiResult<Outcome> {
+    app.metrics.login_step(method.as_str(), "success");
+    audit::event(&format!("login.{}", method.as_str()), true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .method(method)
+        .ip(ip)
+        .record(app)
+        .await;
+    let after = app
+        .store
+        .add_verified(&flow.id, MethodSet::of(&[method]), now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::with(
+                ErrorCode::NoLogin,
+                "This login has expired; please start again.",
+            )
+        })?;
+    finish_step(app, dir, user, &flow.id, after.verified, None, ip).await
+}
+
+/// Records a failed step and answers the error for it.
+pub async fn failed(
+    app: &AppState,
+    dir: &DirectoryRow,
+    user: &UserRow,
+    method: Method,
+    ip: Option<&str>,
+) -> ApiError {
+    app.metrics.login_step(method.as_str(), "failure");
+    audit::event(&format!("login.{}", method.as_str()), false)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .method(method)
+        .ip(ip)
+        .record(app)
+        .await;
+    ApiError::with(
+        ErrorCode::InvalidCode,
+        "That code is not valid. Check it and try again.",
+    )
+}

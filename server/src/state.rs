@@ -2,6 +2,7 @@
 //! and the metrics.
 
 use crate::config::Config;
+use crate::crypto::SecretBox;
 use crate::metrics::Metrics;
 use crate::password::Hasher;
 use crate::store::Store;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub store: Store,
     /// Password hashing, bounded.
     pub hasher: Hasher,
+    /// The server key for secrets kept at rest.
+    pub secrets: SecretBox,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// The Content-Security-Policy header of every response.
@@ -24,13 +27,14 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state.
-    pub fn new(config: Config, store: Store, hasher: Hasher) -> AppState {
+    pub fn new(config: Config, store: Store, hasher: Hasher, secrets: SecretBox) -> AppState {
         let csp = crate::routes::pages::content_security_policy(&config.static_dir);
         AppState {
             csp: csp.into(),
             config: Arc::new(config),
             store,
             hasher,
+            secrets,
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -7,6 +7,7 @@ pub mod me;
 pub mod ops;
 pub mod pages;
 pub mod setup;
+pub mod totp;
 
 use crate::error::{AppJson, problem_response};
 use crate::guard;
@@ -42,6 +43,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .merge(login::router())
         .merge(setup::router())
         .merge(me::router())
+        .merge(totp::router())
         .merge(admin::router())
         .merge(ops::router())
         .routes(routes!(openapi))

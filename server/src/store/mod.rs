@@ -8,12 +8,14 @@ mod audit;
 mod directories;
 mod flows;
 mod sessions;
+mod totp;
 mod users;
 
 pub use audit::AuditQuery;
 pub use directories::DirectoryRow;
 pub use flows::FlowRow;
 pub use sessions::{SessionRow, SetupLinkUse};
+pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow};
 
 use sqlx::AnyPool;

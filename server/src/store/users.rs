@@ -34,6 +34,8 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     /// Creation time.
     pub created_at: i64,
+    /// Whether a confirmed authenticator app is set up.
+    pub has_totp: bool,
 }
 
 impl fmt::Debug for UserRow {
@@ -54,7 +56,7 @@ impl fmt::Debug for UserRow {
 
 impl UserRow {
     /// The methods this user can use at login: a password, a confirmed phone
-    /// (SMS), a confirmed email address.
+    /// (SMS), a confirmed email address, a confirmed authenticator app.
     pub fn enrolled(&self) -> MethodSet {
         let mut set = MethodSet::EMPTY;
         if self.password_hash.is_some() {
@@ -65,6 +67,9 @@ impl UserRow {
         }
         if self.email.is_some() {
             set.insert(Method::Email);
+        }
+        if self.has_totp {
+            set.insert(Method::Totp);
         }
         set
     }
@@ -138,11 +143,15 @@ fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         disabled: disabled != 0,
         password_hash: r.try_get("password_hash")?,
         created_at: r.try_get("created_at")?,
+        has_totp: r.try_get::<i64, _>("totp_count")? > 0,
     })
 }
 
+// Counts come back as BIGINT on both backends (EXISTS would be a boolean
+// on PostgreSQL and an integer on SQLite).
 const COLUMNS: &str = "id, directory_id, username, display_name, email, phone, pending_email, \
-                       pending_phone, role, disabled, password_hash, created_at";
+                       pending_phone, role, disabled, password_hash, created_at, \
+                       (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count";
 
 impl Store {
     /// Creates a user; `None` when the username is taken in that directory.

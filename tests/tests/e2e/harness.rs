@@ -56,6 +56,10 @@ impl Server {
                 format!("{}/no-dist", dir.path().display()),
             ),
             ("AUTHLEVEL_DEV".into(), "true".into()),
+            (
+                "AUTHLEVEL_KEY_FILE".into(),
+                format!("{}/authlevel.key", dir.path().display()),
+            ),
         ];
         for (k, v) in extra {
             env.retain(|(key, _)| key != k);
@@ -364,4 +368,32 @@ pub async fn set_policy(admin: &Api, dir: &str, policy: Value) {
 /// The `two-factor` preset as JSON.
 pub fn two_factor() -> Value {
     serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})
+}
+
+/// A TOTP code from an independent implementation (Python's `pyotp`), for
+/// the base32 `secret`, `offset_s` seconds from now.
+pub fn pyotp_code(secret: &str, offset_s: i64) -> String {
+    python(&format!(
+        "import pyotp, time; print(pyotp.TOTP('{secret}').at(time.time() + ({offset_s})))"
+    ))
+}
+
+/// The current code of an `otpauth://` URI, as `pyotp` reads the URI.
+pub fn pyotp_code_from_uri(uri: &str) -> String {
+    python(&format!(
+        "import pyotp; print(pyotp.parse_uri('{uri}').now())"
+    ))
+}
+
+fn python(program: &str) -> String {
+    let out = Command::new("python3")
+        .args(["-c", program])
+        .output()
+        .expect("python3 runs (scripts/setup installs pyotp)");
+    assert!(
+        out.status.success(),
+        "python3 failed (is pyotp installed? scripts/setup installs it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }

@@ -9,3 +9,4 @@ mod durability;
 mod harness;
 mod login;
 mod setup;
+mod totp;

@@ -1,0 +1,108 @@
+//! Authenticator-app secrets (sealed) and the last accepted time step.
+
+use super::Store;
+use sqlx::Row;
+
+/// A user's authenticator-app row.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpRow {
+    /// The confirmed secret, sealed.
+    pub secret_enc: Option<String>,
+    /// A secret being set up, sealed.
+    pub pending_enc: Option<String>,
+    /// The last accepted time step.
+    pub last_step: i64,
+}
+
+impl std::fmt::Debug for TotpRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpRow")
+            .field("confirmed", &self.secret_enc.is_some())
+            .field("pending", &self.pending_enc.is_some())
+            .field("last_step", &self.last_step)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Stores a secret being set up (replacing an earlier pending one; a
+    /// confirmed secret stays until the new one is confirmed).
+    pub async fn set_pending_totp(
+        &self,
+        user_id: &str,
+        sealed: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO totp (user_id, pending_enc, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET pending_enc = excluded.pending_enc",
+        )
+        .bind(user_id)
+        .bind(sealed)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The user's row.
+    pub async fn totp(&self, user_id: &str) -> Result<Option<TotpRow>, sqlx::Error> {
+        let r =
+            sqlx::query("SELECT secret_enc, pending_enc, last_step FROM totp WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(self.pool())
+                .await?;
+        r.map(|r| {
+            Ok(TotpRow {
+                secret_enc: r.try_get("secret_enc")?,
+                pending_enc: r.try_get("pending_enc")?,
+                last_step: r.try_get("last_step")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Makes the pending secret `sealed` the confirmed one, with `step` used.
+    pub async fn confirm_totp(
+        &self,
+        user_id: &str,
+        sealed: &str,
+        step: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE totp SET secret_enc = pending_enc, pending_enc = NULL, last_step = $1, confirmed_at = $2 \
+             WHERE user_id = $3 AND pending_enc = $4",
+        )
+        .bind(step)
+        .bind(now)
+        .bind(user_id)
+        .bind(sealed)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Accepts time step `step` for the user unless it, or a later one, was
+    /// accepted before: one atomic update, so concurrent submits of one code
+    /// succeed at most once.
+    pub async fn consume_totp_step(&self, user_id: &str, step: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND secret_enc IS NOT NULL",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Removes the user's authenticator app.
+    pub async fn delete_totp(&self, user_id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
