@@ -156,7 +156,8 @@ async fn state(config: Config) -> Result<AppState, String> {
     let hasher = Hasher::new(config.password_hash_concurrency).map_err(|e| e.to_string())?;
     let secrets =
         SecretBox::load(&config.secret_key, &config.key_file).map_err(|e| e.to_string())?;
-    Ok(AppState::new(config, store, hasher, secrets))
+    let delivery = crate::delivery::Delivery::from_config(&config).map_err(|e| e.to_string())?;
+    Ok(AppState::new(config, store, hasher, secrets, delivery))
 }
 
 async fn serve(config: Config) -> Result<(), String> {

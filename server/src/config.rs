@@ -44,6 +44,46 @@ pub struct Config {
     pub secret_key: String,
     /// Where the generated server key is kept when `secret_key` is empty.
     pub key_file: PathBuf,
+    /// An SMS or email code works this many seconds.
+    pub code_ttl_s: i64,
+    /// Seconds before another code may be sent for the same purpose.
+    pub code_resend_cooldown_s: i64,
+    /// Wrong guesses a code allows before it stops working.
+    pub code_max_attempts: i64,
+    /// Codes per destination (number or address) per hour.
+    pub code_per_destination_per_hour: i64,
+    /// Codes per account per hour.
+    pub code_per_account_per_hour: i64,
+    /// Codes per client address per hour.
+    pub code_per_ip_per_hour: i64,
+    /// Consecutive failures of one method on one account before it locks.
+    pub failure_limit: i64,
+    /// How long a locked method stays locked, in seconds.
+    pub lockout_s: i64,
+    /// `log` (prints codes to the console; development) or `webhook`.
+    pub sms_delivery: String,
+    /// Where the `webhook` delivery POSTs `{to, message}`.
+    pub sms_webhook_url: String,
+    /// Bearer token sent to the webhook.
+    pub sms_webhook_token: String,
+    /// Country calling codes SMS may go to, comma-separated (`41,49`); empty: all.
+    pub sms_allowed_countries: String,
+    /// `log` (prints codes to the console; development) or `smtp`.
+    pub email_delivery: String,
+    /// SMTP server host.
+    pub smtp_host: String,
+    /// SMTP server port.
+    pub smtp_port: u16,
+    /// `starttls` (required), `tls` (implicit TLS) or `none` (a local relay).
+    pub smtp_security: String,
+    /// SMTP user name; empty: no authentication.
+    pub smtp_username: String,
+    /// SMTP password.
+    pub smtp_password: String,
+    /// The sender, e.g. `Login <login@example.com>`.
+    pub email_from: String,
+    /// The subject of code emails.
+    pub email_subject: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +96,12 @@ impl std::fmt::Debug for Config {
             .field("dev", &self.dev)
             .field("secret_key", &"[redacted]")
             .field("key_file", &self.key_file)
+            .field("sms_delivery", &self.sms_delivery)
+            .field("sms_webhook_url", &self.sms_webhook_url)
+            .field("sms_webhook_token", &"[redacted]")
+            .field("email_delivery", &self.email_delivery)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_password", &"[redacted]")
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +125,26 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             secret_key: String::new(),
             key_file: PathBuf::from("authlevel.key"),
+            code_ttl_s: 600,
+            code_resend_cooldown_s: 30,
+            code_max_attempts: 5,
+            code_per_destination_per_hour: 5,
+            code_per_account_per_hour: 10,
+            code_per_ip_per_hour: 30,
+            failure_limit: 10,
+            lockout_s: 900,
+            sms_delivery: "log".into(),
+            sms_webhook_url: String::new(),
+            sms_webhook_token: String::new(),
+            sms_allowed_countries: String::new(),
+            email_delivery: "log".into(),
+            smtp_host: "localhost".into(),
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            email_from: "authlevel <login@localhost>".into(),
+            email_subject: "Your login code".into(),
         }
     }
 }
@@ -190,7 +256,54 @@ impl Config {
                 "database_url must start with sqlite:// or postgres://".into(),
             ));
         }
+        if !matches!(self.sms_delivery.as_str(), "log" | "webhook") {
+            return Err(ConfigError::Invalid(
+                "sms_delivery must be log or webhook".into(),
+            ));
+        }
+        if self.sms_delivery == "webhook" && !self.sms_webhook_url.starts_with("http") {
+            return Err(ConfigError::Invalid(
+                "sms_delivery = webhook needs sms_webhook_url".into(),
+            ));
+        }
+        if !matches!(self.email_delivery.as_str(), "log" | "smtp") {
+            return Err(ConfigError::Invalid(
+                "email_delivery must be log or smtp".into(),
+            ));
+        }
+        if !matches!(self.smtp_security.as_str(), "starttls" | "tls" | "none") {
+            return Err(ConfigError::Invalid(
+                "smtp_security must be starttls, tls or none".into(),
+            ));
+        }
+        if self.code_ttl_s <= 0 || self.code_ttl_s > 600 {
+            return Err(ConfigError::Invalid(
+                "code_ttl_s must be 1 to 600 (NIST: at most 10 minutes)".into(),
+            ));
+        }
+        if self.failure_limit < 1 || self.failure_limit > 100 {
+            return Err(ConfigError::Invalid(
+                "failure_limit must be 1 to 100".into(),
+            ));
+        }
+        self.allowed_countries()?;
         Ok(())
+    }
+
+    /// The country calling codes SMS may go to; empty: any.
+    pub fn allowed_countries(&self) -> Result<Vec<u16>, ConfigError> {
+        self.sms_allowed_countries
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.trim_start_matches('+').parse::<u16>().map_err(|_| {
+                    ConfigError::Invalid(format!(
+                        "sms_allowed_countries: `{s}` is not a calling code"
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// Whether cookies must be `Secure` (served over https).

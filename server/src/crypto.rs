@@ -5,13 +5,16 @@
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
+use sha2::Sha256;
 use std::path::Path;
 
 /// The server key.
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    mac_key: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -54,7 +57,24 @@ impl SecretBox {
             }
         };
         let cipher = XChaCha20Poly1305::new_from_slice(&key).map_err(|_| CryptoError::BadKey)?;
-        Ok(SecretBox { cipher })
+        // A separate key for MACs, derived so one key never serves two primitives.
+        let mut derive =
+            <Hmac<Sha256> as Mac>::new_from_slice(&key).map_err(|_| CryptoError::BadKey)?;
+        derive.update(b"authlevel code mac v1");
+        let mac_key: [u8; 32] = derive.finalize().into_bytes().into();
+        Ok(SecretBox { cipher, mac_key })
+    }
+
+    /// A keyed hash (HMAC-SHA256, hex) of `data`: how one-time codes are
+    /// stored, so a copy of the database alone cannot brute-force them.
+    pub fn mac(&self, data: &str) -> String {
+        match <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key) {
+            Ok(mut m) => {
+                m.update(data.as_bytes());
+                hex::encode(m.finalize().into_bytes())
+            }
+            Err(_) => String::new(),
+        }
     }
 
     /// Encrypts `plain` for `owner`; base64 of nonce and ciphertext.

@@ -134,11 +134,40 @@ pub async fn password_step(
         .as_ref()
         .filter(|u| !u.disabled)
         .and_then(|u| u.password_hash.as_deref());
+    let locked = match &user {
+        Some(u) => {
+            app.store
+                .is_locked(&u.id, Method::Password.as_str(), now())
+                .await?
+        }
+        None => false,
+    };
+    // The hash runs even when locked, so a locked account answers exactly
+    // like a wrong password, in the same time.
     let ok = app
         .hasher
         .verify(&req.password, hash)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        && !locked;
+    if let Some(u) = &user {
+        let c = &app.config;
+        if ok {
+            app.store
+                .reset_failures(&u.id, Method::Password.as_str())
+                .await?;
+        } else {
+            app.store
+                .record_failure(
+                    &u.id,
+                    Method::Password.as_str(),
+                    now(),
+                    c.failure_limit,
+                    c.lockout_s,
+                )
+                .await?;
+        }
+    }
     let (Some(dir), Some(user), true) = (dir, user, ok) else {
         app.metrics.login_step("password", "failure");
         let mut e = audit::event("login.password", false)

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
+use crate::delivery::Delivery;
 use crate::metrics::Metrics;
 use crate::password::Hasher;
 use crate::store::Store;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub hasher: Hasher,
     /// The server key for secrets kept at rest.
     pub secrets: SecretBox,
+    /// SMS and email senders.
+    pub delivery: Delivery,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// The Content-Security-Policy header of every response.
@@ -27,7 +30,13 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state.
-    pub fn new(config: Config, store: Store, hasher: Hasher, secrets: SecretBox) -> AppState {
+    pub fn new(
+        config: Config,
+        store: Store,
+        hasher: Hasher,
+        secrets: SecretBox,
+        delivery: Delivery,
+    ) -> AppState {
         let csp = crate::routes::pages::content_security_policy(&config.static_dir);
         AppState {
             csp: csp.into(),
@@ -35,6 +44,7 @@ impl AppState {
             store,
             hasher,
             secrets,
+            delivery,
             metrics: Arc::new(Metrics::default()),
         }
     }

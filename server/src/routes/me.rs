@@ -4,6 +4,7 @@
 use crate::audit;
 use crate::contact;
 use crate::error::{ApiError, ApiResult, AppJson};
+use crate::otp::{self, Purpose};
 use crate::password;
 use crate::session::{Authenticated, ClientIp, Enroller};
 use crate::state::AppState;
@@ -57,8 +58,8 @@ pub fn display_name(input: &str) -> ApiResult<String> {
 }
 
 /// Changes the display name, or sets a new email address or mobile number,
-/// which stays pending until the code sent to it is confirmed. A new phone or
-/// email needs a recent login.
+/// which stays pending until the code sent to it (right away) is confirmed
+/// at `/api/me/{phone|email}/verify`. A new phone or email needs a recent login.
 #[utoipa::path(patch, path = "/api/me", tag = "me", request_body = UpdateMeRequest,
     responses((status = 200, body = Me), (status = 400, body = Problem), (status = 403, body = Problem)))]
 async fn patch_me(
@@ -99,6 +100,36 @@ async fn patch_me(
         .update_user(&user.id, &patch, now())
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    // A new number or address gets its confirmation code right away.
+    let dir = app
+        .store
+        .directory(&user.directory_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    if let Some(Some(phone)) = &patch.pending_phone {
+        otp::send(
+            &app,
+            &dir,
+            &updated,
+            Purpose::ConfirmPhone,
+            phone,
+            None,
+            ip.as_deref(),
+        )
+        .await?;
+    }
+    if let Some(Some(email)) = &patch.pending_email {
+        otp::send(
+            &app,
+            &dir,
+            &updated,
+            Purpose::ConfirmEmail,
+            email,
+            None,
+            ip.as_deref(),
+        )
+        .await?;
+    }
     if req.email.is_some() || req.phone.is_some() {
         audit::event("profile.contact", true)
             .directory(&user.directory_id)

@@ -2,6 +2,7 @@
 //! document generated from the same handlers.
 
 pub mod admin;
+pub mod codes;
 pub mod login;
 pub mod me;
 pub mod ops;
@@ -44,6 +45,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .merge(setup::router())
         .merge(me::router())
         .merge(totp::router())
+        .merge(codes::router())
         .merge(admin::router())
         .merge(ops::router())
         .routes(routes!(openapi))

@@ -157,13 +157,20 @@ async fn verify(
             .map_err(|e| ApiError::Internal(e.to_string()))?,
         None => return Err(login::failed(&app, &dir, &user, Method::Totp, ip.as_deref()).await),
     };
+    let method = Method::Totp.as_str();
+    let locked = app.store.is_locked(&user.id, method, now()).await?;
     let accepted = match totp::matching_step(&secret, &req.code, now()) {
-        Some(step) => app.store.consume_totp_step(&user.id, step).await?,
-        None => false,
+        Some(step) if !locked => app.store.consume_totp_step(&user.id, step).await?,
+        _ => false,
     };
+    let c = &app.config;
     if !accepted {
+        app.store
+            .record_failure(&user.id, method, now(), c.failure_limit, c.lockout_s)
+            .await?;
         return Err(login::failed(&app, &dir, &user, Method::Totp, ip.as_deref()).await);
     }
+    app.store.reset_failures(&user.id, method).await?;
     let outcome = login::verified(&app, &flow, &dir, &user, Method::Totp, ip.as_deref()).await?;
     Ok(answer(&app, &headers, outcome).await)
 }

@@ -5,6 +5,7 @@
 //! `RETURNING`); times come from the server as Unix seconds.
 
 mod audit;
+mod codes;
 mod directories;
 mod flows;
 mod sessions;
@@ -12,6 +13,7 @@ mod totp;
 mod users;
 
 pub use audit::AuditQuery;
+pub use codes::{CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use flows::FlowRow;
 pub use sessions::{SessionRow, SetupLinkUse};
@@ -116,17 +118,23 @@ impl Store {
         let mut n = 0;
         for sql in [
             "DELETE FROM login_flows WHERE expires_at < $1",
-            "DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2",
             "DELETE FROM setup_links WHERE expires_at < $1",
             "DELETE FROM enrolments WHERE expires_at < $1",
+            // Codes are kept a day past expiry: the quotas count them.
+            "DELETE FROM codes WHERE expires_at < $1 - 86400",
         ] {
             n += sqlx::query(sql)
                 .bind(now)
-                .bind(now - idle_s)
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
         }
+        n += sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+            .bind(now)
+            .bind(now - idle_s)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
         Ok(n)
     }
 

@@ -5,8 +5,10 @@
 
 mod admin;
 mod api;
+mod codes;
 mod durability;
 mod harness;
 mod login;
+mod receivers;
 mod setup;
 mod totp;

@@ -1,0 +1,349 @@
+//! SMS and email one-time codes: 6 digits from the OS's CSPRNG, stored as a
+//! keyed hash, valid `code_ttl_s` (at most 10 minutes), one use (an atomic
+//! update), a resend supersedes the old code, a few wrong guesses per code,
+//! and quotas against SMS pumping and email flooding.
+
+use crate::audit;
+use crate::contact::{mask_email, mask_phone};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{DirectoryRow, NewCode, UserRow};
+use crate::token::{self, now};
+use authlevel_core::api::SendCodeResponse;
+use authlevel_core::{ErrorCode, Method};
+use rand::Rng;
+
+/// What a code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The SMS step of a login.
+    LoginSms,
+    /// The email step of a login.
+    LoginEmail,
+    /// Confirming a new mobile number.
+    ConfirmPhone,
+    /// Confirming a new email address.
+    ConfirmEmail,
+}
+
+impl Purpose {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Purpose::LoginSms => "login_sms",
+            Purpose::LoginEmail => "login_email",
+            Purpose::ConfirmPhone => "confirm_phone",
+            Purpose::ConfirmEmail => "confirm_email",
+        }
+    }
+
+    /// The channel it travels by.
+    pub const fn channel(self) -> Method {
+        match self {
+            Purpose::LoginSms | Purpose::ConfirmPhone => Method::Sms,
+            Purpose::LoginEmail | Purpose::ConfirmEmail => Method::Email,
+        }
+    }
+
+    /// The login purpose of a channel.
+    pub const fn login(method: Method) -> Purpose {
+        match method {
+            Method::Email => Purpose::LoginEmail,
+            _ => Purpose::LoginSms,
+        }
+    }
+}
+
+/// A fresh code: 6 digits, uniform, from the OS's CSPRNG.
+pub fn new_code() -> String {
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
+fn normalize(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn lifetime(ttl_s: i64) -> String {
+    if ttl_s >= 120 {
+        format!("{} minutes", ttl_s / 60)
+    } else {
+        format!("{ttl_s} seconds")
+    }
+}
+
+fn host_of(public_url: &str) -> &str {
+    let rest = public_url.split("://").nth(1).unwrap_or(public_url);
+    rest.split(['/', ':']).next().unwrap_or(rest)
+}
+
+fn message(app: &AppState, dir: &DirectoryRow, purpose: Purpose, code: &str) -> String {
+    let ttl = lifetime(app.config.code_ttl_s);
+    let what = match purpose {
+        Purpose::LoginSms | Purpose::LoginEmail => format!("your {} login code", dir.name),
+        Purpose::ConfirmPhone => format!("your code to confirm this number for {}", dir.name),
+        Purpose::ConfirmEmail => format!("your code to confirm this address for {}", dir.name),
+    };
+    let mut m =
+        format!("{code} is {what}. It expires in {ttl}. Never share it; we will never ask for it.");
+    if purpose.channel() == Method::Sms {
+        // Origin-bound one-time code (WebOTP) so phones can fill it in.
+        m.push_str(&format!("\n\n@{} #{code}", host_of(&app.config.public_url)));
+    } else {
+        m.push_str("\n\nIf you did not ask for this, you can ignore this message.");
+    }
+    m
+}
+
+fn rate_limited(detail: impl Into<String>) -> ApiError {
+    ApiError::with(ErrorCode::RateLimited, detail)
+}
+
+/// Sends a new code for `purpose` to `destination` (E.164 number or email
+/// address), bound to the flow `flow_id` for login codes.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    app: &AppState,
+    dir: &DirectoryRow,
+    user: &UserRow,
+    purpose: Purpose,
+    destination: &str,
+    flow_id: Option<&str>,
+    ip: Option<&str>,
+) -> ApiResult<SendCodeResponse> {
+    let c = &app.config;
+    let t = now();
+    let channel = purpose.channel();
+    if channel == Method::Sms {
+        let allowed = c.allowed_countries().unwrap_or_default();
+        let country_ok = allowed.is_empty()
+            || phonenumber::parse(None, destination)
+                .ok()
+                .is_some_and(|n| allowed.contains(&n.code().value()));
+        if !country_ok {
+            return Err(ApiError::with(
+                ErrorCode::InvalidInput,
+                "SMS codes cannot be sent to numbers of this country here. Use another method or ask your administrator.",
+            ));
+        }
+    }
+    if let Some(last) = app
+        .store
+        .last_code_at(&user.id, purpose.as_str(), flow_id)
+        .await?
+    {
+        let wait = last + c.code_resend_cooldown_s - t;
+        if wait > 0 {
+            return Err(rate_limited(format!(
+                "Please wait {wait} seconds before asking for a new code."
+            )));
+        }
+    }
+    let (per_dest, per_user, per_ip) = app
+        .store
+        .codes_since(t - 3600, destination, &user.id, ip)
+        .await?;
+    let over = if per_dest >= c.code_per_destination_per_hour {
+        Some("destination")
+    } else if per_user >= c.code_per_account_per_hour {
+        Some("account")
+    } else if ip.is_some() && per_ip >= c.code_per_ip_per_hour {
+        Some("address")
+    } else {
+        None
+    };
+    if let Some(which) = over {
+        // An alert for the people who run the service: quotas hit can mean
+        // SMS pumping or mail flooding.
+        tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
+        audit::event("code.quota", false)
+            .directory(&dir.id)
+            .user(Some(&user.id))
+            .method(channel)
+            .ip(ip)
+            .detail(format!("hourly {which} quota reached"))
+            .record(app)
+            .await;
+        return Err(rate_limited(
+            "Too many codes were requested. Please try again later or use another method.",
+        ));
+    }
+
+    let code = new_code();
+    let id = token::new_token();
+    let hash = app.secrets.mac(&format!("{id}:{code}"));
+    app.store
+        .insert_code(&NewCode {
+            id: &id,
+            user_id: &user.id,
+            flow_id,
+            purpose: purpose.as_str(),
+            destination,
+            code_hash: &hash,
+            ip,
+            now: t,
+            expires_at: t + c.code_ttl_s,
+        })
+        .await?;
+    let text = message(app, dir, purpose, &code);
+    let sent = match channel {
+        Method::Sms => app.delivery.sms.send(destination, &text).await,
+        _ => {
+            let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
+            app.delivery.email.send(name, destination, &text).await
+        }
+    };
+    let masked = if channel == Method::Sms {
+        mask_phone(destination)
+    } else {
+        mask_email(destination)
+    };
+    if let Err(e) = sent {
+        app.store.invalidate_code(&id, t).await?;
+        tracing::error!(error = %e, channel = channel.as_str(), "code delivery failed");
+        audit::event("code.send", false)
+            .directory(&dir.id)
+            .user(Some(&user.id))
+            .method(channel)
+            .ip(ip)
+            .detail(format!("delivery to {masked} failed"))
+            .record(app)
+            .await;
+        return Err(ApiError::with(
+            ErrorCode::DeliveryFailed,
+            format!(
+                "The code could not be sent to {masked}. Try again in a moment, or use another method."
+            ),
+        ));
+    }
+    let dev_outbox = match channel {
+        Method::Sms => app.delivery.sms.is_log(),
+        _ => matches!(
+            app.delivery.email,
+            crate::delivery::email::Email::Log { .. }
+        ),
+    };
+    if dev_outbox && c.dev {
+        app.store
+            .insert_outbox(t, channel.as_str(), destination, &text)
+            .await?;
+    }
+    audit::event("code.send", true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .method(channel)
+        .ip(ip)
+        .detail(format!("{} to {masked}", purpose.as_str()))
+        .record(app)
+        .await;
+    Ok(SendCodeResponse {
+        sent_to: masked,
+        expires_in_s: u32::try_from(c.code_ttl_s).unwrap_or(600),
+    })
+}
+
+/// Why a code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No code is waiting (never sent, superseded, or used).
+    NoCode,
+    /// Past its lifetime.
+    Expired,
+    /// Too many wrong guesses on this code.
+    Exhausted,
+    /// Wrong, or the method is locked after too many failures.
+    Wrong,
+}
+
+impl Refusal {
+    /// The answer for the user: the same code for all, a helpful detail.
+    pub fn error(self) -> ApiError {
+        ApiError::with(
+            ErrorCode::InvalidCode,
+            match self {
+                Refusal::NoCode => "No code is waiting for this step. Send a new one.",
+                Refusal::Expired => "This code has expired. Send a new one.",
+                Refusal::Exhausted => "Too many wrong tries for this code. Send a new one.",
+                Refusal::Wrong => "That code is not valid. Check it and try again.",
+            },
+        )
+    }
+}
+
+/// Checks `code` against the newest code for `purpose` (and the flow), and
+/// uses it when right. A wrong guess counts on the code and on the account.
+/// Answers the destination the code went to.
+pub async fn check(
+    app: &AppState,
+    user: &UserRow,
+    purpose: Purpose,
+    flow_id: Option<&str>,
+    code: &str,
+) -> ApiResult<Result<String, Refusal>> {
+    let c = &app.config;
+    let t = now();
+    let method = purpose.channel().as_str();
+    let Some(row) = app
+        .store
+        .current_code(&user.id, purpose.as_str(), flow_id)
+        .await?
+    else {
+        return Ok(Err(Refusal::NoCode));
+    };
+    let locked = app.store.is_locked(&user.id, method, t).await?;
+    let refusal = if row.expires_at < t {
+        Some(Refusal::Expired)
+    } else if row.attempts >= c.code_max_attempts {
+        Some(Refusal::Exhausted)
+    } else if locked {
+        // A locked method answers exactly like a wrong code.
+        Some(Refusal::Wrong)
+    } else {
+        let hash = app.secrets.mac(&format!("{}:{}", row.id, normalize(code)));
+        if app
+            .store
+            .consume_code(&row.id, &hash, t, c.code_max_attempts)
+            .await?
+        {
+            None
+        } else {
+            Some(Refusal::Wrong)
+        }
+    };
+    match refusal {
+        None => {
+            app.store.reset_failures(&user.id, method).await?;
+            Ok(Ok(row.destination))
+        }
+        Some(r) => {
+            app.store.code_attempt_failed(&row.id).await?;
+            app.store
+                .record_failure(&user.id, method, t, c.failure_limit, c.lockout_s)
+                .await?;
+            Ok(Err(r))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_vary() {
+        let codes: std::collections::HashSet<String> = (0..200).map(|_| new_code()).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+        );
+        assert!(codes.len() > 190);
+        assert_eq!(normalize(" 123 456 "), "123456");
+        assert_eq!(
+            host_of("https://login.example.com:8443/x"),
+            "login.example.com"
+        );
+        assert_eq!(lifetime(600), "10 minutes");
+    }
+}

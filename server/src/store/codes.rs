@@ -1,0 +1,292 @@
+//! One-time codes, the failure counters, and the development outbox.
+
+use super::Store;
+use sqlx::Row;
+
+/// A stored code (its hash only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRow {
+    /// Its id (random, also the salt of the keyed hash).
+    pub id: String,
+    /// Where it was sent.
+    pub destination: String,
+    /// The keyed hash of the code.
+    pub code_hash: String,
+    /// Wrong guesses so far.
+    pub attempts: i64,
+    /// When it was made.
+    pub created_at: i64,
+    /// When it stops working.
+    pub expires_at: i64,
+}
+
+/// A code to store.
+#[derive(Debug, Clone)]
+pub struct NewCode<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Whose.
+    pub user_id: &'a str,
+    /// The login it belongs to, for login codes.
+    pub flow_id: Option<&'a str>,
+    /// `login_sms`, `login_email`, `confirm_phone`, `confirm_email`.
+    pub purpose: &'a str,
+    /// Where it goes.
+    pub destination: &'a str,
+    /// Keyed hash of the code.
+    pub code_hash: &'a str,
+    /// The requester's address.
+    pub ip: Option<&'a str>,
+    /// Now.
+    pub now: i64,
+    /// Expiry.
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Stores a new code and invalidates the earlier unused ones of the same
+    /// user, purpose and flow (a resend supersedes the old code).
+    pub async fn insert_code(&self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "UPDATE codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
+             AND COALESCE(flow_id, '') = $4 AND used_at IS NULL",
+        )
+        .bind(c.now)
+        .bind(c.user_id)
+        .bind(c.purpose)
+        .bind(c.flow_id.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO codes (id, user_id, flow_id, purpose, destination, code_hash, attempts, ip, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
+        )
+        .bind(c.id)
+        .bind(c.user_id)
+        .bind(c.flow_id.map(str::to_owned))
+        .bind(c.purpose)
+        .bind(c.destination)
+        .bind(c.code_hash)
+        .bind(c.ip.map(str::to_owned))
+        .bind(c.now)
+        .bind(c.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The newest unused code of a user, purpose and flow.
+    pub async fn current_code(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        flow_id: Option<&str>,
+    ) -> Result<Option<CodeRow>, sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT id, destination, code_hash, attempts, created_at, expires_at FROM codes \
+             WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3 AND used_at IS NULL \
+             ORDER BY created_at DESC, id LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(purpose)
+        .bind(flow_id.unwrap_or(""))
+        .fetch_optional(self.pool())
+        .await?;
+        r.map(|r| {
+            Ok(CodeRow {
+                id: r.try_get("id")?,
+                destination: r.try_get("destination")?,
+                code_hash: r.try_get("code_hash")?,
+                attempts: r.try_get("attempts")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// When the newest code of a user, purpose and flow was made, used or not.
+    pub async fn last_code_at(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        flow_id: Option<&str>,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT MAX(created_at) AS at FROM codes WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3",
+        )
+        .bind(user_id)
+        .bind(purpose)
+        .bind(flow_id.unwrap_or(""))
+        .fetch_one(self.pool())
+        .await?;
+        r.try_get("at")
+    }
+
+    /// Uses the code `id` if it is unused, unexpired, below `max_attempts`
+    /// and its hash is `code_hash`: one atomic update, so of any number of
+    /// concurrent submits on any number of instances exactly one wins.
+    pub async fn consume_code(
+        &self,
+        id: &str,
+        code_hash: &str,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
+             AND attempts < $3 AND code_hash = $4",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(max_attempts)
+        .bind(code_hash)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Counts a wrong guess on a code.
+    pub async fn code_attempt_failed(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Invalidates a code (its delivery failed).
+    pub async fn invalidate_code(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Codes made since `since` to a destination, for a user, and from an address.
+    pub async fn codes_since(
+        &self,
+        since: i64,
+        destination: &str,
+        user_id: &str,
+        ip: Option<&str>,
+    ) -> Result<(i64, i64, i64), sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM codes WHERE destination = $2 AND created_at >= $1) AS d, \
+               (SELECT COUNT(*) FROM codes WHERE user_id = $3 AND created_at >= $1) AS u, \
+               (SELECT COUNT(*) FROM codes WHERE ip = $4 AND created_at >= $1) AS i",
+        )
+        .bind(since)
+        .bind(destination)
+        .bind(user_id)
+        .bind(ip.unwrap_or(""))
+        .fetch_one(self.pool())
+        .await?;
+        Ok((r.try_get("d")?, r.try_get("u")?, r.try_get("i")?))
+    }
+
+    /// Counts a failure of `method` for the user and locks it for
+    /// `lockout_s` once `limit` consecutive failures are reached. Answers
+    /// the count afterwards.
+    pub async fn record_failure(
+        &self,
+        user_id: &str,
+        method: &str,
+        now: i64,
+        limit: i64,
+        lockout_s: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let r = sqlx::query(
+            "INSERT INTO failures (user_id, method, count, locked_until, updated_at) \
+             VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3) \
+             ON CONFLICT (user_id, method) DO UPDATE SET \
+               count = failures.count + 1, \
+               locked_until = CASE WHEN failures.count + 1 >= $4 THEN $5 ELSE failures.locked_until END, \
+               updated_at = $3 \
+             RETURNING count",
+        )
+        .bind(user_id)
+        .bind(method)
+        .bind(now)
+        .bind(limit)
+        .bind(now + lockout_s)
+        .fetch_one(self.pool())
+        .await?;
+        r.try_get("count")
+    }
+
+    /// Whether the method is locked for the user now.
+    pub async fn is_locked(
+        &self,
+        user_id: &str,
+        method: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("SELECT locked_until FROM failures WHERE user_id = $1 AND method = $2")
+            .bind(user_id)
+            .bind(method)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match r {
+            Some(r) => r.try_get::<i64, _>("locked_until")? > now,
+            None => false,
+        })
+    }
+
+    /// Clears the failure count of a method after a success.
+    pub async fn reset_failures(&self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE failures SET count = 0, locked_until = 0 WHERE user_id = $1 AND method = $2 AND count > 0")
+            .bind(user_id)
+            .bind(method)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps a message the `log` delivery sent (development only).
+    pub async fn insert_outbox(
+        &self,
+        at: i64,
+        channel: &str,
+        destination: &str,
+        message: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(at)
+        .bind(channel)
+        .bind(destination)
+        .bind(message)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The newest messages of the development outbox.
+    pub async fn outbox(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT at, channel, destination, message FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("at")?,
+                    r.try_get("channel")?,
+                    r.try_get("destination")?,
+                    r.try_get("message")?,
+                ))
+            })
+            .collect()
+    }
+}
