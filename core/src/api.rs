@@ -41,6 +41,12 @@ pub mod paths {
     pub const ME_TOTP_CONFIRM: &str = "/api/me/totp/confirm";
     /// `DELETE`: removes the authenticator app.
     pub const ME_TOTP: &str = "/api/me/totp";
+    /// `GET`: the own passkeys.
+    pub const ME_PASSKEYS: &str = "/api/me/passkeys";
+    /// `POST`: WebAuthn creation options for a new passkey.
+    pub const ME_PASSKEYS_REGISTER_START: &str = "/api/me/passkeys/register/start";
+    /// `POST`: the new passkey's attestation.
+    pub const ME_PASSKEYS_REGISTER_FINISH: &str = "/api/me/passkeys/register/finish";
     /// `GET|POST`: directories.
     pub const ADMIN_DIRECTORIES: &str = "/api/admin/directories";
     /// `GET`: the audit log.
@@ -61,6 +67,10 @@ pub mod paths {
     /// `POST`: verifies an `sms`, `email` or `totp` code.
     pub fn login_verify(method: crate::Method) -> String {
         format!("/api/login/{}/verify", method.as_str())
+    }
+    /// `PATCH|DELETE`: one own passkey.
+    pub fn me_passkey(id: &str) -> String {
+        format!("/api/me/passkeys/{id}")
     }
     /// `GET|PUT`: a directory's policy.
     pub fn admin_policy(directory_id: &str) -> String {
@@ -182,6 +192,42 @@ impl fmt::Debug for TotpSetupResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TotpSetupResponse").finish_non_exhaustive()
     }
+}
+
+/// `POST /api/login/passkey/start`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasskeyStartRequest {
+    /// Directory slug; `default` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
+    /// A username, to list that account's passkeys; absent: any discoverable
+    /// passkey may answer (it names its user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// A registered passkey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasskeyInfo {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was added.
+    pub created_at: i64,
+    /// When it was last used to log in.
+    pub last_used_at: Option<i64>,
+}
+
+/// `PATCH /api/me/passkeys/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RenamePasskeyRequest {
+    /// 1 to 64 characters.
+    pub name: String,
 }
 
 /// A user's role in their directory.

@@ -157,7 +157,10 @@ async fn state(config: Config) -> Result<AppState, String> {
     let secrets =
         SecretBox::load(&config.secret_key, &config.key_file).map_err(|e| e.to_string())?;
     let delivery = crate::delivery::Delivery::from_config(&config).map_err(|e| e.to_string())?;
-    Ok(AppState::new(config, store, hasher, secrets, delivery))
+    let webauthn = crate::passkey::relying_party(&config)?;
+    Ok(AppState::new(
+        config, store, hasher, secrets, delivery, webauthn,
+    ))
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -84,6 +84,14 @@ pub struct Config {
     pub email_from: String,
     /// The subject of code emails.
     pub email_subject: String,
+    /// The WebAuthn relying-party ID (a registrable domain); empty: the
+    /// host of `public_url`. Subdomains are never allowed.
+    pub rp_id: String,
+    /// Origins allowed to use passkeys, comma-separated; empty: the origin
+    /// of `public_url` only.
+    pub rp_origins: String,
+    /// The service's name shown by authenticators.
+    pub rp_name: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -145,6 +153,9 @@ impl Default for Config {
             smtp_password: String::new(),
             email_from: "authlevel <login@localhost>".into(),
             email_subject: "Your login code".into(),
+            rp_id: String::new(),
+            rp_origins: String::new(),
+            rp_name: "authlevel".into(),
         }
     }
 }
@@ -306,6 +317,32 @@ impl Config {
             .collect()
     }
 
+    /// The WebAuthn relying-party ID.
+    pub fn rp_id(&self) -> String {
+        if !self.rp_id.is_empty() {
+            return self.rp_id.clone();
+        }
+        let origin = self.public_origin();
+        let host = origin.split("://").nth(1).unwrap_or(origin);
+        host.rsplit_once(':').map_or(host, |(h, _)| h).to_owned()
+    }
+
+    /// The origins allowed for WebAuthn.
+    pub fn rp_origins(&self) -> Vec<String> {
+        let list: Vec<String> = self
+            .rp_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if list.is_empty() {
+            vec![self.public_origin().to_owned()]
+        } else {
+            list
+        }
+    }
+
     /// Whether cookies must be `Secure` (served over https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -373,5 +410,8 @@ mod tests {
         assert_eq!(c.public_origin(), "https://login.example.com");
         assert!(c.secure_cookies());
         assert_eq!(Config::default().public_origin(), "http://localhost:8080");
+        assert_eq!(Config::default().rp_id(), "localhost");
+        assert_eq!(c.rp_id(), "login.example.com");
+        assert_eq!(c.rp_origins(), vec!["https://login.example.com".to_owned()]);
     }
 }

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod login;
 pub mod metrics;
 pub mod otp;
+pub mod passkey;
 pub mod password;
 pub mod routes;
 pub mod session;

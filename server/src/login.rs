@@ -78,14 +78,16 @@ pub async fn current(
     Ok(state_of(&dir, MethodSet::EMPTY, None).1)
 }
 
-async fn load_flow(app: &AppState, flow_token: Option<&str>) -> ApiResult<Option<FlowRow>> {
+/// The unexpired flow a flow token names.
+pub async fn load_flow(app: &AppState, flow_token: Option<&str>) -> ApiResult<Option<FlowRow>> {
     match flow_token {
         Some(t) => Ok(app.store.flow(&token::hash(t), now()).await?),
         None => Ok(None),
     }
 }
 
-async fn directory(app: &AppState, slug: Option<&str>) -> ApiResult<Option<DirectoryRow>> {
+/// The directory with slug `slug` (`default` when absent).
+pub async fn directory(app: &AppState, slug: Option<&str>) -> ApiResult<Option<DirectoryRow>> {
     let slug = slug.unwrap_or(DEFAULT_DIRECTORY).trim().to_lowercase();
     Ok(app.store.directory_by_slug(&slug).await?)
 }

@@ -22,6 +22,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// SMS and email senders.
     pub delivery: Delivery,
+    /// The WebAuthn relying party.
+    pub webauthn: Arc<webauthn_rs::prelude::Webauthn>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// The Content-Security-Policy header of every response.
@@ -36,6 +38,7 @@ impl AppState {
         hasher: Hasher,
         secrets: SecretBox,
         delivery: Delivery,
+        webauthn: webauthn_rs::prelude::Webauthn,
     ) -> AppState {
         let csp = crate::routes::pages::content_security_policy(&config.static_dir);
         AppState {
@@ -45,6 +48,7 @@ impl AppState {
             hasher,
             secrets,
             delivery,
+            webauthn: Arc::new(webauthn),
             metrics: Arc::new(Metrics::default()),
         }
     }

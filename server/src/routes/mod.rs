@@ -7,6 +7,7 @@ pub mod login;
 pub mod me;
 pub mod ops;
 pub mod pages;
+pub mod passkeys;
 pub mod setup;
 pub mod totp;
 
@@ -46,6 +47,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .merge(me::router())
         .merge(totp::router())
         .merge(codes::router())
+        .merge(passkeys::router())
         .merge(admin::router())
         .merge(ops::router())
         .routes(routes!(openapi))

@@ -83,6 +83,18 @@ impl Store {
         self.flow(id, now).await
     }
 
+    /// Names the user of a flow begun without one (a discoverable passkey);
+    /// `false` when the flow has a user already.
+    pub async fn set_flow_user(&self, id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+        let done =
+            sqlx::query("UPDATE login_flows SET user_id = $1 WHERE id = $2 AND user_id IS NULL")
+                .bind(user_id)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Deletes a flow; answers whether it existed (so exactly one caller
     /// completes a login).
     pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {

@@ -8,6 +8,7 @@ mod audit;
 mod codes;
 mod directories;
 mod flows;
+mod passkeys;
 mod sessions;
 mod totp;
 mod users;
@@ -16,6 +17,7 @@ pub use audit::AuditQuery;
 pub use codes::{CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use flows::FlowRow;
+pub use passkeys::PasskeyRow;
 pub use sessions::{SessionRow, SetupLinkUse};
 pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow};
@@ -120,6 +122,7 @@ impl Store {
             "DELETE FROM login_flows WHERE expires_at < $1",
             "DELETE FROM setup_links WHERE expires_at < $1",
             "DELETE FROM enrolments WHERE expires_at < $1",
+            "DELETE FROM webauthn_states WHERE expires_at < $1",
             // Codes are kept a day past expiry: the quotas count them.
             "DELETE FROM codes WHERE expires_at < $1 - 86400",
         ] {

@@ -36,6 +36,8 @@ pub struct UserRow {
     pub created_at: i64,
     /// Whether a confirmed authenticator app is set up.
     pub has_totp: bool,
+    /// Whether at least one passkey is registered.
+    pub has_passkey: bool,
 }
 
 impl fmt::Debug for UserRow {
@@ -56,7 +58,7 @@ impl fmt::Debug for UserRow {
 
 impl UserRow {
     /// The methods this user can use at login: a password, a confirmed phone
-    /// (SMS), a confirmed email address, a confirmed authenticator app.
+    /// (SMS), a confirmed email address, a confirmed authenticator app, a passkey.
     pub fn enrolled(&self) -> MethodSet {
         let mut set = MethodSet::EMPTY;
         if self.password_hash.is_some() {
@@ -70,6 +72,9 @@ impl UserRow {
         }
         if self.has_totp {
             set.insert(Method::Totp);
+        }
+        if self.has_passkey {
+            set.insert(Method::Passkey);
         }
         set
     }
@@ -144,6 +149,7 @@ fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         password_hash: r.try_get("password_hash")?,
         created_at: r.try_get("created_at")?,
         has_totp: r.try_get::<i64, _>("totp_count")? > 0,
+        has_passkey: r.try_get::<i64, _>("passkey_count")? > 0,
     })
 }
 
@@ -151,7 +157,8 @@ fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 // on PostgreSQL and an integer on SQLite).
 const COLUMNS: &str = "id, directory_id, username, display_name, email, phone, pending_email, \
                        pending_phone, role, disabled, password_hash, created_at, \
-                       (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count";
+                       (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
+                       (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count";
 
 impl Store {
     /// Creates a user; `None` when the username is taken in that directory.

@@ -9,6 +9,7 @@ mod codes;
 mod durability;
 mod harness;
 mod login;
+mod passkeys;
 mod receivers;
 mod setup;
 mod totp;

@@ -1,0 +1,190 @@
+//! Passkeys over HTTP: `/api/login/passkey/start|finish` and
+//! `/api/me/passkeys…`.
+
+use crate::audit;
+use crate::error::{ApiError, ApiResult, AppJson};
+use crate::passkey;
+use crate::routes::login::answer;
+use crate::session::{ClientIp, Cookie, Enroller};
+use crate::state::AppState;
+use crate::store::PasskeyRow;
+use authlevel_core::api::{
+    LoginState, PasskeyInfo, PasskeyStartRequest, Problem, RenamePasskeyRequest,
+};
+use authlevel_core::{ErrorCode, Method};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use webauthn_rs::prelude::{
+    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login_start))
+        .routes(routes!(login_finish))
+        .routes(routes!(list))
+        .routes(routes!(register_start))
+        .routes(routes!(register_finish))
+        .routes(routes!(rename, remove))
+}
+
+fn info(row: &PasskeyRow) -> PasskeyInfo {
+    PasskeyInfo {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        created_at: row.created_at,
+        last_used_at: row.last_used_at,
+    }
+}
+
+/// WebAuthn request options for a passkey step: discoverable without a
+/// username, else the account's passkeys; after the password, the user's.
+#[utoipa::path(post, path = "/api/login/passkey/start", tag = "login", request_body = PasskeyStartRequest,
+    responses((status = 200, description = "WebAuthn `CredentialRequestOptions` (publicKey)", body = Object),
+              (status = 409, body = Problem)))]
+async fn login_start(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    AppJson(req): AppJson<PasskeyStartRequest>,
+) -> ApiResult<Response> {
+    let flow = Cookie::Flow.read(&app.config, &headers);
+    let (rcr, new_flow): (RequestChallengeResponse, _) =
+        passkey::login_start(&app, flow.as_deref(), &req).await?;
+    let cookies: Vec<_> = new_flow
+        .map(|t| Cookie::Flow.set(&app.config, &t, app.config.login_flow_timeout_s))
+        .into_iter()
+        .collect();
+    Ok((AppendHeaders(cookies), AppJson(rcr)).into_response())
+}
+
+/// The signed assertion; answers the login's state.
+#[utoipa::path(post, path = "/api/login/passkey/finish", tag = "login",
+    request_body(content = Object, description = "WebAuthn `PublicKeyCredential` (assertion)"),
+    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+async fn login_finish(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    AppJson(cred): AppJson<PublicKeyCredential>,
+) -> ApiResult<Response> {
+    let flow = Cookie::Flow.read(&app.config, &headers);
+    let outcome = passkey::login_finish(&app, flow.as_deref(), &cred, ip.as_deref()).await?;
+    Ok(answer(&app, &headers, outcome).await)
+}
+
+/// The own passkeys.
+#[utoipa::path(get, path = "/api/me/passkeys", tag = "me",
+    responses((status = 200, body = Vec<PasskeyInfo>), (status = 401, body = Problem)))]
+async fn list(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
+    Ok(AppJson(
+        app.store
+            .passkeys(&who.user().id)
+            .await?
+            .iter()
+            .map(info)
+            .collect(),
+    ))
+}
+
+/// WebAuthn creation options for a new passkey. Needs a recent login.
+#[utoipa::path(post, path = "/api/me/passkeys/register/start", tag = "me",
+    responses((status = 200, description = "WebAuthn `CredentialCreationOptions` (publicKey)", body = Object),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn register_start(
+    State(app): State<AppState>,
+    who: Enroller,
+) -> ApiResult<AppJson<CreationChallengeResponse>> {
+    who.require_fresh(&app.config)?;
+    Ok(AppJson(passkey::register_start(&app, who.user()).await?))
+}
+
+/// Body of `POST /api/me/passkeys/register/finish`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RegisterFinish {
+    /// The WebAuthn `PublicKeyCredential` (attestation).
+    #[schema(value_type = Object)]
+    pub credential: RegisterPublicKeyCredential,
+    /// A name for the passkey ("Laptop"); "Passkey" when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Registers the new passkey. A credential registered to any account is refused.
+#[utoipa::path(post, path = "/api/me/passkeys/register/finish", tag = "me", request_body = RegisterFinish,
+    responses((status = 201, body = PasskeyInfo), (status = 400, body = Problem), (status = 409, body = Problem)))]
+async fn register_finish(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    who: Enroller,
+    AppJson(req): AppJson<RegisterFinish>,
+) -> ApiResult<(StatusCode, AppJson<PasskeyInfo>)> {
+    who.require_fresh(&app.config)?;
+    let user = who.user();
+    let dir = app
+        .store
+        .directory(&user.directory_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let row = passkey::register_finish(
+        &app,
+        &dir,
+        user,
+        &req.credential,
+        req.name.as_deref(),
+        ip.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, AppJson(info(&row))))
+}
+
+/// Renames a passkey.
+#[utoipa::path(patch, path = "/api/me/passkeys/{id}", tag = "me", request_body = RenamePasskeyRequest,
+    params(("id" = String, Path, description = "Passkey id")),
+    responses((status = 204), (status = 400, body = Problem), (status = 404, body = Problem)))]
+async fn rename(
+    State(app): State<AppState>,
+    who: Enroller,
+    Path(id): Path<String>,
+    AppJson(req): AppJson<RenamePasskeyRequest>,
+) -> ApiResult<StatusCode> {
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "A passkey's name has 1 to 64 characters.",
+        ));
+    }
+    if !app.store.rename_passkey(&who.user().id, &id, name).await? {
+        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a passkey. Needs a recent login.
+#[utoipa::path(delete, path = "/api/me/passkeys/{id}", tag = "me",
+    params(("id" = String, Path, description = "Passkey id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn remove(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    who: Enroller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    who.require_fresh(&app.config)?;
+    let user = who.user();
+    if !app.store.delete_passkey(&user.id, &id).await? {
+        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
+    }
+    audit::event("passkey.remove", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .method(Method::Passkey)
+        .ip(ip.as_deref())
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}

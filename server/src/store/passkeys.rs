@@ -1,0 +1,165 @@
+//! Passkeys and WebAuthn ceremony state.
+
+use super::Store;
+use sqlx::Row;
+
+/// A stored passkey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyRow {
+    /// Its id.
+    pub id: String,
+    /// Whose.
+    pub user_id: String,
+    /// The credential ID, base64url.
+    pub credential_id: String,
+    /// webauthn-rs's `Passkey`, as JSON.
+    pub passkey: String,
+    /// The name the user gave it.
+    pub name: String,
+    /// When it was added.
+    pub created_at: i64,
+    /// When it last logged in.
+    pub last_used_at: Option<i64>,
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<PasskeyRow, sqlx::Error> {
+    Ok(PasskeyRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        credential_id: r.try_get("credential_id")?,
+        passkey: r.try_get("passkey")?,
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+        last_used_at: r.try_get("last_used_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, user_id, credential_id, passkey, name, created_at, last_used_at";
+
+impl Store {
+    /// Stores a passkey; `false` when its credential ID is registered already
+    /// (to this or any other account).
+    pub async fn insert_passkey(&self, p: &PasskeyRow) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id) DO NOTHING",
+        )
+        .bind(&p.id)
+        .bind(&p.user_id)
+        .bind(&p.credential_id)
+        .bind(&p.passkey)
+        .bind(&p.name)
+        .bind(p.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A user's passkeys, oldest first.
+    pub async fn passkeys(&self, user_id: &str) -> Result<Vec<PasskeyRow>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(row)
+        .collect()
+    }
+
+    /// The passkey with this credential ID.
+    pub async fn passkey_by_credential(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<PasskeyRow>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1"
+        ))
+        .bind(credential_id)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(row)
+        .transpose()
+    }
+
+    /// Saves the updated credential (counter, backup state) after a login.
+    pub async fn update_passkey(
+        &self,
+        id: &str,
+        passkey: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
+            .bind(passkey)
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Renames a user's passkey.
+    pub async fn rename_passkey(
+        &self,
+        user_id: &str,
+        id: &str,
+        name: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
+            .bind(name)
+            .bind(id)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a user's passkey.
+    pub async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores (or replaces) ceremony state under `id`.
+    pub async fn put_webauthn_state(
+        &self,
+        id: &str,
+        state: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes the unexpired state under `id`: it is deleted in the same
+    /// statement, so a ceremony can be finished once.
+    pub async fn take_webauthn_state(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let r =
+            sqlx::query("DELETE FROM webauthn_states WHERE id = $1 RETURNING state, expires_at")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        match r {
+            Some(r) if r.try_get::<i64, _>("expires_at")? >= now => Ok(Some(r.try_get("state")?)),
+            _ => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Passkeys with a software authenticator (SECURITY 14-18).
+
+use crate::harness::{
+    Api, PASSWORD, Server, create_user, set_policy, token_of, two_factor, with_admin,
+};
+use serde_json::{Value, json};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::prelude::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_rs_proto::{
+    CreationChallengeResponse, RequestChallengeResponse, UserVerificationPolicy,
+};
+
+fn origin(server: &Server) -> Url {
+    Url::parse(&server.public_url).unwrap()
+}
+
+/// Registers a passkey from `c` (a session or a setup link's enrolment).
+async fn register(server: &Server, c: &Api, auth: &mut SoftPasskey) -> Value {
+    let r = c.post("/api/me/passkeys/register/start", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ccr: CreationChallengeResponse = serde_json::from_value(r.json).unwrap();
+    let cred = auth
+        .do_registration(origin(server), ccr)
+        .expect("the authenticator registers");
+    let r = c
+        .post(
+            "/api/me/passkeys/register/finish",
+            json!({"credential": cred, "name": "Laptop"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json
+}
+
+/// Starts a passkey step; answers the options.
+async fn start(c: &Api, body: Value) -> RequestChallengeResponse {
+    let r = c.post("/api/login/passkey/start", body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    serde_json::from_value(r.json).unwrap()
+}
+
+/// A user made by the admin who enrols a passkey through their setup link
+/// (and has the harness password).
+async fn user_with_passkey(
+    server: &Server,
+    admin: &Api,
+    dir: &str,
+    name: &str,
+    auth: &mut SoftPasskey,
+) -> String {
+    let r = admin
+        .post(
+            &format!("/api/admin/directories/{dir}/users"),
+            json!({"username": name}),
+        )
+        .await;
+    let id = r.json["user"]["id"].as_str().unwrap().to_owned();
+    let enrol = server.client();
+    enrol
+        .post(
+            "/api/setup",
+            json!({"token": token_of(r.json["setup_link"]["url"].as_str().unwrap())}),
+        )
+        .await;
+    enrol
+        .post("/api/me/password", json!({"new_password": PASSWORD}))
+        .await;
+    register(server, &enrol, auth).await;
+    assert_eq!(
+        enrol.get("/api/setup").await.json["enrolled"],
+        json!(["password", "passkey"])
+    );
+    enrol.post("/api/setup/finish", json!({})).await;
+    id
+}
+
+#[tokio::test]
+async fn passwordless_login_and_password_plus_passkey_at_level_50() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "pia", &mut auth).await;
+
+    // Passkey alone reaches 30 under two-factor.
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "pia"})).await;
+    assert_eq!(
+        rcr.public_key.user_verification,
+        UserVerificationPolicy::Required
+    );
+    assert_eq!(rcr.public_key.allow_credentials.len(), 1);
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["status"], "complete");
+    assert_eq!(
+        r.json["progress"],
+        json!({"earned": 30, "required": 30, "verified": ["passkey"]})
+    );
+    assert_eq!(
+        c.get("/api/session").await.json["methods"],
+        json!(["passkey"])
+    );
+    let listed = c.get("/api/me/passkeys").await;
+    assert_eq!(listed.json[0]["name"], "Laptop");
+    assert!(listed.json[0]["last_used_at"].is_i64());
+
+    // At level 50: password (20) then passkey (30).
+    set_policy(&admin, &dir, json!({"required_level": 50, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})).await;
+    let c = server.client();
+    let r = c.password_login("pia", PASSWORD).await;
+    assert_eq!(r.json["progress"]["earned"], 20);
+    assert_eq!(
+        r.json["options"],
+        json!([{"method": "passkey", "points": 30, "completes": true}])
+    );
+    let rcr = start(&c, json!({})).await;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    assert_eq!(r.json["progress"]["earned"], 50);
+
+    // The passkey alone is 30 of 50: the password is what is left.
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "pia"})).await;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    assert_eq!(
+        r.json["options"],
+        json!([{"method": "password", "points": 20, "completes": true}])
+    );
+    let r = c.password_login("pia", PASSWORD).await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_replayed_finish_and_foreign_origins_fail() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "rex", &mut auth).await;
+
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "rex"})).await;
+    let cred = serde_json::to_value(auth.do_authentication(origin(&server), rcr).unwrap()).unwrap();
+    assert_eq!(
+        c.post("/api/login/passkey/finish", cred.clone()).await.json["status"],
+        "complete"
+    );
+    // The same request again, in the same browser: the ceremony is gone.
+    let r = c.post("/api/login/passkey/finish", cred.clone()).await;
+    assert_ne!(r.status, 200, "{}", r.text);
+    // And in a new ceremony: the challenge does not match.
+    let other = server.client();
+    start(&other, json!({"username": "rex"})).await;
+    let r = other.post("/api/login/passkey/finish", cred).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (401, "invalid_credentials"),
+        "{}",
+        r.text
+    );
+    assert_eq!(other.get("/api/session").await.status, 401);
+
+    let port = server.public_url.rsplit(':').next().unwrap().to_owned();
+    for evil in [
+        format!("http://evil-localhost:{port}"),
+        format!("https://localhost:{port}"),
+        "http://localhost:1".to_owned(),
+    ] {
+        let c = server.client();
+        let rcr = start(&c, json!({"username": "rex"})).await;
+        let Ok(cred) = auth.do_authentication(Url::parse(&evil).unwrap(), rcr) else {
+            continue; // the authenticator itself refused the origin for this RP ID
+        };
+        let r = c
+            .post(
+                "/api/login/passkey/finish",
+                serde_json::to_value(&cred).unwrap(),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_credentials"),
+            "{evil}: {}",
+            r.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_user_verification_a_passkey_earns_nothing() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "uvo", &mut auth).await;
+    let c = server.client();
+    let r = c.password_login("uvo", PASSWORD).await;
+    assert_eq!(r.json["progress"]["earned"], 20);
+    let mut rcr = start(&c, json!({})).await;
+    // The authenticator is asked not to verify the user: its assertion is
+    // signed correctly but lacks the UV flag.
+    rcr.public_key.user_verification = UserVerificationPolicy::Discouraged_DO_NOT_USE;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (401, "invalid_credentials"),
+        "{}",
+        r.text
+    );
+    assert_eq!(c.get("/api/login").await.json["progress"]["earned"], 20);
+    assert_eq!(c.get("/api/session").await.status, 401);
+}
+
+#[tokio::test]
+async fn a_counter_at_or_below_the_stored_one_is_refused() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "cnt", &mut auth).await;
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "cnt"})).await;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    assert_eq!(
+        c.post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap()
+        )
+        .await
+        .json["status"],
+        "complete"
+    );
+
+    // A clone of the authenticator would sign with a counter the server has
+    // seen; make the stored counter run ahead to see that refused.
+    let db = format!("sqlite://{}/authlevel.db", server.dir.path().display());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT passkey FROM passkeys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let counter = serde_json::from_str::<Value>(&stored).unwrap()["cred"]["counter"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        counter >= 1,
+        "the counter was saved after the login: {stored}"
+    );
+    sqlx::query("UPDATE passkeys SET passkey = json_set(passkey, '$.cred.counter', 1000)")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "cnt"})).await;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (401, "invalid_credentials"),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "ona", &mut auth).await;
+
+    // ona's registration, captured and offered for a second account.
+    let ona = server.client();
+    let rcr = start(&ona, json!({"username": "ona"})).await;
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    ona.post(
+        "/api/login/passkey/finish",
+        serde_json::to_value(&cred).unwrap(),
+    )
+    .await;
+    let r = ona.post("/api/me/passkeys/register/start", json!({})).await;
+    let ccr: CreationChallengeResponse = serde_json::from_value(r.json.clone()).unwrap();
+    // ona's existing credential is excluded.
+    assert_eq!(
+        ccr.public_key.exclude_credentials.as_ref().map(Vec::len),
+        Some(1)
+    );
+    let captured = auth.do_registration(origin(&server), ccr).unwrap();
+
+    create_user(&server, &admin, &dir, json!({"username": "two"})).await;
+    let id = admin
+        .get(&format!("/api/admin/directories/{dir}/users"))
+        .await
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "two")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let link = admin
+        .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
+        .await;
+    let two = server.client();
+    two.post(
+        "/api/setup",
+        json!({"token": token_of(link.json["url"].as_str().unwrap())}),
+    )
+    .await;
+    two.post("/api/me/passkeys/register/start", json!({})).await;
+    let r = two
+        .post(
+            "/api/me/passkeys/register/finish",
+            json!({"credential": captured}),
+        )
+        .await;
+    assert!(r.status == 400 || r.status == 409, "{}", r.text);
+    // The database refuses a second row with the same credential ID.
+    let db = format!("sqlite://{}/authlevel.db", server.dir.path().display());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let dup = sqlx::query(
+        "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
+         SELECT 'dup', $1, credential_id, passkey, name, created_at FROM passkeys LIMIT 1",
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await;
+    assert!(dup.is_err(), "a unique index on credential_id");
+
+    // Deleting the passkey (from a fresh login) removes it from the options.
+    let listed = ona.get("/api/me/passkeys").await;
+    let pk = listed.json[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ona.delete(&format!("/api/me/passkeys/{pk}")).await.status,
+        204
+    );
+    let r = server.client().password_login("ona", PASSWORD).await;
+    assert_eq!(r.json["status"], "blocked", "{}", r.text);
+    let methods: Vec<&str> = r.json["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["method"].as_str().unwrap())
+        .collect();
+    assert!(!methods.contains(&"passkey"));
+}
+
+#[tokio::test]
+async fn passkey_options_for_unknown_users_look_like_real_ones() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    let mut auth = SoftPasskey::new(true);
+    set_policy(&admin, &dir, two_factor()).await;
+    user_with_passkey(&server, &admin, &dir, "real", &mut auth).await;
+    let c = server.client();
+    let real = start(&c, json!({"username": "real"})).await;
+    let fake = start(&c, json!({"username": "nobody"})).await;
+    let again = start(&c, json!({"username": "nobody"})).await;
+    assert_eq!(
+        real.public_key.allow_credentials.len(),
+        fake.public_key.allow_credentials.len()
+    );
+    assert_eq!(
+        real.public_key.allow_credentials[0].id.len(),
+        fake.public_key.allow_credentials[0].id.len()
+    );
+    assert_eq!(
+        fake.public_key.allow_credentials[0].id,
+        again.public_key.allow_credentials[0].id
+    );
+    assert_eq!(
+        real.public_key.user_verification,
+        fake.public_key.user_verification
+    );
+}
