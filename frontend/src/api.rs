@@ -1,0 +1,217 @@
+//! The HTTP API of the server, one async function per endpoint. Paths come
+//! from `authlevel_core::api::paths` and bodies are the core wire types, so
+//! the browser and the server cannot drift apart. Errors arrive as
+//! `application/problem+json` and become an [`ApiError`].
+
+use authlevel_core::Method;
+use authlevel_core::api::{
+    ChangePasswordRequest, CodeRequest, Directory, LoginState, PasswordLoginRequest,
+    PolicyResponse, Problem, SendCodeResponse, SessionInfo, SetupRequest, SetupResponse, paths,
+};
+use authlevel_core::{Policy, PolicyReport};
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
+
+/// Why a request did not give the answer asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The server refused with a problem+json body (boxed: it is large).
+    Problem(Box<Problem>),
+    /// No answer, or an answer that is not what the API promises.
+    Transport {
+        /// The HTTP status, when there was an answer.
+        status: Option<u16>,
+        /// What went wrong, for a person.
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// The problem's stable `code` (see `authlevel_core::ErrorCode`), if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => Some(&p.code),
+            ApiError::Transport { .. } => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(p) => Some(p.status),
+            ApiError::Transport { status, .. } => *status,
+        }
+    }
+
+    /// What went wrong, in words: the problem's `detail`, else its `title`.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            ApiError::Transport { message, .. } => message.clone(),
+        }
+    }
+
+    /// The policy analysis attached to an `invalid_policy` problem.
+    pub fn report(&self) -> Option<&PolicyReport> {
+        match self {
+            ApiError::Problem(p) => p.report.as_ref(),
+            ApiError::Transport { .. } => None,
+        }
+    }
+}
+
+/// A result of the API.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Sends one request and answers the body of a success, or the problem of a
+/// failure. Not generic, so the browser app carries one copy of it; only
+/// the JSON decoding is per type.
+//
+// Cookies carry the login flow, the enrolment and the session; they are
+// same-origin only. The server refuses state-changing requests that are not
+// JSON, so those always send a JSON body (`{}` when there is nothing to say).
+async fn exchange(method: HttpMethod, path: &str, body: Option<String>) -> ApiResult<String> {
+    let builder = RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json");
+    let request = match body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json),
+        None => builder.build(),
+    }
+    .map_err(|e| transport(None, format!("The request could not be prepared: {e}")))?;
+    let response = request.send().await.map_err(|e| {
+        transport(
+            None,
+            format!("The server could not be reached; check your connection and try again. ({e})"),
+        )
+    })?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| {
+        transport(
+            Some(status),
+            format!("The server's answer could not be read: {e}"),
+        )
+    })?;
+    if response.ok() {
+        return Ok(text);
+    }
+    Err(match serde_json::from_str::<Problem>(&text) {
+        Ok(p) => ApiError::Problem(Box::new(p)),
+        Err(_) => transport(
+            Some(status),
+            format!(
+                "The server answered {status} {}. Please try again later.",
+                response.status_text()
+            ),
+        ),
+    })
+}
+
+fn transport(status: Option<u16>, message: String) -> ApiError {
+    ApiError::Transport { status, message }
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| transport(None, format!("The server's answer could not be read: {e}")))
+}
+
+fn encode<B: Serialize + ?Sized>(body: &B) -> ApiResult<String> {
+    serde_json::to_string(body)
+        .map_err(|e| transport(None, format!("The request could not be prepared: {e}")))
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    decode(&exchange(HttpMethod::GET, path, None).await?)
+}
+
+async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
+    method: HttpMethod,
+    path: &str,
+    body: &B,
+) -> ApiResult<T> {
+    decode(&exchange(method, path, Some(encode(body)?)).await?)
+}
+
+/// A POST whose success has no body (`204 No Content`).
+async fn post_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()> {
+    exchange(HttpMethod::POST, path, Some(encode(body)?))
+        .await
+        .map(drop)
+}
+
+/// The body of POSTs that carry nothing: `{}`.
+#[derive(Serialize)]
+struct Empty {}
+
+/// `GET /api/login`: the current login, or the first steps of a new one.
+pub async fn login_state() -> ApiResult<LoginState> {
+    get(paths::LOGIN).await
+}
+
+/// `POST /api/login/password`: the password step.
+pub async fn login_password(req: &PasswordLoginRequest) -> ApiResult<LoginState> {
+    send(HttpMethod::POST, paths::LOGIN_PASSWORD, req).await
+}
+
+/// `POST /api/login/{sms|email}/send`: sends a one-time code.
+pub async fn send_code(method: Method) -> ApiResult<SendCodeResponse> {
+    send(HttpMethod::POST, &paths::login_send(method), &Empty {}).await
+}
+
+/// `POST /api/login/{sms|email|totp}/verify`: checks a code.
+pub async fn verify_code(method: Method, req: &CodeRequest) -> ApiResult<LoginState> {
+    send(HttpMethod::POST, &paths::login_verify(method), req).await
+}
+
+/// `GET /api/session`: who is logged in.
+pub async fn session() -> ApiResult<SessionInfo> {
+    get(paths::SESSION).await
+}
+
+/// `POST /api/logout`: ends the session.
+pub async fn logout() -> ApiResult<()> {
+    post_empty(paths::LOGOUT, &Empty {}).await
+}
+
+/// `POST /api/setup`: opens enrolment with a setup link's token.
+pub async fn open_setup(req: &SetupRequest) -> ApiResult<SetupResponse> {
+    send(HttpMethod::POST, paths::SETUP, req).await
+}
+
+/// `GET /api/setup`: the enrolment opened before (reload-safe).
+pub async fn setup_status() -> ApiResult<SetupResponse> {
+    get(paths::SETUP).await
+}
+
+/// `POST /api/setup/finish`: ends enrolment.
+pub async fn finish_setup() -> ApiResult<()> {
+    post_empty(paths::SETUP_FINISH, &Empty {}).await
+}
+
+/// `POST /api/me/password`: sets a new password.
+pub async fn change_password(req: &ChangePasswordRequest) -> ApiResult<()> {
+    post_empty(paths::ME_PASSWORD, req).await
+}
+
+/// `GET /api/admin/directories`: the directories this administrator manages.
+pub async fn directories() -> ApiResult<Vec<Directory>> {
+    get(paths::ADMIN_DIRECTORIES).await
+}
+
+/// `GET /api/admin/directories/{id}/policy`: the policy, its analysis and
+/// the users' enrolments.
+pub async fn policy(directory_id: &str) -> ApiResult<PolicyResponse> {
+    get(&paths::admin_policy(directory_id)).await
+}
+
+/// `PUT /api/admin/directories/{id}/policy`: saves the policy; answers its
+/// analysis. A policy with errors is refused (422, with the report).
+pub async fn save_policy(directory_id: &str, policy: &Policy) -> ApiResult<PolicyReport> {
+    send(HttpMethod::PUT, &paths::admin_policy(directory_id), policy).await
+}

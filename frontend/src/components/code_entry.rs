@@ -1,0 +1,168 @@
+//! Entry of a one-time code: "Send code" for SMS and email, the code field,
+//! resend and the expiry countdown. TOTP needs only the field.
+
+use super::{Busy, ProblemMessage};
+use crate::api;
+use authlevel_core::Method;
+use authlevel_core::api::{CodeRequest, LoginState};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// A sent code: where it went, and when it expires (ms since the epoch).
+#[derive(Debug, Clone, PartialEq)]
+struct Sent {
+    to: String,
+    expires_at_ms: f64,
+}
+
+/// `m:ss` of a number of seconds.
+pub fn countdown(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// The code step of `method`; the login's new state goes to `on_state`.
+#[component]
+pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoView {
+    let busy = Busy::get();
+    let delivered = matches!(method, Method::Sms | Method::Email);
+    let sent = RwSignal::new(None::<Sent>);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let now = RwSignal::new(js_sys::Date::now());
+    if delivered {
+        let tick =
+            set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1))
+                .ok();
+        on_cleanup(move || {
+            if let Some(t) = tick {
+                t.clear();
+            }
+        });
+    }
+    let remaining = move || {
+        sent.get().map(|s| {
+            let left = ((s.expires_at_ms - now.get()) / 1000.0).ceil();
+            if left > 0.0 { left as u32 } else { 0 }
+        })
+    };
+
+    let send_code = move || {
+        error.set(None);
+        busy.spawn(async move {
+            match api::send_code(method).await {
+                Ok(r) => {
+                    now.set(js_sys::Date::now());
+                    sent.set(Some(Sent {
+                        to: r.sent_to,
+                        expires_at_ms: js_sys::Date::now() + f64::from(r.expires_in_s) * 1000.0,
+                    }));
+                    code.set(String::new());
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+    let verify = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let req = CodeRequest {
+            code: code.get_untracked(),
+        };
+        error.set(None);
+        busy.spawn(async move {
+            match api::verify_code(method, &req).await {
+                Ok(state) => on_state.run(state),
+                Err(e) => {
+                    error.set(Some(e.message()));
+                    code.set(String::new());
+                }
+            }
+        });
+    };
+
+    let field_id = format!("code-{}", method.as_str());
+    let field_label = move || match (method, sent.get()) {
+        (Method::Totp, _) => "Code from your authenticator app".to_string(),
+        (_, Some(s)) => format!("Code sent to {}", s.to),
+        (_, None) => "Code".to_string(),
+    };
+    let show_form = move || !delivered || sent.with(Option::is_some);
+
+    view! {
+        <div class="code-entry">
+            {move || {
+                (delivered && !show_form())
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="primary"
+                                disabled=move || busy.active()
+                                on:click=move |_| send_code()
+                            >
+                                "Send code"
+                            </button>
+                        }
+                    })
+            }}
+            <Show when=show_form>
+                <form class="code-form" on:submit=verify>
+                    <label for=field_id.clone()>{field_label}</label>
+                    <div class="row">
+                        <input
+                            id=field_id.clone()
+                            name="code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            pattern="[0-9 ]*"
+                            maxlength="10"
+                            required
+                            bind:value=code
+                        />
+                        <button type="submit" class="primary" disabled=move || busy.active()>
+                            "Verify"
+                        </button>
+                    </div>
+                </form>
+                {move || {
+                    remaining()
+                        .map(|left| {
+                            let text = if left > 0 {
+                                format!("The code expires in {}.", countdown(left))
+                            } else {
+                                "The code has expired; send a new one.".to_string()
+                            };
+                            view! {
+                                <p class="expiry">
+                                    <span class="countdown">{text}</span>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="link"
+                                        disabled=move || busy.active()
+                                        on:click=move |_| send_code()
+                                    >
+                                        "Send a new code"
+                                    </button>
+                                </p>
+                            }
+                        })
+                }}
+            </Show>
+            <ProblemMessage message=error />
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::countdown;
+
+    #[test]
+    fn countdown_is_minutes_and_seconds() {
+        assert_eq!(countdown(600), "10:00");
+        assert_eq!(countdown(61), "1:01");
+        assert_eq!(countdown(0), "0:00");
+    }
+}

@@ -1,0 +1,16 @@
+//! Reusable pieces of the pages. `ProgressBar`, `OptionCard`, `ReportView`
+//! and `ProblemMessage` are pure functions of their props.
+
+pub mod busy;
+pub mod code_entry;
+pub mod option_card;
+pub mod problem;
+pub mod progress;
+pub mod report;
+
+pub use busy::{Busy, BusyIndicator};
+pub use code_entry::CodeEntry;
+pub use option_card::OptionCard;
+pub use problem::ProblemMessage;
+pub use progress::ProgressBar;
+pub use report::ReportView;

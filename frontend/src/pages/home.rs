@@ -1,0 +1,104 @@
+//! `/home`: where a completed login lands. Shows the session and logs out.
+
+use crate::api;
+use crate::app::{ADMIN, LOGIN, Nav};
+use crate::components::{Busy, ProblemMessage};
+use authlevel_core::api::{Role, SessionInfo};
+use leptos::prelude::*;
+
+/// A Unix time as the browser's local date and time.
+fn local_time(unix_s: i64) -> String {
+    // f64 holds every millisecond timestamp of the next 200,000 years exactly.
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_s as f64 * 1000.0));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// The logged-in page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let busy = Busy::get();
+    let session = RwSignal::new(None::<SessionInfo>);
+    let error = RwSignal::new(None::<String>);
+    let signed_out = RwSignal::new(false);
+
+    busy.spawn(async move {
+        match api::session().await {
+            Ok(s) => session.set(Some(s)),
+            Err(e) if e.status() == Some(401) => signed_out.set(true),
+            Err(e) => error.set(Some(e.message())),
+        }
+    });
+
+    let nav = Nav::get();
+    let logout = move |_| {
+        error.set(None);
+        busy.spawn(async move {
+            match api::logout().await {
+                Ok(()) => nav.go(LOGIN),
+                // The session had already ended: the user is logged out.
+                Err(e) if e.status() == Some(401) => nav.go(LOGIN),
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+
+    view! {
+        <div class="card">
+            <ProblemMessage message=error />
+            <Show when=move || signed_out.get()>
+                <h1>"You are not logged in"</h1>
+                <p>
+                    <a href=LOGIN>"Log in"</a>
+                </p>
+            </Show>
+            {move || {
+                session
+                    .get()
+                    .map(|s| {
+                        let methods = s
+                            .methods
+                            .iter()
+                            .map(|m| m.label())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let admin = s.role == Role::Admin;
+                        view! {
+                            <h1>"You are logged in"</h1>
+                            <dl class="facts">
+                                <dt>"User"</dt>
+                                <dd>{s.username.clone()}</dd>
+                                <dt>"Directory"</dt>
+                                <dd>{s.directory.clone()}</dd>
+                                <dt>"Level reached"</dt>
+                                <dd>{s.level}</dd>
+                                <dt>"Methods used"</dt>
+                                <dd>{methods}</dd>
+                                <dt>"Logged in at"</dt>
+                                <dd>{local_time(s.authenticated_at)}</dd>
+                                <dt>"Session ends at the latest"</dt>
+                                <dd>{local_time(s.expires_at)}</dd>
+                            </dl>
+                            {admin
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            <a href=ADMIN>"Authentication policy"</a>
+                                        </p>
+                                    }
+                                })}
+                        }
+                    })
+            }}
+            <Show when=move || session.with(Option::is_some)>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || busy.active()
+                    on:click=logout
+                >
+                    "Log out"
+                </button>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,224 @@
+//! `/`: the login. It shows the state the server answers: the first steps,
+//! then the options still open with the progress toward the level, or why
+//! the login cannot complete.
+
+use crate::api;
+use crate::app::{HOME, Nav};
+use crate::components::{Busy, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
+use authlevel_core::api::{LoginState, PasswordLoginRequest};
+use authlevel_core::{LoginOption, LoginStatus, Method};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// The login page.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let busy = Busy::get();
+    // `None` until the server answered, or when it knows no login: the start form.
+    let state = RwSignal::new(None::<LoginState>);
+    let loaded = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    busy.spawn(async move {
+        match api::login_state().await {
+            Ok(s) => state.set(Some(s)),
+            // No login in progress (or it expired): the start form.
+            Err(e) if matches!(e.code(), Some("no_login" | "not_found")) => {}
+            Err(e) => error.set(Some(e.message())),
+        }
+        loaded.set(true);
+    });
+
+    let nav = Nav::get();
+    Effect::new(move || {
+        if state.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.status == LoginStatus::Complete)
+        }) {
+            nav.go(HOME);
+        }
+    });
+
+    let on_state = Callback::new(move |s: LoginState| {
+        error.set(None);
+        state.set(Some(s));
+    });
+    let restart = move |_| {
+        error.set(None);
+        state.set(None);
+    };
+
+    view! {
+        <div class="card">
+            <ProblemMessage message=error />
+            {move || {
+                let current = state.get();
+                match current {
+                    // A login that has not begun: its first steps.
+                    None => view! { <StartForm state=None on_state loaded /> }.into_any(),
+                    Some(s) if s.progress.verified.is_empty()
+                        && s.status == LoginStatus::InProgress => {
+                        view! { <StartForm state=Some(s) on_state loaded /> }.into_any()
+                    }
+                    Some(s) if s.status == LoginStatus::Complete => {
+                        view! { <p>"You are logged in."</p> }.into_any()
+                    }
+                    Some(s) => {
+                        let blocked = s.status == LoginStatus::Blocked;
+                        view! {
+                            <h1>
+                                {if blocked {
+                                    "This login cannot continue"
+                                } else {
+                                    "Add another method"
+                                }}
+                            </h1>
+                            <ProgressBar progress=s.progress.clone() label="Your login" />
+                            {s
+                                .message
+                                .clone()
+                                .map(|m| view! { <p class="message" role="alert">{m}</p> })}
+                            {(!s.options.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            {if blocked {
+                                                "Still open:"
+                                            } else {
+                                                "Choose one to continue:"
+                                            }}
+                                        </p>
+                                    }
+                                })}
+                            <div class="options">
+                                {s
+                                    .options
+                                    .into_iter()
+                                    .map(|o| view! { <OptionStep option=o on_state /> })
+                                    .collect_view()}
+                            </div>
+                            <p>
+                                <button type="button" class="link" on:click=restart>
+                                    "Start again"
+                                </button>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}
+
+/// The first step: username and password, or a passkey. `state` is the
+/// server's fresh login, which names the first steps the directory accepts;
+/// without one both are shown.
+#[component]
+fn StartForm(
+    state: Option<LoginState>,
+    on_state: Callback<LoginState>,
+    loaded: RwSignal<bool>,
+) -> impl IntoView {
+    let offers = |m: Method| {
+        state
+            .as_ref()
+            .is_none_or(|s| s.options.iter().any(|o| o.method == m))
+    };
+    let password = offers(Method::Password);
+    let passkey = offers(Method::Passkey);
+    view! {
+        <h1>"Sign in"</h1>
+        {password.then(|| view! { <PasswordForm on_state loaded /> })}
+        {(password && passkey).then(|| view! { <p class="or">"or"</p> })}
+        {passkey.then(|| view! { <PasskeyButton /> })}
+    }
+}
+
+/// Username and password; the password step of the login.
+#[component]
+fn PasswordForm(on_state: Callback<LoginState>, loaded: RwSignal<bool>) -> impl IntoView {
+    let busy = Busy::get();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let req = PasswordLoginRequest {
+            directory: None,
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        error.set(None);
+        busy.spawn(async move {
+            match api::login_password(&req).await {
+                Ok(s) => on_state.run(s),
+                Err(e) => {
+                    error.set(Some(e.message()));
+                    password.set(String::new());
+                }
+            }
+        });
+    };
+    view! {
+        <form class="password-form" on:submit=submit>
+            <label for="username">"Username"</label>
+            <input
+                id="username"
+                name="username"
+                type="text"
+                autocomplete="username webauthn"
+                autocapitalize="none"
+                spellcheck="false"
+                required
+                bind:value=username
+            />
+            <label for="password">"Password"</label>
+            <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                bind:value=password
+            />
+            <ProblemMessage message=error />
+            <button
+                type="submit"
+                class="primary"
+                disabled=move || busy.active() || !loaded.get()
+            >
+                "Sign in"
+            </button>
+        </form>
+    }
+}
+
+/// "Sign in with a passkey". WebAuthn is not wired up in the browser yet.
+#[component]
+fn PasskeyButton() -> impl IntoView {
+    view! {
+        <button type="button" class="secondary" disabled title="coming soon">
+            "Sign in with a passkey"
+        </button>
+        <p class="hint">"Passkey sign-in is coming soon."</p>
+    }
+}
+
+/// One option of a login in progress, with its action.
+#[component]
+fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoView {
+    let method = option.method;
+    let loaded = RwSignal::new(true);
+    view! {
+        <OptionCard option>
+            {match method {
+                Method::Sms | Method::Email | Method::Totp => {
+                    view! { <CodeEntry method on_state /> }.into_any()
+                }
+                Method::Password => view! { <PasswordForm on_state loaded /> }.into_any(),
+                Method::Passkey => view! { <PasskeyButton /> }.into_any(),
+            }}
+        </OptionCard>
+    }
+}

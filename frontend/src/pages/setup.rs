@@ -1,0 +1,254 @@
+//! `/setup#token=…`: a setup link. Opens enrolment with the token, sets a
+//! password, shows whether what is enrolled reaches the directory's level,
+//! and finishes. It never logs anyone in: afterwards the person logs in.
+
+use crate::api;
+use crate::app::{LOGIN, Nav, SETUP};
+use crate::components::{Busy, ProblemMessage, ProgressBar};
+use authlevel_core::api::{ChangePasswordRequest, SetupRequest, SetupResponse};
+use authlevel_core::{Method, Progress};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// The `token` of a URL fragment such as `#token=abc`.
+pub fn token_of_fragment(fragment: &str) -> Option<String> {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// What `setup` has enrolled, scored under its policy (for display only: the
+/// server's `can_reach` is what counts).
+pub fn enrolled_progress(setup: &SetupResponse) -> Progress {
+    let usable = setup.enrolled.intersection(setup.policy.enabled());
+    Progress {
+        earned: setup.policy.score(usable),
+        required: setup.policy.required_level,
+        verified: usable,
+    }
+}
+
+/// Takes the token out of the address bar, so it is neither bookmarked nor
+/// shown; a reload then resumes the open enrolment by its cookie.
+fn forget_fragment() {
+    let window = window();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(SETUP));
+    }
+}
+
+/// The setup-link page.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let busy = Busy::get();
+    let setup = RwSignal::new(None::<SetupResponse>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+
+    let token = window()
+        .location()
+        .hash()
+        .ok()
+        .and_then(|h| token_of_fragment(&h));
+    busy.spawn(async move {
+        let answer = match token {
+            Some(token) => {
+                forget_fragment();
+                api::open_setup(&SetupRequest { token }).await
+            }
+            None => api::setup_status().await,
+        };
+        match answer {
+            Ok(s) => setup.set(Some(s)),
+            Err(e) if e.status() == Some(401) => error.set(Some(
+                "This page needs the setup link you were given. Open that link again, or ask your administrator for a new one.".into(),
+            )),
+            Err(e) => error.set(Some(e.message())),
+        }
+    });
+
+    let set_password = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        notice.set(None);
+        if password.get_untracked() != confirm.get_untracked() {
+            error.set(Some(
+                "The two passwords differ; type the same one twice.".into(),
+            ));
+            return;
+        }
+        let req = ChangePasswordRequest {
+            new_password: password.get_untracked(),
+        };
+        busy.spawn(async move {
+            match api::change_password(&req).await {
+                Ok(()) => {
+                    password.set(String::new());
+                    confirm.set(String::new());
+                    notice.set(Some("Your password is set.".into()));
+                    match api::setup_status().await {
+                        Ok(s) => setup.set(Some(s)),
+                        Err(e) => error.set(Some(e.message())),
+                    }
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+
+    let nav = Nav::get();
+    let finish = move |_| {
+        error.set(None);
+        busy.spawn(async move {
+            match api::finish_setup().await {
+                Ok(()) => nav.go(LOGIN),
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+
+    view! {
+        <div class="card">
+            <h1>"Set up your account"</h1>
+            <ProblemMessage message=error />
+            {move || {
+                setup
+                    .get()
+                    .map(|s| {
+                        let has_password = s.enrolled.contains(Method::Password);
+                        let progress = enrolled_progress(&s);
+                        let missing: Vec<String> = s
+                            .policy
+                            .enabled()
+                            .without_all(s.enrolled)
+                            .iter()
+                            .map(|m| {
+                                format!(
+                                    "{} ({} points) needs {}",
+                                    m.label(),
+                                    s.policy.points.get(m),
+                                    m.enrolment_need(),
+                                )
+                            })
+                            .collect();
+                        view! {
+                            <p>
+                                "Account " <strong>{s.username.clone()}</strong> " in directory "
+                                <strong>{s.directory.clone()}</strong> "."
+                            </p>
+                            <ProgressBar progress label="What you have set up" />
+                            {if s.can_reach {
+                                view! {
+                                    <p class="ok">
+                                        "What you have set up reaches the required level: you will be able to log in."
+                                    </p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <p class="message" role="alert">
+                                        "What you have set up does not reach the required level yet, so you could not log in."
+                                    </p>
+                                }
+                                    .into_any()
+                            }}
+                            {(!missing.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <details>
+                                            <summary>"Methods you have not set up"</summary>
+                                            <ul>
+                                                {missing
+                                                    .into_iter()
+                                                    .map(|m| view! { <li>{m}</li> })
+                                                    .collect_view()}
+                                            </ul>
+                                        </details>
+                                    }
+                                })}
+                            <h2>
+                                {if has_password { "Change your password" } else { "Choose a password" }}
+                            </h2>
+                        }
+                    })
+            }}
+            <Show when=move || setup.with(Option::is_some)>
+                <form class="password-form" on:submit=set_password>
+                    <label for="new-password">"New password"</label>
+                    <input
+                        id="new-password"
+                        name="new-password"
+                        type="password"
+                        autocomplete="new-password"
+                        minlength="8"
+                        maxlength="256"
+                        required
+                        aria-describedby="password-rules"
+                        bind:value=password
+                    />
+                    <p id="password-rules" class="hint">
+                        "8 to 256 characters; any characters; not a common password."
+                    </p>
+                    <label for="confirm-password">"Type it again"</label>
+                    <input
+                        id="confirm-password"
+                        name="confirm-password"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        bind:value=confirm
+                    />
+                    <button type="submit" class="primary" disabled=move || busy.active()>
+                        "Set password"
+                    </button>
+                </form>
+                {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
+                <h2>"Done?"</h2>
+                <p>"Finishing closes this setup link. Then log in as usual."</p>
+                <button
+                    type="button"
+                    class="primary"
+                    disabled=move || busy.active()
+                    on:click=finish
+                >
+                    "Finish"
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use authlevel_core::{MethodSet, Policy};
+
+    #[test]
+    fn token_comes_from_the_fragment() {
+        assert_eq!(token_of_fragment("#token=abc-123"), Some("abc-123".into()));
+        assert_eq!(token_of_fragment("#x=1&token=t"), Some("t".into()));
+        assert_eq!(token_of_fragment("#token="), None);
+        assert_eq!(token_of_fragment(""), None);
+    }
+
+    #[test]
+    fn progress_counts_only_switched_on_methods() {
+        let mut policy = Policy::default();
+        policy.points.email = 0;
+        let setup = SetupResponse {
+            username: "ann".into(),
+            directory: "default".into(),
+            policy,
+            enrolled: MethodSet::of(&[Method::Password, Method::Email]),
+            can_reach: false,
+        };
+        let p = enrolled_progress(&setup);
+        assert_eq!((p.earned, p.required), (20, 30));
+        assert_eq!(p.verified, MethodSet::of(&[Method::Password]));
+    }
+}
