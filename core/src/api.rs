@@ -109,9 +109,14 @@ pub struct LoginState {
     pub progress: Progress,
     /// The methods open now.
     pub options: Vec<LoginOption>,
-    /// A sentence for the user, such as why the login is blocked.
+    /// A sentence for the user, such as why the login is blocked or which
+    /// application asks for a higher level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Where the browser goes once the login is complete (back to the
+    /// application that asked for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_to: Option<String>,
 }
 
 impl LoginState {
@@ -123,6 +128,7 @@ impl LoginState {
             progress: eval.progress,
             options: eval.options,
             message,
+            continue_to: None,
         }
     }
 }
@@ -228,6 +234,75 @@ pub struct PasskeyInfo {
 pub struct RenamePasskeyRequest {
     /// 1 to 64 characters.
     pub name: String,
+}
+
+/// An application registered to use this login through OpenID Connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientInfo {
+    /// The `client_id`.
+    pub client_id: String,
+    /// Its directory's id.
+    pub directory_id: String,
+    /// Its name, shown to users when it asks for more.
+    pub name: String,
+    /// Whether it authenticates with a secret (else: public, PKCE required).
+    pub confidential: bool,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Exact URIs it may send users to after logout.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Scopes it may ask for.
+    pub scopes: Vec<String>,
+    /// The lowest level it accepts; logins below it step up.
+    pub min_level: u32,
+    /// When it was registered.
+    pub created_at: i64,
+}
+
+/// `POST /api/admin/directories/{id}/clients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateClientRequest {
+    /// Its name, 1 to 100 characters.
+    pub name: String,
+    /// Exact redirect URIs: `https://…`, or `http://localhost…` for development.
+    pub redirect_uris: Vec<String>,
+    /// Exact post-logout redirect URIs.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Allowed scopes among `openid profile email phone`; all when absent.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// The lowest level it accepts; the directory's when absent.
+    #[serde(default)]
+    pub min_level: Option<u32>,
+    /// A public client (a browser or mobile app) has no secret and must use PKCE.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// Answer of creating a client: the secret is shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreatedClient {
+    /// The client.
+    pub client: ClientInfo,
+    /// Its secret, for confidential clients; only its hash is kept.
+    pub client_secret: Option<String>,
+}
+
+impl fmt::Debug for CreatedClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedClient")
+            .field("client", &self.client)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| Redacted),
+            )
+            .finish()
+    }
 }
 
 /// A user's role in their directory.

@@ -91,6 +91,9 @@ enum AdminCommand {
         #[arg(long)]
         points: Option<String>,
     },
+    /// Makes a new OpenID Connect signing key active; the old ones stay in
+    /// the JWKS for a day so tokens they signed still verify.
+    RotateKeys,
     /// Lists the users of a directory.
     ListUsers {
         /// The directory's slug.
@@ -419,6 +422,16 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 policy.required_level,
                 combos.join("; ")
             );
+        }
+        AdminCommand::RotateKeys => {
+            let kid = crate::oidc::rotate_keys(&app)
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::audit::event("oidc.rotate_keys", true)
+                .detail(format!("new key {kid}"))
+                .record(&app)
+                .await;
+            println!("New signing key `{kid}` is active; earlier keys stay published for a day.");
         }
         AdminCommand::ListUsers { directory } => {
             let dir = dir_of(directory).await?;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod guard;
 pub mod login;
 pub mod metrics;
+pub mod oidc;
 pub mod otp;
 pub mod passkey;
 pub mod password;

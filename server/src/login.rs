@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::store::{DirectoryRow, FlowRow, SessionRow, UserRow};
 use crate::token::{self, now};
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
-use authlevel_core::{ErrorCode, Evaluation, LoginStatus, Method, MethodSet, evaluate};
+use authlevel_core::{ErrorCode, Evaluation, LoginStatus, Method, MethodSet, Policy, evaluate};
 
 /// The directory a login goes to when the request names none.
 pub const DEFAULT_DIRECTORY: &str = "default";
@@ -34,16 +34,29 @@ pub enum Outcome {
     },
 }
 
-/// The login state of `flow` for `user` under the directory's policy, with
-/// the masked destination on SMS and email options.
+/// The policy a login is held to: the directory's, with the level raised
+/// when an application asked for more (step-up).
+pub fn effective_policy(dir: &DirectoryRow, flow: Option<&FlowRow>) -> Policy {
+    let mut policy = dir.policy;
+    if let Some(level) = flow.and_then(|f| f.required_level) {
+        policy.required_level = policy.required_level.max(level);
+    }
+    policy
+}
+
+/// The login state of a flow for `user` under the effective policy, with
+/// the masked destination on SMS and email options, the asking application
+/// named, and where to go on once complete.
 pub fn state_of(
     dir: &DirectoryRow,
+    flow: Option<&FlowRow>,
     verified: MethodSet,
     user: Option<&UserRow>,
 ) -> (Evaluation, LoginState) {
+    let policy = effective_policy(dir, flow);
     let enrolled = user.map_or(MethodSet::ALL, UserRow::enrolled);
-    let eval = evaluate(&dir.policy, verified, enrolled);
-    let mut state = LoginState::from_evaluation(eval.clone(), &dir.policy);
+    let eval = evaluate(&policy, verified, enrolled);
+    let mut state = LoginState::from_evaluation(eval.clone(), &policy);
     if let Some(user) = user {
         for option in &mut state.options {
             option.hint = match option.method {
@@ -51,6 +64,22 @@ pub fn state_of(
                 Method::Email => user.email.as_deref().map(mask_email),
                 _ => None,
             };
+        }
+    }
+    if let Some(f) = flow {
+        if eval.status == LoginStatus::Complete {
+            state.continue_to = f.continue_to.clone();
+        } else if let (Some(name), Some(level)) = (&f.client_name, f.required_level)
+            && level > dir.policy.required_level
+        {
+            let ask = format!(
+                "{name} asks for level {level}, more than this directory's {}; you have {} of it.",
+                dir.policy.required_level, eval.progress.earned
+            );
+            state.message = Some(match state.message.take() {
+                Some(m) => format!("{ask} {m}"),
+                None => ask,
+            });
         }
     }
     (eval, state)
@@ -70,12 +99,12 @@ pub async fn current(
             Some(id) => app.store.user(id).await?,
             None => None,
         };
-        return Ok(state_of(&dir, flow.verified, user.as_ref()).1);
+        return Ok(state_of(&dir, Some(&flow), flow.verified, user.as_ref()).1);
     }
     let dir = directory(app, slug).await?.ok_or_else(|| {
         ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
     })?;
-    Ok(state_of(&dir, MethodSet::EMPTY, None).1)
+    Ok(state_of(&dir, None, MethodSet::EMPTY, None).1)
 }
 
 /// The unexpired flow a flow token names.
@@ -191,7 +220,7 @@ pub async fn password_step(
         .await;
 
     let t = now();
-    let (flow_id, new_flow_token, verified) = if continuing {
+    let (flow, new_flow_token) = if continuing {
         let f = existing.as_ref().map(|f| f.id.clone()).unwrap_or_default();
         let after = app
             .store
@@ -203,7 +232,7 @@ pub async fn password_step(
                     "This login has expired; please start again.",
                 )
             })?;
-        (f, None, after.verified)
+        (after, None)
     } else {
         let flow_token = token::new_token();
         let row = FlowRow {
@@ -212,25 +241,35 @@ pub async fn password_step(
             user_id: Some(user.id.clone()),
             verified: MethodSet::of(&[Method::Password]),
             expires_at: t + app.config.login_flow_timeout_s,
+            // A new password login keeps an application's request, if the
+            // browser's earlier flow carried one.
+            required_level: existing.as_ref().and_then(|f| f.required_level),
+            client_name: existing.as_ref().and_then(|f| f.client_name.clone()),
+            continue_to: existing.as_ref().and_then(|f| f.continue_to.clone()),
         };
         app.store.insert_flow(&row, t).await?;
-        (row.id, Some(flow_token), row.verified)
+        if let Some(old) = &existing {
+            app.store.delete_flow(&old.id).await?;
+        }
+        (row, Some(flow_token))
     };
-    finish_step(app, &dir, &user, &flow_id, verified, new_flow_token, ip).await
+    finish_step(app, &dir, &user, &flow, new_flow_token, ip).await
 }
 
-/// After a method was verified on flow `flow_id`: completes the login when
-/// the level is reached (new session, flow deleted), else answers the state.
+/// After a method was verified on `flow` (as it is now): completes the
+/// login when the level is reached (new session, flow deleted), else
+/// answers the state.
 pub async fn finish_step(
     app: &AppState,
     dir: &DirectoryRow,
     user: &UserRow,
-    flow_id: &str,
-    verified: MethodSet,
+    flow: &FlowRow,
     new_flow_token: Option<String>,
     ip: Option<&str>,
 ) -> ApiResult<Outcome> {
-    let (eval, state) = state_of(dir, verified, Some(user));
+    let verified = flow.verified;
+    let flow_id = flow.id.as_str();
+    let (eval, state) = state_of(dir, Some(flow), verified, Some(user));
     if eval.status != LoginStatus::Complete {
         return Ok(Outcome::Continue {
             state,
@@ -306,7 +345,7 @@ pub async fn identified_flow(
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(no_login)?;
-    let (eval, _) = state_of(&dir, flow.verified, Some(&user));
+    let (eval, _) = state_of(&dir, Some(&flow), flow.verified, Some(&user));
     if !eval.offers(method) {
         return Err(ApiError::with(
             ErrorCode::MethodNotOffered,
@@ -343,7 +382,7 @@ pub async fn verified(
                 "This login has expired; please start again.",
             )
         })?;
-    finish_step(app, dir, user, &flow.id, after.verified, None, ip).await
+    finish_step(app, dir, user, &after, None, ip).await
 }
 
 /// Records a failed step and answers the error for it.

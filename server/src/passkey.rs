@@ -201,6 +201,9 @@ pub async fn login_start(
         user_id: None,
         verified: MethodSet::EMPTY,
         expires_at: t + app.config.login_flow_timeout_s,
+        required_level: None,
+        client_name: None,
+        continue_to: None,
     };
     app.store.insert_flow(&flow, t).await?;
     put_state(app, &state_key("auth", &flow.id), &ceremony).await?;

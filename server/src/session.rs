@@ -114,7 +114,8 @@ impl Authenticated {
     }
 }
 
-async fn load_session(
+/// The session a request's cookie names, if live.
+pub async fn load_session(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Authenticated>, ApiError> {

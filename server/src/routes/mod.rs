@@ -5,6 +5,7 @@ pub mod admin;
 pub mod codes;
 pub mod login;
 pub mod me;
+pub mod oidc;
 pub mod ops;
 pub mod pages;
 pub mod passkeys;
@@ -48,6 +49,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .merge(totp::router())
         .merge(codes::router())
         .merge(passkeys::router())
+        .merge(oidc::router())
         .merge(admin::router())
         .merge(ops::router())
         .routes(routes!(openapi))

@@ -18,6 +18,12 @@ pub struct FlowRow {
     pub verified: MethodSet,
     /// When it expires.
     pub expires_at: i64,
+    /// A level above the directory's, asked for by an application.
+    pub required_level: Option<u32>,
+    /// The application that asked, for the user's information.
+    pub client_name: Option<String>,
+    /// Where the browser goes when the login completes.
+    pub continue_to: Option<String>,
 }
 
 fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
@@ -28,6 +34,11 @@ fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
         user_id: r.try_get("user_id")?,
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
         expires_at: r.try_get("expires_at")?,
+        required_level: r
+            .try_get::<Option<i64>, _>("required_level")?
+            .and_then(|l| u32::try_from(l).ok()),
+        client_name: r.try_get("client_name")?,
+        continue_to: r.try_get("continue_to")?,
     })
 }
 
@@ -35,8 +46,8 @@ impl Store {
     /// Stores a new flow.
     pub async fn insert_flow(&self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
+             required_level, client_name, continue_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&f.id)
         .bind(&f.directory_id)
@@ -44,6 +55,9 @@ impl Store {
         .bind(i64::from(f.verified.bits()))
         .bind(now)
         .bind(f.expires_at)
+        .bind(f.required_level.map(i64::from))
+        .bind(f.client_name.clone())
+        .bind(f.continue_to.clone())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -52,7 +66,8 @@ impl Store {
     /// The unexpired flow with this id.
     pub async fn flow(&self, id: &str, now: i64) -> Result<Option<FlowRow>, sqlx::Error> {
         sqlx::query(
-            "SELECT id, directory_id, user_id, verified, expires_at FROM login_flows \
+            "SELECT id, directory_id, user_id, verified, expires_at, required_level, client_name, \
+             continue_to FROM login_flows \
              WHERE id = $1 AND expires_at >= $2",
         )
         .bind(id)

@@ -8,6 +8,7 @@ mod audit;
 mod codes;
 mod directories;
 mod flows;
+mod oidc;
 mod passkeys;
 mod sessions;
 mod totp;
@@ -17,6 +18,7 @@ pub use audit::AuditQuery;
 pub use codes::{CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use flows::FlowRow;
+pub use oidc::{ClientRow, TokenRow};
 pub use passkeys::PasskeyRow;
 pub use sessions::{SessionRow, SetupLinkUse};
 pub use totp::TotpRow;
@@ -123,6 +125,9 @@ impl Store {
             "DELETE FROM setup_links WHERE expires_at < $1",
             "DELETE FROM enrolments WHERE expires_at < $1",
             "DELETE FROM webauthn_states WHERE expires_at < $1",
+            "DELETE FROM oidc_requests WHERE expires_at < $1",
+            "DELETE FROM oidc_codes WHERE expires_at < $1 - 86400",
+            "DELETE FROM oidc_tokens WHERE expires_at < $1 - 86400",
             // Codes are kept a day past expiry: the quotas count them.
             "DELETE FROM codes WHERE expires_at < $1 - 86400",
         ] {

@@ -1,0 +1,397 @@
+//! OpenID Connect: clients, pending authorization requests, codes, tokens
+//! (hashes only) and signing keys.
+
+use super::Store;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A registered application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    /// The `client_id`.
+    pub id: String,
+    /// Its directory.
+    pub directory_id: String,
+    /// Its name, shown to users.
+    pub name: String,
+    /// Keyed hash of the secret; `None` for a public client (PKCE required).
+    pub secret_hash: Option<String>,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Exact post-logout redirect URIs.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Scopes it may ask for.
+    pub scopes: Vec<String>,
+    /// The lowest level it accepts.
+    pub min_level: u32,
+    /// When it was registered.
+    pub created_at: i64,
+}
+
+fn client_row(r: &AnyRow) -> Result<ClientRow, sqlx::Error> {
+    let list = |col: &str| -> Result<Vec<String>, sqlx::Error> {
+        let text: String = r.try_get(col)?;
+        serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    };
+    let scopes: String = r.try_get("scopes")?;
+    Ok(ClientRow {
+        id: r.try_get("id")?,
+        directory_id: r.try_get("directory_id")?,
+        name: r.try_get("name")?,
+        secret_hash: r.try_get("secret_hash")?,
+        redirect_uris: list("redirect_uris")?,
+        post_logout_redirect_uris: list("post_logout_redirect_uris")?,
+        scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+        min_level: u32::try_from(r.try_get::<i64, _>("min_level")?).unwrap_or(0),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const CLIENT_COLUMNS: &str = "id, directory_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, scopes, min_level, created_at";
+
+/// A stored token (access or refresh).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// `access` or `refresh`.
+    pub kind: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The user.
+    pub user_id: String,
+    /// The refresh family (all rotations of one grant).
+    pub family: String,
+    /// The grant, as JSON.
+    pub grant_data: String,
+    /// Expiry.
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Registers a client.
+    pub async fn insert_client(&self, c: &ClientRow) -> Result<(), sqlx::Error> {
+        let json = |v: &Vec<String>| {
+            serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+        };
+        sqlx::query(&format!(
+            "INSERT INTO oidc_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&c.id)
+        .bind(&c.directory_id)
+        .bind(&c.name)
+        .bind(c.secret_hash.clone())
+        .bind(json(&c.redirect_uris)?)
+        .bind(json(&c.post_logout_redirect_uris)?)
+        .bind(c.scopes.join(" "))
+        .bind(i64::from(c.min_level))
+        .bind(c.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The client with this `client_id`.
+    pub async fn client(&self, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(client_row)
+        .transpose()
+    }
+
+    /// A directory's clients.
+    pub async fn clients(&self, directory_id: &str) -> Result<Vec<ClientRow>, sqlx::Error> {
+        sqlx::query(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE directory_id = $1 ORDER BY name, id"
+        ))
+        .bind(directory_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(client_row)
+        .collect()
+    }
+
+    /// Removes a client with its codes and tokens.
+    pub async fn delete_client(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM oidc_clients WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a pending authorization request under `id` (a hash).
+    pub async fn insert_oidc_request(
+        &self,
+        id: &str,
+        client_id: &str,
+        params: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(client_id)
+            .bind(params)
+            .bind(now)
+            .bind(expires_at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A pending request's parameters and creation time, if unexpired.
+    pub async fn oidc_request(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<(String, i64)>, sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT params, created_at FROM oidc_requests WHERE id = $1 AND expires_at >= $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        r.map(|r| Ok((r.try_get("params")?, r.try_get("created_at")?)))
+            .transpose()
+    }
+
+    /// Removes a pending request; answers whether it existed.
+    pub async fn delete_oidc_request(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM oidc_requests WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores an authorization code (by hash).
+    pub async fn insert_oidc_code(
+        &self,
+        id: &str,
+        client_id: &str,
+        user_id: &str,
+        grant: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO oidc_codes (id, client_id, user_id, grant_data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(client_id)
+        .bind(user_id)
+        .bind(grant)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a code: one atomic update, so it works once. Answers (client,
+    /// user, grant) when it was unused and unexpired; `Err(true)` when it
+    /// had been used before (a replay), `Err(false)` when unknown or expired.
+    pub async fn use_oidc_code(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Result<(String, String, String), bool>, sqlx::Error> {
+        let r = sqlx::query(
+            "UPDATE oidc_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
+             RETURNING client_id, user_id, grant_data",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(r) = r {
+            return Ok(Ok((
+                r.try_get("client_id")?,
+                r.try_get("user_id")?,
+                r.try_get("grant_data")?,
+            )));
+        }
+        let used = sqlx::query(
+            "SELECT COUNT(*) AS n FROM oidc_codes WHERE id = $1 AND used_at IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(Err(used.try_get::<i64, _>("n")? > 0))
+    }
+
+    /// Stores a token (by hash).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_oidc_token(
+        &self,
+        id: &str,
+        kind: &str,
+        client_id: &str,
+        user_id: &str,
+        family: &str,
+        grant: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(client_id)
+        .bind(user_id)
+        .bind(family)
+        .bind(grant)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A live (unexpired, unrevoked, and for refresh tokens unused) token.
+    pub async fn oidc_token(
+        &self,
+        id: &str,
+        kind: &str,
+        now: i64,
+    ) -> Result<Option<TokenRow>, sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT kind, client_id, user_id, family, grant_data, expires_at FROM oidc_tokens \
+             WHERE id = $1 AND kind = $2 AND expires_at >= $3 AND revoked_at IS NULL AND used_at IS NULL",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        r.map(|r| {
+            Ok(TokenRow {
+                kind: r.try_get("kind")?,
+                client_id: r.try_get("client_id")?,
+                user_id: r.try_get("user_id")?,
+                family: r.try_get("family")?,
+                grant_data: r.try_get("grant_data")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Uses a refresh token (rotation): one atomic update. Answers the token
+    /// when it was live; `Err(Some(family))` when it had been used already
+    /// (a replay: the caller revokes the family), `Err(None)` otherwise.
+    pub async fn use_refresh_token(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Result<TokenRow, Option<String>>, sqlx::Error> {
+        let r = sqlx::query(
+            "UPDATE oidc_tokens SET used_at = $1 WHERE id = $2 AND kind = 'refresh' AND used_at IS NULL \
+             AND revoked_at IS NULL AND expires_at >= $1 \
+             RETURNING kind, client_id, user_id, family, grant_data, expires_at",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(r) = r {
+            return Ok(Ok(TokenRow {
+                kind: r.try_get("kind")?,
+                client_id: r.try_get("client_id")?,
+                user_id: r.try_get("user_id")?,
+                family: r.try_get("family")?,
+                grant_data: r.try_get("grant_data")?,
+                expires_at: r.try_get("expires_at")?,
+            }));
+        }
+        let replay = sqlx::query("SELECT family FROM oidc_tokens WHERE id = $1 AND kind = 'refresh' AND used_at IS NOT NULL")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(Err(replay.map(|r| r.try_get("family")).transpose()?))
+    }
+
+    /// The client a token (any kind, live or not) was issued to, and its family.
+    pub async fn token_owner(&self, id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+        let r = sqlx::query("SELECT client_id, family FROM oidc_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        r.map(|r| Ok((r.try_get("client_id")?, r.try_get("family")?)))
+            .transpose()
+    }
+
+    /// Revokes every token of a family.
+    pub async fn revoke_family(&self, family: &str, now: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE oidc_tokens SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(family)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a signing key.
+    pub async fn insert_oidc_key(
+        &self,
+        kid: &str,
+        alg: &str,
+        private_enc: &str,
+        public_jwk: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO oidc_keys (kid, alg, private_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(kid)
+            .bind(alg)
+            .bind(private_enc)
+            .bind(public_jwk)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The newest active key: (kid, sealed private key).
+    pub async fn active_oidc_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        let r = sqlx::query(
+            "SELECT kid, private_enc FROM oidc_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        r.map(|r| Ok((r.try_get("kid")?, r.try_get("private_enc")?)))
+            .transpose()
+    }
+
+    /// Public JWKs of active keys and of keys retired after `since`.
+    pub async fn published_oidc_keys(&self, since: i64) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT public_jwk FROM oidc_keys WHERE retired_at IS NULL OR retired_at >= $1 ORDER BY created_at DESC, kid",
+        )
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| r.try_get("public_jwk")).collect()
+    }
+
+    /// Retires every active key but `keep`.
+    pub async fn retire_oidc_keys_except(&self, keep: &str, now: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
+        )
+        .bind(now)
+        .bind(keep)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
