@@ -144,6 +144,10 @@ pub struct PasswordLoginRequest {
     pub username: String,
     /// The password.
     pub password: String,
+    /// Where to go once logged in: a path on this site, or an allow-listed
+    /// origin; anything else is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
 }
 
 impl fmt::Debug for PasswordLoginRequest {
@@ -152,6 +156,7 @@ impl fmt::Debug for PasswordLoginRequest {
             .field("directory", &self.directory)
             .field("username", &self.username)
             .field("password", &Redacted)
+            .field("return_to", &self.return_to)
             .finish()
     }
 }
@@ -211,6 +216,9 @@ pub struct PasskeyStartRequest {
     /// passkey may answer (it names its user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Where to go once logged in (see [`PasswordLoginRequest::return_to`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
 }
 
 /// A registered passkey.
@@ -645,6 +653,7 @@ mod tests {
             directory: None,
             username: "ann".into(),
             password: "hunter2-secret".into(),
+            return_to: None,
         };
         let s = format!("{r:?}");
         assert!(s.contains("ann") && !s.contains("hunter2"), "{s}");

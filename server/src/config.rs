@@ -92,6 +92,8 @@ pub struct Config {
     pub rp_origins: String,
     /// The service's name shown by authenticators.
     pub rp_name: String,
+    /// Origins (besides `public_url`'s) a login may return to, comma-separated.
+    pub redirect_allowlist: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -156,6 +158,7 @@ impl Default for Config {
             rp_id: String::new(),
             rp_origins: String::new(),
             rp_name: "authlevel".into(),
+            redirect_allowlist: String::new(),
         }
     }
 }
@@ -341,6 +344,18 @@ impl Config {
         } else {
             list
         }
+    }
+
+    /// Where a login may send the browser: `target` if allowed.
+    pub fn return_to(&self, target: Option<&str>) -> Option<String> {
+        let list: Vec<String> = self
+            .redirect_allowlist
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        target.and_then(|t| crate::redirect::safe_return_to(t, self.public_origin(), &list))
     }
 
     /// Whether cookies must be `Secure` (served over https).

@@ -245,7 +245,10 @@ pub async fn password_step(
             // browser's earlier flow carried one.
             required_level: existing.as_ref().and_then(|f| f.required_level),
             client_name: existing.as_ref().and_then(|f| f.client_name.clone()),
-            continue_to: existing.as_ref().and_then(|f| f.continue_to.clone()),
+            continue_to: existing
+                .as_ref()
+                .and_then(|f| f.continue_to.clone())
+                .or_else(|| app.config.return_to(req.return_to.as_deref())),
         };
         app.store.insert_flow(&row, t).await?;
         if let Some(old) = &existing {

@@ -203,7 +203,7 @@ pub async fn login_start(
         expires_at: t + app.config.login_flow_timeout_s,
         required_level: None,
         client_name: None,
-        continue_to: None,
+        continue_to: app.config.return_to(req.return_to.as_deref()),
     };
     app.store.insert_flow(&flow, t).await?;
     put_state(app, &state_key("auth", &flow.id), &ceremony).await?;
@@ -393,5 +393,6 @@ pub async fn register_finish(
         .ip(ip)
         .record(app)
         .await;
+    crate::notify::account_changed(app, user, "A passkey was added").await;
     Ok(row)
 }

@@ -30,6 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, patch_user, delete_user))
         .routes(routes!(new_setup_link))
+        .routes(routes!(unlock))
+        .routes(routes!(end_sessions))
         .routes(routes!(get_audit))
 }
 
@@ -441,6 +443,51 @@ async fn new_setup_link(
         .record(&app)
         .await;
     Ok(AppJson(link))
+}
+
+/// Lifts the lockout of every method of a user and clears their failure counts.
+#[utoipa::path(post, path = "/api/admin/users/{id}/unlock", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn unlock(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let user = user_for_admin(&app, &auth, &id).await?;
+    app.store.clear_failures(&user.id).await?;
+    audit::event("user.unlock", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of a user, on every instance.
+#[utoipa::path(delete, path = "/api/admin/users/{id}/sessions", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn end_sessions(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let user = user_for_admin(&app, &auth, &id).await?;
+    let n = app.store.delete_user_sessions(&user.id).await?;
+    audit::event("user.end_sessions", true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!("{n} sessions ended"))
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Filters of `GET /api/admin/audit`.

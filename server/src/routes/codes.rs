@@ -178,6 +178,12 @@ async fn confirm(
     .ip(ip)
     .record(app)
     .await;
+    let what = if method == Method::Sms {
+        "A new mobile number was confirmed"
+    } else {
+        "A new email address was confirmed"
+    };
+    crate::notify::account_changed(app, user, what).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

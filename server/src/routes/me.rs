@@ -175,5 +175,6 @@ async fn change_password(
         .ip(ip.as_deref())
         .record(&app)
         .await;
+    crate::notify::account_changed(&app, user, "The password was changed").await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -186,5 +186,6 @@ async fn remove(
         .ip(ip.as_deref())
         .record(&app)
         .await;
+    crate::notify::account_changed(&app, user, "A passkey was removed").await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -108,6 +108,7 @@ async fn confirm(
         .ip(ip.as_deref())
         .record(&app)
         .await;
+    crate::notify::account_changed(&app, user, "An authenticator app was added").await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,6 +135,7 @@ async fn remove(
         .ip(ip.as_deref())
         .record(&app)
         .await;
+    crate::notify::account_changed(&app, user, "The authenticator app was removed").await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -237,6 +237,15 @@ impl Store {
         })
     }
 
+    /// Clears every failure count and lock of a user (an administrator's unlock).
+    pub async fn clear_failures(&self, user_id: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM failures WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Clears the failure count of a method after a success.
     pub async fn reset_failures(&self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE failures SET count = 0, locked_until = 0 WHERE user_id = $1 AND method = $2 AND count > 0")
