@@ -47,15 +47,40 @@ pub struct Store {
 /// Why the store could not open.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    /// The database could not be reached or opened.
-    #[error("cannot open the database: {0}")]
-    Connect(sqlx::Error),
-    /// A migration failed, or the schema is newer than this binary.
+    /// The database could not be reached or opened (where, without a
+    /// password; why).
+    #[error("cannot reach or open the database at {0}: {1}")]
+    Connect(String, sqlx::Error),
+    /// The database has a migration this binary does not carry: another
+    /// instance, of a newer version, upgraded it.
+    #[error(
+        "the database schema is newer than this binary: the database has migration {0}, \
+         which this binary does not know. Run the newer version of authlevel (every \
+         instance on one database must be the same version or newer), or restore the \
+         database from before the upgrade"
+    )]
+    SchemaNewer(i64),
+    /// A migration failed.
     #[error("cannot bring the schema up to date: {0}")]
     Migrate(sqlx::migrate::MigrateError),
     /// A database statement failed.
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+}
+
+/// `url` without the password of its user part, for messages.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}@{host}{}", &rest[authority_end..])
+        }
+        None => url.to_owned(),
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -83,7 +108,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect(&url)
             .await
-            .map_err(OpenError::Connect)?;
+            .map_err(|e| OpenError::Connect(without_password(&url), e))?;
         if backend == Backend::Sqlite {
             // WAL lets readers run beside the writer; the setting is kept in
             // the file. The default synchronous=FULL makes every answered
@@ -102,7 +127,12 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(OpenError::Migrate)
+        // On PostgreSQL the migrator holds an advisory lock, so instances
+        // starting together apply each migration once.
+        migrator.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => OpenError::SchemaNewer(v),
+            e => OpenError::Migrate(e),
+        })
     }
 
     /// Which database this is.
@@ -148,5 +178,50 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn messages_never_show_the_database_password() {
+        assert_eq!(
+            without_password("postgres://me:secret@db:5432/auth?sslmode=require"),
+            "postgres://me@db:5432/auth?sslmode=require"
+        );
+        assert_eq!(without_password("postgres://db/auth"), "postgres://db/auth");
+        assert_eq!(
+            without_password("sqlite://data/a.db?mode=rwc"),
+            "sqlite://data/a.db?mode=rwc"
+        );
+    }
+
+    /// The PostgreSQL migrations are the SQLite ones but for the
+    /// auto-increment key: same files, same statements, in step.
+    #[test]
+    fn the_migrations_of_both_backends_are_in_step() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let names = |backend: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(dir.join(backend))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let files = names("sqlite");
+        assert!(!files.is_empty());
+        assert_eq!(files, names("postgres"));
+        for f in files {
+            let sqlite = std::fs::read_to_string(dir.join("sqlite").join(&f)).unwrap();
+            let postgres = std::fs::read_to_string(dir.join("postgres").join(&f)).unwrap();
+            assert_eq!(
+                sqlite.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"),
+                postgres,
+                "{f}: the PostgreSQL migration differs from the SQLite one"
+            );
+        }
     }
 }

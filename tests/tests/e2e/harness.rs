@@ -1,11 +1,19 @@
-//! Starts the real server binary on a free port with a fresh SQLite file,
-//! and talks to it over real HTTP.
+//! Starts the real server binary on a free port with a fresh database, and
+//! talks to it over real HTTP.
+//!
+//! The backend comes from `AUTHLEVEL_TEST_BACKEND`: `sqlite` (the default; a
+//! file in the server's temporary directory) or `postgres` (a fresh database
+//! `authlevel_t_<random>` per server, made through
+//! `AUTHLEVEL_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`,
+//! and dropped at the end). When PostgreSQL is asked for but unreachable the
+//! run fails under `CI=true`; locally it is skipped with a message on stderr.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The password every harness-made account gets.
@@ -18,12 +26,170 @@ pub struct Server {
     pub base: String,
     /// The configured public origin, `http://localhost:PORT`.
     pub public_url: String,
-    /// Holds the database and the log.
+    /// Holds the log (and, for the first server on a database, the SQLite
+    /// file and the key file).
     pub dir: Arc<tempfile::TempDir>,
     port: u16,
     env: Vec<(String, String)>,
     /// Lines the server printed on standard output, over all its runs.
     pub stdout: Arc<Mutex<Vec<String>>>,
+    /// The database, shared by every server started with `start_sharing`.
+    db: Arc<Database>,
+}
+
+/// Which database the servers of this run use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file per server.
+    Sqlite,
+    /// A fresh PostgreSQL database per server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend `AUTHLEVEL_TEST_BACKEND` asks for (`sqlite` when unset).
+    pub fn from_env() -> Backend {
+        match std::env::var("AUTHLEVEL_TEST_BACKEND").as_deref() {
+            Ok("postgres" | "postgresql" | "pg") => Backend::Postgres,
+            Ok("" | "sqlite") | Err(_) => Backend::Sqlite,
+            Ok(other) => {
+                panic!("AUTHLEVEL_TEST_BACKEND must be `sqlite` or `postgres`, not `{other}`")
+            }
+        }
+    }
+}
+
+/// A server's database: a SQLite file in `dir`, or a PostgreSQL database
+/// dropped when the last server using it is gone.
+struct Database {
+    url: String,
+    backend: Backend,
+    /// The PostgreSQL database's name, to drop.
+    pg_name: Option<String>,
+    /// Keeps the SQLite file (and the first server's key file) alive.
+    _dir: Arc<tempfile::TempDir>,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("AUTHLEVEL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Runs `f` on a runtime of its own (the harness's callers are synchronous
+/// code inside a test's runtime).
+fn on_own_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(f())
+    })
+    .join()
+    .expect("the database thread")
+}
+
+/// Runs one statement on the PostgreSQL admin database.
+fn postgres_admin(sql: String) -> Result<(), String> {
+    on_own_runtime(move || {
+        Box::pin(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&postgres_admin_url())
+                .await
+                .map_err(|e| e.to_string())?;
+            let r = sqlx::query(&sql).execute(&mut conn).await;
+            let _ = conn.close().await;
+            r.map(|_| ()).map_err(|e| e.to_string())
+        })
+    })
+}
+
+/// Checks once that PostgreSQL answers. Fails the test under `CI=true`;
+/// otherwise says loudly that the PostgreSQL run is skipped and ends the
+/// test process successfully.
+fn require_postgres() {
+    static CHECK: OnceLock<Result<(), String>> = OnceLock::new();
+    let check = CHECK.get_or_init(|| postgres_admin("SELECT 1".into()));
+    let Err(e) = check else { return };
+    let url = postgres_admin_url();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    if ci {
+        panic!(
+            "AUTHLEVEL_TEST_BACKEND=postgres, but PostgreSQL at {url} does not answer ({e}); \
+             CI=true, so this is a failure, not a skip. Start PostgreSQL or set \
+             AUTHLEVEL_TEST_POSTGRES_URL."
+        );
+    }
+    static SKIP: OnceLock<()> = OnceLock::new();
+    SKIP.get_or_init(|| {
+        use std::io::Write;
+        // Written to the process's stderr directly: the test harness does
+        // not capture it, so the message is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n\n******************************************************************\n\
+             SKIPPING the PostgreSQL end-to-end run: PostgreSQL at {url}\n\
+             does not answer ({e}).\n\
+             Nothing was tested on PostgreSQL. (Under CI=true this fails.)\n\
+             ******************************************************************\n"
+        );
+        std::process::exit(0);
+    });
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A name unlikely to be used by any other test, here or in another process.
+fn unique(prefix: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.write_u32(std::process::id());
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    format!("{prefix}{:016x}", h.finish())
+}
+
+impl Database {
+    fn new(dir: &Arc<tempfile::TempDir>) -> Database {
+        match Backend::from_env() {
+            Backend::Sqlite => Database {
+                url: format!("sqlite://{}/authlevel.db", dir.path().display()),
+                backend: Backend::Sqlite,
+                pg_name: None,
+                _dir: dir.clone(),
+            },
+            Backend::Postgres => {
+                require_postgres();
+                let name = unique("authlevel_t_");
+                if let Err(e) = postgres_admin(format!("CREATE DATABASE {name}")) {
+                    panic!("cannot create the test database {name}: {e}");
+                }
+                let admin = postgres_admin_url();
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+                Database {
+                    url: format!("{base}/{name}"),
+                    backend: Backend::Postgres,
+                    pg_name: Some(name),
+                    _dir: dir.clone(),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let _ = postgres_admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
 }
 
 fn free_port() -> u16 {
@@ -34,23 +200,49 @@ fn free_port() -> u16 {
 }
 
 impl Server {
-    /// A server on a fresh SQLite database.
+    /// A server on a fresh database.
     pub fn start() -> Server {
         Server::start_with(&[])
     }
 
-    /// A server on a fresh SQLite database with extra `AUTHLEVEL_*` settings.
+    /// A server on a fresh database with extra `AUTHLEVEL_*` settings.
     pub fn start_with(extra: &[(&str, &str)]) -> Server {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let db = Arc::new(Database::new(&dir));
+        Server::start_on(dir, db, None, extra)
+    }
+
+    /// A second instance on `first`'s database, with `first`'s settings and
+    /// key, behind the same public URL (as behind a load balancer), on a
+    /// port of its own; `extra` settings are added.
+    pub fn start_sharing(first: &Server, extra: &[(&str, &str)]) -> Server {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        Server::start_on(dir, first.db.clone(), Some(first), extra)
+    }
+
+    fn start_on(
+        dir: Arc<tempfile::TempDir>,
+        db: Arc<Database>,
+        first: Option<&Server>,
+        extra: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
-        let public_url = format!("http://localhost:{port}");
-        let mut env: Vec<(String, String)> = vec![
-            ("AUTHLEVEL_LISTEN".into(), format!("127.0.0.1:{port}")),
-            ("AUTHLEVEL_PUBLIC_URL".into(), public_url.clone()),
-            (
-                "AUTHLEVEL_DATABASE_URL".into(),
-                format!("sqlite://{}/authlevel.db", dir.path().display()),
-            ),
+        let public_url = first.map_or_else(
+            || format!("http://localhost:{port}"),
+            |f| f.public_url.clone(),
+        );
+        let mut env: Vec<(String, String)> = first.map_or_else(Vec::new, |f| f.env.clone());
+        let own = [
+            ("AUTHLEVEL_LISTEN", format!("127.0.0.1:{port}")),
+            ("AUTHLEVEL_PUBLIC_URL", public_url.clone()),
+            ("AUTHLEVEL_DATABASE_URL", db.url.clone()),
+        ];
+        env.retain(|(k, _)| !own.iter().any(|(o, _)| o == k));
+        env.extend(own.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        if first.is_some() {
+            return Server::finish_start(dir, db, port, public_url, env, extra);
+        }
+        env.extend([
             (
                 "AUTHLEVEL_STATIC_DIR".into(),
                 format!("{}/no-dist", dir.path().display()),
@@ -60,7 +252,18 @@ impl Server {
                 "AUTHLEVEL_KEY_FILE".into(),
                 format!("{}/authlevel.key", dir.path().display()),
             ),
-        ];
+        ]);
+        Server::finish_start(dir, db, port, public_url, env, extra)
+    }
+
+    fn finish_start(
+        dir: Arc<tempfile::TempDir>,
+        db: Arc<Database>,
+        port: u16,
+        public_url: String,
+        mut env: Vec<(String, String)>,
+        extra: &[(&str, &str)],
+    ) -> Server {
         for (k, v) in extra {
             env.retain(|(key, _)| key != k);
             env.push(((*k).into(), (*v).into()));
@@ -73,9 +276,26 @@ impl Server {
             port,
             env,
             stdout: Arc::new(Mutex::new(Vec::new())),
+            db,
         };
         server.spawn();
         server
+    }
+
+    /// The backend this server's database is on.
+    pub fn backend(&self) -> Backend {
+        self.db.backend
+    }
+
+    /// A pool on this server's database (whichever backend), for tests that
+    /// look at or change stored rows directly.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&self.db.url)
+            .await
+            .expect("connect to the server's database")
     }
 
     fn command(&self) -> Command {
@@ -221,9 +441,21 @@ impl Api {
                 // No kept-alive connections: a restarted server must not meet a
                 // stale socket.
                 .pool_max_idle_per_host(0)
+                // Redirects are looked at, not followed, as a test of the
+                // authorization endpoint needs.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
             base: base.to_owned(),
+        }
+    }
+
+    /// The same client (the same cookie jar) talking to `server`: one
+    /// browser behind a load balancer that picks another instance.
+    pub fn to(&self, server: &Server) -> Api {
+        Api {
+            http: self.http.clone(),
+            base: server.base.clone(),
         }
     }
 

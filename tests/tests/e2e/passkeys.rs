@@ -1,7 +1,7 @@
 //! Passkeys with a software authenticator (SECURITY 14-18).
 
 use crate::harness::{
-    Api, PASSWORD, Server, create_user, set_policy, token_of, two_factor, with_admin,
+    Api, Backend, PASSWORD, Server, create_user, set_policy, token_of, two_factor, with_admin,
 };
 use serde_json::{Value, json};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
@@ -11,7 +11,7 @@ use webauthn_rs_proto::{
     CreationChallengeResponse, RequestChallengeResponse, UserVerificationPolicy,
 };
 
-fn origin(server: &Server) -> Url {
+pub(crate) fn origin(server: &Server) -> Url {
     Url::parse(&server.public_url).unwrap()
 }
 
@@ -34,7 +34,7 @@ async fn register(server: &Server, c: &Api, auth: &mut SoftPasskey) -> Value {
 }
 
 /// Starts a passkey step; answers the options.
-async fn start(c: &Api, body: Value) -> RequestChallengeResponse {
+pub(crate) async fn start(c: &Api, body: Value) -> RequestChallengeResponse {
     let r = c.post("/api/login/passkey/start", body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     serde_json::from_value(r.json).unwrap()
@@ -42,7 +42,7 @@ async fn start(c: &Api, body: Value) -> RequestChallengeResponse {
 
 /// A user made by the admin who enrols a passkey through their setup link
 /// (and has the harness password).
-async fn user_with_passkey(
+pub(crate) async fn user_with_passkey(
     server: &Server,
     admin: &Api,
     dir: &str,
@@ -256,8 +256,7 @@ async fn a_counter_at_or_below_the_stored_one_is_refused() {
 
     // A clone of the authenticator would sign with a counter the server has
     // seen; make the stored counter run ahead to see that refused.
-    let db = format!("sqlite://{}/authlevel.db", server.dir.path().display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let pool = server.db().await;
     let stored: String = sqlx::query_scalar("SELECT passkey FROM passkeys")
         .fetch_one(&pool)
         .await
@@ -269,10 +268,15 @@ async fn a_counter_at_or_below_the_stored_one_is_refused() {
         counter >= 1,
         "the counter was saved after the login: {stored}"
     );
-    sqlx::query("UPDATE passkeys SET passkey = json_set(passkey, '$.cred.counter', 1000)")
-        .execute(&pool)
-        .await
-        .unwrap();
+    let run_ahead = match server.backend() {
+        Backend::Sqlite => {
+            "UPDATE passkeys SET passkey = json_set(passkey, '$.cred.counter', 1000)"
+        }
+        Backend::Postgres => {
+            "UPDATE passkeys SET passkey = jsonb_set(passkey::jsonb, '{cred,counter}', '1000')::text"
+        }
+    };
+    sqlx::query(run_ahead).execute(&pool).await.unwrap();
 
     let c = server.client();
     let rcr = start(&c, json!({"username": "cnt"})).await;
@@ -347,8 +351,7 @@ async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
         .await;
     assert!(r.status == 400 || r.status == 409, "{}", r.text);
     // The database refuses a second row with the same credential ID.
-    let db = format!("sqlite://{}/authlevel.db", server.dir.path().display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let pool = server.db().await;
     let dup = sqlx::query(
         "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
          SELECT 'dup', $1, credential_id, passkey, name, created_at FROM passkeys LIMIT 1",

@@ -1,0 +1,244 @@
+//! Several instances on one database (SECURITY 12, 14, 20; DESIGN §5): a
+//! login moves freely between instances, a code succeeds once over all of
+//! them, failures add up across them, and losing an instance loses nothing.
+//! Runs on whichever backend the harness uses (SQLite file shared by both
+//! processes, or one PostgreSQL database).
+
+use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin};
+use crate::passkeys::{origin, start, user_with_passkey};
+use crate::receivers::SmsGateway;
+use serde_json::json;
+use std::process::Command;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+
+const PHONE: &str = "+41791234567";
+/// Both instances must share the key: TOTP seeds and code hashes use it.
+const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+struct Pair {
+    a: Server,
+    b: Server,
+    admin: Api,
+    dir: String,
+    sms: SmsGateway,
+}
+
+/// Instance A (with the admin logged in) and instance B on A's database,
+/// with one shared key and SMS going to one gateway.
+async fn pair(extra: &[(&str, &str)]) -> Pair {
+    let sms = SmsGateway::start().await;
+    let mut env: Vec<(&str, String)> = sms.env();
+    env.push(("AUTHLEVEL_SECRET_KEY", KEY.into()));
+    env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
+    env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (a, admin, dir) = with_admin(&pairs).await;
+    let b = Server::start_sharing(&a, &[]);
+    assert_ne!(a.base, b.base);
+    assert_eq!(a.public_url, b.public_url, "one service behind one URL");
+    Pair {
+        a,
+        b,
+        admin,
+        dir,
+        sms,
+    }
+}
+
+impl Pair {
+    async fn sms_user(&self, name: &str) {
+        create_user(
+            &self.a,
+            &self.admin,
+            &self.dir,
+            json!({"username": name, "phone": PHONE}),
+        )
+        .await;
+        set_policy(&self.admin, &self.dir, two_factor()).await;
+    }
+}
+
+#[tokio::test]
+async fn a_login_started_on_one_instance_finishes_on_the_other() {
+    let p = pair(&[]).await;
+    p.sms_user("ada").await;
+
+    let on_a = p.a.client();
+    let r = on_a.password_login("ada", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    let on_b = on_a.to(&p.b);
+    let r = on_b.post("/api/login/sms/send", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = on_b
+        .post(
+            "/api/login/sms/verify",
+            json!({"code": p.sms.last_to(PHONE).code()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    assert_eq!(r.json["progress"]["earned"], 30);
+    // The session is good on both.
+    for c in [&on_a, &on_b] {
+        let s = c.get("/api/session").await;
+        assert_eq!(s.status, 200, "{}", s.text);
+        assert_eq!(s.json["methods"], json!(["password", "sms"]));
+    }
+}
+
+#[tokio::test]
+async fn a_passkey_ceremony_started_on_one_instance_finishes_on_the_other() {
+    let p = pair(&[]).await;
+    set_policy(&p.admin, &p.dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&p.a, &p.admin, &p.dir, "pia", &mut auth).await;
+
+    let on_a = p.a.client();
+    let rcr = start(&on_a, json!({"username": "pia"})).await;
+    let cred = auth.do_authentication(origin(&p.a), rcr).unwrap();
+    let body = serde_json::to_value(&cred).unwrap();
+    let on_b = on_a.to(&p.b);
+    let r = on_b.post("/api/login/passkey/finish", body.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+
+    // The state was taken at that finish: replaying it on A fails.
+    let replay = p.a.client();
+    let r = replay.post("/api/login/passkey/finish", body).await;
+    assert_ne!(r.status, 200, "{}", r.text);
+    assert_ne!(r.json["status"], "complete", "{}", r.text);
+}
+
+#[tokio::test]
+async fn eight_concurrent_verifies_over_two_instances_succeed_once() {
+    let p = pair(&[]).await;
+    p.sms_user("dee").await;
+    let on_a = p.a.client();
+    let r = on_a.password_login("dee", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    let r = on_a.post("/api/login/sms/send", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let code = p.sms.last_to(PHONE).code();
+    let on_b = on_a.to(&p.b);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let c = if i % 2 == 0 {
+            on_a.clone()
+        } else {
+            on_b.clone()
+        };
+        let code = code.clone();
+        tasks.push(tokio::spawn(async move {
+            c.post("/api/login/sms/verify", json!({"code": code})).await
+        }));
+    }
+    let mut complete = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_ne!(r.status, 500, "{}", r.text);
+        if r.json["status"] == "complete" {
+            complete += 1;
+        }
+    }
+    assert_eq!(complete, 1);
+}
+
+#[tokio::test]
+async fn failures_on_one_instance_count_on_the_other() {
+    let p = pair(&[("AUTHLEVEL_FAILURE_LIMIT", "3")]).await;
+    create_user(&p.a, &p.admin, &p.dir, json!({"username": "fay"})).await;
+
+    let wrong = "not the password at all";
+    let mut answers = Vec::new();
+    for server in [&p.a, &p.a, &p.b] {
+        let r = server.client().password_login("fay", wrong).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_credentials"),
+            "{}",
+            r.text
+        );
+        answers.push(r.text);
+    }
+    // Three failures over two instances: locked on both, and a locked
+    // account answers like a wrong password.
+    for server in [&p.a, &p.b] {
+        let r = server.client().password_login("fay", PASSWORD).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_credentials"),
+            "{}",
+            r.text
+        );
+        assert_eq!(r.text, answers[0]);
+    }
+}
+
+#[tokio::test]
+async fn killing_an_instance_mid_login_loses_nothing() {
+    let mut p = pair(&[]).await;
+    p.sms_user("kim").await;
+    let on_a = p.a.client();
+    let r = on_a.password_login("kim", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    let r = on_a.post("/api/login/sms/send", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    p.a.kill9();
+
+    let on_b = on_a.to(&p.b);
+    let r = on_b
+        .post(
+            "/api/login/sms/verify",
+            json!({"code": p.sms.last_to(PHONE).code()}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    assert_eq!(on_b.get("/api/session").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused_in_words() {
+    let (server, _admin, _dir) = with_admin(&[]).await;
+    let pool = server.db().await;
+    // What a newer version would leave behind: a migration this binary
+    // does not carry.
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         SELECT 99999, 'from a newer authlevel', success, checksum, execution_time \
+         FROM _sqlx_migrations WHERE version = 1",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let out = server.cli(&["migrate"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the database schema is newer than this binary") && err.contains("99999"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_a_clear_startup_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_authlevel-e2e"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(
+            "AUTHLEVEL_DATABASE_URL",
+            "postgres://someone:hunter2@127.0.0.1:1/nothing",
+        )
+        .env("AUTHLEVEL_SECRET_KEY", KEY)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot reach or open the database at postgres://someone@127.0.0.1:1/nothing"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "no password in messages: {err}");
+}
