@@ -175,6 +175,10 @@ async fn change_password(
         .ip(ip.as_deref())
         .record(&app)
         .await;
-    crate::notify::account_changed(&app, user, "The password was changed").await;
+    // A setup link sets a first (or recovery) password: the person was sent
+    // the link; a notice is for a change made from a logged-in session.
+    if matches!(who, Enroller::Session(_)) {
+        crate::notify::account_changed(&app, user, "The password was changed").await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,12 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod abuse;
 mod admin;
 mod api;
 mod codes;
 mod durability;
 mod harness;
 mod login;
+mod multi;
+mod oidc;
 mod passkeys;
 mod receivers;
 mod setup;
