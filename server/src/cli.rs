@@ -104,7 +104,12 @@ enum AdminCommand {
 
 /// Runs the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    main_with(std::env::args().collect())
+}
+
+/// Runs the command line with these arguments (the first is the program name).
+pub fn main_with(args: Vec<String>) -> ExitCode {
+    let cli = Cli::parse_from(args);
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

@@ -1,11 +1,10 @@
 //! Password rules and hashing: argon2id at OWASP parameters (m=19 MiB, t=2,
-//! p=1), run off the async executor and bounded to a number of concurrent
-//! hashes, with a dummy hash to equalise the time of unknown users.
+//! p=1), run off the async executor on a fixed number of threads, with a
+//! dummy hash to equalise the time of unknown users.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// Shortest accepted password, in characters.
 pub const MIN_CHARS: usize = 8;
@@ -136,12 +135,23 @@ pub fn check_new(password: &str, username: &str) -> Result<(), PasswordRule> {
     Ok(())
 }
 
-/// Hashes and verifies passwords on the blocking pool, at most `permits` at
-/// once so a burst of logins cannot exhaust memory (19 MiB each).
+/// Hashes and verifies passwords on a fixed set of threads, one per allowed
+/// concurrent hash, each reusing its own argon2 memory: memory stays at
+/// threads × 19 MiB however many logins arrive (the allocator would keep
+/// freed 19 MiB blocks per thread otherwise), and the async executor never
+/// blocks. A dummy hash equalises the time of unknown users.
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::Sender<Job>,
     dummy: Arc<String>,
+}
+
+enum Job {
+    Hash(
+        String,
+        tokio::sync::oneshot::Sender<Result<String, HashError>>,
+    ),
+    Verify(String, String, tokio::sync::oneshot::Sender<bool>),
 }
 
 fn argon2() -> Argon2<'static> {
@@ -157,67 +167,124 @@ fn argon2() -> Argon2<'static> {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-fn hash_blocking(password: &str) -> Result<String, HashError> {
+fn hash_with(password: &str, memory: &mut Vec<argon2::Block>) -> Result<String, HashError> {
+    let a = argon2();
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+    let mut raw_salt = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut raw_salt)
+        .map_err(|e| HashError(e.to_string()))?;
+    memory.resize(a.params().block_count(), argon2::Block::default());
+    let mut out = [0u8; 32];
+    a.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, &mut memory[..])
+        .map_err(|e| HashError(e.to_string()))?;
+    let phc = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(0x13),
+        params: argon2::password_hash::ParamsString::try_from(a.params())
+            .map_err(|e| HashError(e.to_string()))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| HashError(e.to_string()))?),
+    };
+    Ok(phc.to_string())
 }
 
-fn verify_blocking(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+fn verify_with(password: &str, stored: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or(Version::V0x13);
+    let a = Argon2::new(algorithm, version, params);
+    let mut raw_salt = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut raw_salt) else {
+        return false;
+    };
+    memory.resize(a.params().block_count(), argon2::Block::default());
+    let mut out = vec![0u8; expected.len()];
+    if a.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, &mut memory[..])
+        .is_err()
+    {
+        return false;
     }
+    // `Output`'s equality is constant-time.
+    argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
 }
 
 impl Hasher {
-    /// A hasher allowing `concurrency` hashes at once (0: one per core).
+    /// A hasher with `concurrency` hashing threads (0: one per core).
     pub fn new(concurrency: usize) -> Result<Hasher, HashError> {
         let n = if concurrency == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
             concurrency
         };
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..n {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(Job::Hash(pw, reply)) => {
+                                let _ = reply.send(hash_with(&pw, &mut memory));
+                            }
+                            Ok(Job::Verify(pw, hash, reply)) => {
+                                let _ = reply.send(verify_with(&pw, &hash, &mut memory));
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .map_err(|e| HashError(e.to_string()))?;
+        }
+        let dummy = hash_with("authlevel-dummy-password-for-timing", &mut Vec::new())?;
         Ok(Hasher {
-            permits: Arc::new(Semaphore::new(n)),
-            dummy: Arc::new(hash_blocking("authlevel-dummy-password-for-timing")?),
+            jobs: tx,
+            dummy: Arc::new(dummy),
         })
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError(e.to_string()))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| HashError(e.to_string()))
     }
 
     /// Hashes a new password.
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
-        let password = password.to_owned();
-        self.run(move || hash_blocking(&password)).await?
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Job::Hash(password.to_owned(), reply))
+            .map_err(|e| HashError(e.to_string()))?;
+        answer.await.map_err(|e| HashError(e.to_string()))?
     }
 
     /// Verifies `password` against `hash`; with no hash (unknown user, no
     /// password set) it verifies against a dummy so the time is the same,
     /// and answers false.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, HashError> {
-        let password = password.to_owned();
-        let (hash, real) = match hash {
+        let (stored, real) = match hash {
             Some(h) => (h.to_owned(), true),
             None => (self.dummy.as_ref().clone(), false),
         };
-        let ok = self.run(move || verify_blocking(&password, &hash)).await?;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Job::Verify(password.to_owned(), stored, reply))
+            .map_err(|e| HashError(e.to_string()))?;
+        let ok = answer.await.map_err(|e| HashError(e.to_string()))?;
         Ok(ok && real)
     }
 }

@@ -1,0 +1,702 @@
+//! The benchmark: starts the real server (this binary re-run with
+//! `--server`) on a fresh SQLite database, seeds users, and measures each
+//! target as a ratio against the limit measured in the same run on the same
+//! machine. Prints one table and writes it to `bench/RESULTS.md`.
+//!
+//! Run: `scripts/bench` (builds the login page and this binary in release).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use argon2::password_hash::{PasswordHasher as _, SaltString};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+
+const PASSWORD: &str = "correct horse battery staple";
+/// Seconds each measured run lasts.
+const RUN_S: f64 = 3.0;
+/// Runs per measurement; the median is reported.
+const RUNS: usize = 3;
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        // The real server, from the same code as `authlevel`.
+        Some("--server") => {
+            let rest: Vec<String> = std::iter::once("authlevel".to_owned())
+                .chain(args[2..].iter().cloned())
+                .collect();
+            authlevel_server::cli::main_with(rest)
+        }
+        Some("--bare") => bare_server(&args[2]),
+        _ => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(run());
+            std::process::ExitCode::SUCCESS
+        }
+    }
+}
+
+/// A bare axum handler on the same runtime as the server: the ceiling for
+/// a request that does nothing.
+fn bare_server(addr: &str) -> std::process::ExitCode {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let app = axum::Router::new().route("/api/session", axum::routing::get(|| async { "{}" }));
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        println!("ready");
+        axum::serve(listener, app).await.unwrap();
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    public: String,
+    env: Vec<(String, String)>,
+    admin_link: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_server(sms_url: &str) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let public = format!("http://localhost:{port}");
+    let env: Vec<(String, String)> = [
+        ("AUTHLEVEL_LISTEN", format!("127.0.0.1:{port}")),
+        ("AUTHLEVEL_PUBLIC_URL", public.clone()),
+        (
+            "AUTHLEVEL_DATABASE_URL",
+            format!("sqlite://{}/bench.db", dir.path().display()),
+        ),
+        (
+            "AUTHLEVEL_KEY_FILE",
+            format!("{}/key", dir.path().display()),
+        ),
+        ("AUTHLEVEL_STATIC_DIR", "dist".to_owned()),
+        ("AUTHLEVEL_SMS_DELIVERY", "webhook".to_owned()),
+        ("AUTHLEVEL_SMS_WEBHOOK_URL", sms_url.to_owned()),
+        ("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".to_owned()),
+        (
+            "AUTHLEVEL_CODE_PER_DESTINATION_PER_HOUR",
+            "1000000".to_owned(),
+        ),
+        ("AUTHLEVEL_CODE_PER_ACCOUNT_PER_HOUR", "1000000".to_owned()),
+        ("AUTHLEVEL_CODE_PER_IP_PER_HOUR", "1000000".to_owned()),
+        ("AUTHLEVEL_FAILURE_LIMIT", "100".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--server", "serve"])
+        .envs(env.iter().cloned())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut admin_link = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
+        if line.contains("#token=") {
+            admin_link = line.trim().to_owned();
+        }
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        public,
+        env,
+        admin_link,
+        _dir: dir,
+    }
+}
+
+impl Server {
+    fn cli(&self, args: &[&str]) {
+        let st = Command::new(std::env::current_exe().unwrap())
+            .arg("--server")
+            .args(args)
+            .envs(self.env.iter().cloned())
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "{args:?}");
+    }
+
+    fn rss_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
+    let r = c.post(url).json(&body).send().await.unwrap();
+    r.json().await.unwrap_or(Value::Null)
+}
+
+fn token_of(link: &str) -> String {
+    link.split("#token=").nth(1).unwrap().trim().to_owned()
+}
+
+/// Opens a setup link, sets the password; answers the enrolment client.
+async fn setup(base: &str, link: &str) -> reqwest::Client {
+    let c = client();
+    post(
+        &c,
+        format!("{base}/api/setup"),
+        json!({"token": token_of(link)}),
+    )
+    .await;
+    let r = c
+        .post(format!("{base}/api/me/password"))
+        .json(&json!({"new_password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    c
+}
+
+/// Runs `task` on `concurrency` workers for RUN_S seconds; answers
+/// completions per second and the latencies.
+async fn load<F, Fut>(concurrency: usize, task: F) -> (f64, Vec<Duration>)
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let task = Arc::new(task);
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let lat = Arc::new(Mutex::new(Vec::new()));
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for w in 0..concurrency {
+        let (task, stop, done, lat) = (task.clone(), stop.clone(), done.clone(), lat.clone());
+        handles.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                task(w).await;
+                mine.push(t.elapsed());
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            lat.lock().unwrap().extend(mine);
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(RUN_S)).await;
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        h.await.unwrap();
+    }
+    let rate = done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64();
+    let mut l = lat.lock().unwrap().clone();
+    l.sort();
+    (rate, l)
+}
+
+async fn median_of<F, Fut>(f: F) -> f64
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = f64>,
+{
+    let mut v = Vec::new();
+    for _ in 0..RUNS {
+        v.push(f().await);
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn pct(l: &[Duration], p: f64) -> Duration {
+    if l.is_empty() {
+        return Duration::ZERO;
+    }
+    l[((l.len() - 1) as f64 * p) as usize]
+}
+
+/// argon2id hashes per second on all cores with the server's parameters.
+fn argon2_rate(cores: usize) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let (stop, done) = (stop.clone(), done.clone());
+            std::thread::spawn(move || {
+                let a = argon2::Argon2::new(
+                    argon2::Algorithm::Argon2id,
+                    argon2::Version::V0x13,
+                    argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
+                );
+                while !stop.load(Ordering::Relaxed) {
+                    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+                    a.hash_password(PASSWORD.as_bytes(), &salt).unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs_f64(RUN_S));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
+}
+
+async fn run() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let concurrency = 4 * cores;
+    eprintln!(
+        "authlevel bench: {cores} cores, {concurrency} clients, {RUNS} runs of {RUN_S} s each, median reported"
+    );
+
+    // The SMS gateway: remembers the newest code per number.
+    let codes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let c2 = codes.clone();
+    let gw = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |body: axum::Json<Value>| {
+            let c2 = c2.clone();
+            async move {
+                let msg = body["message"].as_str().unwrap_or("");
+                c2.lock().unwrap().insert(
+                    body["to"].as_str().unwrap_or("").to_owned(),
+                    msg[..6].to_owned(),
+                );
+                "ok"
+            }
+        }),
+    );
+    let gl = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sms_url = format!("http://{}/sms", gl.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(gl, gw).await.unwrap() });
+
+    let server = start_server(&sms_url);
+    let base = server.base.clone();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_idle = server.rss_kib("VmRSS:");
+
+    // Seed: the admin, then one user per client with a phone and a passkey.
+    let admin = setup(&base, &server.admin_link).await;
+    drop(admin);
+    server.cli(&["admin", "set-policy", "--preset", "password-only"]);
+    let admin = client();
+    post(
+        &admin,
+        format!("{base}/api/login/password"),
+        json!({"username": "admin", "password": PASSWORD}),
+    )
+    .await;
+    let dirs: Value = admin
+        .get(format!("{base}/api/admin/directories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dir = dirs[0]["id"].as_str().unwrap().to_owned();
+    let origin = webauthn_authenticator_rs::prelude::Url::parse(&server.public).unwrap();
+    let mut authenticators = Vec::new();
+    for i in 0..concurrency {
+        let r = post(
+            &admin,
+            format!("{base}/api/admin/directories/{dir}/users"),
+            json!({"username": format!("u{i}"), "phone": format!("+4179{:07}", 1_000_000 + i)}),
+        )
+        .await;
+        let enrol = setup(&base, r["setup_link"]["url"].as_str().unwrap()).await;
+        let ccr: webauthn_rs_proto::CreationChallengeResponse = serde_json::from_value(
+            post(
+                &enrol,
+                format!("{base}/api/me/passkeys/register/start"),
+                json!({}),
+            )
+            .await,
+        )
+        .unwrap();
+        let mut a = SoftPasskey::new(true);
+        let cred = a.do_registration(origin.clone(), ccr).unwrap();
+        post(
+            &enrol,
+            format!("{base}/api/me/passkeys/register/finish"),
+            json!({"credential": cred}),
+        )
+        .await;
+        authenticators.push(Arc::new(Mutex::new(a)));
+    }
+
+    eprintln!("… seeded {concurrency} users; measuring the argon2id limit");
+    let limit = median_of(|| async {
+        tokio::task::spawn_blocking(move || argon2_rate(cores))
+            .await
+            .unwrap()
+    })
+    .await;
+
+    eprintln!("… password-step logins");
+    // Password step under password-only: one argon2id per request.
+    let b = base.clone();
+    let password = median_of(|| {
+        let b = b.clone();
+        async move {
+            load(concurrency, move |w| {
+                let b = b.clone();
+                async move {
+                    let c = client();
+                    let r = post(
+                        &c,
+                        format!("{b}/api/login/password"),
+                        json!({"username": format!("u{w}"), "password": PASSWORD}),
+                    )
+                    .await;
+                    assert_eq!(r["status"], "complete", "{r}");
+                }
+            })
+            .await
+            .0
+        }
+    })
+    .await;
+    let rss_peak = server.rss_kib("VmHWM:");
+
+    eprintln!("… two-factor logins (password + SMS)");
+    // Complete two-factor logins: password, SMS through the gateway, verify.
+    let r = admin
+        .put(format!("{base}/api/admin/directories/{dir}/policy"))
+        .json(&json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let (b, cd) = (base.clone(), codes.clone());
+    let two_factor = median_of(|| {
+        let (b, cd) = (b.clone(), cd.clone());
+        async move {
+            load(concurrency, move |w| {
+                let (b, cd) = (b.clone(), cd.clone());
+                async move {
+                    let c = client();
+                    post(
+                        &c,
+                        format!("{b}/api/login/password"),
+                        json!({"username": format!("u{w}"), "password": PASSWORD}),
+                    )
+                    .await;
+                    c.post(format!("{b}/api/login/sms/send"))
+                        .json(&json!({}))
+                        .send()
+                        .await
+                        .unwrap();
+                    let code = cd
+                        .lock()
+                        .unwrap()
+                        .get(&format!("+4179{:07}", 1_000_000 + w))
+                        .cloned()
+                        .unwrap();
+                    let r = post(
+                        &c,
+                        format!("{b}/api/login/sms/verify"),
+                        json!({"code": code}),
+                    )
+                    .await;
+                    assert_eq!(r["status"], "complete", "{r}");
+                }
+            })
+            .await
+            .0
+        }
+    })
+    .await;
+
+    eprintln!("… passkey-only logins");
+    // Passkey-only logins with a software authenticator.
+    let (b, auths, o) = (base.clone(), Arc::new(authenticators), origin.clone());
+    let passkey = median_of(|| {
+        let (b, auths, o) = (b.clone(), auths.clone(), o.clone());
+        async move {
+            load(concurrency, move |w| {
+                let (b, auths, o) = (b.clone(), auths.clone(), o.clone());
+                async move {
+                    let c = client();
+                    let rcr: webauthn_rs_proto::RequestChallengeResponse = serde_json::from_value(
+                        post(
+                            &c,
+                            format!("{b}/api/login/passkey/start"),
+                            json!({"username": format!("u{w}")}),
+                        )
+                        .await,
+                    )
+                    .unwrap();
+                    let cred = auths[w].lock().unwrap().do_authentication(o, rcr).unwrap();
+                    let r = post(
+                        &c,
+                        format!("{b}/api/login/passkey/finish"),
+                        serde_json::to_value(&cred).unwrap(),
+                    )
+                    .await;
+                    assert_eq!(r["status"], "complete", "{r}");
+                }
+            })
+            .await
+            .0
+        }
+    })
+    .await;
+
+    eprintln!("… GET /api/session against a bare handler");
+    // GET /api/session with a session, against a bare handler.
+    // The admin's session, from the password-only login at the start.
+    let session_client = admin.clone();
+    let bare_port = free_port();
+    let mut bare = Command::new(std::env::current_exe().unwrap())
+        .args(["--bare", &format!("127.0.0.1:{bare_port}")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(bare.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let measure_get = |url: String, c: reqwest::Client| async move {
+        let mut rates = Vec::new();
+        let mut lats = Vec::new();
+        for _ in 0..RUNS {
+            let (u, cc) = (url.clone(), c.clone());
+            let (rate, l) = load(concurrency, move |_| {
+                let (u, cc) = (u.clone(), cc.clone());
+                async move {
+                    let r = cc.get(u).send().await.unwrap();
+                    assert!(r.status().is_success());
+                    let _ = r.bytes().await;
+                }
+            })
+            .await;
+            rates.push(rate);
+            lats = l;
+        }
+        rates.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        (rates[RUNS / 2], pct(&lats, 0.5), pct(&lats, 0.99))
+    };
+    let (session_rate, s50, s99) =
+        measure_get(format!("{base}/api/session"), session_client.clone()).await;
+    let (bare_rate, b50, b99) = measure_get(
+        format!("http://127.0.0.1:{bare_port}/api/session"),
+        client(),
+    )
+    .await;
+    let _ = bare.kill();
+    let _ = bare.wait();
+
+    eprintln!("… page weight and render time");
+    // Page weight of the login page.
+    let mut weight = (0usize, 0usize);
+    for entry in std::fs::read_dir("dist").into_iter().flatten().flatten() {
+        let p = entry.path();
+        if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("wasm" | "js" | "css")
+        ) {
+            let bytes = std::fs::read(&p).unwrap();
+            weight.0 += bytes.len();
+            weight.1 += gzip_len(&bytes);
+        }
+    }
+    let render = page_render_ms(&server.public);
+
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let rss_bound = (cores as f64) * 19.0 + 64.0;
+    let mut rows = vec![
+        (
+            "argon2id hashes/s, all cores (the limit)".to_owned(),
+            format!("{limit:.1}"),
+            "".to_owned(),
+            "".to_owned(),
+        ),
+        (
+            "password-step logins/s (HTTP)".to_owned(),
+            format!("{password:.1}"),
+            format!("{:.2}", password / limit),
+            ratio_verdict(password / limit, 0.90),
+        ),
+        (
+            "complete two-factor logins/s (password + SMS webhook)".to_owned(),
+            format!("{two_factor:.1}"),
+            format!("{:.2}", two_factor / limit),
+            ratio_verdict(two_factor / limit, 0.85),
+        ),
+        (
+            "passkey-only logins/s (software authenticator)".to_owned(),
+            format!("{passkey:.0}"),
+            "".to_owned(),
+            target_verdict(passkey, 1000.0, "/s"),
+        ),
+        (
+            format!(
+                "GET /api/session req/s (p50 {:.2} ms, p99 {:.2} ms)",
+                ms(s50),
+                ms(s99)
+            ),
+            format!("{session_rate:.0}"),
+            format!("{:.2}", session_rate / bare_rate),
+            ratio_verdict(session_rate / bare_rate, 0.30),
+        ),
+        (
+            format!(
+                "bare axum handler req/s (p50 {:.2} ms, p99 {:.2} ms)",
+                ms(b50),
+                ms(b99)
+            ),
+            format!("{bare_rate:.0}"),
+            "".to_owned(),
+            "".to_owned(),
+        ),
+        (
+            "server RSS idle (MiB)".to_owned(),
+            format!("{:.1}", mib(rss_idle)),
+            "".to_owned(),
+            "".to_owned(),
+        ),
+        (
+            format!("server peak RSS under password load (MiB; bound {rss_bound:.0})"),
+            format!("{:.1}", mib(rss_peak)),
+            format!("{:.2}", mib(rss_peak) / rss_bound),
+            if mib(rss_peak) <= rss_bound {
+                "met".into()
+            } else {
+                format!("missed by {:.1} MiB", mib(rss_peak) - rss_bound)
+            },
+        ),
+        (
+            "login page wasm+js+css (KB raw / KB gzip)".to_owned(),
+            format!(
+                "{:.1} / {:.1}",
+                weight.0 as f64 / 1000.0,
+                weight.1 as f64 / 1000.0
+            ),
+            "".to_owned(),
+            if weight.1 == 0 {
+                "dist/ not built".into()
+            } else {
+                target_verdict_max(weight.1 as f64 / 1000.0, 150.0, " KB")
+            },
+        ),
+    ];
+    rows.push((
+        "time to a rendered login form, headless Chromium (ms, median of 3)".to_owned(),
+        render.map_or("not measured".to_owned(), |m| format!("{m:.0}")),
+        "".to_owned(),
+        "".to_owned(),
+    ));
+    let mut table = format!(
+        "# Benchmark results\n\nMachine: {cores} cores; {concurrency} concurrent clients; each figure the median of {RUNS} runs of {RUN_S} s.\nRun with `scripts/bench`.\n\n| measure | value | ratio | target |\n|---|---|---|---|\n"
+    );
+    for (m, v, r, t) in &rows {
+        table.push_str(&format!("| {m} | {v} | {r} | {t} |\n"));
+    }
+    println!("{table}");
+    std::fs::write("bench/RESULTS.md", &table).unwrap();
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn ratio_verdict(r: f64, target: f64) -> String {
+    if r >= target {
+        format!("≥ {target:.2}: met")
+    } else {
+        format!("≥ {target:.2}: missed by {:.2}", target - r)
+    }
+}
+
+fn target_verdict(v: f64, target: f64, unit: &str) -> String {
+    if v >= target {
+        format!("≥ {target:.0}{unit}: met")
+    } else {
+        format!("≥ {target:.0}{unit}: missed by {:.0}{unit}", target - v)
+    }
+}
+
+fn target_verdict_max(v: f64, target: f64, unit: &str) -> String {
+    if v <= target {
+        format!("≤ {target:.0}{unit}: met")
+    } else {
+        format!("≤ {target:.0}{unit}: missed by {:.1}{unit}", v - target)
+    }
+}
+
+/// Time from navigation to a visible username field, in headless Chromium
+/// driven by bench/page.mjs (playwright-core from tests/browser).
+fn page_render_ms(url: &str) -> Option<f64> {
+    let out = Command::new("node")
+        .args(["bench/page.mjs", url])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "page timing not measured: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
