@@ -5,8 +5,10 @@
 
 use authlevel_core::Method;
 use authlevel_core::api::{
-    ChangePasswordRequest, CodeRequest, Directory, LoginState, PasswordLoginRequest,
-    PolicyResponse, Problem, SendCodeResponse, SessionInfo, SetupRequest, SetupResponse, paths,
+    ChangePasswordRequest, CodeRequest, CreateUserRequest, CreatedUser, Directory, LoginState, Me,
+    PasskeyInfo, PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem,
+    RenamePasskeyRequest, SendCodeResponse, SessionInfo, SetupLink, SetupRequest, SetupResponse,
+    TotpSetupResponse, UpdateMeRequest, UpdateUserRequest, User, paths,
 };
 use authlevel_core::{Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -51,6 +53,11 @@ impl ApiError {
             ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
             ApiError::Transport { message, .. } => message.clone(),
         }
+    }
+
+    /// Whether the server wants a fresh login first (403 `reauth_required`).
+    pub fn needs_reauth(&self) -> bool {
+        self.code() == Some("reauth_required")
     }
 
     /// The policy analysis attached to an `invalid_policy` problem.
@@ -145,6 +152,12 @@ async fn post_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()
         .map(drop)
 }
 
+/// A POST of `{}` whose answer is passed on as JSON text, unread (WebAuthn
+/// options go to the browser's parser as they are).
+async fn post_raw(path: &str, body: String) -> ApiResult<String> {
+    exchange(HttpMethod::POST, path, Some(body)).await
+}
+
 /// The body of POSTs that carry nothing: `{}`.
 #[derive(Serialize)]
 struct Empty {}
@@ -214,4 +227,112 @@ pub async fn policy(directory_id: &str) -> ApiResult<PolicyResponse> {
 /// analysis. A policy with errors is refused (422, with the report).
 pub async fn save_policy(directory_id: &str, policy: &Policy) -> ApiResult<PolicyReport> {
     send(HttpMethod::PUT, &paths::admin_policy(directory_id), policy).await
+}
+
+/// `POST /api/login/passkey/start`: WebAuthn request options, as JSON text.
+pub async fn passkey_login_start(req: &PasskeyStartRequest) -> ApiResult<String> {
+    post_raw(paths::LOGIN_PASSKEY_START, encode(req)?).await
+}
+
+/// `POST /api/login/passkey/finish`: the assertion (JSON text from the browser).
+pub async fn passkey_login_finish(credential: String) -> ApiResult<LoginState> {
+    decode(&post_raw(paths::LOGIN_PASSKEY_FINISH, credential).await?)
+}
+
+/// `GET /api/me`: the own profile.
+pub async fn me() -> ApiResult<Me> {
+    get(paths::ME).await
+}
+
+/// `PATCH /api/me`: changes the profile; a new phone or email gets a code.
+pub async fn update_me(req: &UpdateMeRequest) -> ApiResult<Me> {
+    send(HttpMethod::PATCH, paths::ME, req).await
+}
+
+/// `POST /api/me/{phone|email}/verify`: confirms a pending mobile number
+/// (`Method::Sms`) or email address.
+pub async fn confirm_contact(method: Method, req: &CodeRequest) -> ApiResult<()> {
+    let what = if method == Method::Sms {
+        "phone"
+    } else {
+        "email"
+    };
+    post_empty(&format!("{}/{what}/verify", paths::ME), req).await
+}
+
+/// `POST /api/me/totp/setup`: a new authenticator-app secret to confirm.
+pub async fn totp_setup() -> ApiResult<TotpSetupResponse> {
+    send(HttpMethod::POST, paths::ME_TOTP_SETUP, &Empty {}).await
+}
+
+/// `POST /api/me/totp/confirm`: confirms the secret with a code from the app.
+pub async fn totp_confirm(req: &CodeRequest) -> ApiResult<()> {
+    post_empty(paths::ME_TOTP_CONFIRM, req).await
+}
+
+/// `DELETE /api/me/totp`: removes the authenticator app.
+pub async fn totp_remove() -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, paths::ME_TOTP, None)
+        .await
+        .map(drop)
+}
+
+/// `GET /api/me/passkeys`: the own passkeys.
+pub async fn passkeys() -> ApiResult<Vec<PasskeyInfo>> {
+    get(paths::ME_PASSKEYS).await
+}
+
+/// `POST /api/me/passkeys/register/start`: creation options, as JSON text.
+pub async fn passkey_register_start() -> ApiResult<String> {
+    post_raw(paths::ME_PASSKEYS_REGISTER_START, "{}".into()).await
+}
+
+/// `POST /api/me/passkeys/register/finish`: the new passkey (JSON text from
+/// the browser) and its name.
+pub async fn passkey_register_finish(credential: &str, name: &str) -> ApiResult<PasskeyInfo> {
+    let body = format!(r#"{{"credential":{credential},"name":{}}}"#, encode(name)?);
+    decode(&post_raw(paths::ME_PASSKEYS_REGISTER_FINISH, body).await?)
+}
+
+/// `PATCH /api/me/passkeys/{id}`: renames a passkey.
+pub async fn rename_passkey(id: &str, req: &RenamePasskeyRequest) -> ApiResult<()> {
+    exchange(
+        HttpMethod::PATCH,
+        &paths::me_passkey(id),
+        Some(encode(req)?),
+    )
+    .await
+    .map(drop)
+}
+
+/// `DELETE /api/me/passkeys/{id}`: removes a passkey.
+pub async fn delete_passkey(id: &str) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::me_passkey(id), None)
+        .await
+        .map(drop)
+}
+
+/// `GET /api/admin/directories/{id}/users`: a directory's users.
+pub async fn users(directory_id: &str) -> ApiResult<Vec<User>> {
+    get(&paths::admin_users(directory_id)).await
+}
+
+/// `POST /api/admin/directories/{id}/users`: a new user and their setup link.
+pub async fn create_user(directory_id: &str, req: &CreateUserRequest) -> ApiResult<CreatedUser> {
+    send(HttpMethod::POST, &paths::admin_users(directory_id), req).await
+}
+
+/// `PATCH /api/admin/users/{id}`: changes a user.
+pub async fn update_user(user_id: &str, req: &UpdateUserRequest) -> ApiResult<User> {
+    send(HttpMethod::PATCH, &paths::admin_user(user_id), req).await
+}
+
+/// `POST /api/admin/users/{id}/setup-link`: a new setup link for a user.
+pub async fn new_setup_link(user_id: &str) -> ApiResult<SetupLink> {
+    send(
+        HttpMethod::POST,
+        &paths::admin_setup_link(user_id),
+        &Empty {},
+    )
+    .await
 }

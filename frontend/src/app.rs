@@ -1,11 +1,11 @@
 //! The app shell: header with the busy indicator, and the routes.
 //!
-//! Four pages need no router crate: the path is a signal, `Nav::go` pushes
+//! Five pages need no router crate: the path is a signal, `Nav::go` pushes
 //! a history entry and sets it, the back button sets it from `popstate`.
 //! (leptos_router cost about a fifth of the app's download.)
 
 use crate::components::{Busy, BusyIndicator};
-use crate::pages::{AdminPage, HomePage, LoginPage, SetupPage};
+use crate::pages::{AdminPage, HomePage, LoginPage, ProfilePage, SetupPage};
 use leptos::prelude::*;
 
 /// Where a completed login lands.
@@ -14,8 +14,10 @@ pub const HOME: &str = "/home";
 pub const LOGIN: &str = "/";
 /// A setup link's page (`/setup#token=…`).
 pub const SETUP: &str = "/setup";
-/// The policy page.
+/// The policy and users page.
 pub const ADMIN: &str = "/admin";
+/// The own account.
+pub const PROFILE: &str = "/profile";
 
 /// The path the app shows, shared through the context.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
                         HOME => view! { <HomePage /> }.into_any(),
                         SETUP => view! { <SetupPage /> }.into_any(),
                         ADMIN => view! { <AdminPage /> }.into_any(),
+                        PROFILE => view! { <ProfilePage /> }.into_any(),
                         _ => view! { <NotFound /> }.into_any(),
                     })
             }}

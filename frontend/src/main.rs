@@ -7,6 +7,7 @@ mod api;
 mod app;
 mod components;
 mod pages;
+mod webauthn;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

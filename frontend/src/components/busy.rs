@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use std::future::Future;
+use std::pin::Pin;
 
 /// Requests in flight, shared through the context.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +28,12 @@ impl Busy {
 
     /// Runs `work` in the browser's event loop, counted as busy while it runs.
     pub fn spawn(self, work: impl Future<Output = ()> + 'static) {
+        self.spawn_boxed(Box::pin(work));
+    }
+
+    // One copy of the counting wrapper for all the app's requests, rather
+    // than one per caller: smaller WebAssembly.
+    fn spawn_boxed(self, work: Pin<Box<dyn Future<Output = ()>>>) {
         self.0.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             work.await;

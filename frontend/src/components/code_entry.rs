@@ -71,7 +71,9 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
         error.set(None);
         busy.spawn(async move {
             match api::verify_code(method, &req).await {
-                Ok(state) => on_state.run(state),
+                Ok(state) => {
+                    on_state.try_run(state);
+                }
                 Err(e) => {
                     error.set(Some(e.message()));
                     code.set(String::new());

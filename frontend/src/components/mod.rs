@@ -1,8 +1,11 @@
 //! Reusable pieces of the pages. `ProgressBar`, `OptionCard`, `ReportView`
 //! and `ProblemMessage` are pure functions of their props.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 pub mod busy;
 pub mod code_entry;
+pub mod enrol;
 pub mod option_card;
 pub mod problem;
 pub mod progress;
@@ -10,6 +13,7 @@ pub mod report;
 
 pub use busy::{Busy, BusyIndicator};
 pub use code_entry::CodeEntry;
+pub use enrol::{ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, TotpEnrol};
 pub use option_card::OptionCard;
 pub use problem::ProblemMessage;
 pub use progress::ProgressBar;

@@ -5,6 +5,7 @@
 use crate::api;
 use crate::app::LOGIN;
 use crate::components::{Busy, ProblemMessage, ReportView};
+use crate::pages::users::UsersAdmin;
 use authlevel_core::api::Directory;
 use authlevel_core::{Method, MethodSet, Policy, PolicyReport, Preset, analyse};
 use leptos::prelude::*;
@@ -71,6 +72,18 @@ pub fn AdminPage() -> impl IntoView {
         }
     });
 
+    // A user was added or changed: the what-if counts them again; the
+    // policy being edited stays as it is.
+    let users_changed = Callback::new(move |()| {
+        let Some(id) = selected.get_untracked() else {
+            return;
+        };
+        busy.spawn(async move {
+            if let Ok(r) = api::policy(&id).await {
+                enrolments.set(r.enrolments);
+            }
+        });
+    });
     let report = Memo::new(move |_| {
         policy
             .get()
@@ -255,6 +268,13 @@ pub fn AdminPage() -> impl IntoView {
                 <h2>"What this policy does"</h2>
                 {move || report.get().map(|r| view! { <ReportView report=r /> })}
             </Show>
+            {move || {
+                selected
+                    .get()
+                    .map(|id| {
+                        view! { <UsersAdmin directory_id=id policy=saved on_change=users_changed /> }
+                    })
+            }}
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! `/home`: where a completed login lands. Shows the session and logs out.
 
 use crate::api;
-use crate::app::{ADMIN, LOGIN, Nav};
+use crate::app::{ADMIN, LOGIN, Nav, PROFILE};
 use crate::components::{Busy, ProblemMessage};
 use authlevel_core::api::{Role, SessionInfo};
 use leptos::prelude::*;
@@ -78,11 +78,14 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>"Session ends at the latest"</dt>
                                 <dd>{local_time(s.expires_at)}</dd>
                             </dl>
+                            <p>
+                                <a href=PROFILE>"Your account: name, contact, password, passkeys"</a>
+                            </p>
                             {admin
                                 .then(|| {
                                     view! {
                                         <p>
-                                            <a href=ADMIN>"Authentication policy"</a>
+                                            <a href=ADMIN>"Authentication policy and users"</a>
                                         </p>
                                     }
                                 })}

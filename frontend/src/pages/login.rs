@@ -5,10 +5,27 @@
 use crate::api;
 use crate::app::{HOME, Nav};
 use crate::components::{Busy, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
+use crate::webauthn;
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
 use authlevel_core::{LoginOption, LoginStatus, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+
+/// The username and password being typed.
+#[derive(Debug, Clone, Copy)]
+struct Typed {
+    username: RwSignal<String>,
+    password: RwSignal<String>,
+}
+
+impl Default for Typed {
+    fn default() -> Self {
+        Typed {
+            username: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+        }
+    }
+}
 
 /// The login page.
 #[component]
@@ -17,6 +34,9 @@ pub fn LoginPage() -> impl IntoView {
     // `None` until the server answered, or when it knows no login: the start form.
     let state = RwSignal::new(None::<LoginState>);
     let loaded = RwSignal::new(false);
+    // What is typed in the first step outlives the form, which is drawn
+    // again when the server's answer arrives.
+    let typed = Typed::default();
     let error = RwSignal::new(None::<String>);
 
     busy.spawn(async move {
@@ -31,11 +51,21 @@ pub fn LoginPage() -> impl IntoView {
 
     let nav = Nav::get();
     Effect::new(move || {
-        if state.with(|s| {
+        let done = state.with(|s| {
             s.as_ref()
-                .is_some_and(|s| s.status == LoginStatus::Complete)
-        }) {
-            nav.go(HOME);
+                .filter(|s| s.status == LoginStatus::Complete)
+                .map(|s| s.continue_to.clone())
+        });
+        match done {
+            // Back to the application that asked (the server chose and
+            // checked the target): a full page load, it is not ours.
+            Some(Some(to)) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().assign(&to);
+                }
+            }
+            Some(None) => nav.go(HOME),
+            None => {}
         }
     });
 
@@ -55,10 +85,10 @@ pub fn LoginPage() -> impl IntoView {
                 let current = state.get();
                 match current {
                     // A login that has not begun: its first steps.
-                    None => view! { <StartForm state=None on_state loaded /> }.into_any(),
+                    None => view! { <StartForm state=None on_state loaded typed /> }.into_any(),
                     Some(s) if s.progress.verified.is_empty()
                         && s.status == LoginStatus::InProgress => {
-                        view! { <StartForm state=Some(s) on_state loaded /> }.into_any()
+                        view! { <StartForm state=Some(s) on_state loaded typed /> }.into_any()
                     }
                     Some(s) if s.status == LoginStatus::Complete => {
                         view! { <p>"You are logged in."</p> }.into_any()
@@ -116,6 +146,7 @@ pub fn LoginPage() -> impl IntoView {
 /// without one both are shown.
 #[component]
 fn StartForm(
+    typed: Typed,
     state: Option<LoginState>,
     on_state: Callback<LoginState>,
     loaded: RwSignal<bool>,
@@ -127,32 +158,71 @@ fn StartForm(
     };
     let password = offers(Method::Password);
     let passkey = offers(Method::Passkey);
+    // The autofill of passkeys goes with the first step's username field.
+    let conditional = password && passkey;
     view! {
         <h1>"Sign in"</h1>
-        {password.then(|| view! { <PasswordForm on_state loaded /> })}
+        {password.then(|| view! { <PasswordForm on_state loaded conditional typed /> })}
         {(password && passkey).then(|| view! { <p class="or">"or"</p> })}
-        {passkey.then(|| view! { <PasskeyButton /> })}
+        {passkey.then(|| view! { <PasskeyButton on_state /> })}
     }
 }
 
 /// Username and password; the password step of the login.
 #[component]
-fn PasswordForm(on_state: Callback<LoginState>, loaded: RwSignal<bool>) -> impl IntoView {
+fn PasswordForm(
+    on_state: Callback<LoginState>,
+    loaded: RwSignal<bool>,
+    /// Also offer passkeys in the username field's autofill.
+    #[prop(optional)]
+    conditional: bool,
+    /// Where the typed username and password live.
+    #[prop(optional)]
+    typed: Typed,
+) -> impl IntoView {
     let busy = Busy::get();
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let Typed { username, password } = typed;
     let error = RwSignal::new(None::<String>);
+    if conditional {
+        // Once the login is loaded, wait (not busy: it waits for the person)
+        // for a passkey picked from the autofill; ended when the form goes.
+        let started = StoredValue::new(false);
+        Effect::new(move || {
+            if !loaded.get() || started.get_value() {
+                return;
+            }
+            started.set_value(true);
+            leptos::task::spawn_local(async move {
+                if !webauthn::conditional_available().await {
+                    return;
+                }
+                match webauthn::login(true).await {
+                    Ok(Some(s)) => {
+                        on_state.try_run(s);
+                    }
+                    Ok(None) => {}
+                    // A directory without passkeys: no autofill, and nothing to say.
+                    Err(e) if e.code() == Some("method_not_offered") => {}
+                    Err(e) => error.set(Some(e.message())),
+                }
+            });
+        });
+        on_cleanup(webauthn::cancel);
+    }
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let req = PasswordLoginRequest {
             directory: None,
             username: username.get_untracked(),
             password: password.get_untracked(),
+            return_to: return_to(),
         };
         error.set(None);
         busy.spawn(async move {
             match api::login_password(&req).await {
-                Ok(s) => on_state.run(s),
+                Ok(s) => {
+                    on_state.try_run(s);
+                }
                 Err(e) => {
                     error.set(Some(e.message()));
                     password.set(String::new());
@@ -194,14 +264,35 @@ fn PasswordForm(on_state: Callback<LoginState>, loaded: RwSignal<bool>) -> impl 
     }
 }
 
-/// "Sign in with a passkey". WebAuthn is not wired up in the browser yet.
+/// "Sign in with a passkey": the browser asks which passkey to use.
 #[component]
-fn PasskeyButton() -> impl IntoView {
+fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
+    let busy = Busy::get();
+    let error = RwSignal::new(None::<String>);
+    let supported = webauthn::supported();
+    let sign_in = move |_| {
+        error.set(None);
+        busy.spawn(async move {
+            match webauthn::login(false).await {
+                Ok(Some(s)) => {
+                    on_state.try_run(s);
+                }
+                Ok(None) => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
     view! {
-        <button type="button" class="secondary" disabled title="coming soon">
+        <button
+            type="button"
+            class="secondary passkey"
+            disabled=move || busy.active() || !supported
+            on:click=sign_in
+        >
             "Sign in with a passkey"
         </button>
-        <p class="hint">"Passkey sign-in is coming soon."</p>
+        {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
+        <ProblemMessage message=error />
     }
 }
 
@@ -217,8 +308,17 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
                     view! { <CodeEntry method on_state /> }.into_any()
                 }
                 Method::Password => view! { <PasswordForm on_state loaded /> }.into_any(),
-                Method::Passkey => view! { <PasskeyButton /> }.into_any(),
+                Method::Passkey => view! { <PasskeyButton on_state /> }.into_any(),
             }}
         </OptionCard>
     }
+}
+
+/// The `return_to` of the page's address, passed on for the server to check
+/// against its allow-list.
+fn return_to() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("return_to")
 }

@@ -3,9 +3,12 @@
 mod admin;
 mod home;
 mod login;
+mod profile;
 mod setup;
+mod users;
 
 pub use admin::AdminPage;
 pub use home::HomePage;
 pub use login::LoginPage;
+pub use profile::ProfilePage;
 pub use setup::SetupPage;

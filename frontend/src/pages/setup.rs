@@ -4,7 +4,10 @@
 
 use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
-use crate::components::{Busy, ProblemMessage, ProgressBar};
+use crate::components::{
+    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, ProblemMessage, ProgressBar,
+    TotpEnrol,
+};
 use authlevel_core::api::{ChangePasswordRequest, SetupRequest, SetupResponse};
 use authlevel_core::{Method, Progress};
 use leptos::ev::SubmitEvent;
@@ -100,6 +103,24 @@ pub fn SetupPage() -> impl IntoView {
             }
         });
     };
+
+    // After each enrolment: the meter again, from the server.
+    let feedback = Feedback::new();
+    // Each method's section says how its enrolment went, next to it.
+    let [f_passkey, f_totp, f_sms, f_email] = std::array::from_fn(|_| Feedback::new());
+    let refresh = Callback::new(move |()| {
+        busy.spawn(async move {
+            match api::setup_status().await {
+                Ok(s) => setup.set(Some(s)),
+                Err(e) => feedback.fail(e),
+            }
+        });
+    });
+    // Which methods the policy counts, and which are set up.
+    let counts =
+        move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.policy.points.get(m) > 0));
+    let has = move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.enrolled.contains(m)));
+    let no_contact = Signal::stored(None::<String>);
 
     let nav = Nav::get();
     let finish = move |_| {
@@ -208,6 +229,61 @@ pub fn SetupPage() -> impl IntoView {
                     </button>
                 </form>
                 {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
+                <h2>"Add ways to log in"</h2>
+                <FeedbackView feedback />
+                <Show when=move || counts(Method::Passkey)>
+                    <section class="enrol" aria-labelledby="enrol-passkey">
+                        <h3 id="enrol-passkey">
+                            "Passkey" {move || has(Method::Passkey).then_some(" ✓")}
+                        </h3>
+                        <FeedbackView feedback=f_passkey />
+                        <PasskeyEnrol feedback=f_passkey on_done=refresh />
+                    </section>
+                </Show>
+                <Show when=move || counts(Method::Totp)>
+                    <section class="enrol" aria-labelledby="enrol-totp">
+                        <h3 id="enrol-totp">"Authenticator app"</h3>
+                        <FeedbackView feedback=f_totp />
+                        {move || {
+                            if has(Method::Totp) {
+                                view! { <p class="ok">"✓ Set up."</p> }.into_any()
+                            } else {
+                                view! { <TotpEnrol feedback=f_totp on_done=refresh /> }.into_any()
+                            }
+                        }}
+                    </section>
+                </Show>
+                <Show when=move || counts(Method::Sms)>
+                    <section class="enrol" aria-labelledby="enrol-sms">
+                        <h3 id="enrol-sms">
+                            "Mobile number for SMS codes"
+                            {move || has(Method::Sms).then_some(" ✓")}
+                        </h3>
+                        <FeedbackView feedback=f_sms />
+                        <ContactEnrol
+                            method=Method::Sms
+                            current=no_contact
+                            pending=no_contact
+                            feedback=f_sms
+                            on_done=refresh
+                        />
+                    </section>
+                </Show>
+                <Show when=move || counts(Method::Email)>
+                    <section class="enrol" aria-labelledby="enrol-email">
+                        <h3 id="enrol-email">
+                            "Email address for codes" {move || has(Method::Email).then_some(" ✓")}
+                        </h3>
+                        <FeedbackView feedback=f_email />
+                        <ContactEnrol
+                            method=Method::Email
+                            current=no_contact
+                            pending=no_contact
+                            feedback=f_email
+                            on_done=refresh
+                        />
+                    </section>
+                </Show>
                 <h2>"Done?"</h2>
                 <p>"Finishing closes this setup link. Then log in as usual."</p>
                 <button

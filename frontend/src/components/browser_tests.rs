@@ -1,0 +1,109 @@
+//! The pure components rendered in a real browser (wasm-bindgen-test, run by
+//! `scripts/test-browser` in headless Chromium through chromedriver).
+
+use super::{OptionCard, ProgressBar};
+use authlevel_core::{LoginOption, Method, MethodSet, Progress};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Renders `view` into a fresh element of the page, and leaves it mounted.
+fn render<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
+    let document = document();
+    let host: web_sys::HtmlElement = document
+        .create_element("div")
+        .ok()
+        .and_then(|e| e.dyn_into().ok())
+        .unwrap_or_else(|| unreachable!("a div is an HtmlElement"));
+    document
+        .body()
+        .and_then(|b| b.append_child(&host).ok())
+        .unwrap_or_else(|| unreachable!("the test page has a body"));
+    // Dropping the handle would unmount the view before the checks.
+    std::mem::forget(leptos::mount::mount_to(host.clone(), view));
+    host
+}
+
+fn attr(host: &web_sys::HtmlElement, selector: &str, name: &str) -> Option<String> {
+    host.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute(name))
+}
+
+#[wasm_bindgen_test]
+fn progress_shows_points_and_verified_methods() {
+    let progress = Progress {
+        earned: 20,
+        required: 30,
+        verified: MethodSet::of(&[Method::Password]),
+    };
+    let host = render(move || view! { <ProgressBar progress label="Your login" /> });
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Your login"), "{text}");
+    assert!(text.contains("20 of 30 points"), "{text}");
+    assert!(text.contains("Password"), "{text}");
+    assert_eq!(attr(&host, "progress", "max").as_deref(), Some("30"));
+    assert_eq!(attr(&host, "progress", "value").as_deref(), Some("20"));
+    assert_eq!(
+        attr(&host, "progress", "aria-valuetext").as_deref(),
+        Some("20 of 30 points")
+    );
+}
+
+#[wasm_bindgen_test]
+fn progress_caps_the_bar_at_the_level() {
+    let progress = Progress {
+        earned: 50,
+        required: 30,
+        verified: MethodSet::of(&[Method::Password, Method::Passkey]),
+    };
+    let host = render(move || view! { <ProgressBar progress label="Login" /> });
+    assert_eq!(attr(&host, "progress", "value").as_deref(), Some("30"));
+    assert_eq!(
+        host.query_selector_all("li.verified")
+            .map(|l| l.length())
+            .ok(),
+        Some(2)
+    );
+}
+
+#[wasm_bindgen_test]
+fn option_card_says_what_it_is_worth() {
+    let option = LoginOption {
+        method: Method::Sms,
+        points: 10,
+        completes: true,
+        hint: Some("+41 •• ••• •• 67".into()),
+    };
+    let host = render(move || view! { <OptionCard option /> });
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("SMS code"), "{text}");
+    assert!(text.contains("+10 points"), "{text}");
+    assert!(text.contains("Completes your login"), "{text}");
+    assert!(text.contains("+41 •• ••• •• 67"), "{text}");
+    assert_eq!(
+        attr(&host, "section", "data-method").as_deref(),
+        Some("sms")
+    );
+}
+
+#[wasm_bindgen_test]
+fn option_card_without_completion_or_hint() {
+    let option = LoginOption {
+        method: Method::Totp,
+        points: 5,
+        completes: false,
+        hint: None,
+    };
+    let host = render(move || view! { <OptionCard option /> });
+    let text = host.text_content().unwrap_or_default();
+    assert!(
+        text.contains("Authenticator app") && text.contains("+5 points"),
+        "{text}"
+    );
+    assert!(!text.contains("Completes"), "{text}");
+    assert!(host.query_selector(".hint").ok().flatten().is_none());
+}

@@ -1,0 +1,363 @@
+//! Enrolment of methods, shared by the setup-link page and the profile: an
+//! authenticator app, a mobile number or email address confirmed with a
+//! code, a passkey. Each reports success through `on_done` (so the page
+//! refreshes what it shows) and failures through a [`Feedback`].
+
+use super::{Busy, ProblemMessage};
+use crate::api::{self, ApiError};
+use crate::app::{LOGIN, Nav};
+use crate::webauthn;
+use authlevel_core::Method;
+use authlevel_core::api::{CodeRequest, UpdateMeRequest};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// A page's messages: an error in words, a success notice, and whether the
+/// server asked for a fresh login (403 `reauth_required`).
+#[derive(Debug, Clone, Copy)]
+pub struct Feedback {
+    /// The last error, in words.
+    pub error: RwSignal<Option<String>>,
+    /// The last success.
+    pub notice: RwSignal<Option<String>>,
+    /// The server wants a login younger than its re-authentication window.
+    pub reauth: RwSignal<bool>,
+}
+
+impl Feedback {
+    /// No messages yet.
+    pub fn new() -> Feedback {
+        Feedback {
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            reauth: RwSignal::new(false),
+        }
+    }
+
+    /// Clears the messages before a new request.
+    pub fn clear(self) {
+        self.error.set(None);
+        self.notice.set(None);
+    }
+
+    /// Shows a failure.
+    pub fn fail(self, e: ApiError) {
+        if e.needs_reauth() {
+            self.reauth.set(true);
+        } else {
+            self.error.set(Some(e.message()));
+        }
+    }
+
+    /// Shows a success.
+    pub fn ok(self, text: impl Into<String>) {
+        self.error.set(None);
+        self.notice.set(Some(text.into()));
+    }
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Feedback::new()
+    }
+}
+
+/// The messages of `feedback`; the "sign in again" prompt on `reauth_required`.
+#[component]
+pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
+    let busy = Busy::get();
+    let nav = Nav::get();
+    let sign_in_again = move |_| {
+        busy.spawn(async move {
+            // Whatever the answer, the login page is where to go next.
+            let _ = api::logout().await;
+            nav.go(LOGIN);
+        });
+    };
+    view! {
+        <ProblemMessage message=feedback.error />
+        {move || {
+            feedback.notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })
+        }}
+        <Show when=move || feedback.reauth.get()>
+            <div class="message reauth" role="alert">
+                <p>
+                    "For this change, sign in again: it needs a login from the last few minutes."
+                </p>
+                <button type="button" class="primary" on:click=sign_in_again>
+                    "Sign in again"
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// A code field with its submit button; `on_code` gets the code.
+#[component]
+fn CodeForm(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] button: String,
+    on_code: Callback<String>,
+) -> impl IntoView {
+    let busy = Busy::get();
+    let code = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        on_code.run(code.get_untracked());
+        code.set(String::new());
+    };
+    view! {
+        <form class="code-form" on:submit=submit>
+            <label for=id.clone()>{label}</label>
+            <div class="row">
+                <input
+                    id=id
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    pattern="[0-9 ]*"
+                    maxlength="10"
+                    required
+                    bind:value=code
+                />
+                <button type="submit" class="primary" disabled=move || busy.active()>
+                    {button}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Sets up an authenticator app: the QR code and the secret, then a code
+/// from the app confirms it.
+#[component]
+pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
+    let busy = Busy::get();
+    let secret = RwSignal::new(None::<(String, String)>);
+    let start = move |_| {
+        feedback.clear();
+        busy.spawn(async move {
+            match api::totp_setup().await {
+                Ok(r) => secret.set(Some((r.secret, r.qr_svg))),
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    let confirm = Callback::new(move |code: String| {
+        feedback.clear();
+        busy.spawn(async move {
+            match api::totp_confirm(&CodeRequest { code }).await {
+                Ok(()) => {
+                    secret.set(None);
+                    feedback.ok("Your authenticator app is set up.");
+                    on_done.try_run(());
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    });
+    view! {
+        {move || match secret.get() {
+            None => {
+                view! {
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || busy.active()
+                        on:click=start
+                    >
+                        "Set up an authenticator app"
+                    </button>
+                }
+                    .into_any()
+            }
+            Some((text, svg)) => {
+                view! {
+                    <p>"Scan this code with your authenticator app, or type the key into it."</p>
+                    // The server's SVG: a QR code of the otpauth:// URI, no scripts.
+                    <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=svg></div>
+                    <p>"Key: " <code class="secret">{text}</code></p>
+                    <CodeForm
+                        id="totp-confirm"
+                        label="Code from your authenticator app".to_string()
+                        button="Confirm"
+                        on_code=confirm
+                    />
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// A mobile number (`Method::Sms`) or email address (`Method::Email`):
+/// the new one gets a code at once and counts once the code is confirmed.
+/// `current` is the confirmed one, `pending` one waiting for its code.
+#[component]
+pub fn ContactEnrol(
+    method: Method,
+    #[prop(into)] current: Signal<Option<String>>,
+    #[prop(into)] pending: Signal<Option<String>>,
+    feedback: Feedback,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let busy = Busy::get();
+    let phone = method == Method::Sms;
+    let value = RwSignal::new(String::new());
+    // The destination waiting for its code (the server's normalised form).
+    let awaiting = RwSignal::new(pending.get_untracked());
+    Effect::new(move || awaiting.set(pending.get()));
+    let field = format!("contact-{}", method.as_str());
+    let change = move |new: String| {
+        feedback.clear();
+        let req = if phone {
+            UpdateMeRequest {
+                phone: Some(new.clone()),
+                ..Default::default()
+            }
+        } else {
+            UpdateMeRequest {
+                email: Some(new.clone()),
+                ..Default::default()
+            }
+        };
+        busy.spawn(async move {
+            match api::update_me(&req).await {
+                Ok(me) => {
+                    let p = if phone {
+                        me.pending_phone
+                    } else {
+                        me.pending_email
+                    };
+                    if new.is_empty() {
+                        feedback.ok("Removed.");
+                        on_done.try_run(());
+                    }
+                    awaiting.set(p);
+                    value.set(String::new());
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        change(value.get_untracked());
+    };
+    let confirm = Callback::new(move |code: String| {
+        feedback.clear();
+        busy.spawn(async move {
+            match api::confirm_contact(method, &CodeRequest { code }).await {
+                Ok(()) => {
+                    awaiting.set(None);
+                    feedback.ok(if phone {
+                        "Your mobile number is confirmed."
+                    } else {
+                        "Your email address is confirmed."
+                    });
+                    on_done.try_run(());
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    });
+    let (label, new_label, kind, autocomplete) = if phone {
+        ("Mobile number", "New mobile number", "tel", "tel")
+    } else {
+        ("Email address", "New email address", "email", "email")
+    };
+    view! {
+        {move || {
+            current
+                .get()
+                .map(|c| {
+                    view! {
+                        <p>
+                            "Confirmed: " <strong>{c}</strong> " "
+                            <button
+                                type="button"
+                                class="link"
+                                disabled=move || busy.active()
+                                on:click=move |_| change(String::new())
+                            >
+                                "Remove"
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+        <form class="contact-form" on:submit=submit>
+            <label for=field.clone()>
+                {move || if current.with(Option::is_some) { new_label } else { label }}
+            </label>
+            <div class="row">
+                <input
+                    id=field.clone()
+                    type=kind
+                    autocomplete=autocomplete
+                    placeholder=if phone { "+41 79 123 45 67" } else { "name@example.com" }
+                    required
+                    bind:value=value
+                />
+                <button type="submit" class="secondary" disabled=move || busy.active()>
+                    "Send code"
+                </button>
+            </div>
+        </form>
+        {move || {
+            awaiting
+                .get()
+                .map(|to| {
+                    view! {
+                        <CodeForm
+                            id=format!("{field}-code")
+                            label=format!("Code sent to {to}")
+                            button="Confirm"
+                            on_code=confirm
+                        />
+                    }
+                })
+        }}
+    }
+}
+
+/// Adds a passkey on this device, under a name the person chooses.
+#[component]
+pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
+    let busy = Busy::get();
+    let name = RwSignal::new(String::from("Passkey"));
+    let supported = webauthn::supported();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        let n = name.get_untracked();
+        busy.spawn(async move {
+            match webauthn::register(&n).await {
+                Ok(Some(p)) => {
+                    feedback.ok(format!("Passkey “{}” added.", p.name));
+                    name.set("Passkey".into());
+                    on_done.try_run(());
+                }
+                Ok(None) => {}
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    view! {
+        <form class="passkey-form" on:submit=submit>
+            <label for="passkey-name">"Name of the new passkey"</label>
+            <div class="row">
+                <input id="passkey-name" type="text" maxlength="64" required bind:value=name />
+                <button
+                    type="submit"
+                    class="secondary"
+                    disabled=move || busy.active() || !supported
+                >
+                    "Add a passkey"
+                </button>
+            </div>
+            {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
+        </form>
+    }
+}

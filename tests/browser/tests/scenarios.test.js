@@ -1,0 +1,310 @@
+// The scenarios only a browser shows: the real server, the real login page
+// (WebAssembly, CSP and all) in headless Chromium. Each test has its own
+// server and database, and leaves a screenshot in screenshots/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import {
+  startServer,
+  launch,
+  newPage,
+  setPasswordByLink,
+  passwordStep,
+  shot,
+} from "../harness.js";
+
+const PW = "plum-orbit-7-lantern";
+const PHONE = "+41791234567";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// One server per test, stopped whatever happens.
+async function withServer(fn, settings) {
+  const server = await startServer(settings);
+  const page = await newPage(browser);
+  try {
+    await fn(server, page);
+    assert.deepEqual(page.problems, [], "the page logged errors");
+  } catch (e) {
+    await shot(page, `failed-${Date.now()}`).catch(() => {});
+    throw e;
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+}
+
+// The admin sets a password by the first-start link, logs in under
+// `password-only` (set from the CLI), and opens the admin page.
+async function adminLoggedIn(server, page) {
+  await setPasswordByLink(page, server.setupLink, PW);
+  await server.cli("admin", "set-policy", "--preset", "password-only");
+  await page.goto(server.url + "/");
+  await page.getByRole("button", { name: "Sign in", exact: true }).and(page.locator(":enabled")).waitFor();
+  await page.waitForTimeout(500);
+  page.loginProblems = await page.locator(".problem").count();
+  await passwordStep(page, server.url, "admin", PW);
+  await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+  await page.getByRole("link", { name: /Authentication policy/ }).click();
+  await page.getByRole("heading", { name: "Authentication" }).waitFor();
+  await page.getByLabel("Required level").waitFor();
+}
+
+// A user with a confirmed phone (set by an administrator) and a password.
+async function userWithPhone(server, page, name) {
+  const out = await server.cli("admin", "create-user", name, "--phone", PHONE);
+  await setPasswordByLink(page, server.linkOf(out), PW);
+}
+
+// Password, then an SMS code: the two-factor login.
+async function loginWithSms(server, page, name) {
+  const before = server.sms.messages.length;
+  await passwordStep(page, server.url, name, PW);
+  await page.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+  const sms = page.locator('section.option[data-method="sms"]');
+  await sms.getByRole("button", { name: "Send code" }).click();
+  const code = await server.sms.code(PHONE, before);
+  await sms.getByLabel(/Code sent to/).fill(code);
+  await sms.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+}
+
+test("(a) the admin sets the two-factor policy in the admin page", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    await page.getByRole("button", { name: "Two-factor" }).click();
+    assert.equal(await page.getByLabel("Required level").inputValue(), "30");
+    // The login page of a password-only directory said nothing about
+    // passkeys (its autofill request was refused quietly).
+    assert.equal(page.loginProblems, 0);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved. The policy applies from the next login step.").waitFor();
+    await shot(page, "a-admin-two-factor");
+    // What the server holds now: the next login needs more than the password.
+    await page.reload();
+    await page.getByLabel("Required level").waitFor();
+    assert.equal(await page.getByLabel("Required level").inputValue(), "30");
+    assert.equal(await page.getByLabel("SMS code").inputValue(), "10");
+  });
+});
+
+test("(b) a user logs in with the password and an SMS code", async () => {
+  await withServer(async (server, page) => {
+    await userWithPhone(server, page, "bob");
+    await passwordStep(page, server.url, "bob", PW);
+    await page.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+    await page.getByText("Choose one to continue:").waitFor();
+    await shot(page, "b-options");
+    const sms = page.locator('section.option[data-method="sms"]');
+    await sms.getByRole("button", { name: "Send code" }).click();
+    const code = await server.sms.code(PHONE);
+    assert.ok(server.sms.messages.some((m) => m.authorization === "Bearer browser-test"));
+    await sms.getByLabel(/Code sent to/).fill(code);
+    await sms.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    const facts = await page.locator("dl.facts").innerText();
+    assert.match(facts, /bob/);
+    assert.match(facts, /Password, SMS code|SMS code, Password/);
+    await shot(page, "b-logged-in");
+  });
+});
+
+test("(c) a new user sets a password and confirms a mobile number by their setup link", async () => {
+  await withServer(async (server, page) => {
+    const out = await server.cli("admin", "create-user", "carol");
+    await setPasswordByLink(page, server.linkOf(out), PW, { finish: false });
+    await page.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+    await page.getByText("does not reach the required level yet").waitFor();
+    await page.getByRole("textbox", { name: "Mobile number" }).fill("+41 79 765 43 21");
+    await page
+      .locator("section.enrol", { hasText: "Mobile number" })
+      .getByRole("button", { name: "Send code" })
+      .click();
+    const code = await server.sms.code("+41797654321");
+    await page.getByLabel(/Code sent to/).fill(code);
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText("Your mobile number is confirmed.").waitFor();
+    await page.locator(".progress-label", { hasText: "30 of 30 points" }).waitFor();
+    await page.getByText("reaches the required level").waitFor();
+    await shot(page, "c-setup-phone");
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  });
+});
+
+// A platform authenticator with user verification, as a phone or laptop has.
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+}
+
+test("(d) a user adds a passkey and logs in with it alone", async () => {
+  await withServer(async (server, page) => {
+    // The virtual authenticator answers the autofill request at once; this
+    // test is about the button, so the page is told there is no autofill.
+    await page.addInitScript(() => {
+      PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+    });
+    await virtualAuthenticator(page);
+    await userWithPhone(server, page, "dave");
+    await loginWithSms(server, page, "dave");
+    await page.getByRole("link", { name: /Your account/ }).click();
+    await page.getByRole("heading", { name: "Your account" }).waitFor();
+    await page.getByLabel("Name of the new passkey").fill("Test key");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Passkey “Test key” added.").waitFor();
+    await page.locator("ul.passkeys input").first().waitFor();
+    assert.equal(await page.locator("ul.passkeys input").first().inputValue(), "Test key");
+    await shot(page, "d-profile-passkey");
+    await page.getByRole("link", { name: "Back" }).click();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    const facts = await page.locator("dl.facts").innerText();
+    assert.match(facts, /dave/);
+    assert.match(facts, /Passkey/);
+    assert.doesNotMatch(facts, /Password/);
+    await shot(page, "d-passkey-login");
+  });
+});
+
+test("(f) a new user adds a passkey by their setup link and signs in by the autofill", async () => {
+  await withServer(async (server, page) => {
+    await virtualAuthenticator(page);
+    const out = await server.cli("admin", "create-user", "erin");
+    await setPasswordByLink(page, server.linkOf(out), PW, { finish: false });
+    await page.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+    await page.getByLabel("Name of the new passkey").fill("Laptop");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Passkey “Laptop” added.").waitFor();
+    await page.locator(".progress-label", { hasText: "50 of 30 points" }).waitFor();
+    await page.getByText("reaches the required level").waitFor();
+    await shot(page, "f-setup-passkey");
+    await page.getByRole("button", { name: "Finish" }).click();
+    // The login page asks for a passkey in the username field's autofill;
+    // the virtual authenticator picks the only one.
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    const facts = await page.locator("dl.facts").innerText();
+    assert.match(facts, /erin/);
+    assert.match(facts, /Passkey/);
+    await shot(page, "f-autofill-login");
+  });
+});
+
+test("(e) the admin sees the analysis of a level before saving it", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    await page.getByRole("button", { name: "Two-factor" }).click();
+    await page.getByLabel("Required level").fill("200");
+    await page.getByRole("heading", { name: "Cannot be saved" }).waitFor();
+    await page.getByText("No combination of methods reaches the level.").waitFor();
+    assert.ok(await page.getByRole("button", { name: "Save" }).isDisabled());
+    await shot(page, "e-unreachable");
+    await page.getByLabel("Required level").fill("40");
+    await page.getByRole("heading", { name: "Cannot be saved" }).waitFor({ state: "detached" });
+    assert.ok(await page.getByRole("button", { name: "Save" }).isEnabled());
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved. The policy applies from the next login step.").waitFor();
+    await shot(page, "e-saved");
+  });
+});
+
+test("(g) the admin adds a user, sees the setup link once, and who lacks a mobile number", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    await page.getByRole("heading", { name: "Users" }).waitFor();
+    await page.getByLabel("Username", { exact: true }).fill("frank");
+    await page.getByLabel("Email address (optional)").fill("frank@example.com");
+    await page.getByRole("button", { name: "Add user" }).click();
+    const link = page.getByLabel(/Setup link for frank/);
+    await link.waitFor();
+    assert.match(await link.inputValue(), /\/setup#token=/);
+    const frank = page.locator('li.user[data-username="frank"]');
+    await frank.getByText("frank@example.com").waitFor();
+    // Only SMS reaches the level (with the password): frank is flagged.
+    await server.cli("admin", "set-policy", "--preset", "two-factor", "--points", "email=0,totp=0,passkey=0");
+    await page.reload();
+    await frank.getByText("No mobile number: cannot reach the level").waitFor();
+    await page.getByText(/2 users have no mobile number: they cannot log in/).waitFor();
+    // Adding one lifts the flag.
+    await frank.getByRole("button", { name: "Edit" }).click();
+    await frank.getByLabel("Mobile number").fill("+41 79 111 22 33");
+    await frank.getByRole("button", { name: "Save" }).click();
+    await page.getByText("frank is saved.").waitFor();
+    await frank.getByText("+41791112233").waitFor();
+    assert.equal(await frank.getByText("No mobile number").count(), 0);
+    await shot(page, "g-users");
+  });
+});
+
+test("(h) a change that needs a recent login asks to sign in again", async () => {
+  await withServer(
+    async (server, page) => {
+      await setPasswordByLink(page, server.setupLink, PW);
+      await server.cli("admin", "set-policy", "--preset", "password-only");
+      await passwordStep(page, server.url, "admin", PW);
+      await page.getByRole("link", { name: /Your account/ }).click();
+      await page.getByLabel("Name shown to people").fill("Ada Admin");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Your display name is saved.").waitFor();
+      // The re-authentication window is 1 s here.
+      await new Promise((r) => setTimeout(r, 2100));
+      await page.getByRole("textbox", { name: "Email address" }).fill("ada@example.com");
+      await page.getByRole("region", { name: "Email address" }).getByRole("button", { name: "Send code" }).click();
+      await page.getByText("For this change, sign in again").waitFor();
+      await shot(page, "h-reauth");
+      await page.getByRole("button", { name: "Sign in again" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    },
+    { AUTHLEVEL_REAUTH_WINDOW_S: "1" },
+  );
+});
+
+// RFC 6238 with SHA-1, 6 digits, 30 s: what an authenticator app shows.
+function totp(base32, at = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of base32.replace(/[\s=]/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
+
+test("(i) a new user sets up an authenticator app by their setup link", async () => {
+  await withServer(async (server, page) => {
+    const out = await server.cli("admin", "create-user", "gina");
+    await setPasswordByLink(page, server.linkOf(out), PW, { finish: false });
+    await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+    await page.getByRole("img", { name: "QR code for your authenticator app" }).locator("svg").waitFor();
+    const secret = await page.locator("code.secret").innerText();
+    await page.getByLabel("Code from your authenticator app").fill(totp(secret));
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText("Your authenticator app is set up.").waitFor();
+    await page.locator(".progress-label", { hasText: "30 of 30 points" }).waitFor();
+    await shot(page, "i-setup-totp");
+  });
+});
