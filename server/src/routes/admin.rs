@@ -51,7 +51,11 @@ async fn is_operator(app: &AppState, auth: &Authenticated) -> ApiResult<bool> {
 }
 
 /// Refuses unless `auth` administers `directory_id`.
-async fn require_admin(app: &AppState, auth: &Authenticated, directory_id: &str) -> ApiResult<()> {
+pub(crate) async fn require_admin(
+    app: &AppState,
+    auth: &Authenticated,
+    directory_id: &str,
+) -> ApiResult<()> {
     if auth.user.role == Role::Admin
         && (auth.user.directory_id == directory_id || is_operator(app, auth).await?)
     {

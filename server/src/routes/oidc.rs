@@ -5,12 +5,13 @@
 use crate::audit;
 use crate::error::{ApiError, ApiResult, AppJson};
 use crate::oidc::{self, AuthRequest, Grant};
+use crate::routes::admin::require_admin;
 use crate::routes::me::display_name;
 use crate::session::{Authenticated, ClientIp, Cookie, load_session};
 use crate::state::AppState;
 use crate::store::{ClientRow, FlowRow};
 use crate::token::{self, now};
-use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient, Problem, Role};
+use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient, Problem};
 use authlevel_core::{ErrorCode, MethodSet};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -871,23 +872,6 @@ fn client_info(c: &ClientRow) -> ClientInfo {
     }
 }
 
-async fn admin_of(app: &AppState, auth: &Authenticated, directory_id: &str) -> ApiResult<()> {
-    let operator = auth.user.role == Role::Admin
-        && app
-            .store
-            .directory(&auth.user.directory_id)
-            .await?
-            .is_some_and(|d| d.slug == crate::login::DEFAULT_DIRECTORY);
-    if auth.user.role == Role::Admin && (auth.user.directory_id == directory_id || operator) {
-        Ok(())
-    } else {
-        Err(ApiError::with(
-            ErrorCode::Forbidden,
-            "Only an administrator of this directory may do this.",
-        ))
-    }
-}
-
 fn check_uri(uri: &str) -> ApiResult<()> {
     let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
         .iter()
@@ -919,7 +903,7 @@ async fn list_clients(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<AppJson<Vec<ClientInfo>>> {
-    admin_of(&app, &auth, &id).await?;
+    require_admin(&app, &auth, &id).await?;
     Ok(AppJson(
         app.store
             .clients(&id)
@@ -941,7 +925,7 @@ async fn create_client(
     Path(id): Path<String>,
     AppJson(req): AppJson<CreateClientRequest>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
-    admin_of(&app, &auth, &id).await?;
+    require_admin(&app, &auth, &id).await?;
     let dir = app.store.directory(&id).await?.ok_or_else(|| {
         ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
     })?;
@@ -1024,7 +1008,7 @@ async fn delete_client(
     let client = app.store.client(&id).await?.ok_or_else(|| {
         ApiError::with(ErrorCode::NotFound, "There is no application with this id.")
     })?;
-    admin_of(&app, &auth, &client.directory_id).await?;
+    require_admin(&app, &auth, &client.directory_id).await?;
     app.store.delete_client(&client.id).await?;
     audit::event("client.delete", true)
         .directory(&client.directory_id)

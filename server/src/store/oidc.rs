@@ -66,6 +66,17 @@ pub struct TokenRow {
     pub expires_at: i64,
 }
 
+fn token_row(r: &AnyRow) -> Result<TokenRow, sqlx::Error> {
+    Ok(TokenRow {
+        kind: r.try_get("kind")?,
+        client_id: r.try_get("client_id")?,
+        user_id: r.try_get("user_id")?,
+        family: r.try_get("family")?,
+        grant_data: r.try_get("grant_data")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
 impl Store {
     /// Registers a client.
     pub async fn insert_client(&self, c: &ClientRow) -> Result<(), sqlx::Error> {
@@ -272,17 +283,7 @@ impl Store {
         .bind(now)
         .fetch_optional(self.pool())
         .await?;
-        r.map(|r| {
-            Ok(TokenRow {
-                kind: r.try_get("kind")?,
-                client_id: r.try_get("client_id")?,
-                user_id: r.try_get("user_id")?,
-                family: r.try_get("family")?,
-                grant_data: r.try_get("grant_data")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        r.as_ref().map(token_row).transpose()
     }
 
     /// Uses a refresh token (rotation): one atomic update. Answers the token
@@ -303,14 +304,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         if let Some(r) = r {
-            return Ok(Ok(TokenRow {
-                kind: r.try_get("kind")?,
-                client_id: r.try_get("client_id")?,
-                user_id: r.try_get("user_id")?,
-                family: r.try_get("family")?,
-                grant_data: r.try_get("grant_data")?,
-                expires_at: r.try_get("expires_at")?,
-            }));
+            return Ok(Ok(token_row(&r)?));
         }
         let replay = sqlx::query("SELECT family FROM oidc_tokens WHERE id = $1 AND kind = 'refresh' AND used_at IS NOT NULL")
             .bind(id)
