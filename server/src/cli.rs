@@ -138,9 +138,13 @@ pub fn main_with(args: Vec<String>) -> ExitCode {
 }
 
 async fn open(config: &Config) -> Result<Store, String> {
-    let store = Store::open(&config.database_url, config.database_max_connections)
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = Store::open_with(
+        &config.database_url,
+        config.database_max_connections,
+        config.sqlite_synchronous != "normal",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     Ok(store)
 }

@@ -19,6 +19,9 @@ pub struct Config {
     pub database_url: String,
     /// Largest number of database connections per instance.
     pub database_max_connections: u32,
+    /// SQLite commits: `full` (durable against power loss) or `normal` (WAL;
+    /// durable against a crash of the process, faster).
+    pub sqlite_synchronous: String,
     /// Folder with the built login page (Trunk's `dist/`).
     pub static_dir: PathBuf,
     /// Development conveniences: plain-http cookies on localhost.
@@ -123,6 +126,7 @@ impl Default for Config {
             public_url: "http://localhost:8080".into(),
             database_url: "sqlite://authlevel.db".into(),
             database_max_connections: 16,
+            sqlite_synchronous: "full".into(),
             static_dir: PathBuf::from("dist"),
             dev: false,
             session_idle_timeout_s: 3600,
@@ -268,6 +272,11 @@ impl Config {
         {
             return Err(ConfigError::Invalid(
                 "database_url must start with sqlite:// or postgres://".into(),
+            ));
+        }
+        if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
+            return Err(ConfigError::Invalid(
+                "sqlite_synchronous must be full or normal".into(),
             ));
         }
         if !matches!(self.sms_delivery.as_str(), "log" | "webhook") {

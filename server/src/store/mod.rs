@@ -90,6 +90,18 @@ impl Store {
     /// Opens the database at `url` with at most `max_connections`; creates a
     /// SQLite file when missing.
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, OpenError> {
+        Store::open_with(url, max_connections, true).await
+    }
+
+    /// Like [`Store::open`]; with `full_sync` false a SQLite file commits
+    /// with `synchronous=NORMAL` (WAL): an answered write survives a crash
+    /// of the process, but the last ones may be lost if the machine loses
+    /// power. PostgreSQL ignores it.
+    pub async fn open_with(
+        url: &str,
+        max_connections: u32,
+        full_sync: bool,
+    ) -> Result<Store, OpenError> {
         sqlx::any::install_default_drivers();
         let (url, backend) = if url.starts_with("sqlite:") {
             let url = if url.contains("mode=") {
@@ -103,7 +115,18 @@ impl Store {
         } else {
             (url.to_owned(), Backend::Postgres)
         };
+        let normal = backend == Backend::Sqlite && !full_sync;
         let pool = AnyPoolOptions::new()
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if normal {
+                        sqlx::query("PRAGMA synchronous=NORMAL")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect(&url)
@@ -111,8 +134,8 @@ impl Store {
             .map_err(|e| OpenError::Connect(without_password(&url), e))?;
         if backend == Backend::Sqlite {
             // WAL lets readers run beside the writer; the setting is kept in
-            // the file. The default synchronous=FULL makes every answered
-            // write durable.
+            // the file. synchronous=FULL (the default) makes every answered
+            // write durable even against power loss.
             sqlx::query("PRAGMA journal_mode=WAL")
                 .execute(&pool)
                 .await?;

@@ -385,6 +385,13 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill9();
+        // Keep every server's log for scripts/check-logs, which looks for
+        // passwords and tokens after the whole suite.
+        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-logs");
+        if std::fs::create_dir_all(&keep).is_ok() {
+            let name = format!("{}-{}.log", std::process::id(), self.port);
+            let _ = std::fs::copy(self.dir.path().join("server.log"), keep.join(name));
+        }
     }
 }
 
