@@ -165,13 +165,20 @@ pub async fn password_step(
         .as_ref()
         .filter(|u| !u.disabled)
         .and_then(|u| u.password_hash.as_deref());
+    // The same reads and writes for a name that is no account as for one
+    // that is: the answer's timing must not tell them apart.
     let locked = match &user {
         Some(u) => {
             app.store
                 .is_locked(&u.id, Method::Password.as_str(), now())
                 .await?
         }
-        None => false,
+        None => {
+            app.store
+                .is_locked("", Method::Password.as_str(), now())
+                .await?;
+            false
+        }
     };
     // The hash runs even when locked, so a locked account answers exactly
     // like a wrong password, in the same time.
@@ -181,6 +188,14 @@ pub async fn password_step(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         && !locked;
+    if user.is_none() {
+        let key = app.secrets.mac(&format!(
+            "unknown name:{}:{}",
+            dir.as_ref().map_or("", |d| d.id.as_str()),
+            username.as_deref().unwrap_or("")
+        ));
+        app.store.record_unknown_failure(&key, now()).await?;
+    }
     if let Some(u) = &user {
         let c = &app.config;
         if ok {

@@ -219,6 +219,22 @@ impl Store {
         r.try_get("count")
     }
 
+    /// Counts a failed password step for a name that is no account (`id`
+    /// is a keyed hash of directory and name): the same kind of write as
+    /// [`Store::record_failure`], so both answers take alike.
+    pub async fn record_unknown_failure(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
+             RETURNING count",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Whether the method is locked for the user now.
     pub async fn is_locked(
         &self,

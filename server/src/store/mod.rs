@@ -178,6 +178,7 @@ impl Store {
             "DELETE FROM setup_links WHERE expires_at < $1",
             "DELETE FROM enrolments WHERE expires_at < $1",
             "DELETE FROM webauthn_states WHERE expires_at < $1",
+            "DELETE FROM unknown_failures WHERE updated_at < $1 - 86400",
             "DELETE FROM oidc_requests WHERE expires_at < $1",
             "DELETE FROM oidc_codes WHERE expires_at < $1 - 86400",
             "DELETE FROM oidc_tokens WHERE expires_at < $1 - 86400",

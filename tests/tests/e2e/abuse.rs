@@ -108,6 +108,7 @@ async fn unknown_users_take_as_long_as_known_ones() {
     }
     let (k, u) = (median(known), median(unknown));
     let ratio = u.as_secs_f64() / k.as_secs_f64();
+    eprintln!("timing: median unknown {u:?}, known {k:?}, ratio {ratio:.3}");
     assert!(
         (0.9..=1.1).contains(&ratio),
         "median unknown {u:?} vs known {k:?} (ratio {ratio:.3})"
