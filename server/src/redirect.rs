@@ -3,6 +3,20 @@
 //! port), so `example.com.evil.com`, `evilexample.com` and `//evil.com` never
 //! pass for `example.com`.
 
+/// Percent-encodes everything but RFC 3986's unreserved characters, for a
+/// value put into a URL (query parameters, `otpauth://` labels).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The target if it is allowed, else `None` (the caller's default).
 pub fn safe_return_to(target: &str, public_origin: &str, allowlist: &[String]) -> Option<String> {
     let t = target.trim();

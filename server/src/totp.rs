@@ -2,6 +2,7 @@
 //! steps and one step of skew either way. A step once accepted for a user is
 //! never accepted again; the database enforces that atomically.
 
+use crate::redirect::percent_encode;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha1::Sha1;
@@ -55,28 +56,11 @@ pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Option<i64> {
     let mut found = None;
     for step in [current - 1, current, current + 1] {
         let expected = code_at_step(secret, step, DIGITS);
-        let same = expected
-            .bytes()
-            .zip(code.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-        if same && found.is_none() {
+        if crate::oidc::same(&expected, &code) && found.is_none() {
             found = Some(step);
         }
     }
     found
-}
-
-fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The `otpauth://` URI an authenticator app scans; the issuer is the

@@ -5,6 +5,7 @@
 use crate::audit;
 use crate::error::{ApiError, ApiResult, AppJson};
 use crate::oidc::{self, AuthRequest, Grant};
+use crate::redirect::percent_encode;
 use crate::routes::admin::require_admin;
 use crate::routes::me::display_name;
 use crate::session::{Authenticated, ClientIp, Cookie, load_session};
@@ -59,18 +60,6 @@ fn page(status: StatusCode, title: &str, text: &str) -> Response {
     (status, Html(body)).into_response()
 }
 
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     let mut out = uri.to_owned();
     let mut sep = if uri.contains('?') { '&' } else { '?' };
@@ -78,7 +67,7 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
         out.push(sep);
         out.push_str(k);
         out.push('=');
-        out.push_str(&encode(v));
+        out.push_str(&percent_encode(v));
         sep = '&';
     }
     out
