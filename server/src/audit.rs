@@ -3,6 +3,7 @@
 //! and `detail` only carries words the server chose.
 
 use crate::state::AppState;
+use crate::store::Tx;
 use crate::token::now;
 use authlevel_core::Method;
 use authlevel_core::api::AuditEvent;
@@ -69,20 +70,38 @@ impl Event {
     /// an error for the user.
     pub async fn record(self, state: &AppState) {
         let e = self.0;
-        tracing::info!(
-            target: "audit",
-            kind = %e.kind,
-            outcome = %e.outcome,
-            method = e.method.map(Method::as_str),
-            user = e.user_id.as_deref(),
-            directory = e.directory_id.as_deref(),
-            actor = e.actor_id.as_deref(),
-            ip = e.ip.as_deref(),
-            detail = e.detail.as_deref(),
-            "audit"
-        );
+        log(&e);
         if let Err(err) = state.store.insert_audit(&e).await {
             tracing::error!(error = %err, kind = %e.kind, "could not write audit event");
         }
     }
+
+    /// Adds the event to `tx`: written with the step's other writes, and
+    /// logged once they commit (see [`commit`]).
+    pub fn stage(self, tx: &mut Tx) {
+        tx.audit(self.0);
+    }
+}
+
+/// Commits `tx` and logs the audit events it wrote.
+pub async fn commit(tx: Tx) -> Result<(), sqlx::Error> {
+    for e in tx.commit().await? {
+        log(&e);
+    }
+    Ok(())
+}
+
+fn log(e: &AuditEvent) {
+    tracing::info!(
+        target: "audit",
+        kind = %e.kind,
+        outcome = %e.outcome,
+        method = e.method.map(Method::as_str),
+        user = e.user_id.as_deref(),
+        directory = e.directory_id.as_deref(),
+        actor = e.actor_id.as_deref(),
+        ip = e.ip.as_deref(),
+        detail = e.detail.as_deref(),
+        "audit"
+    );
 }

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::contact::{self, mask_email, mask_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, FlowRow, SessionRow, UserRow};
+use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
 use crate::token::{self, now};
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
 use authlevel_core::{ErrorCode, Evaluation, LoginStatus, Method, MethodSet, Policy, evaluate};
@@ -196,23 +196,17 @@ pub async fn password_step(
         ));
         app.store.record_unknown_failure(&key, now()).await?;
     }
-    if let Some(u) = &user {
+    if let (Some(u), false) = (&user, ok) {
         let c = &app.config;
-        if ok {
-            app.store
-                .reset_failures(&u.id, Method::Password.as_str())
-                .await?;
-        } else {
-            app.store
-                .record_failure(
-                    &u.id,
-                    Method::Password.as_str(),
-                    now(),
-                    c.failure_limit,
-                    c.lockout_s,
-                )
-                .await?;
-        }
+        app.store
+            .record_failure(
+                &u.id,
+                Method::Password.as_str(),
+                now(),
+                c.failure_limit,
+                c.lockout_s,
+            )
+            .await?;
     }
     let (Some(dir), Some(user), true) = (dir, user, ok) else {
         app.metrics.login_step("password", "failure");
@@ -225,84 +219,109 @@ pub async fn password_step(
         e.detail("wrong username or password").record(app).await;
         return Err(wrong_password());
     };
-    app.metrics.login_step("password", "success");
-    audit::event("login.password", true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
-        .method(Method::Password)
-        .ip(ip)
-        .record(app)
-        .await;
-
-    let t = now();
-    let (flow, new_flow_token) = if continuing {
-        let f = existing.as_ref().map(|f| f.id.clone()).unwrap_or_default();
-        let after = app
-            .store
-            .add_verified(&f, MethodSet::of(&[Method::Password]), t)
-            .await?
-            .ok_or_else(|| {
-                ApiError::with(
-                    ErrorCode::NoLogin,
-                    "This login has expired; please start again.",
-                )
-            })?;
-        (after, None)
-    } else {
-        let flow_token = token::new_token();
-        let row = FlowRow {
-            id: token::hash(&flow_token),
-            directory_id: dir.id.clone(),
-            user_id: Some(user.id.clone()),
-            verified: MethodSet::of(&[Method::Password]),
-            expires_at: t + app.config.login_flow_timeout_s,
-            // A new password login keeps an application's request, if the
-            // browser's earlier flow carried one.
-            required_level: existing.as_ref().and_then(|f| f.required_level),
-            client_name: existing.as_ref().and_then(|f| f.client_name.clone()),
-            continue_to: existing
-                .as_ref()
-                .and_then(|f| f.continue_to.clone())
-                .or_else(|| app.config.return_to(req.return_to.as_deref())),
-        };
-        app.store.insert_flow(&row, t).await?;
-        if let Some(old) = &existing {
-            app.store.delete_flow(&old.id).await?;
-        }
-        (row, Some(flow_token))
+    let mut tx = app.store.begin().await?;
+    tx.reset_failures(&user.id, Method::Password.as_str())
+        .await?;
+    let prior = match &existing {
+        Some(f) if continuing => Prior::Stored(f),
+        carry => Prior::New {
+            carry: carry.as_ref(),
+            continue_to: app.config.return_to(req.return_to.as_deref()),
+        },
     };
-    finish_step(app, &dir, &user, &flow, new_flow_token, ip).await
+    advance(app, tx, &dir, &user, prior, Method::Password, ip).await
 }
 
-/// After a method was verified on `flow` (as it is now): completes the
-/// login when the level is reached (new session, flow deleted), else
-/// answers the state.
-pub async fn finish_step(
+/// What a verified step adds to.
+#[derive(Debug)]
+pub enum Prior<'a> {
+    /// The stored flow of this user, in this directory.
+    Stored(&'a FlowRow),
+    /// A new login. It keeps an application's request (level, name, where
+    /// to go on) from the browser's earlier flow, `carry`, which ends;
+    /// otherwise it goes on to `continue_to`.
+    New {
+        /// The browser's earlier flow, if any.
+        carry: Option<&'a FlowRow>,
+        /// Where to go on when no earlier flow says.
+        continue_to: Option<String>,
+    },
+}
+
+/// Records `method` as verified for `user` in `tx`, with the step's audit
+/// event, and commits: when the level is reached the flow ends and a
+/// session begins, else the flow is stored. Whatever the caller put in `tx`
+/// (a reset counter, a used challenge) commits with it, once.
+pub async fn advance(
     app: &AppState,
+    mut tx: Tx,
     dir: &DirectoryRow,
     user: &UserRow,
-    flow: &FlowRow,
-    new_flow_token: Option<String>,
+    prior: Prior<'_>,
+    method: Method,
     ip: Option<&str>,
 ) -> ApiResult<Outcome> {
+    audit::event(&format!("login.{}", method.as_str()), true)
+        .directory(&dir.id)
+        .user(Some(&user.id))
+        .method(method)
+        .ip(ip)
+        .stage(&mut tx);
+    let expired = || {
+        ApiError::with(
+            ErrorCode::NoLogin,
+            "This login has expired; please start again.",
+        )
+    };
+    let t = now();
+    let (flow, new_flow_token) = match prior {
+        // A bitwise OR in the database, so concurrent steps never lose each
+        // other's methods; of two completing steps, the second finds the
+        // flow gone.
+        Prior::Stored(f) => (
+            tx.add_verified(&f.id, MethodSet::of(&[method]), t)
+                .await?
+                .ok_or_else(expired)?,
+            None,
+        ),
+        Prior::New { carry, continue_to } => {
+            let flow_token = token::new_token();
+            if let Some(old) = carry {
+                tx.delete_flow(&old.id).await?;
+            }
+            let row = FlowRow {
+                id: token::hash(&flow_token),
+                directory_id: dir.id.clone(),
+                user_id: Some(user.id.clone()),
+                verified: MethodSet::of(&[method]),
+                expires_at: t + app.config.login_flow_timeout_s,
+                required_level: carry.and_then(|f| f.required_level),
+                client_name: carry.and_then(|f| f.client_name.clone()),
+                continue_to: carry.and_then(|f| f.continue_to.clone()).or(continue_to),
+            };
+            (row, Some(flow_token))
+        }
+    };
+    let stored = new_flow_token.is_none();
     let verified = flow.verified;
-    let flow_id = flow.id.as_str();
-    let (eval, state) = state_of(dir, Some(flow), verified, Some(user));
+    let (eval, state) = state_of(dir, Some(&flow), verified, Some(user));
     if eval.status != LoginStatus::Complete {
+        if !stored {
+            tx.insert_flow(&flow, t).await?;
+        }
+        audit::commit(tx).await?;
+        app.metrics.login_step(method.as_str(), "success");
         return Ok(Outcome::Continue {
             state,
             new_flow_token,
         });
     }
-    // Deleting the flow is the commit point: of two concurrent completing
-    // steps, only the one that deleted it gets a session.
-    if !app.store.delete_flow(flow_id).await? {
+    if stored && !tx.delete_flow(&flow.id).await? {
         return Err(ApiError::with(
             ErrorCode::NoLogin,
             "This login has already completed or expired.",
         ));
     }
-    let t = now();
     let session_token = token::new_token();
     let session = SessionRow {
         id: token::hash(&session_token),
@@ -313,8 +332,7 @@ pub async fn finish_step(
         last_seen_at: t,
         expires_at: t + app.config.session_absolute_timeout_s,
     };
-    app.store.insert_session(&session).await?;
-    app.metrics.session_created();
+    tx.insert_session(&session).await?;
     audit::event("login.complete", true)
         .directory(&dir.id)
         .user(Some(&user.id))
@@ -328,8 +346,10 @@ pub async fn finish_step(
                 .collect::<Vec<_>>()
                 .join("+")
         ))
-        .record(app)
-        .await;
+        .stage(&mut tx);
+    audit::commit(tx).await?;
+    app.metrics.login_step(method.as_str(), "success");
+    app.metrics.session_created();
     Ok(Outcome::Complete {
         state,
         session_token,
@@ -371,36 +391,6 @@ pub async fn identified_flow(
         ));
     }
     Ok((flow, dir, user))
-}
-
-/// Records `method` as verified on the flow and answers the next state.
-pub async fn verified(
-    app: &AppState,
-    flow: &FlowRow,
-    dir: &DirectoryRow,
-    user: &UserRow,
-    method: Method,
-    ip: Option<&str>,
-) -> ApiResult<Outcome> {
-    app.metrics.login_step(method.as_str(), "success");
-    audit::event(&format!("login.{}", method.as_str()), true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
-        .method(method)
-        .ip(ip)
-        .record(app)
-        .await;
-    let after = app
-        .store
-        .add_verified(&flow.id, MethodSet::of(&[method]), now())
-        .await?
-        .ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::NoLogin,
-                "This login has expired; please start again.",
-            )
-        })?;
-    finish_step(app, dir, user, &after, None, ip).await
 }
 
 /// Records a failed step and answers the error for it.

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::contact::{mask_email, mask_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, NewCode, UserRow};
+use crate::store::{DirectoryRow, NewCode, Tx, UserRow};
 use crate::token::{self, now};
 use authlevel_core::api::SendCodeResponse;
 use authlevel_core::{ErrorCode, Method};
@@ -271,16 +271,19 @@ impl Refusal {
     }
 }
 
-/// Checks `code` against the newest code for `purpose` (and the flow), and
-/// uses it when right. A wrong guess counts on the code and on the account.
-/// Answers the destination the code went to.
+/// Checks `code` against the newest code for `purpose` (and the flow). When
+/// right, the code is used and the method's failures reset in `tx`, which
+/// is handed back to commit with the rest of the step; answers the
+/// destination the code went to. When wrong, `tx` ends unwritten and the
+/// wrong guess counts on the code and on the account.
 pub async fn check(
     app: &AppState,
+    mut tx: Tx,
     user: &UserRow,
     purpose: Purpose,
     flow_id: Option<&str>,
     code: &str,
-) -> ApiResult<Result<String, Refusal>> {
+) -> ApiResult<Result<(Tx, String), Refusal>> {
     let c = &app.config;
     let t = now();
     let method = purpose.channel().as_str();
@@ -289,41 +292,35 @@ pub async fn check(
         .current_code(&user.id, purpose.as_str(), flow_id)
         .await?
     else {
+        tx.rollback().await?;
         return Ok(Err(Refusal::NoCode));
     };
     let locked = app.store.is_locked(&user.id, method, t).await?;
     let refusal = if row.expires_at < t {
-        Some(Refusal::Expired)
+        Refusal::Expired
     } else if row.attempts >= c.code_max_attempts {
-        Some(Refusal::Exhausted)
+        Refusal::Exhausted
     } else if locked {
         // A locked method answers exactly like a wrong code.
-        Some(Refusal::Wrong)
+        Refusal::Wrong
     } else {
         let hash = app.secrets.mac(&format!("{}:{}", row.id, normalize(code)));
-        if app
-            .store
+        if tx
             .consume_code(&row.id, &hash, t, c.code_max_attempts)
             .await?
         {
-            None
-        } else {
-            Some(Refusal::Wrong)
+            tx.reset_failures(&user.id, method).await?;
+            return Ok(Ok((tx, row.destination)));
         }
+        Refusal::Wrong
     };
-    match refusal {
-        None => {
-            app.store.reset_failures(&user.id, method).await?;
-            Ok(Ok(row.destination))
-        }
-        Some(r) => {
-            app.store.code_attempt_failed(&row.id).await?;
-            app.store
-                .record_failure(&user.id, method, t, c.failure_limit, c.lockout_s)
-                .await?;
-            Ok(Err(r))
-        }
-    }
+    // Ended before the counts, which write outside it.
+    tx.rollback().await?;
+    app.store.code_attempt_failed(&row.id).await?;
+    app.store
+        .record_failure(&user.id, method, t, c.failure_limit, c.lockout_s)
+        .await?;
+    Ok(Err(refusal))
 }
 
 #[cfg(test)]

@@ -1,22 +1,24 @@
 //! Passkeys (webauthn-rs): registration from a session or a setup link, and
 //! the login step, as the first step (discoverable, or listing a named
-//! account's passkeys) or after the password. Ceremony state is kept only in
-//! the database and taken (deleted) at the first finish; points are given
-//! only with user verification; the counter is checked and saved.
+//! account's passkeys) or after the password. A registration's state is kept
+//! in the database and taken (deleted) at the first finish; a login's is
+//! sealed into a cookie and its challenge marked used when it finishes.
+//! Points are given only with user verification; the counter is checked and
+//! saved.
 
 use crate::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{self, Outcome};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, FlowRow, PasskeyRow, UserRow};
+use crate::store::{DirectoryRow, PasskeyRow, UserRow};
 use crate::token::{self, now};
 use authlevel_core::api::PasskeyStartRequest;
-use authlevel_core::{ErrorCode, Method, MethodSet};
+use authlevel_core::{ErrorCode, Method};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyAuthentication,
-    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse, Url, Uuid, Webauthn, WebauthnBuilder,
+    CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyRegistration,
+    PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Url, Uuid,
+    Webauthn, WebauthnBuilder,
 };
 use webauthn_rs_proto::{AllowCredentials, ResidentKeyRequirement};
 
@@ -41,19 +43,55 @@ pub fn relying_party(config: &crate::config::Config) -> Result<Webauthn, String>
     builder.build().map_err(|e| format!("WebAuthn: {e}"))
 }
 
-/// A login ceremony, as stored.
+/// A login ceremony, sealed into the browser's passkey cookie: starting a
+/// passkey step writes nothing to the database. Finishing it records the
+/// challenge as used in the same transaction as the step, so an assertion
+/// counts once. The cookie is encrypted and authenticated with the server
+/// key, so the browser can neither read nor change it.
 #[derive(Serialize, Deserialize)]
-enum LoginCeremony {
-    /// Any discoverable passkey may answer; it names its user.
-    Discoverable(DiscoverableAuthentication),
-    /// The passkeys of a known user.
-    Known {
-        user_id: String,
-        state: PasskeyAuthentication,
-    },
+struct LoginCeremony {
+    /// The challenge and the user-verification policy (webauthn-rs's
+    /// discoverable state; a named account's passkeys are checked by their
+    /// credential ID against `user_id`).
+    state: DiscoverableAuthentication,
+    /// The challenge, as sent: the key that marks the ceremony used.
+    challenge: String,
+    /// The directory the login is for.
+    directory_id: String,
+    /// The account whose passkeys were offered; `None` for a discoverable
+    /// request (the passkey names its user).
+    user_id: Option<String>,
     /// Options for a username that has no passkeys (or no account): they
     /// look like real ones, and no answer can succeed.
-    Decoy,
+    decoy: bool,
+    /// The browser's flow when the step began (hash of its token): the flow
+    /// a second step adds to, or whose application request a first step
+    /// carries on.
+    flow_id: Option<String>,
+    /// A second step, after the password, of the flow `flow_id`.
+    second_step: bool,
+    /// Where to go once the login completes (an allow-listed `return_to`).
+    continue_to: Option<String>,
+    /// When the ceremony ends.
+    expires_at: i64,
+}
+
+/// What the seal of a ceremony is bound to.
+const CEREMONY_SEAL: &str = "passkey-login";
+
+impl LoginCeremony {
+    fn seal(&self, app: &AppState) -> ApiResult<String> {
+        let json = serde_json::to_vec(self).map_err(internal)?;
+        app.secrets.seal(&json, CEREMONY_SEAL).map_err(internal)
+    }
+
+    /// The unexpired ceremony sealed in `cookie`.
+    fn open(app: &AppState, cookie: Option<&str>) -> Option<LoginCeremony> {
+        let json = app.secrets.open(cookie?, CEREMONY_SEAL).ok()?;
+        serde_json::from_slice::<LoginCeremony>(&json)
+            .ok()
+            .filter(|c| c.expires_at >= now())
+    }
 }
 
 fn encode_id(raw: &[u8]) -> String {
@@ -103,30 +141,57 @@ async fn take_state<T: for<'de> Deserialize<'de>>(
     }
 }
 
+/// Allow-list entries for `passkeys`, on discoverable options.
+fn allow(rcr: &mut RequestChallengeResponse, ids: impl Iterator<Item = Vec<u8>>) {
+    rcr.public_key.allow_credentials = ids
+        .map(|id| AllowCredentials {
+            type_: "public-key".into(),
+            id,
+            transports: None,
+        })
+        .collect();
+}
+
 /// Starts a passkey login step. After the password it lists the user's
 /// passkeys; as a first step it is discoverable, or lists the passkeys of
 /// the named account (plausible decoys when there are none). Answers the
-/// options and, for a first step, a new flow token.
+/// options and the sealed ceremony for the passkey cookie; nothing is
+/// written.
 pub async fn login_start(
     app: &AppState,
     flow_token: Option<&str>,
     req: &PasskeyStartRequest,
-) -> ApiResult<(RequestChallengeResponse, Option<String>)> {
+) -> ApiResult<(RequestChallengeResponse, String)> {
     let rp = &app.webauthn;
-    if let Some(flow) = login::load_flow(app, flow_token).await?
+    // Every request is discoverable-style: the state is the challenge and
+    // the policy (user verification required); the passkeys a named account
+    // may answer with go into the options' allow-list.
+    let (mut rcr, state) = rp.start_discoverable_authentication().map_err(internal)?;
+    // The page decides between the autofill (conditional) and the button
+    // (modal) request; the options are the same.
+    rcr.mediation = None;
+    let challenge = encode_id(rcr.public_key.challenge.as_ref());
+    let expires_at = now() + CEREMONY_TTL_S;
+    let flow = login::load_flow(app, flow_token).await?;
+    if let Some(flow) = &flow
         && flow.user_id.is_some()
         && flow.verified.has_first_step()
     {
         let (flow, _, user) = login::identified_flow(app, flow_token, Method::Passkey).await?;
-        let (rcr, state) = rp
-            .start_passkey_authentication(&user_passkeys(app, &user.id).await?)
-            .map_err(internal)?;
-        let ceremony = LoginCeremony::Known {
-            user_id: user.id.clone(),
+        let passkeys = user_passkeys(app, &user.id).await?;
+        allow(&mut rcr, passkeys.iter().map(|p| p.cred_id().to_vec()));
+        let ceremony = LoginCeremony {
             state,
+            challenge,
+            directory_id: flow.directory_id.clone(),
+            user_id: Some(user.id.clone()),
+            decoy: false,
+            flow_id: Some(flow.id.clone()),
+            second_step: true,
+            continue_to: None,
+            expires_at,
         };
-        put_state(app, &state_key("auth", &flow.id), &ceremony).await?;
-        return Ok((rcr, None));
+        return Ok((rcr, ceremony.seal(app)?));
     }
     let dir = login::directory(app, req.directory.as_deref())
         .await?
@@ -139,18 +204,12 @@ pub async fn login_start(
             "This directory does not use passkeys; sign in with your password.",
         ));
     }
-    let (rcr, ceremony) = match req
+    let (user_id, decoy) = match req
         .username
         .as_deref()
         .map(crate::contact::normalize_username)
     {
-        None => {
-            let (mut rcr, state) = rp.start_discoverable_authentication().map_err(internal)?;
-            // The page decides between the autofill (conditional) and the
-            // button (modal) request; the options are the same.
-            rcr.mediation = None;
-            (rcr, LoginCeremony::Discoverable(state))
-        }
+        None => (None, false),
         Some(name) => {
             let user = match name {
                 Ok(n) => app.store.user_by_username(&dir.id, &n).await?,
@@ -162,52 +221,39 @@ pub async fn login_start(
             };
             match user {
                 Some(u) if !passkeys.is_empty() => {
-                    let (rcr, state) = rp
-                        .start_passkey_authentication(&passkeys)
-                        .map_err(internal)?;
-                    (
-                        rcr,
-                        LoginCeremony::Known {
-                            user_id: u.id,
-                            state,
-                        },
-                    )
+                    allow(&mut rcr, passkeys.iter().map(|p| p.cred_id().to_vec()));
+                    (Some(u.id), false)
                 }
                 _ => {
-                    let (mut rcr, _) = rp.start_discoverable_authentication().map_err(internal)?;
-                    rcr.mediation = None;
                     // A stable fake credential per name, so asking twice
-                    // shows the same "passkey" as for a real account.
+                    // shows the same "passkey" as for a real account; and a
+                    // user id of the same length, so the cookie is too.
                     let fake = app.secrets.mac(&format!(
                         "decoy:{}:{}",
                         dir.id,
                         req.username.as_deref().unwrap_or("")
                     ));
-                    rcr.public_key.allow_credentials = vec![AllowCredentials {
-                        type_: "public-key".into(),
-                        id: hex::decode(&fake[..64]).unwrap_or_default(),
-                        transports: None,
-                    }];
-                    (rcr, LoginCeremony::Decoy)
+                    allow(
+                        &mut rcr,
+                        std::iter::once(hex::decode(&fake[..64]).unwrap_or_default()),
+                    );
+                    (Some(fake[..32].to_owned()), true)
                 }
             }
         }
     };
-    let flow_token = token::new_token();
-    let t = now();
-    let flow = FlowRow {
-        id: token::hash(&flow_token),
+    let ceremony = LoginCeremony {
+        state,
+        challenge,
         directory_id: dir.id.clone(),
-        user_id: None,
-        verified: MethodSet::EMPTY,
-        expires_at: t + app.config.login_flow_timeout_s,
-        required_level: None,
-        client_name: None,
+        user_id,
+        decoy,
+        flow_id: flow.map(|f| f.id),
+        second_step: false,
         continue_to: app.config.return_to(req.return_to.as_deref()),
+        expires_at,
     };
-    app.store.insert_flow(&flow, t).await?;
-    put_state(app, &state_key("auth", &flow.id), &ceremony).await?;
-    Ok((rcr, Some(flow_token)))
+    Ok((rcr, ceremony.seal(app)?))
 }
 
 fn refused() -> ApiError {
@@ -217,37 +263,41 @@ fn refused() -> ApiError {
     )
 }
 
-/// Finishes a passkey login step: verifies the assertion against the stored
-/// ceremony (taken, so a replay fails), requires user verification, saves
-/// the counter, and records the passkey on the flow.
+/// Finishes a passkey login step: verifies the assertion against the sealed
+/// ceremony, requires user verification, and in one transaction marks the
+/// challenge used (so a replay fails), saves the counter and records the
+/// passkey on the login.
 pub async fn login_finish(
     app: &AppState,
     flow_token: Option<&str>,
+    ceremony: Option<&str>,
     cred: &PublicKeyCredential,
     ip: Option<&str>,
 ) -> ApiResult<Outcome> {
     let rp = &app.webauthn;
     let no_login = || ApiError::with(ErrorCode::NoLogin, "Start the passkey sign-in again.");
+    let c = LoginCeremony::open(app, ceremony).ok_or_else(no_login)?;
+    // The browser's flow, if it is still the one the ceremony began on.
     let flow = login::load_flow(app, flow_token)
         .await?
-        .ok_or_else(no_login)?;
-    let ceremony: LoginCeremony = take_state(app, &state_key("auth", &flow.id))
-        .await?
-        .ok_or_else(no_login)?;
+        .filter(|f| c.flow_id.as_deref() == Some(f.id.as_str()));
+    if c.second_step && flow.is_none() {
+        return Err(no_login());
+    }
     let dir = app
         .store
-        .directory(&flow.directory_id)
+        .directory(&c.directory_id)
         .await?
         .ok_or_else(no_login)?;
 
-    let (dir_id, flow_user) = (dir.id.clone(), flow.user_id.clone());
+    let (dir_id, named) = (dir.id.clone(), c.user_id.clone().filter(|_| !c.decoy));
     let fail = |reason: &'static str| {
-        let (dir_id, flow_user) = (dir_id.clone(), flow_user.clone());
+        let (dir_id, named) = (dir_id.clone(), named.clone());
         async move {
             app.metrics.login_step("passkey", "failure");
             audit::event("login.passkey", false)
                 .directory(&dir_id)
-                .user(flow_user.as_deref())
+                .user(named.as_deref())
                 .method(Method::Passkey)
                 .ip(ip)
                 .detail(reason)
@@ -256,6 +306,9 @@ pub async fn login_finish(
             refused()
         }
     };
+    if c.decoy {
+        return Err(fail("decoy options").await);
+    }
     let Some(row) = app
         .store
         .passkey_by_credential(&encode_id(cred.get_credential_id()))
@@ -263,27 +316,23 @@ pub async fn login_finish(
     else {
         return Err(fail("unknown credential").await);
     };
-    let mut passkey = parse(&row)?;
-    let result = match ceremony {
-        LoginCeremony::Discoverable(state) => {
-            let named = rp
+    match &c.user_id {
+        Some(u) if *u != row.user_id => {
+            return Err(fail("credential of another account").await);
+        }
+        Some(_) => {}
+        None => {
+            let handle = rp
                 .identify_discoverable_authentication(cred)
                 .ok()
                 .map(|(uuid, _)| uuid.simple().to_string());
-            if named.as_deref() != Some(row.user_id.as_str()) {
+            if handle.as_deref() != Some(row.user_id.as_str()) {
                 return Err(fail("user handle does not match the credential").await);
             }
-            rp.finish_discoverable_authentication_v2(cred, state, &passkey)
         }
-        LoginCeremony::Known { user_id, state } => {
-            if user_id != row.user_id {
-                return Err(fail("credential of another account").await);
-            }
-            rp.finish_passkey_authentication(cred, &state)
-        }
-        LoginCeremony::Decoy => return Err(fail("decoy options").await),
-    };
-    let result = match result {
+    }
+    let mut passkey = parse(&row)?;
+    let result = match rp.finish_discoverable_authentication_v2(cred, c.state, &passkey) {
         Ok(r) => r,
         Err(e) => {
             tracing::info!(error = %e, "passkey assertion refused");
@@ -298,22 +347,32 @@ pub async fn login_finish(
     if !result.user_verified() {
         return Err(fail("no user verification").await);
     }
-    if passkey.update_credential(&result).is_some() {
-        let json = serde_json::to_string(&passkey).map_err(internal)?;
-        app.store.update_passkey(&row.id, &json, now()).await?;
-    }
     let Some(user) = app.store.user(&row.user_id).await?.filter(|u| !u.disabled) else {
         return Err(fail("account disabled").await);
     };
-    if user.directory_id != flow.directory_id
-        || flow.user_id.as_deref().is_some_and(|u| u != user.id)
-    {
+    if user.directory_id != c.directory_id {
         return Err(fail("credential of another account").await);
     }
-    if flow.user_id.is_none() && !app.store.set_flow_user(&flow.id, &user.id).await? {
+    let mut tx = app.store.begin().await?;
+    if !tx
+        .finish_ceremony(&format!("used:{}", token::hash(&c.challenge)), c.expires_at)
+        .await?
+    {
+        // Dropping the transaction writes nothing.
         return Err(no_login());
     }
-    login::verified(app, &flow, &dir, &user, Method::Passkey, ip).await
+    if passkey.update_credential(&result).is_some() {
+        let json = serde_json::to_string(&passkey).map_err(internal)?;
+        tx.update_passkey(&row.id, &json, now()).await?;
+    }
+    let prior = match &flow {
+        Some(f) if c.second_step => login::Prior::Stored(f),
+        carry => login::Prior::New {
+            carry: carry.as_ref(),
+            continue_to: c.continue_to,
+        },
+    };
+    login::advance(app, tx, &dir, &user, prior, Method::Passkey, ip).await
 }
 
 /// Starts registering a passkey for `user`, excluding the ones they have.

@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::net::SocketAddr;
 
-/// The three cookies the service sets.
+/// The cookies the service sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cookie {
     /// A completed login.
@@ -24,6 +24,8 @@ pub enum Cookie {
     Flow,
     /// Enrolment opened by a setup link.
     Enrolment,
+    /// A passkey login step begun: its sealed ceremony.
+    Passkey,
 }
 
 impl Cookie {
@@ -32,6 +34,15 @@ impl Cookie {
             Cookie::Session => "authlevel_session",
             Cookie::Flow => "authlevel_flow",
             Cookie::Enrolment => "authlevel_setup",
+            Cookie::Passkey => "authlevel_passkey",
+        }
+    }
+
+    /// The longest value the cookie may hold: a token, or a sealed ceremony.
+    fn max_len(self) -> usize {
+        match self {
+            Cookie::Passkey => 3072,
+            _ => 128,
         }
     }
 
@@ -77,7 +88,7 @@ impl Cookie {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
-            .filter(|v| !v.is_empty() && v.len() <= 128)
+            .filter(|v| !v.is_empty() && v.len() <= self.max_len())
     }
 }
 
@@ -105,6 +116,8 @@ pub struct Authenticated {
     pub session: SessionRow,
     /// Its user.
     pub user: UserRow,
+    /// The slug of the user's directory.
+    pub directory_slug: String,
 }
 
 impl Authenticated {
@@ -124,14 +137,11 @@ pub async fn load_session(
     };
     let t = now();
     let id = token::hash(&token);
-    let Some(session) = state
+    let Some((session, user, directory_slug)) = state
         .store
-        .session(&id, t, state.config.session_idle_timeout_s)
+        .session_with_user(&id, t, state.config.session_idle_timeout_s)
         .await?
     else {
-        return Ok(None);
-    };
-    let Some(user) = state.store.user(&session.user_id).await? else {
         return Ok(None);
     };
     if user.disabled {
@@ -142,7 +152,11 @@ pub async fn load_session(
     if t - session.last_seen_at >= 60 {
         state.store.touch_session(&id, t).await?;
     }
-    Ok(Some(Authenticated { session, user }))
+    Ok(Some(Authenticated {
+        session,
+        user,
+        directory_slug,
+    }))
 }
 
 impl FromRequestParts<AppState> for Authenticated {

@@ -93,15 +93,11 @@ pub async fn answer(app: &AppState, headers: &HeaderMap, outcome: Outcome) -> Re
 /// The session of the cookie.
 #[utoipa::path(get, path = "/api/session", tag = "session",
     responses((status = 200, body = SessionInfo), (status = 401, body = Problem)))]
-async fn get_session(
-    State(app): State<AppState>,
-    auth: Authenticated,
-) -> ApiResult<AppJson<SessionInfo>> {
-    let dir = app.store.directory(&auth.user.directory_id).await?;
+async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
     Ok(AppJson(SessionInfo {
         user_id: auth.user.id.clone(),
         username: auth.user.username.clone(),
-        directory: dir.map(|d| d.slug).unwrap_or_default(),
+        directory: auth.directory_slug.clone(),
         role: auth.user.role,
         level: auth.session.level,
         methods: auth.session.methods,

@@ -53,13 +53,10 @@ async fn login_start(
     AppJson(req): AppJson<PasskeyStartRequest>,
 ) -> ApiResult<Response> {
     let flow = Cookie::Flow.read(&app.config, &headers);
-    let (rcr, new_flow): (RequestChallengeResponse, _) =
+    let (rcr, ceremony): (RequestChallengeResponse, _) =
         passkey::login_start(&app, flow.as_deref(), &req).await?;
-    let cookies: Vec<_> = new_flow
-        .map(|t| Cookie::Flow.set(&app.config, &t, app.config.login_flow_timeout_s))
-        .into_iter()
-        .collect();
-    Ok((AppendHeaders(cookies), AppJson(rcr)).into_response())
+    let cookie = Cookie::Passkey.set(&app.config, &ceremony, passkey::CEREMONY_TTL_S);
+    Ok((AppendHeaders([cookie]), AppJson(rcr)).into_response())
 }
 
 /// The signed assertion; answers the login's state.
@@ -72,9 +69,21 @@ async fn login_finish(
     headers: HeaderMap,
     AppJson(cred): AppJson<PublicKeyCredential>,
 ) -> ApiResult<Response> {
-    let flow = Cookie::Flow.read(&app.config, &headers);
-    let outcome = passkey::login_finish(&app, flow.as_deref(), &cred, ip.as_deref()).await?;
-    Ok(answer(&app, &headers, outcome).await)
+    let c = &app.config;
+    let flow = Cookie::Flow.read(c, &headers);
+    let ceremony = Cookie::Passkey.read(c, &headers);
+    let outcome = passkey::login_finish(
+        &app,
+        flow.as_deref(),
+        ceremony.as_deref(),
+        &cred,
+        ip.as_deref(),
+    )
+    .await?;
+    let mut response = answer(&app, &headers, outcome).await;
+    let (name, value) = Cookie::Passkey.clear(c);
+    response.headers_mut().append(name, value);
+    Ok(response)
 }
 
 /// The own passkeys.

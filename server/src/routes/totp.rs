@@ -161,18 +161,22 @@ async fn verify(
     };
     let method = Method::Totp.as_str();
     let locked = app.store.is_locked(&user.id, method, now()).await?;
+    let mut tx = app.store.begin().await?;
     let accepted = match totp::matching_step(&secret, &req.code, now()) {
-        Some(step) if !locked => app.store.consume_totp_step(&user.id, step).await?,
+        Some(step) if !locked => tx.consume_totp_step(&user.id, step).await?,
         _ => false,
     };
     let c = &app.config;
     if !accepted {
+        // Ended before the count, which writes outside it.
+        tx.rollback().await?;
         app.store
             .record_failure(&user.id, method, now(), c.failure_limit, c.lockout_s)
             .await?;
         return Err(login::failed(&app, &dir, &user, Method::Totp, ip.as_deref()).await);
     }
-    app.store.reset_failures(&user.id, method).await?;
-    let outcome = login::verified(&app, &flow, &dir, &user, Method::Totp, ip.as_deref()).await?;
+    tx.reset_failures(&user.id, method).await?;
+    let prior = login::Prior::Stored(&flow);
+    let outcome = login::advance(&app, tx, &dir, &user, prior, Method::Totp, ip.as_deref()).await?;
     Ok(answer(&app, &headers, outcome).await)
 }

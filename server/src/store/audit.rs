@@ -16,25 +16,33 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// Appends an event through `db` (the pool, or a transaction).
+pub(super) async fn insert<'c, E>(db: E, e: &AuditEvent) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.at)
+    .bind(e.directory_id.clone())
+    .bind(e.user_id.clone())
+    .bind(e.actor_id.clone())
+    .bind(&e.kind)
+    .bind(e.method.map(|m| m.as_str().to_owned()))
+    .bind(&e.outcome)
+    .bind(e.ip.clone())
+    .bind(e.detail.clone())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Appends an event (its `id` is assigned by the database).
     pub async fn insert_audit(&self, e: &AuditEvent) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.at)
-        .bind(e.directory_id.clone())
-        .bind(e.user_id.clone())
-        .bind(e.actor_id.clone())
-        .bind(&e.kind)
-        .bind(e.method.map(|m| m.as_str().to_owned()))
-        .bind(&e.outcome)
-        .bind(e.ip.clone())
-        .bind(e.detail.clone())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        insert(self.pool(), e).await
     }
 
     /// Events matching `q`, newest first.

@@ -124,29 +124,6 @@ impl Store {
         r.try_get("at")
     }
 
-    /// Uses the code `id` if it is unused, unexpired, below `max_attempts`
-    /// and its hash is `code_hash`: one atomic update, so of any number of
-    /// concurrent submits on any number of instances exactly one wins.
-    pub async fn consume_code(
-        &self,
-        id: &str,
-        code_hash: &str,
-        now: i64,
-        max_attempts: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
-             AND attempts < $3 AND code_hash = $4",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(max_attempts)
-        .bind(code_hash)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Counts a wrong guess on a code.
     pub async fn code_attempt_failed(&self, id: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1")
@@ -264,12 +241,7 @@ impl Store {
 
     /// Clears the failure count of a method after a success.
     pub async fn reset_failures(&self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE failures SET count = 0, locked_until = 0 WHERE user_id = $1 AND method = $2 AND count > 0")
-            .bind(user_id)
-            .bind(method)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        reset_failures(self.pool(), user_id, method).await
     }
 
     /// Keeps a message the `log` delivery sent (development only).
@@ -314,4 +286,62 @@ impl Store {
             })
             .collect()
     }
+}
+
+impl super::Tx {
+    /// Uses the code `id` if it is unused, unexpired, below `max_attempts`
+    /// and its hash is `code_hash`: one atomic update, so of any number of
+    /// concurrent submits on any number of instances exactly one wins.
+    pub async fn consume_code(
+        &mut self,
+        id: &str,
+        code_hash: &str,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<bool, sqlx::Error> {
+        consume_code(self.conn(), id, code_hash, now, max_attempts).await
+    }
+
+    /// [`Store::reset_failures`], in the transaction.
+    pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
+        reset_failures(self.conn(), user_id, method).await
+    }
+}
+
+async fn reset_failures<'c, E>(db: E, user_id: &str, method: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE failures SET count = 0, locked_until = 0 \
+         WHERE user_id = $1 AND method = $2 AND count > 0",
+    )
+    .bind(user_id)
+    .bind(method)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+async fn consume_code<'c, E>(
+    db: E,
+    id: &str,
+    code_hash: &str,
+    now: i64,
+    max_attempts: i64,
+) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let done = sqlx::query(
+        "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
+         AND attempts < $3 AND code_hash = $4",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(max_attempts)
+    .bind(code_hash)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

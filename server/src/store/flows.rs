@@ -1,6 +1,6 @@
 //! Logins in progress. The row's id is the hash of the flow cookie.
 
-use super::Store;
+use super::{Store, Tx};
 use authlevel_core::MethodSet;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -45,22 +45,7 @@ fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
 impl Store {
     /// Stores a new flow.
     pub async fn insert_flow(&self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
-             required_level, client_name, continue_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&f.id)
-        .bind(&f.directory_id)
-        .bind(f.user_id.clone())
-        .bind(i64::from(f.verified.bits()))
-        .bind(now)
-        .bind(f.expires_at)
-        .bind(f.required_level.map(i64::from))
-        .bind(f.client_name.clone())
-        .bind(f.continue_to.clone())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        insert(self.pool(), f, now).await
     }
 
     /// The unexpired flow with this id.
@@ -87,36 +72,93 @@ impl Store {
         verified: MethodSet,
         now: i64,
     ) -> Result<Option<FlowRow>, sqlx::Error> {
-        sqlx::query(
-            "UPDATE login_flows SET verified = verified | $1 WHERE id = $2 AND expires_at >= $3",
-        )
-        .bind(i64::from(verified.bits()))
-        .bind(id)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
-        self.flow(id, now).await
-    }
-
-    /// Names the user of a flow begun without one (a discoverable passkey);
-    /// `false` when the flow has a user already.
-    pub async fn set_flow_user(&self, id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE login_flows SET user_id = $1 WHERE id = $2 AND user_id IS NULL")
-                .bind(user_id)
-                .bind(id)
-                .execute(self.pool())
-                .await?;
-        Ok(done.rows_affected() == 1)
+        add_verified(self.pool(), id, verified, now).await
     }
 
     /// Deletes a flow; answers whether it existed (so exactly one caller
     /// completes a login).
     pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() == 1)
+        delete(self.pool(), id).await
     }
+}
+
+impl Tx {
+    /// [`Store::insert_flow`], in the transaction.
+    pub async fn insert_flow(&mut self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
+        insert(self.conn(), f, now).await
+    }
+
+    /// [`Store::add_verified`], in the transaction.
+    pub async fn add_verified(
+        &mut self,
+        id: &str,
+        verified: MethodSet,
+        now: i64,
+    ) -> Result<Option<FlowRow>, sqlx::Error> {
+        add_verified(self.conn(), id, verified, now).await
+    }
+
+    /// [`Store::delete_flow`], in the transaction.
+    pub async fn delete_flow(&mut self, id: &str) -> Result<bool, sqlx::Error> {
+        delete(self.conn(), id).await
+    }
+}
+
+async fn insert<'c, E>(db: E, f: &FlowRow, now: i64) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
+         required_level, client_name, continue_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&f.id)
+    .bind(&f.directory_id)
+    .bind(f.user_id.clone())
+    .bind(i64::from(f.verified.bits()))
+    .bind(now)
+    .bind(f.expires_at)
+    .bind(f.required_level.map(i64::from))
+    .bind(f.client_name.clone())
+    .bind(f.continue_to.clone())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One statement (`RETURNING`), so it is the same through a pool or a
+/// transaction.
+async fn add_verified<'c, E>(
+    db: E,
+    id: &str,
+    verified: MethodSet,
+    now: i64,
+) -> Result<Option<FlowRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE login_flows SET verified = verified | $1 WHERE id = $2 AND expires_at >= $3 \
+         RETURNING id, directory_id, user_id, verified, expires_at, required_level, client_name, \
+         continue_to",
+    )
+    .bind(i64::from(verified.bits()))
+    .bind(id)
+    .bind(now)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(row)
+    .transpose()
+}
+
+async fn delete<'c, E>(db: E, id: &str) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -24,8 +24,9 @@ pub use sessions::{SessionRow, SetupLinkUse};
 pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow};
 
-use sqlx::AnyPool;
+use authlevel_core::api::AuditEvent;
 use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::time::Duration;
 
 /// Which database the store talks to.
@@ -202,6 +203,59 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins writes that commit together (one transaction, one commit).
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+            audits: Vec::new(),
+        })
+    }
+}
+
+/// Writes that commit together: a login step's flow, session, counters and
+/// audit events are one transaction, so one commit (one fsync on SQLite)
+/// and all or nothing. Dropped without [`Tx::commit`], nothing is written.
+/// Only writes go through it: on SQLite a transaction that read first could
+/// not take the write lock when another connection wrote in between.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    audits: Vec<AuditEvent>,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("audits", &self.audits.len())
+            .finish()
+    }
+}
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+
+    /// Adds an audit event, written with the rest at commit.
+    pub fn audit(&mut self, e: AuditEvent) {
+        self.audits.push(e);
+    }
+
+    /// Writes nothing: ends the transaction at once (dropping it would
+    /// leave the rollback to the connection's next use).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+
+    /// Writes the audit events and commits; answers the events written.
+    pub async fn commit(mut self) -> Result<Vec<AuditEvent>, sqlx::Error> {
+        let audits = std::mem::take(&mut self.audits);
+        for e in &audits {
+            audit::insert(&mut *self.inner, e).await?;
+        }
+        self.inner.commit().await?;
+        Ok(audits)
     }
 }
 

@@ -91,13 +91,7 @@ impl Store {
         passkey: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
-            .bind(passkey)
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        update_passkey(self.pool(), id, passkey, now).await
     }
 
     /// Renames a user's passkey.
@@ -162,4 +156,48 @@ impl Store {
             _ => Ok(None),
         }
     }
+}
+
+impl super::Tx {
+    /// [`Store::update_passkey`], in the transaction.
+    pub async fn update_passkey(
+        &mut self,
+        id: &str,
+        passkey: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        update_passkey(self.conn(), id, passkey, now).await
+    }
+
+    /// Marks a login ceremony (by its key) as finished until `expires_at`;
+    /// `false` when it was finished before: an assertion answers one
+    /// challenge once.
+    pub async fn finish_ceremony(
+        &mut self,
+        key: &str,
+        expires_at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, '', $2) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(key)
+        .bind(expires_at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+async fn update_passkey<'c, E>(db: E, id: &str, passkey: &str, now: i64) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
+        .bind(passkey)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

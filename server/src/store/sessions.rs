@@ -1,7 +1,7 @@
 //! Sessions, setup links and the enrolment sessions a setup link opens.
 //! Every id here is the SHA-256 of the token the client holds.
 
-use super::Store;
+use super::{Store, Tx, UserRow};
 use authlevel_core::MethodSet;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -48,23 +48,37 @@ pub enum SetupLinkUse {
     Invalid,
 }
 
+impl Tx {
+    /// [`Store::insert_session`], in the transaction.
+    pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
+        insert_session(self.conn(), s).await
+    }
+}
+
+async fn insert_session<'c, E>(db: E, s: &SessionRow) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, level, methods, authenticated_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&s.id)
+    .bind(&s.user_id)
+    .bind(i64::from(s.level))
+    .bind(i64::from(s.methods.bits()))
+    .bind(s.authenticated_at)
+    .bind(s.last_seen_at)
+    .bind(s.expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Stores a new session.
     pub async fn insert_session(&self, s: &SessionRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, level, methods, authenticated_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&s.id)
-        .bind(&s.user_id)
-        .bind(i64::from(s.level))
-        .bind(i64::from(s.methods.bits()))
-        .bind(s.authenticated_at)
-        .bind(s.last_seen_at)
-        .bind(s.expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        insert_session(self.pool(), s).await
     }
 
     /// The session with this id if neither its absolute nor its idle
@@ -87,6 +101,49 @@ impl Store {
         .as_ref()
         .map(session_row)
         .transpose()
+    }
+
+    /// The live session with this id (as [`Store::session`]), its enabled
+    /// or disabled user, and the slug of the user's directory: one query,
+    /// for every request a session makes.
+    pub async fn session_with_user(
+        &self,
+        id: &str,
+        now: i64,
+        idle_s: i64,
+    ) -> Result<Option<(SessionRow, UserRow, String)>, sqlx::Error> {
+        let Some(r) = sqlx::query(
+            "SELECT users.id, users.directory_id, username, display_name, email, phone, \
+             pending_email, pending_phone, role, disabled, password_hash, users.created_at, \
+             (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
+             (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count, \
+             s.id AS session_id, s.level, s.methods, s.authenticated_at, s.last_seen_at, \
+             s.expires_at AS session_expires_at, d.slug AS directory_slug \
+             FROM sessions s JOIN users ON users.id = s.user_id \
+             JOIN directories d ON d.id = users.directory_id \
+             WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now - idle_s)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let user = super::users::row(&r)?;
+        let level: i64 = r.try_get("level")?;
+        let methods: i64 = r.try_get("methods")?;
+        let session = SessionRow {
+            id: r.try_get("session_id")?,
+            user_id: user.id.clone(),
+            level: u32::try_from(level).unwrap_or(0),
+            methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
+            authenticated_at: r.try_get("authenticated_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
+            expires_at: r.try_get("session_expires_at")?,
+        };
+        Ok(Some((session, user, r.try_get("directory_slug")?)))
     }
 
     /// Marks a session as used now.

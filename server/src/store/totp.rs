@@ -83,20 +83,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Accepts time step `step` for the user unless it, or a later one, was
-    /// accepted before: one atomic update, so concurrent submits of one code
-    /// succeed at most once.
-    pub async fn consume_totp_step(&self, user_id: &str, step: i64) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND secret_enc IS NOT NULL",
-        )
-        .bind(step)
-        .bind(user_id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Removes the user's authenticator app.
     pub async fn delete_totp(&self, user_id: &str) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
@@ -105,4 +91,31 @@ impl Store {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+impl super::Tx {
+    /// Accepts time step `step` for the user unless it, or a later one, was
+    /// accepted before: one atomic update, so concurrent submits of one code
+    /// succeed at most once.
+    pub async fn consume_totp_step(
+        &mut self,
+        user_id: &str,
+        step: i64,
+    ) -> Result<bool, sqlx::Error> {
+        consume_step(self.conn(), user_id, step).await
+    }
+}
+
+async fn consume_step<'c, E>(db: E, user_id: &str, step: i64) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let done = sqlx::query(
+        "UPDATE totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND secret_enc IS NOT NULL",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

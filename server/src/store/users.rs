@@ -132,7 +132,7 @@ pub struct UserPatch {
     pub disabled: Option<bool>,
 }
 
-fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     let role: String = r.try_get("role")?;
     let disabled: i64 = r.try_get("disabled")?;
     Ok(UserRow {

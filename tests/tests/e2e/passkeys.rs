@@ -158,7 +158,23 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
     user_with_passkey(&server, &admin, &dir, "rex", &mut auth).await;
 
     let c = server.client();
-    let rcr = start(&c, json!({"username": "rex"})).await;
+    let started = c
+        .post("/api/login/passkey/start", json!({"username": "rex"}))
+        .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    // The sealed ceremony, as an attacker who copied the browser's cookies
+    // would hold it.
+    let sealed = started
+        .set_cookies()
+        .into_iter()
+        .find_map(|c| {
+            c.split(';')
+                .next()
+                .and_then(|p| p.strip_prefix("authlevel_passkey="))
+                .map(str::to_owned)
+        })
+        .expect("the passkey cookie");
+    let rcr: RequestChallengeResponse = serde_json::from_value(started.json).unwrap();
     let cred = serde_json::to_value(auth.do_authentication(origin(&server), rcr).unwrap()).unwrap();
     assert_eq!(
         c.post("/api/login/passkey/finish", cred.clone()).await.json["status"],
@@ -167,6 +183,36 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
     // The same request again, in the same browser: the ceremony is gone.
     let r = c.post("/api/login/passkey/finish", cred.clone()).await;
     assert_ne!(r.status, 200, "{}", r.text);
+    // The copied cookie with the copied assertion: the challenge was used.
+    // (Many passkeys keep their counter at 0, so the counter must not be
+    // what stops it: the stored one goes back below the assertion's.)
+    // A changed cookie opens nothing.
+    let db = server.db().await;
+    let stored: String = sqlx::query_scalar("SELECT passkey FROM passkeys")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let mut stored: Value = serde_json::from_str(&stored).unwrap();
+    stored["cred"]["counter"] = json!(0);
+    sqlx::query("UPDATE passkeys SET passkey = $1")
+        .bind(stored.to_string())
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut tampered = sealed.clone().into_bytes();
+    tampered[30] = if tampered[30] == b'A' { b'B' } else { b'A' };
+    for cookie in [sealed, String::from_utf8(tampered).unwrap()] {
+        let thief = server.client();
+        let r = thief
+            .raw(|http, base| {
+                http.post(format!("{base}/api/login/passkey/finish"))
+                    .header("cookie", format!("authlevel_passkey={cookie}"))
+                    .json(&cred)
+            })
+            .await;
+        assert_eq!((r.status, r.code()), (409, "no_login"), "{}", r.text);
+        assert_eq!(thief.get("/api/session").await.status, 401);
+    }
     // And in a new ceremony: the challenge does not match.
     let other = server.client();
     start(&other, json!({"username": "rex"})).await;
