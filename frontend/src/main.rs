@@ -1,14 +1,6 @@
-//! authlevel-frontend: the browser app of authlevel (Leptos, client-side
-//! rendered, built by Trunk). It renders what the server answers; the
-//! scoring rules it shows come from `authlevel-core`, the crate the server
-//! decides with.
-
-mod api;
-mod app;
-mod components;
-mod pages;
-mod webauthn;
+//! The login bundle: the login page alone, so the page everyone loads is
+//! small.
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    authlevel_frontend::mount_login();
 }

@@ -1,0 +1,5 @@
+//! The console bundle: home, setup link, profile and administration.
+
+fn main() {
+    authlevel_frontend::mount_console();
+}
