@@ -272,13 +272,16 @@ impl Refusal {
 }
 
 /// Checks `code` against the newest code for `purpose` (and the flow). When
-/// right, the code is used and the method's failures reset in `tx`, which
-/// is handed back to commit with the rest of the step; answers the
-/// destination the code went to. When wrong, `tx` ends unwritten and the
-/// wrong guess counts on the code and on the account.
+/// right, the code is used and the method's failures reset in a
+/// transaction, handed back to commit with the rest of the step; answers
+/// the destination the code went to. When wrong, nothing of the step is
+/// written and the wrong guess counts on the code and on the account.
+///
+/// The reads come first: a request that held a transaction's connection
+/// while waiting for another could, with as many such requests as pooled
+/// connections, wait forever.
 pub async fn check(
     app: &AppState,
-    mut tx: Tx,
     user: &UserRow,
     purpose: Purpose,
     flow_id: Option<&str>,
@@ -292,7 +295,6 @@ pub async fn check(
         .current_code(&user.id, purpose.as_str(), flow_id)
         .await?
     else {
-        tx.rollback().await?;
         return Ok(Err(Refusal::NoCode));
     };
     let locked = app.store.is_locked(&user.id, method, t).await?;
@@ -305,6 +307,7 @@ pub async fn check(
         Refusal::Wrong
     } else {
         let hash = app.secrets.mac(&format!("{}:{}", row.id, normalize(code)));
+        let mut tx = app.store.begin().await?;
         if tx
             .consume_code(&row.id, &hash, t, c.code_max_attempts)
             .await?
@@ -312,10 +315,10 @@ pub async fn check(
             tx.reset_failures(&user.id, method).await?;
             return Ok(Ok((tx, row.destination)));
         }
+        // Ended before the counts, which write outside it.
+        tx.rollback().await?;
         Refusal::Wrong
     };
-    // Ended before the counts, which write outside it.
-    tx.rollback().await?;
     app.store.code_attempt_failed(&row.id).await?;
     app.store
         .record_failure(&user.id, method, t, c.failure_limit, c.lockout_s)

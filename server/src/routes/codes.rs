@@ -87,8 +87,7 @@ async fn verify(
 ) -> ApiResult<Response> {
     let flow_token = Cookie::Flow.read(&app.config, headers);
     let (flow, dir, user) = login::identified_flow(app, flow_token.as_deref(), method).await?;
-    let tx = app.store.begin().await?;
-    match otp::check(app, tx, &user, Purpose::login(method), Some(&flow.id), code).await? {
+    match otp::check(app, &user, Purpose::login(method), Some(&flow.id), code).await? {
         Ok((tx, _)) => {
             let prior = login::Prior::Stored(&flow);
             let outcome = login::advance(app, tx, &dir, &user, prior, method, ip).await?;
@@ -146,8 +145,7 @@ async fn confirm(
             "Nothing is waiting for confirmation; enter the new value first.",
         ));
     };
-    let tx = app.store.begin().await?;
-    let destination = match otp::check(app, tx, user, purpose, None, code).await? {
+    let destination = match otp::check(app, user, purpose, None, code).await? {
         Ok((tx, d)) => {
             tx.commit().await?;
             d
