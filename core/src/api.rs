@@ -88,6 +88,14 @@ pub mod paths {
     pub fn admin_setup_link(user_id: &str) -> String {
         format!("/api/admin/users/{user_id}/setup-link")
     }
+    /// `GET|POST`: a directory's OpenID Connect clients.
+    pub fn admin_clients(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/clients")
+    }
+    /// `DELETE`: one client.
+    pub fn admin_client(client_id: &str) -> String {
+        format!("/api/admin/clients/{client_id}")
+    }
 }
 
 /// Writes `[redacted]` for a secret field.

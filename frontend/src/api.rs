@@ -5,10 +5,11 @@
 
 use authlevel_core::Method;
 use authlevel_core::api::{
-    ChangePasswordRequest, CodeRequest, CreateUserRequest, CreatedUser, Directory, LoginState, Me,
-    PasskeyInfo, PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem,
-    RenamePasskeyRequest, SendCodeResponse, SessionInfo, SetupLink, SetupRequest, SetupResponse,
-    TotpSetupResponse, UpdateMeRequest, UpdateUserRequest, User, paths,
+    ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest, CreateUserRequest,
+    CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
+    PasswordLoginRequest, PolicyResponse, Problem, RenamePasskeyRequest, SendCodeResponse,
+    SessionInfo, SetupLink, SetupRequest, SetupResponse, TotpSetupResponse, UpdateMeRequest,
+    UpdateUserRequest, User, paths,
 };
 use authlevel_core::{Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -335,4 +336,25 @@ pub async fn new_setup_link(user_id: &str) -> ApiResult<SetupLink> {
         &Empty {},
     )
     .await
+}
+
+/// `GET /api/admin/directories/{id}/clients`: a directory's applications.
+pub async fn clients(directory_id: &str) -> ApiResult<Vec<ClientInfo>> {
+    get(&paths::admin_clients(directory_id)).await
+}
+
+/// `POST /api/admin/directories/{id}/clients`: registers an application;
+/// a confidential one's secret comes back this once.
+pub async fn create_client(
+    directory_id: &str,
+    req: &CreateClientRequest,
+) -> ApiResult<CreatedClient> {
+    send(HttpMethod::POST, &paths::admin_clients(directory_id), req).await
+}
+
+/// `DELETE /api/admin/clients/{id}`: removes an application and ends its tokens.
+pub async fn delete_client(client_id: &str) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::admin_client(client_id), None)
+        .await
+        .map(drop)
 }

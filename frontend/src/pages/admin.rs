@@ -1,10 +1,12 @@
-//! `/admin`: a directory's authentication policy. The analysis is computed
-//! in the browser by `authlevel_core::analyse` as the administrator types,
-//! with the same code the server runs when it saves.
+//! `/admin`: a directory's authentication policy, its users and its
+//! applications. The analysis is computed in the browser by
+//! `authlevel_core::analyse` as the administrator types, with the same code
+//! the server runs when it saves.
 
 use crate::api;
 use crate::app::LOGIN;
 use crate::components::{Busy, ProblemMessage, ReportView};
+use crate::pages::clients::ClientsAdmin;
 use crate::pages::users::UsersAdmin;
 use authlevel_core::api::Directory;
 use authlevel_core::{Method, MethodSet, Policy, PolicyReport, Preset, analyse};
@@ -272,7 +274,10 @@ pub fn AdminPage() -> impl IntoView {
                 selected
                     .get()
                     .map(|id| {
-                        view! { <UsersAdmin directory_id=id policy=saved on_change=users_changed /> }
+                        view! {
+                            <UsersAdmin directory_id=id.clone() policy=saved on_change=users_changed />
+                            <ClientsAdmin directory_id=id />
+                        }
                     })
             }}
         </div>

@@ -1,6 +1,7 @@
 //! One module per page (route).
 
 mod admin;
+mod clients;
 mod home;
 mod login;
 mod profile;

@@ -308,3 +308,34 @@ test("(i) a new user sets up an authenticator app by their setup link", async ()
     await shot(page, "i-setup-totp");
   });
 });
+
+test("(j) the admin registers an application, sees its secret once, and removes it", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    await page.getByRole("heading", { name: "Applications (OpenID Connect)" }).waitFor();
+    await page.getByText("No application uses this login yet.").waitFor();
+    await page.getByLabel(/^Name/).fill("Wiki");
+    await page.getByLabel(/^Redirect URIs/).fill("https://wiki.example.com/callback\n");
+    await page.getByLabel(/^Lowest level/).fill("40");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByText("Wiki is registered.").waitFor();
+    const id = await page.getByLabel("Client ID").inputValue();
+    const secret = await page.getByLabel(/^Client secret/).inputValue();
+    assert.ok(id.length > 8, id);
+    assert.ok(secret.length >= 32, "a long secret");
+    const row = page.locator(`li.client[data-client="${id}"]`);
+    await row.getByText(/confidential \(client secret\) · level 40 or more/).waitFor();
+    await row.getByText("Redirects to https://wiki.example.com/callback").waitFor();
+    await shot(page, "j-application");
+    // Shown once: after a reload the application is listed, its secret not.
+    await page.reload();
+    await row.waitFor();
+    assert.equal(await page.getByLabel(/^Client secret/).count(), 0);
+    assert.equal(await page.getByText(secret).count(), 0);
+    // Removing asks first; the list is empty again.
+    page.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: "Remove" }).click();
+    await page.getByText("Wiki is removed.").waitFor();
+    await page.getByText("No application uses this login yet.").waitFor();
+  });
+});

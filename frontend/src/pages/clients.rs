@@ -1,0 +1,233 @@
+//! The applications of a directory on the admin page: the OpenID Connect
+//! clients registered to use this login, registering one (its secret shown
+//! once), and removing one.
+
+use crate::api;
+use crate::components::{Busy, Feedback, FeedbackView};
+use authlevel_core::api::{ClientInfo, CreateClientRequest};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// The non-blank lines of `text`, trimmed.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The applications of `directory_id`.
+#[component]
+pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
+    let busy = Busy::get();
+    let feedback = Feedback::new();
+    let clients = RwSignal::new(Vec::<ClientInfo>::new());
+    // The application just registered, with its secret (shown once).
+    let created = RwSignal::new(None::<(ClientInfo, Option<String>)>);
+    let dir = StoredValue::new(directory_id);
+    let load = Callback::new(move |()| {
+        let dir = dir.get_value();
+        busy.spawn(async move {
+            match api::clients(&dir).await {
+                Ok(list) => clients.set(list),
+                Err(e) => feedback.fail(e),
+            }
+        });
+    });
+    load.try_run(());
+
+    let remove = move |client: ClientInfo| {
+        let question = format!(
+            "Remove the application “{}”? Its users are signed out of it and it can no longer use this login.",
+            client.name
+        );
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        feedback.clear();
+        busy.spawn(async move {
+            match api::delete_client(&client.client_id).await {
+                Ok(()) => {
+                    feedback.ok(format!("{} is removed.", client.name));
+                    created.set(None);
+                    load.try_run(());
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+
+    view! {
+        <h2 id="applications">"Applications (OpenID Connect)"</h2>
+        <FeedbackView feedback />
+        {move || created.get().map(|(c, secret)| view! { <CreatedView client=c secret /> })}
+        {move || {
+            let list = clients.get();
+            if list.is_empty() {
+                view! { <p class="hint">"No application uses this login yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="clients-list">
+                        {list
+                            .into_iter()
+                            .map(|c| {
+                                let kind = if c.confidential {
+                                    "confidential (client secret)"
+                                } else {
+                                    "public (PKCE)"
+                                };
+                                let facts = format!(
+                                    "{} · {kind} · level {} or more",
+                                    c.client_id, c.min_level
+                                );
+                                let uris = c.redirect_uris.join(", ");
+                                let (name, key) = (c.name.clone(), c.client_id.clone());
+                                view! {
+                                    <li class="client" data-client=key>
+                                        <div class="user-head">
+                                            <strong>{name}</strong>
+                                            <span class="hint">{facts}</span>
+                                        </div>
+                                        <p class="hint">"Redirects to " {uris}</p>
+                                        <button
+                                            type="button"
+                                            class="secondary"
+                                            disabled=move || busy.active()
+                                            on:click=move |_| remove(c.clone())
+                                        >
+                                            "Remove"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        }}
+        <CreateClient directory_id=dir.get_value() created feedback on_change=load />
+    }
+}
+
+/// A new application's id and, for a confidential one, its secret: shown
+/// this once, only its hash is kept.
+#[component]
+fn CreatedView(client: ClientInfo, secret: Option<String>) -> impl IntoView {
+    view! {
+        <div class="setup-link" role="status">
+            <p>{format!("{} is registered.", client.name)}</p>
+            <label for="client-id">"Client ID"</label>
+            <input id="client-id" type="text" readonly prop:value=client.client_id.clone() />
+            {secret
+                .map(|s| {
+                    view! {
+                        <label for="client-secret">
+                            "Client secret (shown once: copy it into the application now)"
+                        </label>
+                        <input id="client-secret" type="text" readonly prop:value=s />
+                    }
+                })}
+        </div>
+    }
+}
+
+#[component]
+fn CreateClient(
+    directory_id: String,
+    created: RwSignal<Option<(ClientInfo, Option<String>)>>,
+    feedback: Feedback,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let busy = Busy::get();
+    let name = RwSignal::new(String::new());
+    let redirects = RwSignal::new(String::new());
+    let logout_redirects = RwSignal::new(String::new());
+    let min_level = RwSignal::new(String::new());
+    let public = RwSignal::new(false);
+    let dir = StoredValue::new(directory_id);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        let level = min_level.get_untracked();
+        let min_level_value = match level.trim() {
+            "" => None,
+            l => match l.parse::<u32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    feedback.fail(api::ApiError::Transport {
+                        status: None,
+                        message:
+                            "The lowest level must be a whole number, or empty for the directory's."
+                                .into(),
+                    });
+                    return;
+                }
+            },
+        };
+        let req = CreateClientRequest {
+            name: name.get_untracked().trim().to_owned(),
+            redirect_uris: lines(&redirects.get_untracked()),
+            post_logout_redirect_uris: lines(&logout_redirects.get_untracked()),
+            scopes: None,
+            min_level: min_level_value,
+            public: public.get_untracked(),
+        };
+        let dir = dir.get_value();
+        busy.spawn(async move {
+            match api::create_client(&dir, &req).await {
+                Ok(c) => {
+                    created.set(Some((c.client.clone(), c.client_secret.clone())));
+                    name.set(String::new());
+                    redirects.set(String::new());
+                    logout_redirects.set(String::new());
+                    min_level.set(String::new());
+                    public.set(false);
+                    on_change.try_run(());
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    view! {
+        <h3>"Register an application"</h3>
+        <form class="client-create" on:submit=submit>
+            <label for="client-name">"Name (shown to users when it asks for a higher level)"</label>
+            <input id="client-name" type="text" maxlength="100" required bind:value=name />
+            <label for="client-redirects">"Redirect URIs, one per line (exact match)"</label>
+            <textarea
+                id="client-redirects"
+                rows="2"
+                required
+                placeholder="https://app.example.com/callback"
+                bind:value=redirects
+            ></textarea>
+            <label for="client-logout">"After-logout URIs, one per line (optional)"</label>
+            <textarea id="client-logout" rows="1" bind:value=logout_redirects></textarea>
+            <label for="client-level">"Lowest level it accepts (empty: the directory's)"</label>
+            <input id="client-level" type="number" inputmode="numeric" min="1" max="1000" bind:value=min_level />
+            <label class="check">
+                <input type="checkbox" bind:checked=public />
+                "Public application (runs in a browser or on a phone: no secret, PKCE required)"
+            </label>
+            <button type="submit" class="primary" disabled=move || busy.active()>
+                "Register"
+            </button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn one_uri_per_non_blank_line() {
+        assert_eq!(
+            lines(" https://a.example/cb \n\n http://localhost:3000/cb\n"),
+            vec!["https://a.example/cb", "http://localhost:3000/cb"]
+        );
+        assert!(lines("  \n").is_empty());
+    }
+}
