@@ -88,6 +88,14 @@ pub mod paths {
     pub fn admin_setup_link(user_id: &str) -> String {
         format!("/api/admin/users/{user_id}/setup-link")
     }
+    /// `POST`: lifts a user's lockouts.
+    pub fn admin_unlock(user_id: &str) -> String {
+        format!("/api/admin/users/{user_id}/unlock")
+    }
+    /// `DELETE`: ends every session of a user.
+    pub fn admin_user_sessions(user_id: &str) -> String {
+        format!("/api/admin/users/{user_id}/sessions")
+    }
     /// `GET|POST`: a directory's OpenID Connect clients.
     pub fn admin_clients(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/clients")

@@ -338,6 +338,28 @@ pub async fn new_setup_link(user_id: &str) -> ApiResult<SetupLink> {
     .await
 }
 
+/// `POST /api/admin/users/{id}/unlock`: lifts a user's lockouts.
+pub async fn unlock_user(user_id: &str) -> ApiResult<()> {
+    exchange(
+        HttpMethod::POST,
+        &paths::admin_unlock(user_id),
+        Some(encode(&Empty {})?),
+    )
+    .await
+    .map(drop)
+}
+
+/// `DELETE /api/admin/users/{id}/sessions`: ends every session of a user.
+pub async fn end_user_sessions(user_id: &str) -> ApiResult<()> {
+    exchange(
+        HttpMethod::DELETE,
+        &paths::admin_user_sessions(user_id),
+        None,
+    )
+    .await
+    .map(drop)
+}
+
 /// `GET /api/admin/directories/{id}/clients`: a directory's applications.
 pub async fn clients(directory_id: &str) -> ApiResult<Vec<ClientInfo>> {
     get(&paths::admin_clients(directory_id)).await

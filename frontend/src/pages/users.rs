@@ -1,7 +1,8 @@
 //! The users of a directory on the admin page: the list (flagging who has
 //! no mobile number when every way to the level needs SMS), creating a user
 //! with their one-time setup link, editing contact details, role and
-//! status, and issuing a new setup link.
+//! status, issuing a new setup link, lifting a lockout and ending every
+//! session.
 
 use crate::api;
 use crate::components::{Busy, Feedback, FeedbackView};
@@ -175,6 +176,34 @@ fn UserRow(
         });
     };
 
+    let unlock = move |_| {
+        feedback.clear();
+        let (id, name) = (id.get_value(), name.get_value());
+        busy.spawn(async move {
+            match api::unlock_user(&id).await {
+                Ok(()) => feedback.ok(format!(
+                    "{name} is unlocked: failed attempts are cleared and every method can be tried again."
+                )),
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    let end_sessions = move |_| {
+        let (id, name) = (id.get_value(), name.get_value());
+        let question =
+            format!("End every session of {name}? They will have to log in again everywhere.");
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        feedback.clear();
+        busy.spawn(async move {
+            match api::end_user_sessions(&id).await {
+                Ok(()) => feedback.ok(format!("Every session of {name} has ended.")),
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+
     let methods = user
         .enrolled
         .iter()
@@ -231,6 +260,22 @@ fn UserRow(
                     on:click=new_link
                 >
                     "New setup link"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || busy.active()
+                    on:click=unlock
+                >
+                    "Unlock"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || busy.active()
+                    on:click=end_sessions
+                >
+                    "End sessions"
                 </button>
             </div>
             <Show when=move || editing.get()>

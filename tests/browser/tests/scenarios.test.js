@@ -339,3 +339,43 @@ test("(j) the admin registers an application, sees its secret once, and removes 
     await page.getByText("No application uses this login yet.").waitFor();
   });
 });
+
+test("(k) the admin unlocks a locked-out user and ends their sessions", async () => {
+  await withServer(
+    async (server, page) => {
+      await adminLoggedIn(server, page);
+      const out = await server.cli("admin", "create-user", "gus");
+      const other = await newPage(browser);
+      await setPasswordByLink(other, server.linkOf(out), PW);
+      await other.context().close();
+      // gus's logins as an application would send them (JSON, no cookies).
+      const login = (password) =>
+        fetch(server.url + "/api/login/password", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: "gus", password }),
+        });
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await login("wrong-" + i)).status, 401);
+      }
+      // Locked: the right password is refused like a wrong one.
+      assert.equal((await login(PW)).status, 401);
+      await page.reload();
+      const gus = page.locator('li.user[data-username="gus"]');
+      await gus.getByRole("button", { name: "Unlock" }).click();
+      await page.getByText(/gus is unlocked/).waitFor();
+      const ok = await login(PW);
+      assert.equal(ok.status, 200);
+      const cookie = ok.headers.get("set-cookie").split(";")[0];
+      const session = () => fetch(server.url + "/api/session", { headers: { cookie } });
+      assert.equal((await session()).status, 200);
+      // Ending the sessions asks first; the session is gone on the server.
+      page.once("dialog", (d) => d.accept());
+      await gus.getByRole("button", { name: "End sessions" }).click();
+      await page.getByText("Every session of gus has ended.").waitFor();
+      assert.equal((await session()).status, 401);
+      await shot(page, "k-unlock");
+    },
+    { AUTHLEVEL_FAILURE_LIMIT: "3" },
+  );
+});
