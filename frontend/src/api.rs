@@ -5,11 +5,11 @@
 
 use authlevel_core::Method;
 use authlevel_core::api::{
-    ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest, CreateUserRequest,
-    CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
-    PasswordLoginRequest, PolicyResponse, Problem, RenamePasskeyRequest, SendCodeResponse,
-    SessionInfo, SetupLink, SetupRequest, SetupResponse, TotpSetupResponse, UpdateMeRequest,
-    UpdateUserRequest, User, paths,
+    AuditEvent, ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest,
+    CreateUserRequest, CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo,
+    PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem, RenamePasskeyRequest,
+    SendCodeResponse, SessionInfo, SetupLink, SetupRequest, SetupResponse, TotpSetupResponse,
+    UpdateMeRequest, UpdateUserRequest, User, paths,
 };
 use authlevel_core::{Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -358,6 +358,15 @@ pub async fn end_user_sessions(user_id: &str) -> ApiResult<()> {
     )
     .await
     .map(drop)
+}
+
+/// `GET /api/admin/audit`: the newest `limit` events of a directory.
+pub async fn audit(directory_id: &str, limit: u32) -> ApiResult<Vec<AuditEvent>> {
+    get(&format!(
+        "{}?directory={directory_id}&limit={limit}",
+        paths::ADMIN_AUDIT
+    ))
+    .await
 }
 
 /// `GET /api/admin/directories/{id}/clients`: a directory's applications.

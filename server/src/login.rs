@@ -208,15 +208,30 @@ pub async fn password_step(
             )
             .await?;
     }
+    // For the directory's administrators: whose account was tried, when it
+    // is one (the answer to the caller stays the same either way).
+    let tried = (
+        dir.as_ref()
+            .map(|d| d.id.clone())
+            .or_else(|| existing.as_ref().map(|f| f.directory_id.clone())),
+        user.as_ref().map(|u| u.id.clone()),
+    );
     let (Some(dir), Some(user), true) = (dir, user, ok) else {
         app.metrics.login_step("password", "failure");
         let mut e = audit::event("login.password", false)
             .method(Method::Password)
+            .user(tried.1.as_deref())
             .ip(ip);
-        if let Some(d) = existing.as_ref().map(|f| f.directory_id.as_str()) {
+        if let Some(d) = &tried.0 {
             e = e.directory(d);
         }
-        e.detail("wrong username or password").record(app).await;
+        e.detail(if locked {
+            "wrong username or password (the account is locked)"
+        } else {
+            "wrong username or password"
+        })
+        .record(app)
+        .await;
         return Err(wrong_password());
     };
     let mut tx = app.store.begin().await?;

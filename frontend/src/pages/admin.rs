@@ -1,11 +1,12 @@
-//! `/admin`: a directory's authentication policy, its users and its
-//! applications. The analysis is computed in the browser by
+//! `/admin`: a directory's authentication policy, its users, its
+//! applications and its recent activity. The analysis is computed in the browser by
 //! `authlevel_core::analyse` as the administrator types, with the same code
 //! the server runs when it saves.
 
 use crate::api;
 use crate::app::LOGIN;
 use crate::components::{Busy, ProblemMessage, ReportView};
+use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
 use crate::pages::users::UsersAdmin;
 use authlevel_core::api::Directory;
@@ -276,7 +277,8 @@ pub fn AdminPage() -> impl IntoView {
                     .map(|id| {
                         view! {
                             <UsersAdmin directory_id=id.clone() policy=saved on_change=users_changed />
-                            <ClientsAdmin directory_id=id />
+                            <ClientsAdmin directory_id=id.clone() />
+                            <AuditLog directory_id=id />
                         }
                     })
             }}

@@ -1,6 +1,7 @@
 //! One module per page (route).
 
 mod admin;
+mod audit;
 mod clients;
 mod home;
 mod login;

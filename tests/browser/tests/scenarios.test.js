@@ -340,7 +340,7 @@ test("(j) the admin registers an application, sees its secret once, and removes 
   });
 });
 
-test("(k) the admin unlocks a locked-out user and ends their sessions", async () => {
+test("(k) the admin unlocks a locked-out user, ends their sessions, and reads it in the activity", async () => {
   await withServer(
     async (server, page) => {
       await adminLoggedIn(server, page);
@@ -374,6 +374,12 @@ test("(k) the admin unlocks a locked-out user and ends their sessions", async ()
       await gus.getByRole("button", { name: "End sessions" }).click();
       await page.getByText("Every session of gus has ended.").waitFor();
       assert.equal((await session()).status, 401);
+      // The recent activity tells the story, newest first, in names.
+      await page.getByRole("button", { name: "Refresh" }).click();
+      const activity = page.locator(".audit-list");
+      await activity.locator('li[data-kind="user.end_sessions"]', { hasText: "gus · by admin" }).waitFor();
+      await activity.locator('li[data-kind="user.unlock"]', { hasText: "user unlocked · gus · by admin" }).waitFor();
+      assert.ok((await activity.locator('li.failed[data-kind="login.password"]').count()) >= 3);
       await shot(page, "k-unlock");
     },
     { AUTHLEVEL_FAILURE_LIMIT: "3" },
