@@ -242,8 +242,9 @@ impl Tx {
         self.audits.push(e);
     }
 
-    /// Writes nothing: ends the transaction at once (dropping it would
-    /// leave the rollback to the connection's next use).
+    /// Writes nothing: ends the transaction now, before the caller writes
+    /// through the pool (dropping it rolls back too, but only once its
+    /// connection goes back to the pool).
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.inner.rollback().await
     }
