@@ -308,11 +308,7 @@ async fn create_user(
             )
         })?;
     let setup_link = issue_link(&app, &user.id).await?;
-    audit::event("user.create", true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.create", &auth, &user, ip.as_deref())
         .detail(format!("role {}", user.role.as_str()))
         .record(&app)
         .await;
@@ -388,15 +384,20 @@ async fn patch_user(
     .into_iter()
     .filter_map(|(k, set)| set.then_some(k))
     .collect();
-    audit::event("user.update", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.update", &auth, &user, ip.as_deref())
         .detail(format!("changed {}", changed.join(", ")))
         .record(&app)
         .await;
     Ok(AppJson(updated.to_api()))
+}
+
+/// The audit event of an administrator (`auth`) acting on `user`.
+fn on_user(kind: &str, auth: &Authenticated, user: &UserRow, ip: Option<&str>) -> audit::Event {
+    audit::event(kind, true)
+        .directory(&user.directory_id)
+        .user(Some(&user.id))
+        .actor(&auth.user.id)
+        .ip(ip)
 }
 
 /// Deletes a user with their sessions and methods.
@@ -417,11 +418,7 @@ async fn delete_user(
         ));
     }
     app.store.delete_user(&user.id).await?;
-    audit::event("user.delete", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.delete", &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -439,11 +436,7 @@ async fn new_setup_link(
 ) -> ApiResult<AppJson<SetupLink>> {
     let user = user_for_admin(&app, &auth, &id).await?;
     let link = issue_link(&app, &user.id).await?;
-    audit::event("user.setup_link", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.setup_link", &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(AppJson(link))
@@ -461,11 +454,7 @@ async fn unlock(
 ) -> ApiResult<StatusCode> {
     let user = user_for_admin(&app, &auth, &id).await?;
     app.store.clear_failures(&user.id).await?;
-    audit::event("user.unlock", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.unlock", &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -483,11 +472,7 @@ async fn end_sessions(
 ) -> ApiResult<StatusCode> {
     let user = user_for_admin(&app, &auth, &id).await?;
     let n = app.store.delete_user_sessions(&user.id).await?;
-    audit::event("user.end_sessions", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    on_user("user.end_sessions", &auth, &user, ip.as_deref())
         .detail(format!("{n} sessions ended"))
         .record(&app)
         .await;
