@@ -8,7 +8,7 @@ use crate::api::{self, ApiError};
 use crate::app::{LOGIN, Nav};
 use crate::webauthn;
 use authlevel_core::Method;
-use authlevel_core::api::{CodeRequest, UpdateMeRequest};
+use authlevel_core::api::{ChangePasswordRequest, CodeRequest, UpdateMeRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -358,6 +358,85 @@ pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView 
                 </button>
             </div>
             {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
+        </form>
+    }
+}
+
+/// Choosing a password, typed twice: on a setup link (`button` "Set
+/// password") and on the profile ("Change password"). `done` is said on
+/// success, then `on_done` runs.
+#[component]
+pub fn PasswordForm(
+    feedback: Feedback,
+    button: &'static str,
+    done: &'static str,
+    /// Whether the button is the page's main action.
+    #[prop(optional)]
+    primary: bool,
+    #[prop(optional)] on_done: Option<Callback<()>>,
+) -> impl IntoView {
+    let busy = Busy::get();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        if password.get_untracked() != confirm.get_untracked() {
+            feedback.error.set(Some(
+                "The two passwords differ; type the same one twice.".into(),
+            ));
+            return;
+        }
+        let req = ChangePasswordRequest {
+            new_password: password.get_untracked(),
+        };
+        busy.spawn(async move {
+            match api::change_password(&req).await {
+                Ok(()) => {
+                    password.set(String::new());
+                    confirm.set(String::new());
+                    feedback.ok(done);
+                    if let Some(f) = on_done {
+                        f.try_run(());
+                    }
+                }
+                Err(e) => feedback.fail(e),
+            }
+        });
+    };
+    view! {
+        <form class="password-form" on:submit=submit>
+            <label for="new-password">"New password"</label>
+            <input
+                id="new-password"
+                name="new-password"
+                type="password"
+                autocomplete="new-password"
+                minlength="8"
+                maxlength="256"
+                required
+                aria-describedby="password-rules"
+                bind:value=password
+            />
+            <p id="password-rules" class="hint">
+                "8 to 256 characters; any characters; not a common password."
+            </p>
+            <label for="confirm-password">"Type it again"</label>
+            <input
+                id="confirm-password"
+                name="confirm-password"
+                type="password"
+                autocomplete="new-password"
+                required
+                bind:value=confirm
+            />
+            <button
+                type="submit"
+                class=if primary { "primary" } else { "secondary" }
+                disabled=move || busy.active()
+            >
+                {button}
+            </button>
         </form>
     }
 }

@@ -13,7 +13,7 @@ pub mod report;
 
 pub use busy::{Busy, BusyIndicator};
 pub use code_entry::CodeEntry;
-pub use enrol::{ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, TotpEnrol};
+pub use enrol::{ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, TotpEnrol};
 pub use option_card::OptionCard;
 pub use problem::ProblemMessage;
 pub use progress::ProgressBar;

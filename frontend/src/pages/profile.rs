@@ -5,11 +5,11 @@
 
 use crate::api;
 use crate::app::{HOME, LOGIN};
-use crate::components::{Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, TotpEnrol};
-use authlevel_core::Method;
-use authlevel_core::api::{
-    ChangePasswordRequest, Me, PasskeyInfo, RenamePasskeyRequest, UpdateMeRequest,
+use crate::components::{
+    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, TotpEnrol,
 };
+use authlevel_core::Method;
+use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, UpdateMeRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -94,7 +94,11 @@ pub fn ProfilePage() -> impl IntoView {
                 <section class="enrol" aria-labelledby="p-password">
                     <h2 id="p-password">"Password"</h2>
                     <FeedbackView feedback=f_password />
-                    <PasswordChange feedback=f_password />
+                    <PasswordForm
+                        feedback=f_password
+                        button="Change password"
+                        done="Your password is changed."
+                    />
                 </section>
                 <section class="enrol" aria-labelledby="p-passkeys">
                     <h2 id="p-passkeys">"Passkeys"</h2>
@@ -159,61 +163,6 @@ fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
                     "Save"
                 </button>
             </div>
-        </form>
-    }
-}
-
-#[component]
-fn PasswordChange(feedback: Feedback) -> impl IntoView {
-    let busy = Busy::get();
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
-        if password.get_untracked() != confirm.get_untracked() {
-            feedback.error.set(Some(
-                "The two passwords differ; type the same one twice.".into(),
-            ));
-            return;
-        }
-        let req = ChangePasswordRequest {
-            new_password: password.get_untracked(),
-        };
-        busy.spawn(async move {
-            match api::change_password(&req).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    confirm.set(String::new());
-                    feedback.ok("Your password is changed.");
-                }
-                Err(e) => feedback.fail(e),
-            }
-        });
-    };
-    view! {
-        <form class="password-form" on:submit=submit>
-            <label for="new-password">"New password"</label>
-            <input
-                id="new-password"
-                type="password"
-                autocomplete="new-password"
-                minlength="8"
-                maxlength="256"
-                required
-                bind:value=password
-            />
-            <label for="confirm-password">"Type it again"</label>
-            <input
-                id="confirm-password"
-                type="password"
-                autocomplete="new-password"
-                required
-                bind:value=confirm
-            />
-            <button type="submit" class="secondary" disabled=move || busy.active()>
-                "Change password"
-            </button>
         </form>
     }
 }

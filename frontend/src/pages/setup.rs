@@ -5,12 +5,11 @@
 use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
 use crate::components::{
-    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, ProblemMessage, ProgressBar,
-    TotpEnrol,
+    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, ProblemMessage,
+    ProgressBar, TotpEnrol,
 };
-use authlevel_core::api::{ChangePasswordRequest, SetupRequest, SetupResponse};
+use authlevel_core::api::{SetupRequest, SetupResponse};
 use authlevel_core::{Method, Progress};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The `token` of a URL fragment such as `#token=abc`.
@@ -49,9 +48,6 @@ pub fn SetupPage() -> impl IntoView {
     let busy = Busy::get();
     let setup = RwSignal::new(None::<SetupResponse>);
     let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
 
     let token = window()
         .location()
@@ -75,39 +71,10 @@ pub fn SetupPage() -> impl IntoView {
         }
     });
 
-    let set_password = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        error.set(None);
-        notice.set(None);
-        if password.get_untracked() != confirm.get_untracked() {
-            error.set(Some(
-                "The two passwords differ; type the same one twice.".into(),
-            ));
-            return;
-        }
-        let req = ChangePasswordRequest {
-            new_password: password.get_untracked(),
-        };
-        busy.spawn(async move {
-            match api::change_password(&req).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    confirm.set(String::new());
-                    notice.set(Some("Your password is set.".into()));
-                    match api::setup_status().await {
-                        Ok(s) => setup.set(Some(s)),
-                        Err(e) => error.set(Some(e.message())),
-                    }
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
-    };
-
     // After each enrolment: the meter again, from the server.
     let feedback = Feedback::new();
     // Each method's section says how its enrolment went, next to it.
-    let [f_passkey, f_totp, f_sms, f_email] = std::array::from_fn(|_| Feedback::new());
+    let [f_password, f_passkey, f_totp, f_sms, f_email] = std::array::from_fn(|_| Feedback::new());
     let refresh = Callback::new(move |()| {
         busy.spawn(async move {
             match api::setup_status().await {
@@ -199,36 +166,14 @@ pub fn SetupPage() -> impl IntoView {
                     })
             }}
             <Show when=move || setup.with(Option::is_some)>
-                <form class="password-form" on:submit=set_password>
-                    <label for="new-password">"New password"</label>
-                    <input
-                        id="new-password"
-                        name="new-password"
-                        type="password"
-                        autocomplete="new-password"
-                        minlength="8"
-                        maxlength="256"
-                        required
-                        aria-describedby="password-rules"
-                        bind:value=password
-                    />
-                    <p id="password-rules" class="hint">
-                        "8 to 256 characters; any characters; not a common password."
-                    </p>
-                    <label for="confirm-password">"Type it again"</label>
-                    <input
-                        id="confirm-password"
-                        name="confirm-password"
-                        type="password"
-                        autocomplete="new-password"
-                        required
-                        bind:value=confirm
-                    />
-                    <button type="submit" class="primary" disabled=move || busy.active()>
-                        "Set password"
-                    </button>
-                </form>
-                {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
+                <PasswordForm
+                    feedback=f_password
+                    button="Set password"
+                    done="Your password is set."
+                    primary=true
+                    on_done=refresh
+                />
+                <FeedbackView feedback=f_password />
                 <h2>"Add ways to log in"</h2>
                 <FeedbackView feedback />
                 <Show when=move || counts(Method::Passkey)>
