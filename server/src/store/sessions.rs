@@ -48,6 +48,18 @@ pub enum SetupLinkUse {
     Invalid,
 }
 
+/// The query of [`Store::session_with_user`], built once.
+static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, s.id AS session_id, s.level, s.methods, s.authenticated_at, s.last_seen_at, \
+         s.expires_at AS session_expires_at, d.slug AS directory_slug \
+         FROM sessions s JOIN users ON users.id = s.user_id \
+         JOIN directories d ON d.id = users.directory_id \
+         WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
+        super::users::COLUMNS
+    )
+});
+
 impl Tx {
     /// [`Store::insert_session`], in the transaction.
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
@@ -112,22 +124,12 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<(SessionRow, UserRow, String)>, sqlx::Error> {
-        let Some(r) = sqlx::query(
-            "SELECT users.id, users.directory_id, username, display_name, email, phone, \
-             pending_email, pending_phone, role, disabled, password_hash, users.created_at, \
-             (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
-             (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count, \
-             s.id AS session_id, s.level, s.methods, s.authenticated_at, s.last_seen_at, \
-             s.expires_at AS session_expires_at, d.slug AS directory_slug \
-             FROM sessions s JOIN users ON users.id = s.user_id \
-             JOIN directories d ON d.id = users.directory_id \
-             WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(now - idle_s)
-        .fetch_optional(self.pool())
-        .await?
+        let Some(r) = sqlx::query(&SESSION_WITH_USER)
+            .bind(id)
+            .bind(now)
+            .bind(now - idle_s)
+            .fetch_optional(self.pool())
+            .await?
         else {
             return Ok(None);
         };

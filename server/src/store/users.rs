@@ -154,9 +154,10 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 }
 
 // Counts come back as BIGINT on both backends (EXISTS would be a boolean
-// on PostgreSQL and an integer on SQLite).
-const COLUMNS: &str = "id, directory_id, username, display_name, email, phone, pending_email, \
-                       pending_phone, role, disabled, password_hash, created_at, \
+// on PostgreSQL and an integer on SQLite). Qualified, so a query may join
+// `users` with tables that have an `id` or `created_at` too.
+pub(super) const COLUMNS: &str = "users.id, users.directory_id, username, display_name, email, \
+                       phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, \
                        (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
                        (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count";
 
