@@ -35,8 +35,9 @@ impl Metrics {
         self.sessions.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition; `group_commit` is the store's
+    /// (transactions, commits) on SQLite.
+    pub fn render(&self, group_commit: Option<(u64, u64)>) -> String {
         let mut out = String::new();
         out.push_str("# HELP authlevel_http_responses_total HTTP responses by status class.\n");
         out.push_str("# TYPE authlevel_http_responses_total counter\n");
@@ -66,6 +67,19 @@ impl Metrics {
             "authlevel_sessions_created_total {}",
             self.sessions.load(Ordering::Relaxed)
         );
+        if let Some((transactions, commits)) = group_commit {
+            out.push_str(
+                "# HELP authlevel_sqlite_transactions_total Write transactions committed (SQLite).\n\
+                 # TYPE authlevel_sqlite_transactions_total counter\n",
+            );
+            let _ = writeln!(out, "authlevel_sqlite_transactions_total {transactions}");
+            out.push_str(
+                "# HELP authlevel_sqlite_commits_total Commits (fsyncs) that carried them: \
+                 transactions arriving together share one.\n\
+                 # TYPE authlevel_sqlite_commits_total counter\n",
+            );
+            let _ = writeln!(out, "authlevel_sqlite_commits_total {commits}");
+        }
         out
     }
 }

@@ -42,6 +42,6 @@ async fn readyz(State(app): State<AppState>) -> ApiResult<&'static str> {
 async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
+        app.metrics.render(app.store.group_commit_counts()),
     )
 }

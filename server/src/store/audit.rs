@@ -42,7 +42,10 @@ where
 impl Store {
     /// Appends an event (its `id` is assigned by the database).
     pub async fn insert_audit(&self, e: &AuditEvent) -> Result<(), sqlx::Error> {
-        insert(self.pool(), e).await
+        let mut tx = self.begin_single().await?;
+        insert(tx.conn(), e).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Events matching `q`, newest first.

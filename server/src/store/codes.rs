@@ -47,7 +47,7 @@ impl Store {
     /// Stores a new code and invalidates the earlier unused ones of the same
     /// user, purpose and flow (a resend supersedes the old code).
     pub async fn insert_code(&self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
              AND COALESCE(flow_id, '') = $4 AND used_at IS NULL",
@@ -56,7 +56,7 @@ impl Store {
         .bind(c.user_id)
         .bind(c.purpose)
         .bind(c.flow_id.unwrap_or(""))
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         sqlx::query(
             "INSERT INTO codes (id, user_id, flow_id, purpose, destination, code_hash, attempts, ip, created_at, expires_at) \
@@ -71,9 +71,10 @@ impl Store {
         .bind(c.ip.map(str::to_owned))
         .bind(c.now)
         .bind(c.expires_at)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The newest unused code of a user, purpose and flow.
@@ -126,20 +127,19 @@ impl Store {
 
     /// Counts a wrong guess on a code.
     pub async fn code_attempt_failed(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        self.exec(sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1").bind(id))
             .await?;
         Ok(())
     }
 
     /// Invalidates a code (its delivery failed).
     pub async fn invalidate_code(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.exec(
+            sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -177,7 +177,7 @@ impl Store {
         limit: i64,
         lockout_s: i64,
     ) -> Result<i64, sqlx::Error> {
-        let r = sqlx::query(
+        let r = self.exec_one(sqlx::query(
             "INSERT INTO failures (user_id, method, count, locked_until, updated_at) \
              VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3) \
              ON CONFLICT (user_id, method) DO UPDATE SET \
@@ -191,7 +191,7 @@ impl Store {
         .bind(now)
         .bind(limit)
         .bind(now + lockout_s)
-        .fetch_one(self.pool())
+        )
         .await?;
         r.try_get("count")
     }
@@ -200,14 +200,15 @@ impl Store {
     /// is a keyed hash of directory and name): the same kind of write as
     /// [`Store::record_failure`], so both answers take alike.
     pub async fn record_unknown_failure(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
+        self.exec_one(
+            sqlx::query(
+                "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
              ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
              RETURNING count",
+            )
+            .bind(id)
+            .bind(now),
         )
-        .bind(id)
-        .bind(now)
-        .fetch_one(self.pool())
         .await?;
         Ok(())
     }
@@ -232,16 +233,18 @@ impl Store {
 
     /// Clears every failure count and lock of a user (an administrator's unlock).
     pub async fn clear_failures(&self, user_id: &str) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM failures WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM failures WHERE user_id = $1").bind(user_id))
             .await?;
         Ok(done.rows_affected())
     }
 
     /// Clears the failure count of a method after a success.
     pub async fn reset_failures(&self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        reset_failures(self.pool(), user_id, method).await
+        let mut tx = self.begin_single().await?;
+        reset_failures(tx.conn(), user_id, method).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Keeps a message the `log` delivery sent (development only).
@@ -252,14 +255,15 @@ impl Store {
         destination: &str,
         message: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, $2, $3, $4)",
+        self.exec(
+            sqlx::query(
+                "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(at)
+            .bind(channel)
+            .bind(destination)
+            .bind(message),
         )
-        .bind(at)
-        .bind(channel)
-        .bind(destination)
-        .bind(message)
-        .execute(self.pool())
         .await?;
         Ok(())
     }

@@ -47,17 +47,19 @@ impl Store {
     pub async fn insert_directory(&self, d: &DirectoryRow, now: i64) -> Result<bool, sqlx::Error> {
         let policy =
             serde_json::to_string(&d.policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let done = sqlx::query(
-            "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
+        let done = self
+            .exec(
+                sqlx::query(
+                    "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING",
-        )
-        .bind(&d.id)
-        .bind(&d.slug)
-        .bind(&d.name)
-        .bind(policy)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+                )
+                .bind(&d.id)
+                .bind(&d.slug)
+                .bind(&d.name)
+                .bind(policy)
+                .bind(now),
+            )
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -103,11 +105,13 @@ impl Store {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let policy = serde_json::to_string(policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let done = sqlx::query("UPDATE directories SET policy = $1, updated_at = $2 WHERE id = $3")
-            .bind(policy)
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
+        let done = self
+            .exec(
+                sqlx::query("UPDATE directories SET policy = $1, updated_at = $2 WHERE id = $3")
+                    .bind(policy)
+                    .bind(now)
+                    .bind(id),
+            )
             .await?;
         Ok(done.rows_affected() == 1)
     }

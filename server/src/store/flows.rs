@@ -45,7 +45,10 @@ fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
 impl Store {
     /// Stores a new flow.
     pub async fn insert_flow(&self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
-        insert(self.pool(), f, now).await
+        let mut tx = self.begin_single().await?;
+        insert(tx.conn(), f, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The unexpired flow with this id.
@@ -72,13 +75,19 @@ impl Store {
         verified: MethodSet,
         now: i64,
     ) -> Result<Option<FlowRow>, sqlx::Error> {
-        add_verified(self.pool(), id, verified, now).await
+        let mut tx = self.begin_single().await?;
+        let r = add_verified(tx.conn(), id, verified, now).await?;
+        tx.commit().await?;
+        Ok(r)
     }
 
     /// Deletes a flow; answers whether it existed (so exactly one caller
     /// completes a login).
     pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {
-        delete(self.pool(), id).await
+        let mut tx = self.begin_single().await?;
+        let r = delete(tx.conn(), id).await?;
+        tx.commit().await?;
+        Ok(r)
     }
 }
 

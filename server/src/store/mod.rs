@@ -8,6 +8,7 @@ mod audit;
 mod codes;
 mod directories;
 mod flows;
+mod group;
 mod oidc;
 mod passkeys;
 mod sessions;
@@ -25,8 +26,11 @@ pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow};
 
 use authlevel_core::api::AuditEvent;
-use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyQueryResult, AnyRow};
+use sqlx::pool::PoolConnection;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which database the store talks to.
@@ -41,7 +45,10 @@ pub enum Backend {
 /// The database.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Reads (and on PostgreSQL, writes).
     pool: AnyPool,
+    /// On SQLite, the one connection that writes (group commit).
+    writer: Option<Arc<group::Writer>>,
     backend: Backend,
 }
 
@@ -116,14 +123,33 @@ impl Store {
         } else {
             (url.to_owned(), Backend::Postgres)
         };
-        let normal = backend == Backend::Sqlite && !full_sync;
+        let writer = if backend == Backend::Sqlite {
+            let mut conn = AnyConnection::connect(&url)
+                .await
+                .map_err(|e| OpenError::Connect(without_password(&url), e))?;
+            // WAL lets readers run beside the writer; the setting is kept in
+            // the file. synchronous=FULL (the default) makes every answered
+            // write durable even against power loss.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&mut conn)
+                .await?;
+            if !full_sync {
+                sqlx::query("PRAGMA synchronous=NORMAL")
+                    .execute(&mut conn)
+                    .await?;
+            }
+            Some(Arc::new(group::Writer::new(conn)))
+        } else {
+            None
+        };
+        let read_only = writer.is_some();
         let pool = AnyPoolOptions::new()
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if normal {
-                        sqlx::query("PRAGMA synchronous=NORMAL")
-                            .execute(conn)
-                            .await?;
+                    if read_only {
+                        // Every write goes through the writer; a write
+                        // here would be a bug, and fails.
+                        sqlx::query("PRAGMA query_only=ON").execute(conn).await?;
                     }
                     Ok(())
                 })
@@ -133,15 +159,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| OpenError::Connect(without_password(&url), e))?;
-        if backend == Backend::Sqlite {
-            // WAL lets readers run beside the writer; the setting is kept in
-            // the file. synchronous=FULL (the default) makes every answered
-            // write durable even against power loss.
-            sqlx::query("PRAGMA journal_mode=WAL")
-                .execute(&pool)
-                .await?;
-        }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     /// Applies the migrations this binary carries; refuses a database whose
@@ -153,7 +175,11 @@ impl Store {
         };
         // On PostgreSQL the migrator holds an advisory lock, so instances
         // starting together apply each migration once.
-        migrator.run(&self.pool).await.map_err(|e| match e {
+        let result = match &self.writer {
+            Some(w) => migrator.run(w.idle().await?.conn()).await,
+            None => migrator.run(&self.pool).await,
+        };
+        result.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(v) => OpenError::SchemaNewer(v),
             e => OpenError::Migrate(e),
         })
@@ -174,6 +200,7 @@ impl Store {
     /// each statement stands alone and deleting twice is harmless.
     pub async fn housekeeping(&self, now: i64, idle_s: i64) -> Result<u64, sqlx::Error> {
         let mut n = 0;
+        let mut tx = self.begin().await?;
         for sql in [
             "DELETE FROM login_flows WHERE expires_at < $1",
             "DELETE FROM setup_links WHERE expires_at < $1",
@@ -188,40 +215,116 @@ impl Store {
         ] {
             n += sqlx::query(sql)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(tx.conn())
                 .await?
                 .rows_affected();
         }
         n += sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
             .bind(now)
             .bind(now - idle_s)
-            .execute(&self.pool)
+            .execute(tx.conn())
             .await?
             .rows_affected();
+        tx.commit().await?;
         Ok(n)
     }
 
+    /// On SQLite, the transactions committed so far and the commits (fsyncs)
+    /// that carried them: the group commit's effect, for `/metrics`.
+    pub fn group_commit_counts(&self) -> Option<(u64, u64)> {
+        self.writer.as_ref().map(|w| {
+            let c = w.counts();
+            (
+                c.transactions.load(std::sync::atomic::Ordering::Relaxed),
+                c.commits.load(std::sync::atomic::Ordering::Relaxed),
+            )
+        })
+    }
+
+    /// Where reads go. On SQLite its connections are read-only: writes go
+    /// through [`Store::begin`], [`Store::exec`] and [`Store::exec_one`].
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
     /// Begins writes that commit together (one transaction, one commit).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let inner = match &self.writer {
+            Some(w) => TxInner::Group(group::Member::begin(w).await?),
+            None => TxInner::Pooled(self.pool.begin().await?),
+        };
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner,
             audits: Vec::new(),
         })
+    }
+
+    /// For one statement, atomic by itself: on SQLite a transaction of the
+    /// group commit, on PostgreSQL a pooled connection in autocommit (no
+    /// `BEGIN`/`COMMIT` round trips).
+    async fn begin_single(&self) -> Result<Tx, sqlx::Error> {
+        match &self.writer {
+            Some(_) => self.begin().await,
+            None => Ok(Tx {
+                inner: TxInner::Direct(self.pool.acquire().await?),
+                audits: Vec::new(),
+            }),
+        }
+    }
+
+    /// Runs one writing statement and commits it.
+    pub(crate) async fn exec<'q>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<AnyQueryResult, sqlx::Error> {
+        let mut tx = self.begin_single().await?;
+        let done = q.execute(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Runs one writing statement that returns a row (`RETURNING`) and
+    /// commits it.
+    pub(crate) async fn exec_one<'q>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<AnyRow, sqlx::Error> {
+        let mut tx = self.begin_single().await?;
+        let row = q.fetch_one(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Like [`Store::exec_one`], for a statement that may return no row.
+    pub(crate) async fn exec_optional<'q>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<Option<AnyRow>, sqlx::Error> {
+        let mut tx = self.begin_single().await?;
+        let row = q.fetch_optional(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 }
 
 /// Writes that commit together: a login step's flow, session, counters and
-/// audit events are one transaction, so one commit (one fsync on SQLite)
-/// and all or nothing. Dropped without [`Tx::commit`], nothing is written.
-/// Only writes go through it: on SQLite a transaction that read first could
-/// not take the write lock when another connection wrote in between.
+/// audit events are one transaction, so one commit (one fsync on SQLite,
+/// shared with the transactions committing beside it) and all or nothing.
+/// Dropped without [`Tx::commit`], nothing is written. Reads that decide
+/// what to write come before it where they can: on SQLite a transaction
+/// holds the one writer until it ends.
 pub struct Tx {
-    inner: Transaction<'static, Any>,
+    inner: TxInner,
     audits: Vec<AuditEvent>,
+}
+
+enum TxInner {
+    /// PostgreSQL: a pooled connection's transaction.
+    Pooled(Transaction<'static, Any>),
+    /// PostgreSQL, one statement: a pooled connection in autocommit.
+    Direct(PoolConnection<Any>),
+    /// SQLite: a savepoint in the writer's batch.
+    Group(group::Member),
 }
 
 impl std::fmt::Debug for Tx {
@@ -234,7 +337,11 @@ impl std::fmt::Debug for Tx {
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.inner
+        match &mut self.inner {
+            TxInner::Pooled(t) => t,
+            TxInner::Direct(c) => c,
+            TxInner::Group(m) => m.conn(),
+        }
     }
 
     /// Adds an audit event, written with the rest at commit.
@@ -243,19 +350,26 @@ impl Tx {
     }
 
     /// Writes nothing: ends the transaction now, before the caller writes
-    /// through the pool (dropping it rolls back too, but only once its
-    /// connection goes back to the pool).
+    /// elsewhere (dropping it rolls back too, but later).
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
+        match self.inner {
+            TxInner::Pooled(t) => t.rollback().await,
+            TxInner::Direct(_) => Ok(()),
+            TxInner::Group(m) => m.rollback().await,
+        }
     }
 
     /// Writes the audit events and commits; answers the events written.
     pub async fn commit(mut self) -> Result<Vec<AuditEvent>, sqlx::Error> {
         let audits = std::mem::take(&mut self.audits);
         for e in &audits {
-            audit::insert(&mut *self.inner, e).await?;
+            audit::insert(self.conn(), e).await?;
         }
-        self.inner.commit().await?;
+        match self.inner {
+            TxInner::Pooled(t) => t.commit().await?,
+            TxInner::Direct(_) => {}
+            TxInner::Group(m) => m.commit().await?,
+        }
         Ok(audits)
     }
 }

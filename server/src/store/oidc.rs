@@ -83,7 +83,7 @@ impl Store {
         let json = |v: &Vec<String>| {
             serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
         };
-        sqlx::query(&format!(
+        self.exec(sqlx::query(&format!(
             "INSERT INTO oidc_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
         .bind(&c.id)
@@ -95,7 +95,7 @@ impl Store {
         .bind(c.scopes.join(" "))
         .bind(i64::from(c.min_level))
         .bind(c.created_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -128,9 +128,8 @@ impl Store {
 
     /// Removes a client with its codes and tokens.
     pub async fn delete_client(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM oidc_clients WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM oidc_clients WHERE id = $1").bind(id))
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -144,13 +143,13 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        self.exec(sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(client_id)
             .bind(params)
             .bind(now)
             .bind(expires_at)
-            .execute(self.pool())
+            )
             .await?;
         Ok(())
     }
@@ -174,9 +173,8 @@ impl Store {
 
     /// Removes a pending request; answers whether it existed.
     pub async fn delete_oidc_request(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM oidc_requests WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM oidc_requests WHERE id = $1").bind(id))
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -191,7 +189,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        self.exec(sqlx::query(
             "INSERT INTO oidc_codes (id, client_id, user_id, grant_data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
@@ -200,7 +198,7 @@ impl Store {
         .bind(grant)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -213,13 +211,13 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Result<(String, String, String), bool>, sqlx::Error> {
-        let r = sqlx::query(
+        let r = self.exec_optional(sqlx::query(
             "UPDATE oidc_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
              RETURNING client_id, user_id, grant_data",
         )
         .bind(now)
         .bind(id)
-        .fetch_optional(self.pool())
+        )
         .await?;
         if let Some(r) = r {
             return Ok(Ok((
@@ -250,7 +248,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        self.exec(sqlx::query(
             "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -262,7 +260,7 @@ impl Store {
         .bind(grant)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -294,14 +292,14 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Result<TokenRow, Option<String>>, sqlx::Error> {
-        let r = sqlx::query(
+        let r = self.exec_optional(sqlx::query(
             "UPDATE oidc_tokens SET used_at = $1 WHERE id = $2 AND kind = 'refresh' AND used_at IS NULL \
              AND revoked_at IS NULL AND expires_at >= $1 \
              RETURNING kind, client_id, user_id, family, grant_data, expires_at",
         )
         .bind(now)
         .bind(id)
-        .fetch_optional(self.pool())
+        )
         .await?;
         if let Some(r) = r {
             return Ok(Ok(token_row(&r)?));
@@ -325,12 +323,12 @@ impl Store {
 
     /// Revokes every token of a family.
     pub async fn revoke_family(&self, family: &str, now: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
+        let done = self.exec(sqlx::query(
             "UPDATE oidc_tokens SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(family)
-        .execute(self.pool())
+        )
         .await?;
         Ok(done.rows_affected())
     }
@@ -344,13 +342,13 @@ impl Store {
         public_jwk: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO oidc_keys (kid, alg, private_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)")
+        self.exec(sqlx::query("INSERT INTO oidc_keys (kid, alg, private_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(kid)
             .bind(alg)
             .bind(private_enc)
             .bind(public_jwk)
             .bind(now)
-            .execute(self.pool())
+            )
             .await?;
         Ok(())
     }
@@ -379,13 +377,15 @@ impl Store {
 
     /// Retires every active key but `keep`.
     pub async fn retire_oidc_keys_except(&self, keep: &str, now: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
-        )
-        .bind(now)
-        .bind(keep)
-        .execute(self.pool())
-        .await?;
+        let done = self
+            .exec(
+                sqlx::query(
+                    "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
+                )
+                .bind(now)
+                .bind(keep),
+            )
+            .await?;
         Ok(done.rows_affected())
     }
 }

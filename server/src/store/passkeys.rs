@@ -40,18 +40,20 @@ impl Store {
     /// Stores a passkey; `false` when its credential ID is registered already
     /// (to this or any other account).
     pub async fn insert_passkey(&self, p: &PasskeyRow) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
+        let done = self
+            .exec(
+                sqlx::query(
+                    "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id) DO NOTHING",
-        )
-        .bind(&p.id)
-        .bind(&p.user_id)
-        .bind(&p.credential_id)
-        .bind(&p.passkey)
-        .bind(&p.name)
-        .bind(p.created_at)
-        .execute(self.pool())
-        .await?;
+                )
+                .bind(&p.id)
+                .bind(&p.user_id)
+                .bind(&p.credential_id)
+                .bind(&p.passkey)
+                .bind(&p.name)
+                .bind(p.created_at),
+            )
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -91,7 +93,10 @@ impl Store {
         passkey: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        update_passkey(self.pool(), id, passkey, now).await
+        let mut tx = self.begin_single().await?;
+        update_passkey(tx.conn(), id, passkey, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Renames a user's passkey.
@@ -101,21 +106,25 @@ impl Store {
         id: &str,
         name: &str,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
-            .bind(name)
-            .bind(id)
-            .bind(user_id)
-            .execute(self.pool())
+        let done = self
+            .exec(
+                sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
+                    .bind(name)
+                    .bind(id)
+                    .bind(user_id),
+            )
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes a user's passkey.
     pub async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(self.pool())
+        let done = self
+            .exec(
+                sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id),
+            )
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -127,14 +136,14 @@ impl Store {
         state: &str,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        self.exec(sqlx::query(
             "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
         )
         .bind(id)
         .bind(state)
         .bind(expires_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -146,11 +155,14 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<String>, sqlx::Error> {
-        let r =
-            sqlx::query("DELETE FROM webauthn_states WHERE id = $1 RETURNING state, expires_at")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
+        let r = self
+            .exec_optional(
+                sqlx::query(
+                    "DELETE FROM webauthn_states WHERE id = $1 RETURNING state, expires_at",
+                )
+                .bind(id),
+            )
+            .await?;
         match r {
             Some(r) if r.try_get::<i64, _>("expires_at")? >= now => Ok(Some(r.try_get("state")?)),
             _ => Ok(None),

@@ -90,7 +90,10 @@ where
 impl Store {
     /// Stores a new session.
     pub async fn insert_session(&self, s: &SessionRow) -> Result<(), sqlx::Error> {
-        insert_session(self.pool(), s).await
+        let mut tx = self.begin_single().await?;
+        insert_session(tx.conn(), s).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The session with this id if neither its absolute nor its idle
@@ -150,28 +153,27 @@ impl Store {
 
     /// Marks a session as used now.
     pub async fn touch_session(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.exec(
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
     /// Ends one session.
     pub async fn delete_session(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id))
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Ends every session of a user; answers how many.
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
             .await?;
         Ok(done.rows_affected())
     }
@@ -184,14 +186,14 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        self.exec(sqlx::query(
             "INSERT INTO setup_links (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(user_id)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -199,13 +201,13 @@ impl Store {
     /// Uses a setup link: one atomic update, so a link works exactly once
     /// even when submitted twice at the same moment.
     pub async fn use_setup_link(&self, id: &str, now: i64) -> Result<SetupLinkUse, sqlx::Error> {
-        let used = sqlx::query(
+        let used = self.exec_optional(sqlx::query(
             "UPDATE setup_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
              RETURNING user_id",
         )
         .bind(now)
         .bind(id)
-        .fetch_optional(self.pool())
+        )
         .await?;
         Ok(match used {
             Some(r) => SetupLinkUse::Used(r.try_get("user_id")?),
@@ -215,11 +217,14 @@ impl Store {
 
     /// Invalidates a user's unused setup links (a new one supersedes them).
     pub async fn revoke_setup_links(&self, user_id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE setup_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        self.exec(
+            sqlx::query(
+                "UPDATE setup_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+            )
             .bind(now)
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+            .bind(user_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -231,14 +236,14 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        self.exec(sqlx::query(
             "INSERT INTO enrolments (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(user_id)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -255,9 +260,7 @@ impl Store {
 
     /// Ends an enrolment session.
     pub async fn delete_enrolment(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM enrolments WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        self.exec(sqlx::query("DELETE FROM enrolments WHERE id = $1").bind(id))
             .await?;
         Ok(())
     }

@@ -33,14 +33,15 @@ impl Store {
         sealed: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO totp (user_id, pending_enc, created_at) VALUES ($1, $2, $3) \
+        self.exec(
+            sqlx::query(
+                "INSERT INTO totp (user_id, pending_enc, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET pending_enc = excluded.pending_enc",
+            )
+            .bind(user_id)
+            .bind(sealed)
+            .bind(now),
         )
-        .bind(user_id)
-        .bind(sealed)
-        .bind(now)
-        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -70,7 +71,7 @@ impl Store {
         step: i64,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+        let done = self.exec(sqlx::query(
             "UPDATE totp SET secret_enc = pending_enc, pending_enc = NULL, last_step = $1, confirmed_at = $2 \
              WHERE user_id = $3 AND pending_enc = $4",
         )
@@ -78,16 +79,18 @@ impl Store {
         .bind(now)
         .bind(user_id)
         .bind(sealed)
-        .execute(self.pool())
+        )
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Removes the user's authenticator app.
     pub async fn delete_totp(&self, user_id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
-            .bind(user_id)
-            .execute(self.pool())
+        let done = self
+            .exec(
+                sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
+                    .bind(user_id),
+            )
             .await?;
         Ok(done.rows_affected() == 1)
     }

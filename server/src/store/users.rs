@@ -169,7 +169,7 @@ impl Store {
         u: &NewUser,
         now: i64,
     ) -> Result<Option<UserRow>, sqlx::Error> {
-        let done = sqlx::query(
+        let done = self.exec(sqlx::query(
             "INSERT INTO users (id, directory_id, username, display_name, email, phone, role, \
              disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8) \
              ON CONFLICT (directory_id, username) DO NOTHING",
@@ -182,7 +182,7 @@ impl Store {
         .bind(u.phone.clone())
         .bind(u.role.as_str())
         .bind(now)
-        .execute(self.pool())
+        )
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
@@ -241,8 +241,9 @@ impl Store {
     ) -> Result<Option<UserRow>, sqlx::Error> {
         // One statement: a column is set when its flag is 1, so the update is
         // atomic and the SQL stays static.
-        sqlx::query(
-            "UPDATE users SET \
+        self.exec(
+            sqlx::query(
+                "UPDATE users SET \
                display_name  = CASE WHEN $2 = 1 THEN $3 ELSE display_name END, \
                email         = CASE WHEN $4 = 1 THEN $5 ELSE email END, \
                phone         = CASE WHEN $6 = 1 THEN $7 ELSE phone END, \
@@ -252,24 +253,24 @@ impl Store {
                disabled      = CASE WHEN $14 = 1 THEN $15 ELSE disabled END, \
                updated_at    = $16 \
              WHERE id = $1",
+            )
+            .bind(id)
+            .bind(i64::from(p.display_name.is_some()))
+            .bind(p.display_name.clone().unwrap_or_default())
+            .bind(i64::from(p.email.is_some()))
+            .bind(p.email.clone().flatten())
+            .bind(i64::from(p.phone.is_some()))
+            .bind(p.phone.clone().flatten())
+            .bind(i64::from(p.pending_email.is_some()))
+            .bind(p.pending_email.clone().flatten())
+            .bind(i64::from(p.pending_phone.is_some()))
+            .bind(p.pending_phone.clone().flatten())
+            .bind(i64::from(p.role.is_some()))
+            .bind(p.role.unwrap_or_default().as_str())
+            .bind(i64::from(p.disabled.is_some()))
+            .bind(i64::from(p.disabled.unwrap_or(false)))
+            .bind(now),
         )
-        .bind(id)
-        .bind(i64::from(p.display_name.is_some()))
-        .bind(p.display_name.clone().unwrap_or_default())
-        .bind(i64::from(p.email.is_some()))
-        .bind(p.email.clone().flatten())
-        .bind(i64::from(p.phone.is_some()))
-        .bind(p.phone.clone().flatten())
-        .bind(i64::from(p.pending_email.is_some()))
-        .bind(p.pending_email.clone().flatten())
-        .bind(i64::from(p.pending_phone.is_some()))
-        .bind(p.pending_phone.clone().flatten())
-        .bind(i64::from(p.role.is_some()))
-        .bind(p.role.unwrap_or_default().as_str())
-        .bind(i64::from(p.disabled.is_some()))
-        .bind(i64::from(p.disabled.unwrap_or(false)))
-        .bind(now)
-        .execute(self.pool())
         .await?;
         self.user(id).await
     }
@@ -281,20 +282,20 @@ impl Store {
         hash: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.exec(
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(now)
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
     /// Deletes a user with everything hanging off them.
     pub async fn delete_user(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
+        let done = self
+            .exec(sqlx::query("DELETE FROM users WHERE id = $1").bind(id))
             .await?;
         Ok(done.rows_affected() == 1)
     }

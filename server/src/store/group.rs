@@ -1,0 +1,456 @@
+//! Group commit for SQLite. Every write goes through one connection (the
+//! writer); the pool's connections only read. A transaction is a savepoint
+//! inside a shared outer transaction, the batch: the transactions of
+//! requests that arrive together commit with one `COMMIT`, so one fsync,
+//! and each caller is answered only once that commit is on disk.
+//!
+//! - A member holds the writer from [`Member::begin`] to its commit or
+//!   rollback; others queue (first come, first served).
+//! - Its commit releases the savepoint and queues a committer for the
+//!   batch, behind those already waiting: they join the batch, later
+//!   arrivals start the next one.
+//! - A failed statement rolls back only its member's savepoint. If the
+//!   batch itself fails, every member of it gets the error, and nothing of
+//!   it is written: all or nothing, as with one transaction each.
+//! - A member whose request went away mid-transaction (its future was
+//!   dropped) leaves its savepoint open; whoever takes the writer next rolls
+//!   it back first.
+
+use sqlx::{Any, AnyConnection, Database, TransactionManager};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+
+type Tm = <Any as Database>::TransactionManager;
+
+/// How long a transaction waits for the writer before the request fails
+/// with "unavailable", like the pool's own timeout.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The one writing connection.
+pub(super) struct Writer {
+    state: Arc<Mutex<State>>,
+    next_batch: AtomicU64,
+    counts: Arc<Counts>,
+}
+
+/// Transactions committed, and the commits that carried them.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    pub(super) transactions: AtomicU64,
+    pub(super) commits: AtomicU64,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
+}
+
+struct State {
+    conn: AnyConnection,
+    counts: Arc<Counts>,
+    batch: Option<Batch>,
+    /// False from the moment a holder starts until it has left the
+    /// connection as the batch expects (no savepoint of its own open).
+    clean: bool,
+}
+
+/// The outer transaction and who waits for its commit.
+struct Batch {
+    id: u64,
+    /// Members whose savepoint was released into it.
+    members: usize,
+    done: watch::Sender<Option<Result<(), String>>>,
+}
+
+impl Writer {
+    pub(super) fn new(conn: AnyConnection) -> Writer {
+        let counts = Arc::new(Counts::default());
+        Writer {
+            state: Arc::new(Mutex::new(State {
+                conn,
+                counts: counts.clone(),
+                batch: None,
+                clean: true,
+            })),
+            next_batch: AtomicU64::new(1),
+            counts,
+        }
+    }
+
+    /// How many transactions committed, in how many commits.
+    pub(super) fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// The writer outside any batch, for migrations: waits for the
+    /// current batch to commit first, and holds the writer until dropped.
+    pub(super) async fn idle(&self) -> Result<Idle, sqlx::Error> {
+        let mut g = self.state.clone().lock_owned().await;
+        recover(&mut g).await?;
+        if let Some(b) = &g.batch {
+            let id = b.id;
+            if b.members > 0 {
+                commit_batch(&mut g, id).await;
+            } else {
+                fail(&mut g, "rolled back").await;
+            }
+        }
+        Ok(Idle(g))
+    }
+}
+
+/// The writer, held with no transaction open.
+pub(super) struct Idle(OwnedMutexGuard<State>);
+
+impl Idle {
+    pub(super) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.0.conn
+    }
+}
+
+/// One transaction: a savepoint in the current batch.
+pub(super) struct Member {
+    guard: OwnedMutexGuard<State>,
+    tidy: Tidy,
+}
+
+impl Member {
+    /// Waits for the writer and opens a savepoint (and the batch's outer
+    /// transaction when there is none).
+    pub(super) async fn begin(writer: &Writer) -> Result<Member, sqlx::Error> {
+        let lock = writer.state.clone().lock_owned();
+        let mut guard = tokio::time::timeout(ACQUIRE_TIMEOUT, lock)
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        recover(&mut guard).await?;
+        // Until this member commits or rolls back, a drop leaves work behind.
+        guard.clean = false;
+        let tidy = Tidy(Some(writer.state.clone()));
+        if guard.batch.is_none() {
+            // IMMEDIATE: take the write lock now; another process writing
+            // the file (a CLI command) is waited for by the busy timeout.
+            Tm::begin(&mut guard.conn, Some("BEGIN IMMEDIATE".into())).await?;
+            let id = writer.next_batch.fetch_add(1, Ordering::Relaxed);
+            guard.batch = Some(Batch {
+                id,
+                members: 0,
+                done: watch::Sender::new(None),
+            });
+        }
+        Tm::begin(&mut guard.conn, None).await?;
+        Ok(Member { guard, tidy })
+    }
+
+    pub(super) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.guard.conn
+    }
+
+    /// Releases the savepoint into the batch and waits for the batch's
+    /// commit.
+    pub(super) async fn commit(self) -> Result<(), sqlx::Error> {
+        let Member {
+            mut guard,
+            mut tidy,
+        } = self;
+        let released = Tm::commit(&mut guard.conn).await;
+        // Settled either way; the next holder recovers what a drop leaves.
+        tidy.disarm();
+        if let Err(e) = released {
+            fail(&mut guard, &e.to_string()).await;
+            return Err(e);
+        }
+        guard.clean = true;
+        let writer = OwnedMutexGuard::mutex(&guard).clone();
+        let Some(batch) = guard.batch.as_mut() else {
+            return Err(batch_failed("the transaction ended early"));
+        };
+        batch.members += 1;
+        let mut done = batch.done.subscribe();
+        if batch.members == 1 {
+            // Queued behind those waiting now, who join this batch.
+            tokio::spawn(committer(writer, batch.id));
+        }
+        drop(guard);
+        let result = match done.wait_for(Option::is_some).await {
+            Ok(r) => r.clone().unwrap_or(Err(String::new())),
+            Err(_) => Err("the commit was abandoned".to_owned()),
+        };
+        result.map_err(|e| batch_failed(&e))
+    }
+
+    /// Rolls back this member's writes; the batch goes on.
+    pub(super) async fn rollback(self) -> Result<(), sqlx::Error> {
+        let Member {
+            mut guard,
+            mut tidy,
+        } = self;
+        let rolled_back = Tm::rollback(&mut guard.conn).await;
+        tidy.disarm();
+        if let Err(e) = rolled_back {
+            fail(&mut guard, &e.to_string()).await;
+            return Err(e);
+        }
+        guard.clean = true;
+        if guard.batch.as_ref().is_some_and(|b| b.members == 0) {
+            // Nothing else in the batch: end it, so the write lock is free.
+            let _ = Tm::rollback(&mut guard.conn).await;
+            guard.batch = None;
+        }
+        Ok(())
+    }
+}
+
+/// Rolls back what a dropped member left, once it is gone (armed until its
+/// commit or rollback).
+struct Tidy(Option<Arc<Mutex<State>>>);
+
+impl Tidy {
+    fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Tidy {
+    fn drop(&mut self) {
+        let Some(state) = self.0.take() else {
+            return;
+        };
+        // Without a runtime the next holder of the writer tidies up.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let mut g = state.lock().await;
+                if recover(&mut g).await.is_ok() && g.batch.as_ref().is_some_and(|b| b.members == 0)
+                {
+                    let _ = Tm::rollback(&mut g.conn).await;
+                    g.batch = None;
+                }
+            });
+        }
+    }
+}
+
+/// Commits batch `id` once the writer is free, unless it already ended.
+async fn committer(state: Arc<Mutex<State>>, id: u64) {
+    let mut g = state.lock().await;
+    if recover(&mut g).await.is_ok() {
+        commit_batch(&mut g, id).await;
+    }
+}
+
+async fn commit_batch(g: &mut State, id: u64) {
+    if g.batch.as_ref().map(|b| b.id) != Some(id) {
+        return;
+    }
+    match Tm::commit(&mut g.conn).await {
+        Ok(()) => {
+            if let Some(b) = g.batch.take() {
+                g.counts.commits.fetch_add(1, Ordering::Relaxed);
+                let members = u64::try_from(b.members).unwrap_or(u64::MAX);
+                g.counts.transactions.fetch_add(members, Ordering::Relaxed);
+                b.done.send_replace(Some(Ok(())));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a group commit failed; its transactions are rolled back");
+            fail(g, &e.to_string()).await;
+        }
+    }
+}
+
+/// Makes the writer usable after a holder went away mid-transaction: waits
+/// for its queued statements, rolls back its savepoints, and fails the
+/// batch if its outer transaction is gone.
+async fn recover(g: &mut State) -> Result<(), sqlx::Error> {
+    if g.clean {
+        return Ok(());
+    }
+    let result = async {
+        // Statements of a dropped future may still be queued on the
+        // connection's worker; one more statement runs after them.
+        sqlx::query("SELECT 1").execute(&mut g.conn).await?;
+        while Tm::get_transaction_depth(&g.conn) > 1 {
+            Tm::rollback(&mut g.conn).await?;
+        }
+        Ok::<_, sqlx::Error>(Tm::get_transaction_depth(&g.conn))
+    }
+    .await;
+    match result {
+        Ok(0) if g.batch.is_some() => fail(g, "the transaction ended early").await,
+        Ok(1) if g.batch.is_none() => {
+            // A begin whose caller went away: nothing of it to keep.
+            Tm::rollback(&mut g.conn).await?;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            fail(g, &e.to_string()).await;
+            return Err(e);
+        }
+    }
+    g.clean = true;
+    Ok(())
+}
+
+/// Ends the batch with `why` for its members, rolling back whatever of it
+/// the database still holds.
+async fn fail(g: &mut State, why: &str) {
+    while Tm::get_transaction_depth(&g.conn) > 0 {
+        if Tm::rollback(&mut g.conn).await.is_err() {
+            break;
+        }
+    }
+    if let Some(b) = g.batch.take() {
+        b.done.send_replace(Some(Err(why.to_owned())));
+    }
+    g.clean = true;
+}
+
+/// The error a member gets when its batch did not commit: unavailable
+/// (503), as when the database cannot be reached; the caller may retry.
+fn batch_failed(why: &str) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(format!(
+        "the database did not commit the transaction: {why}"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+    use std::time::Duration;
+
+    async fn store() -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("authlevel-group-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("db.sqlite").display());
+        let store = Store::open(&url, 4).await.unwrap();
+        store.migrate().await.unwrap();
+        (store, dir)
+    }
+
+    async fn write(store: &Store, message: &str) -> Result<(), sqlx::Error> {
+        let mut tx = store.begin().await?;
+        insert(&mut tx, message).await?;
+        tx.commit().await.map(drop)
+    }
+
+    async fn insert(tx: &mut crate::store::Tx, message: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 't', 't', $1)",
+        )
+        .bind(message)
+        .execute(tx.conn())
+        .await
+        .map(drop)
+    }
+
+    /// What the readers see, oldest first.
+    async fn messages(store: &Store) -> Vec<String> {
+        sqlx::query_scalar("SELECT message FROM outbox ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Long enough for spawned tasks to queue on the writer.
+    async fn settle() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn transactions_waiting_together_share_one_commit() {
+        let (store, dir) = store().await;
+        let mut first = store.begin().await.unwrap();
+        insert(&mut first, "first").await.unwrap();
+        let waiting: Vec<_> = (0..10)
+            .map(|i| {
+                let s = store.clone();
+                tokio::spawn(async move { write(&s, &format!("w{i}")).await })
+            })
+            .collect();
+        settle().await;
+        // Nothing is visible before the commit.
+        assert!(messages(&store).await.is_empty());
+        first.commit().await.unwrap();
+        for w in waiting {
+            w.await.unwrap().unwrap();
+        }
+        assert_eq!(messages(&store).await.len(), 11);
+        assert_eq!(store.group_commit_counts(), Some((11, 1)));
+        // Once answered, a write is visible to every reader.
+        write(&store, "later").await.unwrap();
+        assert_eq!(
+            messages(&store).await.last().map(String::as_str),
+            Some("later")
+        );
+        assert_eq!(store.group_commit_counts(), Some((12, 2)));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_transaction_rolls_back_alone_in_its_batch() {
+        let (store, dir) = store().await;
+        let mut first = store.begin().await.unwrap();
+        insert(&mut first, "a").await.unwrap();
+        let s = store.clone();
+        let failing = tokio::spawn(async move {
+            let mut tx = s.begin().await?;
+            insert(&mut tx, "b").await?;
+            sqlx::query("INSERT INTO no_such_table VALUES (1)")
+                .execute(tx.conn())
+                .await?;
+            tx.commit().await.map(drop)
+        });
+        let s = store.clone();
+        let rolled_back = tokio::spawn(async move {
+            let mut tx = s.begin().await?;
+            insert(&mut tx, "c").await?;
+            tx.rollback().await
+        });
+        let s = store.clone();
+        let after = tokio::spawn(async move { write(&s, "d").await });
+        settle().await;
+        first.commit().await.unwrap();
+        assert!(failing.await.unwrap().is_err());
+        rolled_back.await.unwrap().unwrap();
+        after.await.unwrap().unwrap();
+        assert_eq!(messages(&store).await, ["a", "d"]);
+        assert_eq!(store.group_commit_counts(), Some((2, 1)));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_dropped_midway_writes_nothing_and_the_writer_goes_on() {
+        let (store, dir) = store().await;
+        let mut tx = store.begin().await.unwrap();
+        insert(&mut tx, "dropped").await.unwrap();
+        drop(tx);
+        write(&store, "kept").await.unwrap();
+        assert_eq!(messages(&store).await, ["kept"]);
+        // Requests that go away at any point of a transaction (their
+        // futures dropped) leave the writer usable.
+        for micros in [1, 10, 50, 100, 200, 500, 1000, 2000, 5000] {
+            let _ =
+                tokio::time::timeout(Duration::from_micros(micros), write(&store, "maybe")).await;
+        }
+        write(&store, "last").await.unwrap();
+        assert_eq!(
+            messages(&store).await.last().map(String::as_str),
+            Some("last")
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn the_read_pool_refuses_writes() {
+        let (store, dir) = store().await;
+        let direct = sqlx::query(
+            "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 't', 't', 'x')",
+        )
+        .execute(store.pool())
+        .await;
+        assert!(direct.is_err(), "a write through the read pool must fail");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
