@@ -228,6 +228,27 @@ async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
     r.json().await.unwrap_or(Value::Null)
 }
 
+/// The server's SQLite (transactions, commits) so far, from `/metrics`.
+async fn commit_counts(base: &str) -> (f64, f64) {
+    let text = pooled()
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (
+        value("authlevel_sqlite_transactions_total "),
+        value("authlevel_sqlite_commits_total "),
+    )
+}
+
 fn token_of(link: &str) -> String {
     link.split("#token=").nth(1).unwrap().trim().to_owned()
 }
@@ -543,6 +564,7 @@ async fn run() {
     let rss_peak = server.rss_kib("VmHWM:");
 
     eprintln!("… passkey-only logins");
+    let counts_before = commit_counts(&base).await;
     // Passkey-only logins with a software authenticator.
     let (b, auths, o) = (base.clone(), Arc::new(authenticators), origin.clone());
     let passkey = median_of(|| {
@@ -570,6 +592,10 @@ async fn run() {
         }
     })
     .await;
+
+    let counts_after = commit_counts(&base).await;
+    let per_commit =
+        (counts_after.0 - counts_before.0) / (counts_after.1 - counts_before.1).max(1.0);
 
     eprintln!("… GET /api/session against a bare handler");
     // GET /api/session with a session, against a bare handler.
@@ -673,6 +699,12 @@ async fn run() {
             format!("{passkey:.0}"),
             "".to_owned(),
             target_verdict(passkey, 1000.0, "/s"),
+        ),
+        (
+            "passkey logins: SQLite transactions per commit (group commit)".to_owned(),
+            format!("{per_commit:.1}"),
+            "".to_owned(),
+            "".to_owned(),
         ),
         (
             format!(

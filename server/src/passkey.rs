@@ -211,17 +211,18 @@ pub async fn login_start(
     {
         None => (None, false),
         Some(name) => {
-            let user = match name {
-                Ok(n) => app.store.user_by_username(&dir.id, &n).await?,
+            let found = match name {
+                Ok(n) => app.store.user_with_credentials(&dir.id, &n).await?,
                 Err(_) => None,
             };
-            let passkeys = match &user {
-                Some(u) if !u.disabled => user_passkeys(app, &u.id).await?,
-                _ => Vec::new(),
-            };
-            match user {
-                Some(u) if !passkeys.is_empty() => {
-                    allow(&mut rcr, passkeys.iter().map(|p| p.cred_id().to_vec()));
+            match found {
+                Some((u, credentials)) if !u.disabled && !credentials.is_empty() => {
+                    allow(
+                        &mut rcr,
+                        credentials.iter().filter_map(|c| {
+                            data_encoding::BASE64URL_NOPAD.decode(c.as_bytes()).ok()
+                        }),
+                    );
                     (Some(u.id), false)
                 }
                 _ => {
@@ -309,9 +310,9 @@ pub async fn login_finish(
     if c.decoy {
         return Err(fail("decoy options").await);
     }
-    let Some(row) = app
+    let Some((row, user)) = app
         .store
-        .passkey_by_credential(&encode_id(cred.get_credential_id()))
+        .passkey_with_user(&encode_id(cred.get_credential_id()))
         .await?
     else {
         return Err(fail("unknown credential").await);
@@ -347,9 +348,9 @@ pub async fn login_finish(
     if !result.user_verified() {
         return Err(fail("no user verification").await);
     }
-    let Some(user) = app.store.user(&row.user_id).await?.filter(|u| !u.disabled) else {
+    if user.disabled {
         return Err(fail("account disabled").await);
-    };
+    }
     if user.directory_id != c.directory_id {
         return Err(fail("credential of another account").await);
     }

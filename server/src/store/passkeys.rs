@@ -36,6 +36,25 @@ fn row(r: &sqlx::any::AnyRow) -> Result<PasskeyRow, sqlx::Error> {
 
 const COLUMNS: &str = "id, user_id, credential_id, passkey, name, created_at, last_used_at";
 
+static USER_WITH_CREDENTIALS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, pk.credential_id AS passkey_credential_id \
+         FROM users LEFT JOIN passkeys pk ON pk.user_id = users.id \
+         WHERE users.directory_id = $1 AND users.username = $2 \
+         ORDER BY pk.created_at, pk.id",
+        super::users::COLUMNS
+    )
+});
+
+static PASSKEY_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, p.id AS passkey_id, p.credential_id, p.passkey, p.name AS passkey_name, \
+         p.created_at AS passkey_created_at, p.last_used_at \
+         FROM passkeys p JOIN users ON users.id = p.user_id WHERE p.credential_id = $1",
+        super::users::COLUMNS
+    )
+});
+
 impl Store {
     /// Stores a passkey; `false` when its credential ID is registered already
     /// (to this or any other account).
@@ -70,20 +89,56 @@ impl Store {
         .collect()
     }
 
-    /// The passkey with this credential ID.
-    pub async fn passkey_by_credential(
+    /// The user with this normalised username in a directory, with the
+    /// credential IDs (base64url) of their passkeys: one query, for a
+    /// passkey login that names the account.
+    pub async fn user_with_credentials(
+        &self,
+        directory_id: &str,
+        username: &str,
+    ) -> Result<Option<(super::UserRow, Vec<String>)>, sqlx::Error> {
+        let rows = sqlx::query(&USER_WITH_CREDENTIALS)
+            .bind(directory_id)
+            .bind(username)
+            .fetch_all(self.pool())
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = super::users::row(first)?;
+        let mut credentials = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let Some(id) = r.try_get::<Option<String>, _>("passkey_credential_id")? {
+                credentials.push(id);
+            }
+        }
+        Ok(Some((user, credentials)))
+    }
+
+    /// The passkey with this credential ID and its user: one query, for
+    /// every passkey login.
+    pub async fn passkey_with_user(
         &self,
         credential_id: &str,
-    ) -> Result<Option<PasskeyRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1"
-        ))
-        .bind(credential_id)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(row)
-        .transpose()
+    ) -> Result<Option<(PasskeyRow, super::UserRow)>, sqlx::Error> {
+        let Some(r) = sqlx::query(&PASSKEY_WITH_USER)
+            .bind(credential_id)
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let user = super::users::row(&r)?;
+        let passkey = PasskeyRow {
+            id: r.try_get("passkey_id")?,
+            user_id: user.id.clone(),
+            credential_id: r.try_get("credential_id")?,
+            passkey: r.try_get("passkey")?,
+            name: r.try_get("passkey_name")?,
+            created_at: r.try_get("passkey_created_at")?,
+            last_used_at: r.try_get("last_used_at")?,
+        };
+        Ok(Some((passkey, user)))
     }
 
     /// Saves the updated credential (counter, backup state) after a login.

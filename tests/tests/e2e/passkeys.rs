@@ -452,3 +452,40 @@ async fn passkey_options_for_unknown_users_look_like_real_ones() {
         fake.public_key.user_verification
     );
 }
+
+#[tokio::test]
+async fn a_passkey_of_a_disabled_account_earns_nothing() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    let id = user_with_passkey(&server, &admin, &dir, "dan", &mut auth).await;
+
+    // Named while enabled, the options list the real passkey.
+    let c = server.client();
+    let rcr = start(&c, json!({"username": "dan"})).await;
+    assert_eq!(rcr.public_key.allow_credentials.len(), 1);
+    // Disabled before the passkey answers: the finish refuses it.
+    let r = admin
+        .patch(&format!("/api/admin/users/{id}"), json!({"disabled": true}))
+        .await;
+    assert_eq!(r.json["disabled"], true);
+    let cred = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = c
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&cred).unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (401, "invalid_credentials"),
+        "{}",
+        r.text
+    );
+    assert_eq!(c.get("/api/session").await.status, 401);
+
+    // Named while disabled, the options are a decoy's: no real passkey.
+    let rcr = start(&server.client(), json!({"username": "dan"})).await;
+    assert_eq!(rcr.public_key.allow_credentials.len(), 1);
+    assert!(auth.do_authentication(origin(&server), rcr).is_err());
+}
