@@ -385,18 +385,12 @@ pub async fn identified_flow(
             "No login is in progress. Start with your password or a passkey.",
         )
     };
-    let flow = load_flow(app, flow_token).await?.ok_or_else(no_login)?;
-    let user_id = flow.user_id.clone().ok_or_else(no_login)?;
-    let dir = app
+    let token = flow_token.ok_or_else(no_login)?;
+    let (flow, dir, user) = app
         .store
-        .directory(&flow.directory_id)
+        .flow_with_user(&token::hash(token), now())
         .await?
-        .ok_or_else(no_login)?;
-    let user = app
-        .store
-        .user(&user_id)
-        .await?
-        .filter(|u| !u.disabled)
+        .filter(|(_, _, u)| !u.disabled)
         .ok_or_else(no_login)?;
     let (eval, _) = state_of(&dir, Some(&flow), flow.verified, Some(&user));
     if !eval.offers(method) {

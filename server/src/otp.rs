@@ -128,11 +128,18 @@ pub async fn send(
             ));
         }
     }
-    if let Some(last) = app
+    let history = app
         .store
-        .last_code_at(&user.id, purpose.as_str(), flow_id)
-        .await?
-    {
+        .code_history(
+            &user.id,
+            purpose.as_str(),
+            flow_id,
+            t - 3600,
+            destination,
+            ip,
+        )
+        .await?;
+    if let Some(last) = history.last_at {
         let wait = last + c.code_resend_cooldown_s - t;
         if wait > 0 {
             return Err(rate_limited(format!(
@@ -140,10 +147,7 @@ pub async fn send(
             )));
         }
     }
-    let (per_dest, per_user, per_ip) = app
-        .store
-        .codes_since(t - 3600, destination, &user.id, ip)
-        .await?;
+    let (per_dest, per_user, per_ip) = (history.per_destination, history.per_user, history.per_ip);
     let over = if per_dest >= c.code_per_destination_per_hour {
         Some("destination")
     } else if per_user >= c.code_per_account_per_hour {
@@ -290,14 +294,13 @@ pub async fn check(
     let c = &app.config;
     let t = now();
     let method = purpose.channel().as_str();
-    let Some(row) = app
+    let Some((row, locked)) = app
         .store
-        .current_code(&user.id, purpose.as_str(), flow_id)
+        .current_code(&user.id, purpose.as_str(), flow_id, method, t)
         .await?
     else {
         return Ok(Err(Refusal::NoCode));
     };
-    let locked = app.store.is_locked(&user.id, method, t).await?;
     let refusal = if row.expires_at < t {
         Refusal::Expired
     } else if row.attempts >= c.code_max_attempts {

@@ -43,6 +43,19 @@ pub struct NewCode<'a> {
     pub expires_at: i64,
 }
 
+/// What the quotas and the resend wait of a new code look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeHistory {
+    /// When the newest code of the same user, purpose and flow was made.
+    pub last_at: Option<i64>,
+    /// Codes to the destination in the window.
+    pub per_destination: i64,
+    /// Codes for the user in the window.
+    pub per_user: i64,
+    /// Codes from the address in the window.
+    pub per_ip: i64,
+}
+
 impl Store {
     /// Stores a new code and invalidates the earlier unused ones of the same
     /// user, purpose and flow (a resend supersedes the old code).
@@ -77,52 +90,44 @@ impl Store {
         Ok(())
     }
 
-    /// The newest unused code of a user, purpose and flow.
+    /// The newest unused code of a user, purpose and flow, and whether
+    /// `method` is locked for the user at `now` (one query).
     pub async fn current_code(
         &self,
         user_id: &str,
         purpose: &str,
         flow_id: Option<&str>,
-    ) -> Result<Option<CodeRow>, sqlx::Error> {
+        method: &str,
+        now: i64,
+    ) -> Result<Option<(CodeRow, bool)>, sqlx::Error> {
         let r = sqlx::query(
-            "SELECT id, destination, code_hash, attempts, created_at, expires_at FROM codes \
+            "SELECT id, destination, code_hash, attempts, created_at, expires_at, \
+             COALESCE((SELECT locked_until FROM failures f WHERE f.user_id = $1 AND f.method = $4), 0) \
+             AS locked_until FROM codes \
              WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3 AND used_at IS NULL \
              ORDER BY created_at DESC, id LIMIT 1",
         )
         .bind(user_id)
         .bind(purpose)
         .bind(flow_id.unwrap_or(""))
+        .bind(method)
         .fetch_optional(self.pool())
         .await?;
         r.map(|r| {
-            Ok(CodeRow {
-                id: r.try_get("id")?,
-                destination: r.try_get("destination")?,
-                code_hash: r.try_get("code_hash")?,
-                attempts: r.try_get("attempts")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-            })
+            let locked = r.try_get::<i64, _>("locked_until")? > now;
+            Ok((
+                CodeRow {
+                    id: r.try_get("id")?,
+                    destination: r.try_get("destination")?,
+                    code_hash: r.try_get("code_hash")?,
+                    attempts: r.try_get("attempts")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                },
+                locked,
+            ))
         })
         .transpose()
-    }
-
-    /// When the newest code of a user, purpose and flow was made, used or not.
-    pub async fn last_code_at(
-        &self,
-        user_id: &str,
-        purpose: &str,
-        flow_id: Option<&str>,
-    ) -> Result<Option<i64>, sqlx::Error> {
-        let r = sqlx::query(
-            "SELECT MAX(created_at) AS at FROM codes WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3",
-        )
-        .bind(user_id)
-        .bind(purpose)
-        .bind(flow_id.unwrap_or(""))
-        .fetch_one(self.pool())
-        .await?;
-        r.try_get("at")
     }
 
     /// Counts a wrong guess on a code.
@@ -143,16 +148,22 @@ impl Store {
         Ok(())
     }
 
-    /// Codes made since `since` to a destination, for a user, and from an address.
-    pub async fn codes_since(
+    /// For a new code: when the newest code of the user, purpose and flow
+    /// was made (used or not), and how many codes were made since `since`
+    /// to the destination, for the user, and from the address. One query.
+    pub async fn code_history(
         &self,
+        user_id: &str,
+        purpose: &str,
+        flow_id: Option<&str>,
         since: i64,
         destination: &str,
-        user_id: &str,
         ip: Option<&str>,
-    ) -> Result<(i64, i64, i64), sqlx::Error> {
+    ) -> Result<CodeHistory, sqlx::Error> {
         let r = sqlx::query(
             "SELECT \
+               (SELECT MAX(created_at) FROM codes WHERE user_id = $3 AND purpose = $5 \
+                AND COALESCE(flow_id, '') = $6) AS last, \
                (SELECT COUNT(*) FROM codes WHERE destination = $2 AND created_at >= $1) AS d, \
                (SELECT COUNT(*) FROM codes WHERE user_id = $3 AND created_at >= $1) AS u, \
                (SELECT COUNT(*) FROM codes WHERE ip = $4 AND created_at >= $1) AS i",
@@ -161,9 +172,16 @@ impl Store {
         .bind(destination)
         .bind(user_id)
         .bind(ip.unwrap_or(""))
+        .bind(purpose)
+        .bind(flow_id.unwrap_or(""))
         .fetch_one(self.pool())
         .await?;
-        Ok((r.try_get("d")?, r.try_get("u")?, r.try_get("i")?))
+        Ok(CodeHistory {
+            last_at: r.try_get("last")?,
+            per_destination: r.try_get("d")?,
+            per_user: r.try_get("u")?,
+            per_ip: r.try_get("i")?,
+        })
     }
 
     /// Counts a failure of `method` for the user and locks it for

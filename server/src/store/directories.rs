@@ -42,6 +42,21 @@ fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
 
 const COLUMNS: &str = "id, slug, name, policy";
 
+/// The columns as aliased in a joined query (`d` is the directory).
+pub(super) const ALIASED_COLUMNS: &str =
+    "d.id AS dir_id, d.slug AS dir_slug, d.name AS dir_name, d.policy AS dir_policy";
+
+/// A directory read through [`ALIASED_COLUMNS`].
+pub(super) fn aliased_row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+    let policy: String = r.try_get("dir_policy")?;
+    Ok(DirectoryRow {
+        id: r.try_get("dir_id")?,
+        slug: r.try_get("dir_slug")?,
+        name: r.try_get("dir_name")?,
+        policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    })
+}
+
 impl Store {
     /// Inserts a directory unless its slug exists; answers whether it was new.
     pub async fn insert_directory(&self, d: &DirectoryRow, now: i64) -> Result<bool, sqlx::Error> {

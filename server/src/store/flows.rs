@@ -26,21 +26,63 @@ pub struct FlowRow {
     pub continue_to: Option<String>,
 }
 
+/// The column names a flow is read from: as stored, or as aliased in a
+/// joined query.
+const PLAIN: [&str; 8] = [
+    "id",
+    "directory_id",
+    "user_id",
+    "verified",
+    "expires_at",
+    "required_level",
+    "client_name",
+    "continue_to",
+];
+const ALIASED: [&str; 8] = [
+    "flow_id",
+    "flow_directory_id",
+    "flow_user_id",
+    "flow_verified",
+    "flow_expires_at",
+    "flow_required_level",
+    "flow_client_name",
+    "flow_continue_to",
+];
+
 fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
-    let verified: i64 = r.try_get("verified")?;
+    parse(r, &PLAIN)
+}
+
+fn parse(r: &AnyRow, n: &[&str; 8]) -> Result<FlowRow, sqlx::Error> {
+    let verified: i64 = r.try_get(n[3])?;
     Ok(FlowRow {
-        id: r.try_get("id")?,
-        directory_id: r.try_get("directory_id")?,
-        user_id: r.try_get("user_id")?,
+        id: r.try_get(n[0])?,
+        directory_id: r.try_get(n[1])?,
+        user_id: r.try_get(n[2])?,
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
-        expires_at: r.try_get("expires_at")?,
+        expires_at: r.try_get(n[4])?,
         required_level: r
-            .try_get::<Option<i64>, _>("required_level")?
+            .try_get::<Option<i64>, _>(n[5])?
             .and_then(|l| u32::try_from(l).ok()),
-        client_name: r.try_get("client_name")?,
-        continue_to: r.try_get("continue_to")?,
+        client_name: r.try_get(n[6])?,
+        continue_to: r.try_get(n[7])?,
     })
 }
+
+/// A flow with its directory and user: every code or TOTP step starts here.
+static FLOW_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, f.id AS flow_id, f.directory_id AS flow_directory_id, \
+         f.user_id AS flow_user_id, f.verified AS flow_verified, f.expires_at AS flow_expires_at, \
+         f.required_level AS flow_required_level, f.client_name AS flow_client_name, \
+         f.continue_to AS flow_continue_to, {} \
+         FROM login_flows f JOIN directories d ON d.id = f.directory_id \
+         JOIN users ON users.id = f.user_id \
+         WHERE f.id = $1 AND f.expires_at >= $2",
+        super::users::COLUMNS,
+        super::directories::ALIASED_COLUMNS,
+    )
+});
 
 impl Store {
     /// Stores a new flow.
@@ -65,6 +107,28 @@ impl Store {
         .as_ref()
         .map(row)
         .transpose()
+    }
+
+    /// The unexpired flow with this id, with its directory and its user
+    /// (`None` also when no user is identified yet): one query.
+    pub async fn flow_with_user(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<(FlowRow, super::DirectoryRow, super::UserRow)>, sqlx::Error> {
+        let Some(r) = sqlx::query(&FLOW_WITH_USER)
+            .bind(id)
+            .bind(now)
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((
+            parse(&r, &ALIASED)?,
+            super::directories::aliased_row(&r)?,
+            super::users::row(&r)?,
+        )))
     }
 
     /// Records a verified method on a flow (bitwise OR, so concurrent steps

@@ -16,7 +16,7 @@ mod totp;
 mod users;
 
 pub use audit::AuditQuery;
-pub use codes::{CodeRow, NewCode};
+pub use codes::{CodeHistory, CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use flows::FlowRow;
 pub use oidc::{ClientRow, TokenRow};
