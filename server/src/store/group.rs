@@ -8,7 +8,9 @@
 //!   rollback; others queue (first come, first served).
 //! - Its commit releases the savepoint and queues a committer for the
 //!   batch, behind those already waiting: they join the batch, later
-//!   arrivals start the next one.
+//!   arrivals start the next one. With nobody waiting it commits at once.
+//! - The first member of a batch needs no savepoint: until it is released
+//!   into the batch, rolling back the whole transaction undoes just it.
 //! - A failed statement rolls back only its member's savepoint. If the
 //!   batch itself fails, every member of it gets the error, and nothing of
 //!   it is written: all or nothing, as with one transaction each.
@@ -18,7 +20,7 @@
 
 use sqlx::{Any, AnyConnection, Database, TransactionManager};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
@@ -33,6 +35,8 @@ pub(super) struct Writer {
     state: Arc<Mutex<State>>,
     next_batch: AtomicU64,
     counts: Arc<Counts>,
+    /// Transactions waiting for the writer now.
+    waiting: Arc<AtomicUsize>,
 }
 
 /// Transactions committed, and the commits that carried them.
@@ -62,6 +66,8 @@ struct Batch {
     id: u64,
     /// Members whose savepoint was released into it.
     members: usize,
+    /// Whether a committer task is queued for it.
+    committer: bool,
     done: watch::Sender<Option<Result<(), String>>>,
 }
 
@@ -77,6 +83,7 @@ impl Writer {
             })),
             next_batch: AtomicU64::new(1),
             counts,
+            waiting: Arc::default(),
         }
     }
 
@@ -111,10 +118,14 @@ impl Idle {
     }
 }
 
-/// One transaction: a savepoint in the current batch.
+/// One transaction: a savepoint in the current batch, or the batch's
+/// first writes.
 pub(super) struct Member {
     guard: OwnedMutexGuard<State>,
     tidy: Tidy,
+    /// Whether it has a savepoint (it is not the batch's first).
+    savepoint: bool,
+    waiting: Arc<AtomicUsize>,
 }
 
 impl Member {
@@ -122,14 +133,19 @@ impl Member {
     /// transaction when there is none).
     pub(super) async fn begin(writer: &Writer) -> Result<Member, sqlx::Error> {
         let lock = writer.state.clone().lock_owned();
+        let waiting = Waiting::new(&writer.waiting);
         let mut guard = tokio::time::timeout(ACQUIRE_TIMEOUT, lock)
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        drop(waiting);
         recover(&mut guard).await?;
         // Until this member commits or rolls back, a drop leaves work behind.
         guard.clean = false;
         let tidy = Tidy(Some(writer.state.clone()));
-        if guard.batch.is_none() {
+        let savepoint = guard.batch.is_some();
+        if savepoint {
+            Tm::begin(&mut guard.conn, None).await?;
+        } else {
             // IMMEDIATE: take the write lock now; another process writing
             // the file (a CLI command) is waited for by the busy timeout.
             Tm::begin(&mut guard.conn, Some("BEGIN IMMEDIATE".into())).await?;
@@ -137,11 +153,16 @@ impl Member {
             guard.batch = Some(Batch {
                 id,
                 members: 0,
+                committer: false,
                 done: watch::Sender::new(None),
             });
         }
-        Tm::begin(&mut guard.conn, None).await?;
-        Ok(Member { guard, tidy })
+        Ok(Member {
+            guard,
+            tidy,
+            savepoint,
+            waiting: writer.waiting.clone(),
+        })
     }
 
     pub(super) fn conn(&mut self) -> &mut AnyConnection {
@@ -154,8 +175,14 @@ impl Member {
         let Member {
             mut guard,
             mut tidy,
+            savepoint,
+            waiting,
         } = self;
-        let released = Tm::commit(&mut guard.conn).await;
+        let released = if savepoint {
+            Tm::commit(&mut guard.conn).await
+        } else {
+            Ok(())
+        };
         // Settled either way; the next holder recovers what a drop leaves.
         tidy.disarm();
         if let Err(e) = released {
@@ -168,9 +195,22 @@ impl Member {
             return Err(batch_failed("the transaction ended early"));
         };
         batch.members += 1;
+        if !batch.committer && waiting.load(Ordering::Acquire) == 0 {
+            // Nobody to wait for: commit now, without a committer's hop.
+            let id = batch.id;
+            let done = batch.done.subscribe();
+            // A drop during the commit leaves the next holder to check.
+            guard.clean = false;
+            commit_batch(&mut guard, id).await;
+            guard.clean = true;
+            drop(guard);
+            let result = done.borrow().clone().unwrap_or(Err(String::new()));
+            return result.map_err(|e| batch_failed(&e));
+        }
         let mut done = batch.done.subscribe();
-        if batch.members == 1 {
+        if !batch.committer {
             // Queued behind those waiting now, who join this batch.
+            batch.committer = true;
             tokio::spawn(committer(writer, batch.id));
         }
         drop(guard);
@@ -186,7 +226,10 @@ impl Member {
         let Member {
             mut guard,
             mut tidy,
+            savepoint,
+            ..
         } = self;
+        // The first member's writes are the whole transaction so far.
         let rolled_back = Tm::rollback(&mut guard.conn).await;
         tidy.disarm();
         if let Err(e) = rolled_back {
@@ -194,7 +237,9 @@ impl Member {
             return Err(e);
         }
         guard.clean = true;
-        if guard.batch.as_ref().is_some_and(|b| b.members == 0) {
+        if !savepoint {
+            guard.batch = None;
+        } else if guard.batch.as_ref().is_some_and(|b| b.members == 0) {
             // Nothing else in the batch: end it, so the write lock is free.
             let _ = Tm::rollback(&mut guard.conn).await;
             guard.batch = None;
@@ -229,6 +274,22 @@ impl Drop for Tidy {
                 }
             });
         }
+    }
+}
+
+/// Counts a transaction waiting for the writer while it lives.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn new(n: &Arc<AtomicUsize>) -> Waiting {
+        n.fetch_add(1, Ordering::AcqRel);
+        Waiting(n.clone())
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -277,11 +338,27 @@ async fn recover(g: &mut State) -> Result<(), sqlx::Error> {
         Ok::<_, sqlx::Error>(Tm::get_transaction_depth(&g.conn))
     }
     .await;
+    let kept = g.batch.as_ref().is_some_and(|b| b.members > 0);
+    let orphaned = g
+        .batch
+        .as_ref()
+        .filter(|b| b.members > 0 && !b.committer)
+        .map(|b| b.id);
     match result {
         Ok(0) if g.batch.is_some() => fail(g, "the transaction ended early").await,
-        Ok(1) if g.batch.is_none() => {
-            // A begin whose caller went away: nothing of it to keep.
+        Ok(1) if orphaned.is_some() => {
+            // A commit at once whose caller went away before it ran: the
+            // members' writes stand, so commit them now.
+            g.clean = true;
+            if let Some(id) = orphaned {
+                commit_batch(g, id).await;
+            }
+        }
+        Ok(1) if !kept => {
+            // Only the writes of callers that went away (a batch's first
+            // member, or a begin): nothing of it to keep.
             Tm::rollback(&mut g.conn).await?;
+            g.batch = None;
         }
         Ok(_) => {}
         Err(e) => {
@@ -439,6 +516,31 @@ mod tests {
             messages(&store).await.last().map(String::as_str),
             Some("last")
         );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_first_transaction_of_a_batch_rolls_back_alone() {
+        let (store, dir) = store().await;
+        // Rolled back, with another waiting.
+        let mut first = store.begin().await.unwrap();
+        insert(&mut first, "rolled back").await.unwrap();
+        let s = store.clone();
+        let next = tokio::spawn(async move { write(&s, "next").await });
+        settle().await;
+        first.rollback().await.unwrap();
+        next.await.unwrap().unwrap();
+        assert_eq!(messages(&store).await, ["next"]);
+        // Dropped unfinished, with another waiting.
+        let mut first = store.begin().await.unwrap();
+        insert(&mut first, "dropped").await.unwrap();
+        let s = store.clone();
+        let next = tokio::spawn(async move { write(&s, "after").await });
+        settle().await;
+        drop(first);
+        next.await.unwrap().unwrap();
+        assert_eq!(messages(&store).await, ["next", "after"]);
+        assert_eq!(store.group_commit_counts(), Some((2, 2)));
         let _ = std::fs::remove_dir_all(dir);
     }
 
