@@ -1,8 +1,8 @@
 //! Passkeys (webauthn-rs): registration from a session or a setup link, and
 //! the login step, as the first step (discoverable, or listing a named
-//! account's passkeys) or after the password. A registration's state is kept
-//! in the database and taken (deleted) at the first finish; a login's is
-//! sealed into a cookie and its challenge marked used when it finishes.
+//! account's passkeys) or after the password. A ceremony's state, of a
+//! registration or a login, is kept in the database and taken (deleted) at
+//! the first finish; the browser holds only a random token for a login's.
 //! Points are given only with user verification; the counter is checked and
 //! saved.
 
@@ -43,19 +43,17 @@ pub fn relying_party(config: &crate::config::Config) -> Result<Webauthn, String>
     builder.build().map_err(|e| format!("WebAuthn: {e}"))
 }
 
-/// A login ceremony, sealed into the browser's passkey cookie: starting a
-/// passkey step writes nothing to the database. Finishing it records the
-/// challenge as used in the same transaction as the step, so an assertion
-/// counts once. The cookie is encrypted and authenticated with the server
-/// key, so the browser can neither read nor change it.
+/// A login ceremony, kept in the database (SECURITY 14: webauthn-rs's state
+/// never goes to the browser) under the hash of the random token in the
+/// browser's passkey cookie, and taken (deleted) by the first finish,
+/// whatever its outcome: an assertion answers one challenge once, and any
+/// instance can finish a ceremony another began.
 #[derive(Serialize, Deserialize)]
 struct LoginCeremony {
     /// The challenge and the user-verification policy (webauthn-rs's
     /// discoverable state; a named account's passkeys are checked by their
     /// credential ID against `user_id`).
     state: DiscoverableAuthentication,
-    /// The challenge, as sent: the key that marks the ceremony used.
-    challenge: String,
     /// The directory the login is for.
     directory_id: String,
     /// The account whose passkeys were offered; `None` for a discoverable
@@ -72,25 +70,23 @@ struct LoginCeremony {
     second_step: bool,
     /// Where to go once the login completes (an allow-listed `return_to`).
     continue_to: Option<String>,
-    /// When the ceremony ends.
-    expires_at: i64,
 }
 
-/// What the seal of a ceremony is bound to.
-const CEREMONY_SEAL: &str = "passkey-login";
-
 impl LoginCeremony {
-    fn seal(&self, app: &AppState) -> ApiResult<String> {
-        let json = serde_json::to_vec(self).map_err(internal)?;
-        app.secrets.seal(&json, CEREMONY_SEAL).map_err(internal)
+    /// Stores the ceremony; answers the token for the passkey cookie.
+    async fn store(&self, app: &AppState) -> ApiResult<String> {
+        let cookie = token::new_token();
+        put_state(app, &state_key("login", &token::hash(&cookie)), self).await?;
+        Ok(cookie)
     }
 
-    /// The unexpired ceremony sealed in `cookie`.
-    fn open(app: &AppState, cookie: Option<&str>) -> Option<LoginCeremony> {
-        let json = app.secrets.open(cookie?, CEREMONY_SEAL).ok()?;
-        serde_json::from_slice::<LoginCeremony>(&json)
-            .ok()
-            .filter(|c| c.expires_at >= now())
+    /// Takes the unexpired ceremony of the passkey cookie: it is deleted
+    /// in the same statement, so this answers it once.
+    async fn take(app: &AppState, cookie: Option<&str>) -> ApiResult<Option<LoginCeremony>> {
+        match cookie {
+            Some(c) => take_state(app, &state_key("login", &token::hash(c))).await,
+            None => Ok(None),
+        }
     }
 }
 
@@ -154,9 +150,8 @@ fn allow(rcr: &mut RequestChallengeResponse, ids: impl Iterator<Item = Vec<u8>>)
 
 /// Starts a passkey login step. After the password it lists the user's
 /// passkeys; as a first step it is discoverable, or lists the passkeys of
-/// the named account (plausible decoys when there are none). Answers the
-/// options and the sealed ceremony for the passkey cookie; nothing is
-/// written.
+/// the named account (plausible decoys when there are none). Stores the
+/// ceremony; answers the options and the token for the passkey cookie.
 pub async fn login_start(
     app: &AppState,
     flow_token: Option<&str>,
@@ -170,8 +165,6 @@ pub async fn login_start(
     // The page decides between the autofill (conditional) and the button
     // (modal) request; the options are the same.
     rcr.mediation = None;
-    let challenge = encode_id(rcr.public_key.challenge.as_ref());
-    let expires_at = now() + CEREMONY_TTL_S;
     let flow = login::load_flow(app, flow_token).await?;
     if let Some(flow) = &flow
         && flow.user_id.is_some()
@@ -182,16 +175,14 @@ pub async fn login_start(
         allow(&mut rcr, passkeys.iter().map(|p| p.cred_id().to_vec()));
         let ceremony = LoginCeremony {
             state,
-            challenge,
             directory_id: flow.directory_id.clone(),
             user_id: Some(user.id.clone()),
             decoy: false,
             flow_id: Some(flow.id.clone()),
             second_step: true,
             continue_to: None,
-            expires_at,
         };
-        return Ok((rcr, ceremony.seal(app)?));
+        return Ok((rcr, ceremony.store(app).await?));
     }
     let dir = login::directory(app, req.directory.as_deref())
         .await?
@@ -245,16 +236,14 @@ pub async fn login_start(
     };
     let ceremony = LoginCeremony {
         state,
-        challenge,
         directory_id: dir.id.clone(),
         user_id,
         decoy,
         flow_id: flow.map(|f| f.id),
         second_step: false,
         continue_to: app.config.return_to(req.return_to.as_deref()),
-        expires_at,
     };
-    Ok((rcr, ceremony.seal(app)?))
+    Ok((rcr, ceremony.store(app).await?))
 }
 
 fn refused() -> ApiError {
@@ -264,10 +253,10 @@ fn refused() -> ApiError {
     )
 }
 
-/// Finishes a passkey login step: verifies the assertion against the sealed
-/// ceremony, requires user verification, and in one transaction marks the
-/// challenge used (so a replay fails), saves the counter and records the
-/// passkey on the login.
+/// Finishes a passkey login step: takes the stored ceremony (so a replay, or
+/// a second try after a refusal, finds none), verifies the assertion against
+/// it, requires user verification, and in one transaction saves the counter
+/// and records the passkey on the login.
 pub async fn login_finish(
     app: &AppState,
     flow_token: Option<&str>,
@@ -277,7 +266,9 @@ pub async fn login_finish(
 ) -> ApiResult<Outcome> {
     let rp = &app.webauthn;
     let no_login = || ApiError::with(ErrorCode::NoLogin, "Start the passkey sign-in again.");
-    let c = LoginCeremony::open(app, ceremony).ok_or_else(no_login)?;
+    let c = LoginCeremony::take(app, ceremony)
+        .await?
+        .ok_or_else(no_login)?;
     // The browser's flow, if it is still the one the ceremony began on.
     let flow = login::load_flow(app, flow_token)
         .await?
@@ -355,13 +346,6 @@ pub async fn login_finish(
         return Err(fail("credential of another account").await);
     }
     let mut tx = app.store.begin().await?;
-    if !tx
-        .finish_ceremony(&format!("used:{}", token::hash(&c.challenge)), c.expires_at)
-        .await?
-    {
-        // Dropping the transaction writes nothing.
-        return Err(no_login());
-    }
     if passkey.update_credential(&result).is_some() {
         let json = serde_json::to_string(&passkey).map_err(internal)?;
         tx.update_passkey(&row.id, &json, now()).await?;

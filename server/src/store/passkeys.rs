@@ -235,25 +235,6 @@ impl super::Tx {
     ) -> Result<(), sqlx::Error> {
         update_passkey(self.conn(), id, passkey, now).await
     }
-
-    /// Marks a login ceremony (by its key) as finished until `expires_at`;
-    /// `false` when it was finished before: an assertion answers one
-    /// challenge once.
-    pub async fn finish_ceremony(
-        &mut self,
-        key: &str,
-        expires_at: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, '', $2) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(key)
-        .bind(expires_at)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
 }
 
 async fn update_passkey<'c, E>(db: E, id: &str, passkey: &str, now: i64) -> Result<(), sqlx::Error>

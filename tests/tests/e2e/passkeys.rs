@@ -162,8 +162,9 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
         .post("/api/login/passkey/start", json!({"username": "rex"}))
         .await;
     assert_eq!(started.status, 200, "{}", started.text);
-    // The sealed ceremony, as an attacker who copied the browser's cookies
-    // would hold it.
+    // The ceremony's token, as an attacker who copied the browser's cookies
+    // would hold it. The state itself is in the database (SECURITY 14), not
+    // in the cookie: the cookie is a 64-character token, and a row exists.
     let sealed = started
         .set_cookies()
         .into_iter()
@@ -174,6 +175,13 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
                 .map(str::to_owned)
         })
         .expect("the passkey cookie");
+    assert_eq!(sealed.len(), 64, "{sealed}");
+    let db = server.db().await;
+    let states: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webauthn_states")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(states, 1);
     let rcr: RequestChallengeResponse = serde_json::from_value(started.json).unwrap();
     let cred = serde_json::to_value(auth.do_authentication(origin(&server), rcr).unwrap()).unwrap();
     assert_eq!(
@@ -183,11 +191,16 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
     // The same request again, in the same browser: the ceremony is gone.
     let r = c.post("/api/login/passkey/finish", cred.clone()).await;
     assert_ne!(r.status, 200, "{}", r.text);
-    // The copied cookie with the copied assertion: the challenge was used.
+    // The first finish deleted the state.
+    let states: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webauthn_states")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(states, 0);
+    // The copied cookie with the copied assertion: the ceremony is gone.
     // (Many passkeys keep their counter at 0, so the counter must not be
     // what stops it: the stored one goes back below the assertion's.)
     // A changed cookie opens nothing.
-    let db = server.db().await;
     let stored: String = sqlx::query_scalar("SELECT passkey FROM passkeys")
         .fetch_one(&db)
         .await
@@ -215,7 +228,7 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
     }
     // And in a new ceremony: the challenge does not match.
     let other = server.client();
-    start(&other, json!({"username": "rex"})).await;
+    let rcr = start(&other, json!({"username": "rex"})).await;
     let r = other.post("/api/login/passkey/finish", cred).await;
     assert_eq!(
         (r.status, r.code()),
@@ -223,6 +236,17 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
         "{}",
         r.text
     );
+    assert_eq!(other.get("/api/session").await.status, 401);
+    // That refused finish took the ceremony too: its own right answer,
+    // sent after, finds none (one finish per ceremony, whatever its outcome).
+    let right = auth.do_authentication(origin(&server), rcr).unwrap();
+    let r = other
+        .post(
+            "/api/login/passkey/finish",
+            serde_json::to_value(&right).unwrap(),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (409, "no_login"), "{}", r.text);
     assert_eq!(other.get("/api/session").await.status, 401);
 
     let port = server.public_url.rsplit(':').next().unwrap().to_owned();
