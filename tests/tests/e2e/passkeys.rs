@@ -248,6 +248,20 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
         .await;
     assert_eq!((r.status, r.code()), (409, "no_login"), "{}", r.text);
     assert_eq!(other.get("/api/session").await.status, 401);
+    // The refusal is in the audit log, with its reason and the account.
+    let audit = admin.get("/api/admin/audit?limit=50").await;
+    let refused = audit
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "login.passkey" && e["outcome"] == "failure")
+        .map(|e| e["detail"].as_str().unwrap_or("").to_owned())
+        .collect::<Vec<_>>();
+    assert!(
+        refused.iter().any(|d| d.starts_with("assertion refused")),
+        "{refused:?}"
+    );
 
     let port = server.public_url.rsplit(':').next().unwrap().to_owned();
     for evil in [
