@@ -10,7 +10,7 @@ use crate::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{self, Outcome};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, FlowRow, PasskeyRow, UserRow};
+use crate::store::{DirectoryRow, PasskeyRow, UserRow};
 use crate::token::{self, now};
 use authlevel_core::api::PasskeyStartRequest;
 use authlevel_core::{ErrorCode, Method};
@@ -78,6 +78,15 @@ impl LoginCeremony {
         let cookie = token::new_token();
         put_state(app, &state_key("login", &token::hash(&cookie)), self).await?;
         Ok(cookie)
+    }
+
+    /// Takes the unexpired ceremony of the passkey cookie: it is deleted
+    /// in the same statement, so this answers it once.
+    async fn take(app: &AppState, cookie: Option<&str>) -> ApiResult<Option<LoginCeremony>> {
+        match cookie {
+            Some(c) => take_state(app, &state_key("login", &token::hash(c))).await,
+            None => Ok(None),
+        }
     }
 }
 
@@ -244,32 +253,10 @@ fn refused() -> ApiError {
     )
 }
 
-/// What the checks of a finish found.
-enum Checked {
-    /// The ceremony no longer fits the browser's login.
-    NoLogin,
-    /// Refused: the audit event's directory, named user and reason.
-    Refused(String, Option<String>, &'static str),
-    /// Verified.
-    Verified(Box<Verified>),
-}
-
-struct Verified {
-    dir: DirectoryRow,
-    user: UserRow,
-    passkey_id: String,
-    /// The credential to save when its counter or backup state changed.
-    updated: Option<String>,
-    flow: Option<FlowRow>,
-    second_step: bool,
-    continue_to: Option<String>,
-}
-
-/// Finishes a passkey login step. The ceremony is taken (deleted) in the
-/// step's transaction, which commits whatever the outcome: with the step's
-/// writes when the assertion verifies (user verification required, counter
-/// saved), with the refusal's audit event when not. So a replay, or a second
-/// try after a refusal, finds no ceremony.
+/// Finishes a passkey login step: takes the stored ceremony (so a replay, or
+/// a second try after a refusal, finds none), verifies the assertion against
+/// it, requires user verification, and in one transaction saves the counter
+/// and records the passkey on the login.
 pub async fn login_finish(
     app: &AppState,
     flow_token: Option<&str>,
@@ -277,83 +264,54 @@ pub async fn login_finish(
     cred: &PublicKeyCredential,
     ip: Option<&str>,
 ) -> ApiResult<Outcome> {
+    let rp = &app.webauthn;
     let no_login = || ApiError::with(ErrorCode::NoLogin, "Start the passkey sign-in again.");
-    let Some(token) = ceremony else {
+    let c = LoginCeremony::take(app, ceremony)
+        .await?
+        .ok_or_else(no_login)?;
+    // The browser's flow, if it is still the one the ceremony began on.
+    let flow = login::load_flow(app, flow_token)
+        .await?
+        .filter(|f| c.flow_id.as_deref() == Some(f.id.as_str()));
+    if c.second_step && flow.is_none() {
         return Err(no_login());
-    };
-    let mut tx = app.store.begin().await?;
-    let key = state_key("login", &token::hash(token));
-    let Some(json) = tx.take_webauthn_state(&key, now()).await? else {
-        tx.rollback().await?;
-        return Err(no_login());
-    };
-    let c: LoginCeremony = serde_json::from_str(&json).map_err(internal)?;
-    match check(app, flow_token, c, cred).await? {
-        Checked::NoLogin => {
-            audit::commit(tx).await?;
-            Err(no_login())
-        }
-        Checked::Refused(dir_id, named, reason) => {
+    }
+    let dir = app
+        .store
+        .directory(&c.directory_id)
+        .await?
+        .ok_or_else(no_login)?;
+
+    let (dir_id, named) = (dir.id.clone(), c.user_id.clone().filter(|_| !c.decoy));
+    let fail = |reason: &'static str| {
+        let (dir_id, named) = (dir_id.clone(), named.clone());
+        async move {
+            app.metrics.login_step("passkey", "failure");
             audit::event("login.passkey", false)
                 .directory(&dir_id)
                 .user(named.as_deref())
                 .method(Method::Passkey)
                 .ip(ip)
                 .detail(reason)
-                .stage(&mut tx);
-            audit::commit(tx).await?;
-            app.metrics.login_step("passkey", "failure");
-            Err(refused())
+                .record(app)
+                .await;
+            refused()
         }
-        Checked::Verified(v) => {
-            if let Some(json) = &v.updated {
-                tx.update_passkey(&v.passkey_id, json, now()).await?;
-            }
-            let prior = match &v.flow {
-                Some(f) if v.second_step => login::Prior::Stored(f),
-                carry => login::Prior::New {
-                    carry: carry.as_ref(),
-                    continue_to: v.continue_to.clone(),
-                },
-            };
-            login::advance(app, tx, &v.dir, &v.user, prior, Method::Passkey, ip).await
-        }
-    }
-}
-
-/// The reads and the verification of a finish; writes nothing (it runs
-/// while the finish's transaction holds the writer).
-async fn check(
-    app: &AppState,
-    flow_token: Option<&str>,
-    c: LoginCeremony,
-    cred: &PublicKeyCredential,
-) -> ApiResult<Checked> {
-    let rp = &app.webauthn;
-    // The browser's flow, if it is still the one the ceremony began on.
-    let flow = login::load_flow(app, flow_token)
-        .await?
-        .filter(|f| c.flow_id.as_deref() == Some(f.id.as_str()));
-    if c.second_step && flow.is_none() {
-        return Ok(Checked::NoLogin);
-    }
-    let Some(dir) = app.store.directory(&c.directory_id).await? else {
-        return Ok(Checked::NoLogin);
     };
-    let named = c.user_id.clone().filter(|_| !c.decoy);
-    let fail = |reason| Ok(Checked::Refused(dir.id.clone(), named.clone(), reason));
     if c.decoy {
-        return fail("decoy options");
+        return Err(fail("decoy options").await);
     }
     let Some((row, user)) = app
         .store
         .passkey_with_user(&encode_id(cred.get_credential_id()))
         .await?
     else {
-        return fail("unknown credential");
+        return Err(fail("unknown credential").await);
     };
     match &c.user_id {
-        Some(u) if *u != row.user_id => return fail("credential of another account"),
+        Some(u) if *u != row.user_id => {
+            return Err(fail("credential of another account").await);
+        }
         Some(_) => {}
         None => {
             let handle = rp
@@ -361,7 +319,7 @@ async fn check(
                 .ok()
                 .map(|(uuid, _)| uuid.simple().to_string());
             if handle.as_deref() != Some(row.user_id.as_str()) {
-                return fail("user handle does not match the credential");
+                return Err(fail("user handle does not match the credential").await);
             }
         }
     }
@@ -370,33 +328,36 @@ async fn check(
         Ok(r) => r,
         Err(e) => {
             tracing::info!(error = %e, "passkey assertion refused");
-            return fail("assertion refused (signature, origin, counter or user verification)");
+            return Err(fail(
+                "assertion refused (signature, origin, counter or user verification)",
+            )
+            .await);
         }
     };
     // webauthn-rs passkey ceremonies require UV already; points are given
     // only with it, whatever a future library default may be.
     if !result.user_verified() {
-        return fail("no user verification");
+        return Err(fail("no user verification").await);
     }
     if user.disabled {
-        return fail("account disabled");
+        return Err(fail("account disabled").await);
     }
     if user.directory_id != c.directory_id {
-        return fail("credential of another account");
+        return Err(fail("credential of another account").await);
     }
-    let updated = match passkey.update_credential(&result) {
-        Some(_) => Some(serde_json::to_string(&passkey).map_err(internal)?),
-        None => None,
+    let mut tx = app.store.begin().await?;
+    if passkey.update_credential(&result).is_some() {
+        let json = serde_json::to_string(&passkey).map_err(internal)?;
+        tx.update_passkey(&row.id, &json, now()).await?;
+    }
+    let prior = match &flow {
+        Some(f) if c.second_step => login::Prior::Stored(f),
+        carry => login::Prior::New {
+            carry: carry.as_ref(),
+            continue_to: c.continue_to,
+        },
     };
-    Ok(Checked::Verified(Box::new(Verified {
-        dir,
-        user,
-        passkey_id: row.id,
-        updated,
-        flow,
-        second_step: c.second_step,
-        continue_to: c.continue_to,
-    })))
+    login::advance(app, tx, &dir, &user, prior, Method::Passkey, ip).await
 }
 
 /// Starts registering a passkey for `user`, excluding the ones they have.

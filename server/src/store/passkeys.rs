@@ -210,23 +210,22 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<String>, sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        let state = take_webauthn_state(tx.conn(), id, now).await?;
-        tx.commit().await?;
-        Ok(state)
+        let r = self
+            .exec_optional(
+                sqlx::query(
+                    "DELETE FROM webauthn_states WHERE id = $1 RETURNING state, expires_at",
+                )
+                .bind(id),
+            )
+            .await?;
+        match r {
+            Some(r) if r.try_get::<i64, _>("expires_at")? >= now => Ok(Some(r.try_get("state")?)),
+            _ => Ok(None),
+        }
     }
 }
 
 impl super::Tx {
-    /// [`Store::take_webauthn_state`], in the transaction.
-    pub async fn take_webauthn_state(
-        &mut self,
-        id: &str,
-        now: i64,
-    ) -> Result<Option<String>, sqlx::Error> {
-        take_webauthn_state(self.conn(), id, now).await
-    }
-
     /// [`Store::update_passkey`], in the transaction.
     pub async fn update_passkey(
         &mut self,
@@ -235,24 +234,6 @@ impl super::Tx {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         update_passkey(self.conn(), id, passkey, now).await
-    }
-}
-
-async fn take_webauthn_state<'c, E>(
-    db: E,
-    id: &str,
-    now: i64,
-) -> Result<Option<String>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let r = sqlx::query("DELETE FROM webauthn_states WHERE id = $1 RETURNING state, expires_at")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    match r {
-        Some(r) if r.try_get::<i64, _>("expires_at")? >= now => Ok(Some(r.try_get("state")?)),
-        _ => Ok(None),
     }
 }
 
