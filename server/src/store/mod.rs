@@ -196,8 +196,8 @@ impl Store {
     }
 
     /// Deletes expired flows, sessions (absolute or idle timeout, `idle_s`),
-    /// setup links and enrolments. Safe to run on several instances at once:
-    /// each statement stands alone and deleting twice is harmless.
+    /// setup links and enrolments, in one transaction. Safe to run on
+    /// several instances at once: deleting twice is harmless.
     pub async fn housekeeping(&self, now: i64, idle_s: i64) -> Result<u64, sqlx::Error> {
         let mut n = 0;
         let mut tx = self.begin().await?;
