@@ -1,14 +1,15 @@
 //! Passkeys with a software authenticator (SECURITY 14-18).
 
 use crate::harness::{
-    Api, Backend, PASSWORD, Server, create_user, set_policy, token_of, two_factor, with_admin,
+    Api, Backend, PASSWORD, Resp, Server, create_user, set_policy, token_of, two_factor, with_admin,
 };
 use serde_json::{Value, json};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::prelude::Url;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_rs_proto::{
-    CreationChallengeResponse, RequestChallengeResponse, UserVerificationPolicy,
+    CreationChallengeResponse, PublicKeyCredential, RequestChallengeResponse,
+    UserVerificationPolicy,
 };
 
 pub(crate) fn origin(server: &Server) -> Url {
@@ -38,6 +39,15 @@ pub(crate) async fn start(c: &Api, body: Value) -> RequestChallengeResponse {
     let r = c.post("/api/login/passkey/start", body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     serde_json::from_value(r.json).unwrap()
+}
+
+/// Sends a passkey step's assertion.
+pub(crate) async fn finish(c: &Api, cred: &PublicKeyCredential) -> Resp {
+    c.post(
+        "/api/login/passkey/finish",
+        serde_json::to_value(cred).unwrap(),
+    )
+    .await
 }
 
 /// A user made by the admin who enrols a passkey through their setup link
@@ -91,12 +101,7 @@ async fn passwordless_login_and_password_plus_passkey_at_level_50() {
     );
     assert_eq!(rcr.public_key.allow_credentials.len(), 1);
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["status"], "complete");
     assert_eq!(
@@ -122,12 +127,7 @@ async fn passwordless_login_and_password_plus_passkey_at_level_50() {
     );
     let rcr = start(&c, json!({})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(r.json["status"], "complete", "{}", r.text);
     assert_eq!(r.json["progress"]["earned"], 50);
 
@@ -135,12 +135,7 @@ async fn passwordless_login_and_password_plus_passkey_at_level_50() {
     let c = server.client();
     let rcr = start(&c, json!({"username": "pia"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(r.json["status"], "in_progress", "{}", r.text);
     assert_eq!(
         r.json["options"],
@@ -240,12 +235,7 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
     // That refused finish took the ceremony too: its own right answer,
     // sent after, finds none (one finish per ceremony, whatever its outcome).
     let right = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = other
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&right).unwrap(),
-        )
-        .await;
+    let r = finish(&other, &right).await;
     assert_eq!((r.status, r.code()), (409, "no_login"), "{}", r.text);
     assert_eq!(other.get("/api/session").await.status, 401);
     // The refusal is in the audit log, with its reason and the account.
@@ -274,12 +264,7 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
         let Ok(cred) = auth.do_authentication(Url::parse(&evil).unwrap(), rcr) else {
             continue; // the authenticator itself refused the origin for this RP ID
         };
-        let r = c
-            .post(
-                "/api/login/passkey/finish",
-                serde_json::to_value(&cred).unwrap(),
-            )
-            .await;
+        let r = finish(&c, &cred).await;
         assert_eq!(
             (r.status, r.code()),
             (401, "invalid_credentials"),
@@ -303,12 +288,7 @@ async fn without_user_verification_a_passkey_earns_nothing() {
     // signed correctly but lacks the UV flag.
     rcr.public_key.user_verification = UserVerificationPolicy::Discouraged_DO_NOT_USE;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(
         (r.status, r.code()),
         (401, "invalid_credentials"),
@@ -328,15 +308,7 @@ async fn a_counter_at_or_below_the_stored_one_is_refused() {
     let c = server.client();
     let rcr = start(&c, json!({"username": "cnt"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    assert_eq!(
-        c.post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap()
-        )
-        .await
-        .json["status"],
-        "complete"
-    );
+    assert_eq!(finish(&c, &cred).await.json["status"], "complete");
 
     // A clone of the authenticator would sign with a counter the server has
     // seen; make the stored counter run ahead to see that refused.
@@ -365,12 +337,7 @@ async fn a_counter_at_or_below_the_stored_one_is_refused() {
     let c = server.client();
     let rcr = start(&c, json!({"username": "cnt"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(
         (r.status, r.code()),
         (401, "invalid_credentials"),
@@ -390,11 +357,7 @@ async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
     let ona = server.client();
     let rcr = start(&ona, json!({"username": "ona"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    ona.post(
-        "/api/login/passkey/finish",
-        serde_json::to_value(&cred).unwrap(),
-    )
-    .await;
+    finish(&ona, &cred).await;
     let r = ona.post("/api/me/passkeys/register/start", json!({})).await;
     let ccr: CreationChallengeResponse = serde_json::from_value(r.json.clone()).unwrap();
     // ona's existing credential is excluded.
@@ -508,12 +471,7 @@ async fn a_passkey_of_a_disabled_account_earns_nothing() {
         .await;
     assert_eq!(r.json["disabled"], true);
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
-    let r = c
-        .post(
-            "/api/login/passkey/finish",
-            serde_json::to_value(&cred).unwrap(),
-        )
-        .await;
+    let r = finish(&c, &cred).await;
     assert_eq!(
         (r.status, r.code()),
         (401, "invalid_credentials"),
