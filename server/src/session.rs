@@ -38,13 +38,9 @@ impl Cookie {
         }
     }
 
-    /// The longest value the cookie may hold: a token, or a sealed ceremony.
-    fn max_len(self) -> usize {
-        match self {
-            Cookie::Passkey => 3072,
-            _ => 128,
-        }
-    }
+    /// The longest value a cookie may hold: every one holds a random token
+    /// (64 characters).
+    const MAX_LEN: usize = 128;
 
     /// The cookie's name under `config` (`__Host-` prefixed over https).
     pub fn name(self, config: &Config) -> String {
@@ -88,7 +84,7 @@ impl Cookie {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
-            .filter(|v| !v.is_empty() && v.len() <= self.max_len())
+            .filter(|v| !v.is_empty() && v.len() <= Self::MAX_LEN)
     }
 }
 
