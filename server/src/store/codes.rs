@@ -257,14 +257,6 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Clears the failure count of a method after a success.
-    pub async fn reset_failures(&self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        reset_failures(tx.conn(), user_id, method).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Keeps a message the `log` delivery sent (development only).
     pub async fn insert_outbox(
         &self,
@@ -324,7 +316,7 @@ impl super::Tx {
         consume_code(self.conn(), id, code_hash, now, max_attempts).await
     }
 
-    /// [`Store::reset_failures`], in the transaction.
+    /// Clears the failure count of a method after a success.
     pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
         reset_failures(self.conn(), user_id, method).await
     }

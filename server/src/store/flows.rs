@@ -131,20 +131,6 @@ impl Store {
         )))
     }
 
-    /// Records a verified method on a flow (bitwise OR, so concurrent steps
-    /// never lose each other's methods); answers the flow afterwards.
-    pub async fn add_verified(
-        &self,
-        id: &str,
-        verified: MethodSet,
-        now: i64,
-    ) -> Result<Option<FlowRow>, sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        let r = add_verified(tx.conn(), id, verified, now).await?;
-        tx.commit().await?;
-        Ok(r)
-    }
-
     /// Deletes a flow; answers whether it existed (so exactly one caller
     /// completes a login).
     pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {
@@ -161,7 +147,8 @@ impl Tx {
         insert(self.conn(), f, now).await
     }
 
-    /// [`Store::add_verified`], in the transaction.
+    /// Records a verified method on a flow (bitwise OR, so concurrent steps
+    /// never lose each other's methods); answers the flow afterwards.
     pub async fn add_verified(
         &mut self,
         id: &str,

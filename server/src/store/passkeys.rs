@@ -141,19 +141,6 @@ impl Store {
         Ok(Some((passkey, user)))
     }
 
-    /// Saves the updated credential (counter, backup state) after a login.
-    pub async fn update_passkey(
-        &self,
-        id: &str,
-        passkey: &str,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        update_passkey(tx.conn(), id, passkey, now).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Renames a user's passkey.
     pub async fn rename_passkey(
         &self,
@@ -226,7 +213,7 @@ impl Store {
 }
 
 impl super::Tx {
-    /// [`Store::update_passkey`], in the transaction.
+    /// Saves the updated credential (counter, backup state) after a login.
     pub async fn update_passkey(
         &mut self,
         id: &str,

@@ -61,7 +61,7 @@ static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new
 });
 
 impl Tx {
-    /// [`Store::insert_session`], in the transaction.
+    /// Stores a new session.
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
         insert_session(self.conn(), s).await
     }
@@ -88,14 +88,6 @@ where
 }
 
 impl Store {
-    /// Stores a new session.
-    pub async fn insert_session(&self, s: &SessionRow) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        insert_session(tx.conn(), s).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The session with this id if neither its absolute nor its idle
     /// timeout (`idle_s`) has passed.
     pub async fn session(
