@@ -147,12 +147,11 @@ pub async fn send(
             )));
         }
     }
-    let (per_dest, per_user, per_ip) = (history.per_destination, history.per_user, history.per_ip);
-    let over = if per_dest >= c.code_per_destination_per_hour {
+    let over = if history.per_destination >= c.code_per_destination_per_hour {
         Some("destination")
-    } else if per_user >= c.code_per_account_per_hour {
+    } else if history.per_user >= c.code_per_account_per_hour {
         Some("account")
-    } else if ip.is_some() && per_ip >= c.code_per_ip_per_hour {
+    } else if ip.is_some() && history.per_ip >= c.code_per_ip_per_hour {
         Some("address")
     } else {
         None
