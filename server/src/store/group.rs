@@ -238,10 +238,8 @@ impl Member {
         }
         guard.clean = true;
         if !savepoint {
-            guard.batch = None;
-        } else if guard.batch.as_ref().is_some_and(|b| b.members == 0) {
-            // Nothing else in the batch: end it, so the write lock is free.
-            let _ = Tm::rollback(&mut guard.conn).await;
+            // The first member: the batch ended with it. (A later member
+            // always finds an earlier one released into the batch.)
             guard.batch = None;
         }
         Ok(())
@@ -266,12 +264,9 @@ impl Drop for Tidy {
         // Without a runtime the next holder of the writer tidies up.
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
-                let mut g = state.lock().await;
-                if recover(&mut g).await.is_ok() && g.batch.as_ref().is_some_and(|b| b.members == 0)
-                {
-                    let _ = Tm::rollback(&mut g.conn).await;
-                    g.batch = None;
-                }
+                // Rolls back the savepoint, or the whole transaction when
+                // nothing of it was released into the batch.
+                let _ = recover(&mut *state.lock().await).await;
             });
         }
     }
