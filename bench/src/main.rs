@@ -493,13 +493,14 @@ async fn run() {
         }
     };
     let (mut limits, mut passwords, mut two_factors) = (Vec::new(), Vec::new(), Vec::new());
+    let limit_run = || async move {
+        tokio::task::spawn_blocking(move || argon2_rate(cores))
+            .await
+            .unwrap()
+    };
     for run in 1..=RUNS {
         eprintln!("… the argon2id limit (run {run} of {RUNS})");
-        limits.push(
-            tokio::task::spawn_blocking(move || argon2_rate(cores))
-                .await
-                .unwrap(),
-        );
+        limits.push(limit_run().await);
 
         eprintln!("… password-step logins (run {run} of {RUNS})");
         // Level 20: the password step alone completes, one argon2id each.
@@ -555,11 +556,7 @@ async fn run() {
         );
     }
     eprintln!("… the argon2id limit (closing run)");
-    limits.push(
-        tokio::task::spawn_blocking(move || argon2_rate(cores))
-            .await
-            .unwrap(),
-    );
+    limits.push(limit_run().await);
     // Run i's limit, interpolated: the password run is a third of the way
     // from limit run i to limit run i + 1, the two-factor run two thirds.
     let ratios = |v: &[f64], at: f64| -> Vec<f64> {
