@@ -3,6 +3,8 @@
 //! Times are Unix seconds (UTC). Ids are opaque strings. Secrets in request
 //! types have a `Debug` that redacts them.
 
+use crate::audit::AuditKind;
+use crate::error::ErrorCode;
 use crate::method::{Method, MethodSet};
 use crate::policy::Policy;
 use crate::progress::{Evaluation, LoginOption, LoginStatus, Progress};
@@ -626,7 +628,7 @@ pub struct AuditEvent {
     /// Who did it, when not the user (an administrator's id).
     pub actor_id: Option<String>,
     /// What happened: `login.password`, `policy.update`, `user.create`, …
-    pub kind: String,
+    pub kind: AuditKind,
     /// The method involved.
     pub method: Option<Method>,
     /// `success` or `failure`.
@@ -648,8 +650,8 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status.
     pub status: u16,
-    /// A stable code, see [`crate::ErrorCode`].
-    pub code: String,
+    /// A stable code a client may match on.
+    pub code: ErrorCode,
     /// What happened and what to do, for a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

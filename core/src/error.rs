@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The `code` member of every problem+json body. The names are stable: a
 /// client may match on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not the JSON the route expects.

@@ -3,12 +3,14 @@
 //! for native and `wasm32-unknown-unknown` so server and browser decide alike.
 
 pub mod api;
+pub mod audit;
 pub mod error;
 pub mod method;
 pub mod policy;
 pub mod progress;
 pub mod report;
 
+pub use audit::AuditKind;
 pub use error::ErrorCode;
 pub use method::{Method, MethodSet};
 pub use policy::{MAX_LEVEL, Points, Policy, Preset};
