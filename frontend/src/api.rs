@@ -11,7 +11,7 @@ use authlevel_core::api::{
     SendCodeResponse, SessionInfo, SetupLink, SetupRequest, SetupResponse, TotpSetupResponse,
     UpdateMeRequest, UpdateUserRequest, User, paths,
 };
-use authlevel_core::{Policy, PolicyReport};
+use authlevel_core::{ErrorCode, Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,10 +32,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The problem's stable `code` (see `authlevel_core::ErrorCode`), if any.
-    pub fn code(&self) -> Option<&str> {
+    /// The problem's stable `code`, if any.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Problem(p) => Some(&p.code),
+            ApiError::Problem(p) => Some(p.code),
             ApiError::Transport { .. } => None,
         }
     }
@@ -58,7 +58,7 @@ impl ApiError {
 
     /// Whether the server wants a fresh login first (403 `reauth_required`).
     pub fn needs_reauth(&self) -> bool {
-        self.code() == Some("reauth_required")
+        self.code() == Some(ErrorCode::ReauthRequired)
     }
 
     /// The policy analysis attached to an `invalid_policy` problem.

@@ -7,7 +7,7 @@ use crate::app::{HOME, Nav};
 use crate::components::{Busy, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
 use crate::webauthn;
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
-use authlevel_core::{LoginOption, LoginStatus, Method};
+use authlevel_core::{ErrorCode, LoginOption, LoginStatus, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
         match api::login_state().await {
             Ok(s) => state.set(Some(s)),
             // No login in progress (or it expired): the start form.
-            Err(e) if matches!(e.code(), Some("no_login" | "not_found")) => {}
+            Err(e) if matches!(e.code(), Some(ErrorCode::NoLogin | ErrorCode::NotFound)) => {}
             Err(e) => error.set(Some(e.message())),
         }
         loaded.set(true);
@@ -202,7 +202,7 @@ fn PasswordForm(
                     }
                     Ok(None) => {}
                     // A directory without passkeys: no autofill, and nothing to say.
-                    Err(e) if e.code() == Some("method_not_offered") => {}
+                    Err(e) if e.code() == Some(ErrorCode::MethodNotOffered) => {}
                     Err(e) => error.set(Some(e.message())),
                 }
             });
