@@ -3,94 +3,13 @@
 //! code, a passkey. Each reports success through `on_done` (so the page
 //! refreshes what it shows) and failures through a [`Feedback`].
 
-use super::{Busy, ProblemMessage};
-use crate::api::{self, ApiError};
-use crate::app::{LOGIN, Nav};
+use super::{Busy, Feedback};
+use crate::api;
 use crate::webauthn;
 use authlevel_core::Method;
 use authlevel_core::api::{ChangePasswordRequest, CodeRequest, UpdateMeRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-
-/// A page's messages: an error in words, a success notice, and whether the
-/// server asked for a fresh login (403 `reauth_required`).
-#[derive(Debug, Clone, Copy)]
-pub struct Feedback {
-    /// The last error, in words.
-    pub error: RwSignal<Option<String>>,
-    /// The last success.
-    pub notice: RwSignal<Option<String>>,
-    /// The server wants a login younger than its re-authentication window.
-    pub reauth: RwSignal<bool>,
-}
-
-impl Feedback {
-    /// No messages yet.
-    pub fn new() -> Feedback {
-        Feedback {
-            error: RwSignal::new(None),
-            notice: RwSignal::new(None),
-            reauth: RwSignal::new(false),
-        }
-    }
-
-    /// Clears the messages before a new request.
-    pub fn clear(self) {
-        self.error.set(None);
-        self.notice.set(None);
-    }
-
-    /// Shows a failure.
-    pub fn fail(self, e: ApiError) {
-        if e.needs_reauth() {
-            self.reauth.set(true);
-        } else {
-            self.error.set(Some(e.message()));
-        }
-    }
-
-    /// Shows a success.
-    pub fn ok(self, text: impl Into<String>) {
-        self.error.set(None);
-        self.notice.set(Some(text.into()));
-    }
-}
-
-impl Default for Feedback {
-    fn default() -> Self {
-        Feedback::new()
-    }
-}
-
-/// The messages of `feedback`; the "sign in again" prompt on `reauth_required`.
-#[component]
-pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
-    let busy = Busy::get();
-    let nav = Nav::get();
-    let sign_in_again = move |_| {
-        busy.spawn(async move {
-            // Whatever the answer, the login page is where to go next.
-            let _ = api::logout().await;
-            nav.go(LOGIN);
-        });
-    };
-    view! {
-        <ProblemMessage message=feedback.error />
-        {move || {
-            feedback.notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })
-        }}
-        <Show when=move || feedback.reauth.get()>
-            <div class="message reauth" role="alert">
-                <p>
-                    "For this change, sign in again: it needs a login from the last few minutes."
-                </p>
-                <button type="button" class="primary" on:click=sign_in_again>
-                    "Sign in again"
-                </button>
-            </div>
-        </Show>
-    }
-}
 
 /// A code field with its submit button; `on_code` gets the code.
 #[component]
@@ -366,7 +285,7 @@ pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView 
 /// password") and on the profile ("Change password"). `done` is said on
 /// success, then `on_done` runs.
 #[component]
-pub fn PasswordForm(
+pub fn NewPasswordForm(
     feedback: Feedback,
     button: &'static str,
     done: &'static str,

@@ -6,6 +6,7 @@ mod browser_tests;
 pub mod busy;
 pub mod code_entry;
 pub mod enrol;
+pub mod feedback;
 pub mod option_card;
 pub mod problem;
 pub mod progress;
@@ -13,7 +14,8 @@ pub mod report;
 
 pub use busy::{Busy, BusyIndicator};
 pub use code_entry::CodeEntry;
-pub use enrol::{ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, TotpEnrol};
+pub use enrol::{ContactEnrol, NewPasswordForm, PasskeyEnrol, TotpEnrol};
+pub use feedback::{Feedback, FeedbackView};
 pub use option_card::OptionCard;
 pub use problem::ProblemMessage;
 pub use progress::ProgressBar;

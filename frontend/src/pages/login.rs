@@ -162,7 +162,7 @@ fn StartForm(
     let conditional = password && passkey;
     view! {
         <h1>"Sign in"</h1>
-        {password.then(|| view! { <PasswordForm on_state loaded conditional typed /> })}
+        {password.then(|| view! { <PasswordStep on_state loaded conditional typed /> })}
         {(password && passkey).then(|| view! { <p class="or">"or"</p> })}
         {passkey.then(|| view! { <PasskeyButton on_state /> })}
     }
@@ -170,7 +170,7 @@ fn StartForm(
 
 /// Username and password; the password step of the login.
 #[component]
-fn PasswordForm(
+fn PasswordStep(
     on_state: Callback<LoginState>,
     loaded: RwSignal<bool>,
     /// Also offer passkeys in the username field's autofill.
@@ -307,7 +307,7 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
                 Method::Sms | Method::Email | Method::Totp => {
                     view! { <CodeEntry method on_state /> }.into_any()
                 }
-                Method::Password => view! { <PasswordForm on_state loaded /> }.into_any(),
+                Method::Password => view! { <PasswordStep on_state loaded /> }.into_any(),
                 Method::Passkey => view! { <PasskeyButton on_state /> }.into_any(),
             }}
         </OptionCard>

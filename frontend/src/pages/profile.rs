@@ -6,7 +6,7 @@
 use crate::api;
 use crate::app::{HOME, LOGIN};
 use crate::components::{
-    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, TotpEnrol,
+    Busy, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol, TotpEnrol,
 };
 use authlevel_core::Method;
 use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, UpdateMeRequest};
@@ -94,7 +94,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <section class="enrol" aria-labelledby="p-password">
                     <h2 id="p-password">"Password"</h2>
                     <FeedbackView feedback=f_password />
-                    <PasswordForm
+                    <NewPasswordForm
                         feedback=f_password
                         button="Change password"
                         done="Your password is changed."

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
 use crate::components::{
-    Busy, ContactEnrol, Feedback, FeedbackView, PasskeyEnrol, PasswordForm, ProblemMessage,
+    Busy, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol, ProblemMessage,
     ProgressBar, TotpEnrol,
 };
 use authlevel_core::api::{SetupRequest, SetupResponse};
@@ -166,7 +166,7 @@ pub fn SetupPage() -> impl IntoView {
                     })
             }}
             <Show when=move || setup.with(Option::is_some)>
-                <PasswordForm
+                <NewPasswordForm
                     feedback=f_password
                     button="Set password"
                     done="Your password is set."

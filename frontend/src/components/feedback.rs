@@ -1,0 +1,87 @@
+//! A page's messages: what went wrong, what went well, and the prompt to
+//! sign in again when the server wants a fresh login.
+
+use super::{Busy, ProblemMessage};
+use crate::api::{self, ApiError};
+use crate::app::{LOGIN, Nav};
+use leptos::prelude::*;
+
+/// A page's messages: an error in words, a success notice, and whether the
+/// server asked for a fresh login (403 `reauth_required`).
+#[derive(Debug, Clone, Copy)]
+pub struct Feedback {
+    /// The last error, in words.
+    pub error: RwSignal<Option<String>>,
+    /// The last success.
+    pub notice: RwSignal<Option<String>>,
+    /// The server wants a login younger than its re-authentication window.
+    pub reauth: RwSignal<bool>,
+}
+
+impl Feedback {
+    /// No messages yet.
+    pub fn new() -> Feedback {
+        Feedback {
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            reauth: RwSignal::new(false),
+        }
+    }
+
+    /// Clears the messages before a new request.
+    pub fn clear(self) {
+        self.error.set(None);
+        self.notice.set(None);
+    }
+
+    /// Shows a failure.
+    pub fn fail(self, e: ApiError) {
+        if e.needs_reauth() {
+            self.reauth.set(true);
+        } else {
+            self.error.set(Some(e.message()));
+        }
+    }
+
+    /// Shows a success.
+    pub fn ok(self, text: impl Into<String>) {
+        self.error.set(None);
+        self.notice.set(Some(text.into()));
+    }
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Feedback::new()
+    }
+}
+
+/// The messages of `feedback`; the "sign in again" prompt on `reauth_required`.
+#[component]
+pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
+    let busy = Busy::get();
+    let nav = Nav::get();
+    let sign_in_again = move |_| {
+        busy.spawn(async move {
+            // Whatever the answer, the login page is where to go next.
+            let _ = api::logout().await;
+            nav.go(LOGIN);
+        });
+    };
+    view! {
+        <ProblemMessage message=feedback.error />
+        {move || {
+            feedback.notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })
+        }}
+        <Show when=move || feedback.reauth.get()>
+            <div class="message reauth" role="alert">
+                <p>
+                    "For this change, sign in again: it needs a login from the last few minutes."
+                </p>
+                <button type="button" class="primary" on:click=sign_in_again>
+                    "Sign in again"
+                </button>
+            </div>
+        </Show>
+    }
+}
