@@ -33,6 +33,14 @@ fn attr(host: &web_sys::HtmlElement, selector: &str, name: &str) -> Option<Strin
         .and_then(|e| e.get_attribute(name))
 }
 
+/// Asserts that the text of `host` says each of `parts`.
+fn assert_says(host: &web_sys::HtmlElement, parts: &[&str]) {
+    let text = host.text_content().unwrap_or_default();
+    for part in parts {
+        assert!(text.contains(part), "{part:?} is not in {text:?}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn progress_shows_points_and_verified_methods() {
     let progress = Progress {
@@ -41,10 +49,7 @@ fn progress_shows_points_and_verified_methods() {
         verified: MethodSet::of(&[Method::Password]),
     };
     let host = render(move || view! { <ProgressBar progress label="Your login" /> });
-    let text = host.text_content().unwrap_or_default();
-    assert!(text.contains("Your login"), "{text}");
-    assert!(text.contains("20 of 30 points"), "{text}");
-    assert!(text.contains("Password"), "{text}");
+    assert_says(&host, &["Your login", "20 of 30 points", "Password"]);
     assert_eq!(attr(&host, "progress", "max").as_deref(), Some("30"));
     assert_eq!(attr(&host, "progress", "value").as_deref(), Some("20"));
     assert_eq!(
@@ -79,11 +84,15 @@ fn option_card_says_what_it_is_worth() {
         hint: Some("+41 •• ••• •• 67".into()),
     };
     let host = render(move || view! { <OptionCard option /> });
-    let text = host.text_content().unwrap_or_default();
-    assert!(text.contains("SMS code"), "{text}");
-    assert!(text.contains("+10 points"), "{text}");
-    assert!(text.contains("Completes your login"), "{text}");
-    assert!(text.contains("+41 •• ••• •• 67"), "{text}");
+    assert_says(
+        &host,
+        &[
+            "SMS code",
+            "+10 points",
+            "Completes your login",
+            "+41 •• ••• •• 67",
+        ],
+    );
     assert_eq!(
         attr(&host, "section", "data-method").as_deref(),
         Some("sms")
@@ -99,11 +108,8 @@ fn option_card_without_completion_or_hint() {
         hint: None,
     };
     let host = render(move || view! { <OptionCard option /> });
+    assert_says(&host, &["Authenticator app", "+5 points"]);
     let text = host.text_content().unwrap_or_default();
-    assert!(
-        text.contains("Authenticator app") && text.contains("+5 points"),
-        "{text}"
-    );
     assert!(!text.contains("Completes"), "{text}");
     assert!(host.query_selector(".hint").ok().flatten().is_none());
 }
