@@ -1,7 +1,9 @@
 //! The HTTP API of the server, one async function per endpoint. Paths come
 //! from `authlevel_core::api::paths` and bodies are the core wire types, so
 //! the browser and the server cannot drift apart. Errors arrive as
-//! `application/problem+json` and become an [`ApiError`].
+//! `application/problem+json` and become an [`ApiError`]. Arguments are
+//! taken by value, so a request's future owns what it sends and can be
+//! handed on (see `Feedback::run`).
 
 use authlevel_core::Method;
 use authlevel_core::api::{
@@ -169,8 +171,8 @@ pub async fn login_state() -> ApiResult<LoginState> {
 }
 
 /// `POST /api/login/password`: the password step.
-pub async fn login_password(req: &PasswordLoginRequest) -> ApiResult<LoginState> {
-    send(HttpMethod::POST, paths::LOGIN_PASSWORD, req).await
+pub async fn login_password(req: PasswordLoginRequest) -> ApiResult<LoginState> {
+    send(HttpMethod::POST, paths::LOGIN_PASSWORD, &req).await
 }
 
 /// `POST /api/login/{sms|email}/send`: sends a one-time code.
@@ -179,8 +181,8 @@ pub async fn send_code(method: Method) -> ApiResult<SendCodeResponse> {
 }
 
 /// `POST /api/login/{sms|email|totp}/verify`: checks a code.
-pub async fn verify_code(method: Method, req: &CodeRequest) -> ApiResult<LoginState> {
-    send(HttpMethod::POST, &paths::login_verify(method), req).await
+pub async fn verify_code(method: Method, req: CodeRequest) -> ApiResult<LoginState> {
+    send(HttpMethod::POST, &paths::login_verify(method), &req).await
 }
 
 /// `GET /api/session`: who is logged in.
@@ -194,8 +196,8 @@ pub async fn logout() -> ApiResult<()> {
 }
 
 /// `POST /api/setup`: opens enrolment with a setup link's token.
-pub async fn open_setup(req: &SetupRequest) -> ApiResult<SetupResponse> {
-    send(HttpMethod::POST, paths::SETUP, req).await
+pub async fn open_setup(req: SetupRequest) -> ApiResult<SetupResponse> {
+    send(HttpMethod::POST, paths::SETUP, &req).await
 }
 
 /// `GET /api/setup`: the enrolment opened before (reload-safe).
@@ -209,8 +211,8 @@ pub async fn finish_setup() -> ApiResult<()> {
 }
 
 /// `POST /api/me/password`: sets a new password.
-pub async fn change_password(req: &ChangePasswordRequest) -> ApiResult<()> {
-    post_empty(paths::ME_PASSWORD, req).await
+pub async fn change_password(req: ChangePasswordRequest) -> ApiResult<()> {
+    post_empty(paths::ME_PASSWORD, &req).await
 }
 
 /// `GET /api/admin/directories`: the directories this administrator manages.
@@ -220,19 +222,24 @@ pub async fn directories() -> ApiResult<Vec<Directory>> {
 
 /// `GET /api/admin/directories/{id}/policy`: the policy, its analysis and
 /// the users' enrolments.
-pub async fn policy(directory_id: &str) -> ApiResult<PolicyResponse> {
-    get(&paths::admin_policy(directory_id)).await
+pub async fn policy(directory_id: String) -> ApiResult<PolicyResponse> {
+    get(&paths::admin_policy(&directory_id)).await
 }
 
 /// `PUT /api/admin/directories/{id}/policy`: saves the policy; answers its
 /// analysis. A policy with errors is refused (422, with the report).
-pub async fn save_policy(directory_id: &str, policy: &Policy) -> ApiResult<PolicyReport> {
-    send(HttpMethod::PUT, &paths::admin_policy(directory_id), policy).await
+pub async fn save_policy(directory_id: String, policy: Policy) -> ApiResult<PolicyReport> {
+    send(
+        HttpMethod::PUT,
+        &paths::admin_policy(&directory_id),
+        &policy,
+    )
+    .await
 }
 
 /// `POST /api/login/passkey/start`: WebAuthn request options, as JSON text.
-pub async fn passkey_login_start(req: &PasskeyStartRequest) -> ApiResult<String> {
-    post_raw(paths::LOGIN_PASSKEY_START, encode(req)?).await
+pub async fn passkey_login_start(req: PasskeyStartRequest) -> ApiResult<String> {
+    post_raw(paths::LOGIN_PASSKEY_START, encode(&req)?).await
 }
 
 /// `POST /api/login/passkey/finish`: the assertion (JSON text from the browser).
@@ -246,19 +253,19 @@ pub async fn me() -> ApiResult<Me> {
 }
 
 /// `PATCH /api/me`: changes the profile; a new phone or email gets a code.
-pub async fn update_me(req: &UpdateMeRequest) -> ApiResult<Me> {
-    send(HttpMethod::PATCH, paths::ME, req).await
+pub async fn update_me(req: UpdateMeRequest) -> ApiResult<Me> {
+    send(HttpMethod::PATCH, paths::ME, &req).await
 }
 
 /// `POST /api/me/{phone|email}/verify`: confirms a pending mobile number
 /// (`Method::Sms`) or email address.
-pub async fn confirm_contact(method: Method, req: &CodeRequest) -> ApiResult<()> {
+pub async fn confirm_contact(method: Method, req: CodeRequest) -> ApiResult<()> {
     let what = if method == Method::Sms {
         "phone"
     } else {
         "email"
     };
-    post_empty(&format!("{}/{what}/verify", paths::ME), req).await
+    post_empty(&format!("{}/{what}/verify", paths::ME), &req).await
 }
 
 /// `POST /api/me/totp/setup`: a new authenticator-app secret to confirm.
@@ -267,8 +274,8 @@ pub async fn totp_setup() -> ApiResult<TotpSetupResponse> {
 }
 
 /// `POST /api/me/totp/confirm`: confirms the secret with a code from the app.
-pub async fn totp_confirm(req: &CodeRequest) -> ApiResult<()> {
-    post_empty(paths::ME_TOTP_CONFIRM, req).await
+pub async fn totp_confirm(req: CodeRequest) -> ApiResult<()> {
+    post_empty(paths::ME_TOTP_CONFIRM, &req).await
 }
 
 /// `DELETE /api/me/totp`: removes the authenticator app.
@@ -290,59 +297,59 @@ pub async fn passkey_register_start() -> ApiResult<String> {
 
 /// `POST /api/me/passkeys/register/finish`: the new passkey (JSON text from
 /// the browser) and its name.
-pub async fn passkey_register_finish(credential: &str, name: &str) -> ApiResult<PasskeyInfo> {
-    let body = format!(r#"{{"credential":{credential},"name":{}}}"#, encode(name)?);
+pub async fn passkey_register_finish(credential: String, name: String) -> ApiResult<PasskeyInfo> {
+    let body = format!(r#"{{"credential":{credential},"name":{}}}"#, encode(&name)?);
     decode(&post_raw(paths::ME_PASSKEYS_REGISTER_FINISH, body).await?)
 }
 
 /// `PATCH /api/me/passkeys/{id}`: renames a passkey.
-pub async fn rename_passkey(id: &str, req: &RenamePasskeyRequest) -> ApiResult<()> {
+pub async fn rename_passkey(id: String, req: RenamePasskeyRequest) -> ApiResult<()> {
     exchange(
         HttpMethod::PATCH,
-        &paths::me_passkey(id),
-        Some(encode(req)?),
+        &paths::me_passkey(&id),
+        Some(encode(&req)?),
     )
     .await
     .map(drop)
 }
 
 /// `DELETE /api/me/passkeys/{id}`: removes a passkey.
-pub async fn delete_passkey(id: &str) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::me_passkey(id), None)
+pub async fn delete_passkey(id: String) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::me_passkey(&id), None)
         .await
         .map(drop)
 }
 
 /// `GET /api/admin/directories/{id}/users`: a directory's users.
-pub async fn users(directory_id: &str) -> ApiResult<Vec<User>> {
-    get(&paths::admin_users(directory_id)).await
+pub async fn users(directory_id: String) -> ApiResult<Vec<User>> {
+    get(&paths::admin_users(&directory_id)).await
 }
 
 /// `POST /api/admin/directories/{id}/users`: a new user and their setup link.
-pub async fn create_user(directory_id: &str, req: &CreateUserRequest) -> ApiResult<CreatedUser> {
-    send(HttpMethod::POST, &paths::admin_users(directory_id), req).await
+pub async fn create_user(directory_id: String, req: CreateUserRequest) -> ApiResult<CreatedUser> {
+    send(HttpMethod::POST, &paths::admin_users(&directory_id), &req).await
 }
 
 /// `PATCH /api/admin/users/{id}`: changes a user.
-pub async fn update_user(user_id: &str, req: &UpdateUserRequest) -> ApiResult<User> {
-    send(HttpMethod::PATCH, &paths::admin_user(user_id), req).await
+pub async fn update_user(user_id: String, req: UpdateUserRequest) -> ApiResult<User> {
+    send(HttpMethod::PATCH, &paths::admin_user(&user_id), &req).await
 }
 
 /// `POST /api/admin/users/{id}/setup-link`: a new setup link for a user.
-pub async fn new_setup_link(user_id: &str) -> ApiResult<SetupLink> {
+pub async fn new_setup_link(user_id: String) -> ApiResult<SetupLink> {
     send(
         HttpMethod::POST,
-        &paths::admin_setup_link(user_id),
+        &paths::admin_setup_link(&user_id),
         &Empty {},
     )
     .await
 }
 
 /// `POST /api/admin/users/{id}/unlock`: lifts a user's lockouts.
-pub async fn unlock_user(user_id: &str) -> ApiResult<()> {
+pub async fn unlock_user(user_id: String) -> ApiResult<()> {
     exchange(
         HttpMethod::POST,
-        &paths::admin_unlock(user_id),
+        &paths::admin_unlock(&user_id),
         Some(encode(&Empty {})?),
     )
     .await
@@ -350,10 +357,10 @@ pub async fn unlock_user(user_id: &str) -> ApiResult<()> {
 }
 
 /// `DELETE /api/admin/users/{id}/sessions`: ends every session of a user.
-pub async fn end_user_sessions(user_id: &str) -> ApiResult<()> {
+pub async fn end_user_sessions(user_id: String) -> ApiResult<()> {
     exchange(
         HttpMethod::DELETE,
-        &paths::admin_user_sessions(user_id),
+        &paths::admin_user_sessions(&user_id),
         None,
     )
     .await
@@ -361,7 +368,7 @@ pub async fn end_user_sessions(user_id: &str) -> ApiResult<()> {
 }
 
 /// `GET /api/admin/audit`: the newest `limit` events of a directory.
-pub async fn audit(directory_id: &str, limit: u32) -> ApiResult<Vec<AuditEvent>> {
+pub async fn audit(directory_id: String, limit: u32) -> ApiResult<Vec<AuditEvent>> {
     get(&format!(
         "{}?directory={directory_id}&limit={limit}",
         paths::ADMIN_AUDIT
@@ -370,22 +377,22 @@ pub async fn audit(directory_id: &str, limit: u32) -> ApiResult<Vec<AuditEvent>>
 }
 
 /// `GET /api/admin/directories/{id}/clients`: a directory's applications.
-pub async fn clients(directory_id: &str) -> ApiResult<Vec<ClientInfo>> {
-    get(&paths::admin_clients(directory_id)).await
+pub async fn clients(directory_id: String) -> ApiResult<Vec<ClientInfo>> {
+    get(&paths::admin_clients(&directory_id)).await
 }
 
 /// `POST /api/admin/directories/{id}/clients`: registers an application;
 /// a confidential one's secret comes back this once.
 pub async fn create_client(
-    directory_id: &str,
-    req: &CreateClientRequest,
+    directory_id: String,
+    req: CreateClientRequest,
 ) -> ApiResult<CreatedClient> {
-    send(HttpMethod::POST, &paths::admin_clients(directory_id), req).await
+    send(HttpMethod::POST, &paths::admin_clients(&directory_id), &req).await
 }
 
 /// `DELETE /api/admin/clients/{id}`: removes an application and ends its tokens.
-pub async fn delete_client(client_id: &str) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::admin_client(client_id), None)
+pub async fn delete_client(client_id: String) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::admin_client(&client_id), None)
         .await
         .map(drop)
 }

@@ -59,7 +59,7 @@ fn text_of(value: JsValue) -> String {
 /// to pick one from the username field's autofill. `Ok(None)`: the request
 /// was replaced or ended on purpose.
 pub async fn login(conditional: bool) -> ApiResult<Option<LoginState>> {
-    let options = api::passkey_login_start(&PasskeyStartRequest::default()).await?;
+    let options = api::passkey_login_start(PasskeyStartRequest::default()).await?;
     let credential = match get_js(&options, conditional).await {
         Ok(c) => text_of(c),
         Err(e) => return ceremony_error(&e, false).map_or(Ok(None), Err),
@@ -69,13 +69,13 @@ pub async fn login(conditional: bool) -> ApiResult<Option<LoginState>> {
 
 /// Creates a passkey named `name` for the account being set up or logged
 /// in. `Ok(None)`: the request was ended on purpose.
-pub async fn register(name: &str) -> ApiResult<Option<PasskeyInfo>> {
+pub async fn register(name: String) -> ApiResult<Option<PasskeyInfo>> {
     let options = api::passkey_register_start().await?;
     let credential = match create_js(&options).await {
         Ok(c) => text_of(c),
         Err(e) => return ceremony_error(&e, true).map_or(Ok(None), Err),
     };
-    api::passkey_register_finish(&credential, name)
+    api::passkey_register_finish(credential, name)
         .await
         .map(Some)
 }

@@ -1,5 +1,7 @@
-//! The app-wide count of requests in flight and its indicator.
+//! The app-wide count of requests in flight, its indicator, and the button
+//! that waits while it is not zero.
 
+use crate::api::{ApiError, ApiResult};
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -31,6 +33,22 @@ impl Busy {
         self.spawn_boxed(Box::pin(work));
     }
 
+    /// Runs `request`, counted as busy: its answer goes to `done`, its
+    /// failure to `failed`.
+    pub fn run<T: 'static>(
+        self,
+        request: impl Future<Output = ApiResult<T>> + 'static,
+        done: impl FnOnce(T) + 'static,
+        failed: impl FnOnce(ApiError) + 'static,
+    ) {
+        self.spawn(async move {
+            match request.await {
+                Ok(answer) => done(answer),
+                Err(e) => failed(e),
+            }
+        });
+    }
+
     // One copy of the counting wrapper for all the app's requests, rather
     // than one per caller: smaller WebAssembly.
     fn spawn_boxed(self, work: Pin<Box<dyn Future<Output = ()>>>) {
@@ -58,5 +76,31 @@ pub fn BusyIndicator() -> impl IntoView {
                     })
             }}
         </div>
+    }
+}
+
+/// A button that cannot be pressed while a request is in flight, nor while
+/// `disabled` holds. An `on:click` given to it goes to the button.
+#[component]
+pub fn BusyButton(
+    /// Its look: `primary`, `secondary`, `link`, …
+    class: &'static str,
+    /// A form's submit button (else `type="button"`).
+    #[prop(optional)]
+    submit: bool,
+    /// Also disabled while this holds.
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    let busy = Busy::get();
+    view! {
+        <button
+            type=if submit { "submit" } else { "button" }
+            class=class
+            disabled=move || busy.active() || disabled.get()
+        >
+            {children()}
+        </button>
     }
 }

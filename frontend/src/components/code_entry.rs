@@ -1,7 +1,8 @@
 //! Entry of a one-time code: "Send code" for SMS and email, the code field,
-//! resend and the expiry countdown. TOTP needs only the field.
+//! resend and the expiry countdown. TOTP needs only the field. The field
+//! alone, [`CodeForm`], also confirms a method being enrolled.
 
-use super::{Busy, ProblemMessage};
+use super::{Busy, BusyButton, ProblemMessage};
 use crate::api;
 use authlevel_core::Method;
 use authlevel_core::api::{CodeRequest, LoginState};
@@ -49,38 +50,35 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
 
     let send_code = move || {
         error.set(None);
-        busy.spawn(async move {
-            match api::send_code(method).await {
-                Ok(r) => {
-                    now.set(js_sys::Date::now());
-                    sent.set(Some(Sent {
-                        to: r.sent_to,
-                        expires_at_ms: js_sys::Date::now() + f64::from(r.expires_in_s) * 1000.0,
-                    }));
-                    code.set(String::new());
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
+        busy.run(
+            api::send_code(method),
+            move |r| {
+                now.set(js_sys::Date::now());
+                sent.set(Some(Sent {
+                    to: r.sent_to,
+                    expires_at_ms: js_sys::Date::now() + f64::from(r.expires_in_s) * 1000.0,
+                }));
+                code.set(String::new());
+            },
+            move |e| error.set(Some(e.message())),
+        );
     };
-    let verify = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let verify = Callback::new(move |()| {
         let req = CodeRequest {
             code: code.get_untracked(),
         };
         error.set(None);
-        busy.spawn(async move {
-            match api::verify_code(method, &req).await {
-                Ok(state) => {
-                    on_state.try_run(state);
-                }
-                Err(e) => {
-                    error.set(Some(e.message()));
-                    code.set(String::new());
-                }
-            }
-        });
-    };
+        busy.run(
+            api::verify_code(method, req),
+            move |state| {
+                on_state.try_run(state);
+            },
+            move |e| {
+                error.set(Some(e.message()));
+                code.set(String::new());
+            },
+        );
+    });
 
     let field_id = format!("code-{}", method.as_str());
     let field_label = move || match (method, sent.get()) {
@@ -96,37 +94,21 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 (delivered && !show_form())
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="primary"
-                                disabled=move || busy.active()
-                                on:click=move |_| send_code()
-                            >
+                            <BusyButton class="primary" on:click=move |_| send_code()>
                                 "Send code"
-                            </button>
+                            </BusyButton>
                         }
                     })
             }}
             <Show when=show_form>
-                <form class="code-form" on:submit=verify>
-                    <label for=field_id.clone()>{field_label}</label>
-                    <div class="row">
-                        <input
-                            id=field_id.clone()
-                            name="code"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            pattern="[0-9 ]*"
-                            maxlength="10"
-                            required
-                            bind:value=code
-                        />
-                        <button type="submit" class="primary" disabled=move || busy.active()>
-                            "Verify"
-                        </button>
-                    </div>
-                </form>
+                <CodeForm
+                    id=field_id.clone()
+                    label=field_label
+                    button="Verify"
+                    code
+                    name="code"
+                    on_submit=verify
+                />
                 {move || {
                     remaining()
                         .map(|left| {
@@ -139,14 +121,9 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                                 <p class="expiry">
                                     <span class="countdown">{text}</span>
                                     " "
-                                    <button
-                                        type="button"
-                                        class="link"
-                                        disabled=move || busy.active()
-                                        on:click=move |_| send_code()
-                                    >
+                                    <BusyButton class="link" on:click=move |_| send_code()>
                                         "Send a new code"
-                                    </button>
+                                    </BusyButton>
                                 </p>
                             }
                         })
@@ -154,6 +131,46 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
             </Show>
             <ProblemMessage message=error />
         </div>
+    }
+}
+
+/// A code field in a `code-form` with its submit button; `code` holds what
+/// is typed, `on_submit` runs when it is sent.
+#[component]
+pub fn CodeForm(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    button: &'static str,
+    code: RwSignal<String>,
+    /// The field's `name`, when it has one.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    on_submit: Callback<()>,
+) -> impl IntoView {
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        on_submit.run(());
+    };
+    view! {
+        <form class="code-form" on:submit=submit>
+            <label for=id.clone()>{label}</label>
+            <div class="row">
+                <input
+                    id=id
+                    name=name
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    pattern="[0-9 ]*"
+                    maxlength="10"
+                    required
+                    bind:value=code
+                />
+                <BusyButton class="primary" submit=true>
+                    {button}
+                </BusyButton>
+            </div>
+        </form>
     }
 }
 

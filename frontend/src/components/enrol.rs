@@ -3,7 +3,8 @@
 //! code, a passkey. Each reports success through `on_done` (so the page
 //! refreshes what it shows) and failures through a [`Feedback`].
 
-use super::{Busy, Feedback};
+use super::code_entry::CodeForm;
+use super::{BusyButton, Feedback};
 use crate::api;
 use crate::webauthn;
 use authlevel_core::Method;
@@ -11,83 +12,48 @@ use authlevel_core::api::{ChangePasswordRequest, CodeRequest, UpdateMeRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-/// A code field with its submit button; `on_code` gets the code.
+/// A code to confirm something with: `on_code` gets the code, and the field
+/// empties.
 #[component]
-fn CodeForm(
+fn ConfirmForm(
     #[prop(into)] id: String,
     #[prop(into)] label: Signal<String>,
-    #[prop(into)] button: String,
     on_code: Callback<String>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let code = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = Callback::new(move |()| {
         on_code.run(code.get_untracked());
         code.set(String::new());
-    };
-    view! {
-        <form class="code-form" on:submit=submit>
-            <label for=id.clone()>{label}</label>
-            <div class="row">
-                <input
-                    id=id
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    pattern="[0-9 ]*"
-                    maxlength="10"
-                    required
-                    bind:value=code
-                />
-                <button type="submit" class="primary" disabled=move || busy.active()>
-                    {button}
-                </button>
-            </div>
-        </form>
-    }
+    });
+    view! { <CodeForm id label button="Confirm" code on_submit /> }
 }
 
 /// Sets up an authenticator app: the QR code and the secret, then a code
 /// from the app confirms it.
 #[component]
 pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
-    let busy = Busy::get();
     let secret = RwSignal::new(None::<(String, String)>);
     let start = move |_| {
         feedback.clear();
-        busy.spawn(async move {
-            match api::totp_setup().await {
-                Ok(r) => secret.set(Some((r.secret, r.qr_svg))),
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::totp_setup(), move |r| {
+            secret.set(Some((r.secret, r.qr_svg)));
         });
     };
     let confirm = Callback::new(move |code: String| {
         feedback.clear();
-        busy.spawn(async move {
-            match api::totp_confirm(&CodeRequest { code }).await {
-                Ok(()) => {
-                    secret.set(None);
-                    feedback.ok("Your authenticator app is set up.");
-                    on_done.try_run(());
-                }
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::totp_confirm(CodeRequest { code }), move |()| {
+            secret.set(None);
+            feedback.ok("Your authenticator app is set up.");
+            on_done.try_run(());
         });
     });
     view! {
         {move || match secret.get() {
             None => {
                 view! {
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled=move || busy.active()
-                        on:click=start
-                    >
+                    <BusyButton class="secondary" on:click=start>
                         "Set up an authenticator app"
-                    </button>
+                    </BusyButton>
                 }
                     .into_any()
             }
@@ -97,10 +63,9 @@ pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
                     // The server's SVG: a QR code of the otpauth:// URI, no scripts.
                     <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=svg></div>
                     <p>"Key: " <code class="secret">{text}</code></p>
-                    <CodeForm
+                    <ConfirmForm
                         id="totp-confirm"
                         label="Code from your authenticator app".to_string()
-                        button="Confirm"
                         on_code=confirm
                     />
                 }
@@ -121,7 +86,6 @@ pub fn ContactEnrol(
     feedback: Feedback,
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let phone = method == Method::Sms;
     let value = RwSignal::new(String::new());
     // The destination waiting for its code (the server's normalised form).
@@ -141,23 +105,18 @@ pub fn ContactEnrol(
                 ..Default::default()
             }
         };
-        busy.spawn(async move {
-            match api::update_me(&req).await {
-                Ok(me) => {
-                    let p = if phone {
-                        me.pending_phone
-                    } else {
-                        me.pending_email
-                    };
-                    if new.is_empty() {
-                        feedback.ok("Removed.");
-                        on_done.try_run(());
-                    }
-                    awaiting.set(p);
-                    value.set(String::new());
-                }
-                Err(e) => feedback.fail(e),
+        feedback.run(api::update_me(req), move |me| {
+            let p = if phone {
+                me.pending_phone
+            } else {
+                me.pending_email
+            };
+            if new.is_empty() {
+                feedback.ok("Removed.");
+                on_done.try_run(());
             }
+            awaiting.set(p);
+            value.set(String::new());
         });
     };
     let submit = move |ev: SubmitEvent| {
@@ -166,20 +125,18 @@ pub fn ContactEnrol(
     };
     let confirm = Callback::new(move |code: String| {
         feedback.clear();
-        busy.spawn(async move {
-            match api::confirm_contact(method, &CodeRequest { code }).await {
-                Ok(()) => {
-                    awaiting.set(None);
-                    feedback.ok(if phone {
-                        "Your mobile number is confirmed."
-                    } else {
-                        "Your email address is confirmed."
-                    });
-                    on_done.try_run(());
-                }
-                Err(e) => feedback.fail(e),
-            }
-        });
+        feedback.run(
+            api::confirm_contact(method, CodeRequest { code }),
+            move |()| {
+                awaiting.set(None);
+                feedback.ok(if phone {
+                    "Your mobile number is confirmed."
+                } else {
+                    "Your email address is confirmed."
+                });
+                on_done.try_run(());
+            },
+        );
     });
     let (label, new_label, kind, autocomplete) = if phone {
         ("Mobile number", "New mobile number", "tel", "tel")
@@ -194,14 +151,9 @@ pub fn ContactEnrol(
                     view! {
                         <p>
                             "Confirmed: " <strong>{c}</strong> " "
-                            <button
-                                type="button"
-                                class="link"
-                                disabled=move || busy.active()
-                                on:click=move |_| change(String::new())
-                            >
+                            <BusyButton class="link" on:click=move |_| change(String::new())>
                                 "Remove"
-                            </button>
+                            </BusyButton>
                         </p>
                     }
                 })
@@ -219,9 +171,9 @@ pub fn ContactEnrol(
                     required
                     bind:value=value
                 />
-                <button type="submit" class="secondary" disabled=move || busy.active()>
+                <BusyButton class="secondary" submit=true>
                     "Send code"
-                </button>
+                </BusyButton>
             </div>
         </form>
         {move || {
@@ -229,10 +181,9 @@ pub fn ContactEnrol(
                 .get()
                 .map(|to| {
                     view! {
-                        <CodeForm
+                        <ConfirmForm
                             id=format!("{field}-code")
                             label=format!("Code sent to {to}")
-                            button="Confirm"
                             on_code=confirm
                         />
                     }
@@ -244,22 +195,17 @@ pub fn ContactEnrol(
 /// Adds a passkey on this device, under a name the person chooses.
 #[component]
 pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
-    let busy = Busy::get();
     let name = RwSignal::new(String::from("Passkey"));
     let supported = webauthn::supported();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         feedback.clear();
-        let n = name.get_untracked();
-        busy.spawn(async move {
-            match webauthn::register(&n).await {
-                Ok(Some(p)) => {
-                    feedback.ok(format!("Passkey “{}” added.", p.name));
-                    name.set("Passkey".into());
-                    on_done.try_run(());
-                }
-                Ok(None) => {}
-                Err(e) => feedback.fail(e),
+        // `None`: the ceremony was ended on purpose; nothing to say.
+        feedback.run(webauthn::register(name.get_untracked()), move |added| {
+            if let Some(p) = added {
+                feedback.ok(format!("Passkey “{}” added.", p.name));
+                name.set("Passkey".into());
+                on_done.try_run(());
             }
         });
     };
@@ -268,13 +214,9 @@ pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView 
             <label for="passkey-name">"Name of the new passkey"</label>
             <div class="row">
                 <input id="passkey-name" type="text" maxlength="64" required bind:value=name />
-                <button
-                    type="submit"
-                    class="secondary"
-                    disabled=move || busy.active() || !supported
-                >
+                <BusyButton class="secondary" submit=true disabled=!supported>
                     "Add a passkey"
-                </button>
+                </BusyButton>
             </div>
             {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
         </form>
@@ -294,7 +236,6 @@ pub fn NewPasswordForm(
     primary: bool,
     #[prop(optional)] on_done: Option<Callback<()>>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
@@ -309,17 +250,12 @@ pub fn NewPasswordForm(
         let req = ChangePasswordRequest {
             new_password: password.get_untracked(),
         };
-        busy.spawn(async move {
-            match api::change_password(&req).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    confirm.set(String::new());
-                    feedback.ok(done);
-                    if let Some(f) = on_done {
-                        f.try_run(());
-                    }
-                }
-                Err(e) => feedback.fail(e),
+        feedback.run(api::change_password(req), move |()| {
+            password.set(String::new());
+            confirm.set(String::new());
+            feedback.ok(done);
+            if let Some(f) = on_done {
+                f.try_run(());
             }
         });
     };
@@ -349,13 +285,9 @@ pub fn NewPasswordForm(
                 required
                 bind:value=confirm
             />
-            <button
-                type="submit"
-                class=if primary { "primary" } else { "secondary" }
-                disabled=move || busy.active()
-            >
+            <BusyButton class=if primary { "primary" } else { "secondary" } submit=true>
                 {button}
-            </button>
+            </BusyButton>
         </form>
     }
 }

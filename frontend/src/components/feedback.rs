@@ -2,7 +2,7 @@
 //! sign in again when the server wants a fresh login.
 
 use super::{Busy, ProblemMessage};
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, ApiResult};
 use crate::app::{LOGIN, Nav};
 use leptos::prelude::*;
 
@@ -16,15 +16,18 @@ pub struct Feedback {
     pub notice: RwSignal<Option<String>>,
     /// The server wants a login younger than its re-authentication window.
     pub reauth: RwSignal<bool>,
+    /// The requests in flight, which `run` counts in.
+    busy: Busy,
 }
 
 impl Feedback {
-    /// No messages yet.
+    /// No messages yet. Made in a component, so it finds the app's [`Busy`].
     pub fn new() -> Feedback {
         Feedback {
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
             reauth: RwSignal::new(false),
+            busy: Busy::get(),
         }
     }
 
@@ -41,6 +44,16 @@ impl Feedback {
         } else {
             self.error.set(Some(e.message()));
         }
+    }
+
+    /// Runs `request`, counted as busy: its answer goes to `done`, its
+    /// failure is shown.
+    pub fn run<T: 'static>(
+        self,
+        request: impl Future<Output = ApiResult<T>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        self.busy.run(request, done, move |e| self.fail(e));
     }
 
     /// Shows a success.

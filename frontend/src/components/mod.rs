@@ -12,7 +12,7 @@ pub mod problem;
 pub mod progress;
 pub mod report;
 
-pub use busy::{Busy, BusyIndicator};
+pub use busy::{Busy, BusyButton, BusyIndicator};
 pub use code_entry::CodeEntry;
 pub use enrol::{ContactEnrol, NewPasswordForm, PasskeyEnrol, TotpEnrol};
 pub use feedback::{Feedback, FeedbackView};

@@ -5,7 +5,7 @@
 
 use crate::api;
 use crate::app::LOGIN;
-use crate::components::{Busy, ProblemMessage, ReportView};
+use crate::components::{Busy, BusyButton, ProblemMessage, ReportView};
 use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
 use crate::pages::users::UsersAdmin;
@@ -43,37 +43,35 @@ pub fn AdminPage() -> impl IntoView {
         policy.set(None);
         notice.set(None);
         refused.set(None);
-        busy.spawn(async move {
-            match api::policy(&id).await {
-                Ok(r) => {
-                    policy.set(Some(r.policy));
-                    saved.set(Some(r.policy));
-                    enrolments.set(r.enrolments);
-                }
-                Err(e) => fail(e),
-            }
-        });
+        busy.run(
+            api::policy(id),
+            move |r| {
+                policy.set(Some(r.policy));
+                saved.set(Some(r.policy));
+                enrolments.set(r.enrolments);
+            },
+            fail,
+        );
     };
-    busy.spawn(async move {
-        match api::directories().await {
-            Ok(list) => {
-                let first = list
-                    .iter()
-                    .find(|d| d.slug == "default")
-                    .or(list.first())
-                    .map(|d| d.id.clone());
-                directories.set(list);
-                match first {
-                    Some(id) => {
-                        selected.set(Some(id.clone()));
-                        load_policy(id);
-                    }
-                    None => error.set(Some("You administer no directory.".into())),
+    busy.run(
+        api::directories(),
+        move |list| {
+            let first = list
+                .iter()
+                .find(|d| d.slug == "default")
+                .or(list.first())
+                .map(|d| d.id.clone());
+            directories.set(list);
+            match first {
+                Some(id) => {
+                    selected.set(Some(id.clone()));
+                    load_policy(id);
                 }
+                None => error.set(Some("You administer no directory.".into())),
             }
-            Err(e) => fail(e),
-        }
-    });
+        },
+        fail,
+    );
 
     // A user was added or changed: the what-if counts them again; the
     // policy being edited stays as it is.
@@ -81,11 +79,12 @@ pub fn AdminPage() -> impl IntoView {
         let Some(id) = selected.get_untracked() else {
             return;
         };
-        busy.spawn(async move {
-            if let Ok(r) = api::policy(&id).await {
-                enrolments.set(r.enrolments);
-            }
-        });
+        // On failure the what-if stays as it was.
+        busy.run(
+            api::policy(id),
+            move |r| enrolments.set(r.enrolments),
+            |_| {},
+        );
     });
     let report = Memo::new(move |_| {
         policy
@@ -102,20 +101,19 @@ pub fn AdminPage() -> impl IntoView {
         error.set(None);
         notice.set(None);
         refused.set(None);
-        busy.spawn(async move {
-            match api::save_policy(&id, &p).await {
-                Ok(_) => {
-                    saved.set(Some(p));
-                    notice.set(Some(
-                        "Saved. The policy applies from the next login step.".into(),
-                    ));
-                }
-                Err(e) => {
-                    refused.set(e.report().cloned());
-                    fail(e);
-                }
-            }
-        });
+        busy.run(
+            api::save_policy(id, p),
+            move |_| {
+                saved.set(Some(p));
+                notice.set(Some(
+                    "Saved. The policy applies from the next login step.".into(),
+                ));
+            },
+            move |e| {
+                refused.set(e.report().cloned());
+                fail(e);
+            },
+        );
     };
     let set_level = move |ev| {
         if let Some(v) = parse_points(&event_target_value(&ev)) {
@@ -238,14 +236,13 @@ pub fn AdminPage() -> impl IntoView {
                         {Method::ALL.into_iter().map(points_field).collect_view()}
                     </fieldset>
                     <div class="actions">
-                        <button
-                            type="button"
+                        <BusyButton
                             class="primary"
-                            disabled=move || busy.active() || has_errors() || !dirty()
+                            disabled=move || has_errors() || !dirty()
                             on:click=save
                         >
                             "Save"
-                        </button>
+                        </BusyButton>
                         <button
                             type="button"
                             class="secondary"

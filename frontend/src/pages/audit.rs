@@ -3,7 +3,7 @@
 //! in place of ids and the time in the browser's own zone.
 
 use crate::api;
-use crate::components::{Busy, Feedback, FeedbackView};
+use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
 use authlevel_core::AuditKind;
 use authlevel_core::api::AuditEvent;
 use leptos::prelude::*;
@@ -72,11 +72,11 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     let load = move || {
         let dir = dir.get_value();
         busy.spawn(async move {
-            match api::audit(&dir, SHOWN).await {
+            match api::audit(dir.clone(), SHOWN).await {
                 Ok(list) => events.set(list),
                 Err(e) => feedback.fail(e),
             }
-            if let Ok(users) = api::users(&dir).await {
+            if let Ok(users) = api::users(dir).await {
                 names.set(users.into_iter().map(|u| (u.id, u.username)).collect());
             }
         });
@@ -94,9 +94,9 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     view! {
         <h2 id="activity">"Recent activity"</h2>
         <FeedbackView feedback />
-        <button type="button" class="secondary" disabled=move || busy.active() on:click=move |_| load()>
+        <BusyButton class="secondary" on:click=move |_| load()>
             "Refresh"
-        </button>
+        </BusyButton>
         <ul class="audit-list">
             {move || {
                 events

@@ -3,7 +3,7 @@
 //! once), and removing one.
 
 use crate::api;
-use crate::components::{Busy, Feedback, FeedbackView};
+use crate::components::{BusyButton, Feedback, FeedbackView};
 use authlevel_core::api::{ClientInfo, CreateClientRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -20,20 +20,13 @@ fn lines(text: &str) -> Vec<String> {
 /// The applications of `directory_id`.
 #[component]
 pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
-    let busy = Busy::get();
     let feedback = Feedback::new();
     let clients = RwSignal::new(Vec::<ClientInfo>::new());
     // The application just registered, with its secret (shown once).
     let created = RwSignal::new(None::<(ClientInfo, Option<String>)>);
     let dir = StoredValue::new(directory_id);
     let load = Callback::new(move |()| {
-        let dir = dir.get_value();
-        busy.spawn(async move {
-            match api::clients(&dir).await {
-                Ok(list) => clients.set(list),
-                Err(e) => feedback.fail(e),
-            }
-        });
+        feedback.run(api::clients(dir.get_value()), move |list| clients.set(list));
     });
     load.try_run(());
 
@@ -46,15 +39,10 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
             return;
         }
         feedback.clear();
-        busy.spawn(async move {
-            match api::delete_client(&client.client_id).await {
-                Ok(()) => {
-                    feedback.ok(format!("{} is removed.", client.name));
-                    created.set(None);
-                    load.try_run(());
-                }
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::delete_client(client.client_id), move |()| {
+            feedback.ok(format!("{} is removed.", client.name));
+            created.set(None);
+            load.try_run(());
         });
     };
 
@@ -90,14 +78,12 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
                                             <span class="hint">{facts}</span>
                                         </div>
                                         <p class="hint">"Redirects to " {uris}</p>
-                                        <button
-                                            type="button"
+                                        <BusyButton
                                             class="secondary"
-                                            disabled=move || busy.active()
                                             on:click=move |_| remove(c.clone())
                                         >
                                             "Remove"
-                                        </button>
+                                        </BusyButton>
                                     </li>
                                 }
                             })
@@ -140,7 +126,6 @@ fn CreateClient(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let name = RwSignal::new(String::new());
     let redirects = RwSignal::new(String::new());
     let logout_redirects = RwSignal::new(String::new());
@@ -156,12 +141,10 @@ fn CreateClient(
             l => match l.parse::<u32>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    feedback.fail(api::ApiError::Transport {
-                        status: None,
-                        message:
-                            "The lowest level must be a whole number, or empty for the directory's."
-                                .into(),
-                    });
+                    feedback.error.set(Some(
+                        "The lowest level must be a whole number, or empty for the directory's."
+                            .into(),
+                    ));
                     return;
                 }
             },
@@ -174,20 +157,13 @@ fn CreateClient(
             min_level: min_level_value,
             public: public.get_untracked(),
         };
-        let dir = dir.get_value();
-        busy.spawn(async move {
-            match api::create_client(&dir, &req).await {
-                Ok(c) => {
-                    created.set(Some((c.client.clone(), c.client_secret.clone())));
-                    name.set(String::new());
-                    redirects.set(String::new());
-                    logout_redirects.set(String::new());
-                    min_level.set(String::new());
-                    public.set(false);
-                    on_change.try_run(());
-                }
-                Err(e) => feedback.fail(e),
+        feedback.run(api::create_client(dir.get_value(), req), move |c| {
+            created.set(Some((c.client, c.client_secret)));
+            for field in [name, redirects, logout_redirects, min_level] {
+                field.set(String::new());
             }
+            public.set(false);
+            on_change.try_run(());
         });
     };
     view! {
@@ -211,9 +187,9 @@ fn CreateClient(
                 <input type="checkbox" bind:checked=public />
                 "Public application (runs in a browser or on a phone: no secret, PKCE required)"
             </label>
-            <button type="submit" class="primary" disabled=move || busy.active()>
+            <BusyButton class="primary" submit=true>
                 "Register"
-            </button>
+            </BusyButton>
         </form>
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::app::{ADMIN, LOGIN, Nav, PROFILE};
-use crate::components::{Busy, ProblemMessage};
+use crate::components::{Busy, BusyButton, ProblemMessage};
 use authlevel_core::api::{Role, SessionInfo};
 use leptos::prelude::*;
 
@@ -21,25 +21,33 @@ pub fn HomePage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let signed_out = RwSignal::new(false);
 
-    busy.spawn(async move {
-        match api::session().await {
-            Ok(s) => session.set(Some(s)),
-            Err(e) if e.status() == Some(401) => signed_out.set(true),
-            Err(e) => error.set(Some(e.message())),
-        }
-    });
+    busy.run(
+        api::session(),
+        move |s| session.set(Some(s)),
+        move |e| {
+            if e.status() == Some(401) {
+                signed_out.set(true);
+            } else {
+                error.set(Some(e.message()));
+            }
+        },
+    );
 
     let nav = Nav::get();
     let logout = move |_| {
         error.set(None);
-        busy.spawn(async move {
-            match api::logout().await {
-                Ok(()) => nav.go(LOGIN),
+        busy.run(
+            api::logout(),
+            move |()| nav.go(LOGIN),
+            move |e| {
                 // The session had already ended: the user is logged out.
-                Err(e) if e.status() == Some(401) => nav.go(LOGIN),
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
+                if e.status() == Some(401) {
+                    nav.go(LOGIN);
+                } else {
+                    error.set(Some(e.message()));
+                }
+            },
+        );
     };
 
     view! {
@@ -93,14 +101,9 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
             <Show when=move || session.with(Option::is_some)>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || busy.active()
-                    on:click=logout
-                >
+                <BusyButton class="secondary" on:click=logout>
                     "Log out"
-                </button>
+                </BusyButton>
             </Show>
         </div>
     }

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::app::{HOME, Nav};
-use crate::components::{Busy, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
+use crate::components::{Busy, BusyButton, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
 use crate::webauthn;
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
 use authlevel_core::{ErrorCode, LoginOption, LoginStatus, Method};
@@ -218,17 +218,16 @@ fn PasswordStep(
             return_to: return_to(),
         };
         error.set(None);
-        busy.spawn(async move {
-            match api::login_password(&req).await {
-                Ok(s) => {
-                    on_state.try_run(s);
-                }
-                Err(e) => {
-                    error.set(Some(e.message()));
-                    password.set(String::new());
-                }
-            }
-        });
+        busy.run(
+            api::login_password(req),
+            move |s| {
+                on_state.try_run(s);
+            },
+            move |e| {
+                error.set(Some(e.message()));
+                password.set(String::new());
+            },
+        );
     };
     view! {
         <form class="password-form" on:submit=submit>
@@ -253,13 +252,9 @@ fn PasswordStep(
                 bind:value=password
             />
             <ProblemMessage message=error />
-            <button
-                type="submit"
-                class="primary"
-                disabled=move || busy.active() || !loaded.get()
-            >
+            <BusyButton class="primary" submit=true disabled=move || !loaded.get()>
                 "Sign in"
-            </button>
+            </BusyButton>
         </form>
     }
 }
@@ -272,25 +267,21 @@ fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
     let supported = webauthn::supported();
     let sign_in = move |_| {
         error.set(None);
-        busy.spawn(async move {
-            match webauthn::login(false).await {
-                Ok(Some(s)) => {
+        busy.run(
+            webauthn::login(false),
+            // `None`: the request was ended on purpose.
+            move |s| {
+                if let Some(s) = s {
                     on_state.try_run(s);
                 }
-                Ok(None) => {}
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
+            },
+            move |e| error.set(Some(e.message())),
+        );
     };
     view! {
-        <button
-            type="button"
-            class="secondary passkey"
-            disabled=move || busy.active() || !supported
-            on:click=sign_in
-        >
+        <BusyButton class="secondary passkey" disabled=!supported on:click=sign_in>
             "Sign in with a passkey"
-        </button>
+        </BusyButton>
         {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
         <ProblemMessage message=error />
     }

@@ -6,7 +6,8 @@
 use crate::api;
 use crate::app::{HOME, LOGIN};
 use crate::components::{
-    Busy, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol, TotpEnrol,
+    Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
+    TotpEnrol,
 };
 use authlevel_core::Method;
 use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, UpdateMeRequest};
@@ -45,6 +46,28 @@ pub fn ProfilePage() -> impl IntoView {
         Signal::derive(move || me.with(|m| m.as_ref().and_then(f)))
     };
     let has = move |m: Method| me.with(|me| me.as_ref().is_some_and(|me| me.enrolled.contains(m)));
+    // The email address or the mobile number, confirmed and waiting.
+    let contact = move |method: Method, id: &'static str, title: &'static str, feedback| {
+        type Of = fn(&Me) -> Option<String>;
+        let (current, pending): (Of, Of) = if method == Method::Sms {
+            (|m| m.phone.clone(), |m| m.pending_phone.clone())
+        } else {
+            (|m| m.email.clone(), |m| m.pending_email.clone())
+        };
+        view! {
+            <section class="enrol" aria-labelledby=id>
+                <h2 id=id>{title}</h2>
+                <FeedbackView feedback />
+                <ContactEnrol
+                    method
+                    current=field(current)
+                    pending=field(pending)
+                    feedback
+                    on_done=load
+                />
+            </section>
+        }
+    };
 
     view! {
         <div class="card">
@@ -69,28 +92,8 @@ pub fn ProfilePage() -> impl IntoView {
                     <FeedbackView feedback=f_name />
                     <DisplayName me feedback=f_name />
                 </section>
-                <section class="enrol" aria-labelledby="p-email">
-                    <h2 id="p-email">"Email address"</h2>
-                    <FeedbackView feedback=f_email />
-                    <ContactEnrol
-                        method=Method::Email
-                        current=field(|m| m.email.clone())
-                        pending=field(|m| m.pending_email.clone())
-                        feedback=f_email
-                        on_done=load
-                    />
-                </section>
-                <section class="enrol" aria-labelledby="p-phone">
-                    <h2 id="p-phone">"Mobile number"</h2>
-                    <FeedbackView feedback=f_phone />
-                    <ContactEnrol
-                        method=Method::Sms
-                        current=field(|m| m.phone.clone())
-                        pending=field(|m| m.pending_phone.clone())
-                        feedback=f_phone
-                        on_done=load
-                    />
-                </section>
+                {contact(Method::Email, "p-email", "Email address", f_email)}
+                {contact(Method::Sms, "p-phone", "Mobile number", f_phone)}
                 <section class="enrol" aria-labelledby="p-password">
                     <h2 id="p-password">"Password"</h2>
                     <FeedbackView feedback=f_password />
@@ -124,7 +127,6 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
-    let busy = Busy::get();
     let name = RwSignal::new(me.with_untracked(|m| {
         m.as_ref()
             .map(|m| m.display_name.clone())
@@ -137,14 +139,9 @@ fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
             display_name: Some(name.get_untracked()),
             ..Default::default()
         };
-        busy.spawn(async move {
-            match api::update_me(&req).await {
-                Ok(m) => {
-                    me.set(Some(m));
-                    feedback.ok("Your display name is saved.");
-                }
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::update_me(req), move |m| {
+            me.set(Some(m));
+            feedback.ok("Your display name is saved.");
         });
     };
     view! {
@@ -159,9 +156,9 @@ fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
                     required
                     bind:value=name
                 />
-                <button type="submit" class="secondary" disabled=move || busy.active()>
+                <BusyButton class="secondary" submit=true>
                     "Save"
-                </button>
+                </BusyButton>
             </div>
         </form>
     }
@@ -173,42 +170,26 @@ fn PasskeyList(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let row = move |p: PasskeyInfo| {
         let name = RwSignal::new(p.name.clone());
-        let id = p.id.clone();
+        let id = StoredValue::new(p.id.clone());
         let field = format!("passkey-{}", p.id);
-        let rename = {
-            let id = id.clone();
-            move |ev: SubmitEvent| {
-                ev.prevent_default();
-                feedback.clear();
-                let id = id.clone();
-                let req = RenamePasskeyRequest {
-                    name: name.get_untracked(),
-                };
-                busy.spawn(async move {
-                    match api::rename_passkey(&id, &req).await {
-                        Ok(()) => {
-                            feedback.ok("Renamed.");
-                            on_change.try_run(());
-                        }
-                        Err(e) => feedback.fail(e),
-                    }
-                });
-            }
+        let rename = move |ev: SubmitEvent| {
+            ev.prevent_default();
+            feedback.clear();
+            let req = RenamePasskeyRequest {
+                name: name.get_untracked(),
+            };
+            feedback.run(api::rename_passkey(id.get_value(), req), move |()| {
+                feedback.ok("Renamed.");
+                on_change.try_run(());
+            });
         };
         let remove = move |_| {
             feedback.clear();
-            let id = id.clone();
-            busy.spawn(async move {
-                match api::delete_passkey(&id).await {
-                    Ok(()) => {
-                        feedback.ok("Passkey removed.");
-                        on_change.try_run(());
-                    }
-                    Err(e) => feedback.fail(e),
-                }
+            feedback.run(api::delete_passkey(id.get_value()), move |()| {
+                feedback.ok("Passkey removed.");
+                on_change.try_run(());
             });
         };
         let label = format!("Name of passkey “{}”", p.name);
@@ -217,17 +198,12 @@ fn PasskeyList(
                 <form class="row" on:submit=rename>
                     <label class="visually-hidden" for=field.clone()>{label}</label>
                     <input id=field type="text" maxlength="64" required bind:value=name />
-                    <button type="submit" class="secondary" disabled=move || busy.active()>
+                    <BusyButton class="secondary" submit=true>
                         "Rename"
-                    </button>
-                    <button
-                        type="button"
-                        class="secondary danger"
-                        disabled=move || busy.active()
-                        on:click=remove
-                    >
+                    </BusyButton>
+                    <BusyButton class="secondary danger" on:click=remove>
                         "Remove"
-                    </button>
+                    </BusyButton>
                 </form>
             </li>
         }
@@ -247,23 +223,17 @@ fn PasskeyList(
 
 #[component]
 fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
-    let busy = Busy::get();
     let remove = move |_| {
         feedback.clear();
-        busy.spawn(async move {
-            match api::totp_remove().await {
-                Ok(()) => {
-                    feedback.ok("The authenticator app is removed.");
-                    on_done.try_run(());
-                }
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::totp_remove(), move |()| {
+            feedback.ok("The authenticator app is removed.");
+            on_done.try_run(());
         });
     };
     view! {
         <p class="ok">"✓ Set up."</p>
-        <button type="button" class="secondary danger" disabled=move || busy.active() on:click=remove>
+        <BusyButton class="secondary danger" on:click=remove>
             "Remove the authenticator app"
-        </button>
+        </BusyButton>
     }
 }

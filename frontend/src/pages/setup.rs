@@ -5,8 +5,8 @@
 use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
 use crate::components::{
-    Busy, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol, ProblemMessage,
-    ProgressBar, TotpEnrol,
+    Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
+    ProblemMessage, ProgressBar, TotpEnrol,
 };
 use authlevel_core::api::{SetupRequest, SetupResponse};
 use authlevel_core::{Method, Progress};
@@ -54,50 +54,67 @@ pub fn SetupPage() -> impl IntoView {
         .hash()
         .ok()
         .and_then(|h| token_of_fragment(&h));
-    busy.spawn(async move {
-        let answer = match token {
+    let opened = async move {
+        match token {
             Some(token) => {
                 forget_fragment();
-                api::open_setup(&SetupRequest { token }).await
+                api::open_setup(SetupRequest { token }).await
             }
             None => api::setup_status().await,
-        };
-        match answer {
-            Ok(s) => setup.set(Some(s)),
-            Err(e) if e.status() == Some(401) => error.set(Some(
-                "This page needs the setup link you were given. Open that link again, or ask your administrator for a new one.".into(),
-            )),
-            Err(e) => error.set(Some(e.message())),
         }
-    });
+    };
+    busy.run(
+        opened,
+        move |s| setup.set(Some(s)),
+        move |e| {
+            error.set(Some(if e.status() == Some(401) {
+                "This page needs the setup link you were given. Open that link again, or ask your administrator for a new one.".into()
+            } else {
+                e.message()
+            }));
+        },
+    );
 
     // After each enrolment: the meter again, from the server.
     let feedback = Feedback::new();
     // Each method's section says how its enrolment went, next to it.
     let [f_password, f_passkey, f_totp, f_sms, f_email] = std::array::from_fn(|_| Feedback::new());
     let refresh = Callback::new(move |()| {
-        busy.spawn(async move {
-            match api::setup_status().await {
-                Ok(s) => setup.set(Some(s)),
-                Err(e) => feedback.fail(e),
-            }
-        });
+        feedback.run(api::setup_status(), move |s| setup.set(Some(s)));
     });
     // Which methods the policy counts, and which are set up.
     let counts =
         move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.policy.points.get(m) > 0));
     let has = move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.enrolled.contains(m)));
     let no_contact = Signal::stored(None::<String>);
+    // A mobile number or an email address: none is shown, one is added.
+    let contact = move |method: Method, title: &'static str, feedback: Feedback| {
+        let id = format!("enrol-{}", method.as_str());
+        view! {
+            <Show when=move || counts(method)>
+                <section class="enrol" aria-labelledby=id.clone()>
+                    <h3 id=id.clone()>{title} {move || has(method).then_some(" ✓")}</h3>
+                    <FeedbackView feedback />
+                    <ContactEnrol
+                        method
+                        current=no_contact
+                        pending=no_contact
+                        feedback
+                        on_done=refresh
+                    />
+                </section>
+            </Show>
+        }
+    };
 
     let nav = Nav::get();
     let finish = move |_| {
         error.set(None);
-        busy.spawn(async move {
-            match api::finish_setup().await {
-                Ok(()) => nav.go(LOGIN),
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
+        busy.run(
+            api::finish_setup(),
+            move |()| nav.go(LOGIN),
+            move |e| error.set(Some(e.message())),
+        );
     };
 
     view! {
@@ -198,47 +215,13 @@ pub fn SetupPage() -> impl IntoView {
                         }}
                     </section>
                 </Show>
-                <Show when=move || counts(Method::Sms)>
-                    <section class="enrol" aria-labelledby="enrol-sms">
-                        <h3 id="enrol-sms">
-                            "Mobile number for SMS codes"
-                            {move || has(Method::Sms).then_some(" ✓")}
-                        </h3>
-                        <FeedbackView feedback=f_sms />
-                        <ContactEnrol
-                            method=Method::Sms
-                            current=no_contact
-                            pending=no_contact
-                            feedback=f_sms
-                            on_done=refresh
-                        />
-                    </section>
-                </Show>
-                <Show when=move || counts(Method::Email)>
-                    <section class="enrol" aria-labelledby="enrol-email">
-                        <h3 id="enrol-email">
-                            "Email address for codes" {move || has(Method::Email).then_some(" ✓")}
-                        </h3>
-                        <FeedbackView feedback=f_email />
-                        <ContactEnrol
-                            method=Method::Email
-                            current=no_contact
-                            pending=no_contact
-                            feedback=f_email
-                            on_done=refresh
-                        />
-                    </section>
-                </Show>
+                {contact(Method::Sms, "Mobile number for SMS codes", f_sms)}
+                {contact(Method::Email, "Email address for codes", f_email)}
                 <h2>"Done?"</h2>
                 <p>"Finishing closes this setup link. Then log in as usual."</p>
-                <button
-                    type="button"
-                    class="primary"
-                    disabled=move || busy.active()
-                    on:click=finish
-                >
+                <BusyButton class="primary" on:click=finish>
                     "Finish"
-                </button>
+                </BusyButton>
             </Show>
         </div>
     }

@@ -5,7 +5,7 @@
 //! session.
 
 use crate::api;
-use crate::components::{Busy, Feedback, FeedbackView};
+use crate::components::{BusyButton, Feedback, FeedbackView};
 use authlevel_core::api::{CreateUserRequest, Role, SetupLink, UpdateUserRequest, User};
 use authlevel_core::{Method, Policy, minimal_combinations};
 use leptos::ev::SubmitEvent;
@@ -31,25 +31,18 @@ pub fn UsersAdmin(
     /// Runs after a user was added or changed.
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let feedback = Feedback::new();
     let users = RwSignal::new(Vec::<User>::new());
     // A setup link just issued: whose, and the link (shown once).
     let link = RwSignal::new(None::<(String, SetupLink)>);
     let dir = StoredValue::new(directory_id);
     let load = Callback::new(move |()| {
-        let dir = dir.get_value();
-        busy.spawn(async move {
-            match api::users(&dir).await {
-                Ok(list) => {
-                    // Not on the first load: the page has just read the rest.
-                    let again = users.try_with_untracked(|u| !u.is_empty()).unwrap_or(false);
-                    users.set(list);
-                    if again {
-                        on_change.try_run(());
-                    }
-                }
-                Err(e) => feedback.fail(e),
+        feedback.run(api::users(dir.get_value()), move |list| {
+            // Not on the first load: the page has just read the rest.
+            let again = users.try_with_untracked(|u| !u.is_empty()).unwrap_or(false);
+            users.set(list);
+            if again {
+                on_change.try_run(());
             }
         });
     });
@@ -130,7 +123,6 @@ fn UserRow(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let editing = RwSignal::new(false);
     let email = RwSignal::new(user.email.clone().unwrap_or_default());
     let phone = RwSignal::new(user.phone.clone().unwrap_or_default());
@@ -154,53 +146,38 @@ fn UserRow(
             disabled: Some(disabled.get_untracked()),
             ..Default::default()
         };
-        let id = id.get_value();
-        busy.spawn(async move {
-            match api::update_user(&id, &req).await {
-                Ok(u) => {
-                    feedback.ok(format!("{} is saved.", u.username));
-                    on_change.try_run(());
-                }
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::update_user(id.get_value(), req), move |u| {
+            feedback.ok(format!("{} is saved.", u.username));
+            on_change.try_run(());
         });
     };
+    // The name is read now: the row may be gone when the answer comes.
     let new_link = move |_| {
         feedback.clear();
-        let (id, name) = (id.get_value(), name.get_value());
-        busy.spawn(async move {
-            match api::new_setup_link(&id).await {
-                Ok(l) => link.set(Some((name, l))),
-                Err(e) => feedback.fail(e),
-            }
+        let name = name.get_value();
+        feedback.run(api::new_setup_link(id.get_value()), move |l| {
+            link.set(Some((name, l)));
         });
     };
-
     let unlock = move |_| {
         feedback.clear();
-        let (id, name) = (id.get_value(), name.get_value());
-        busy.spawn(async move {
-            match api::unlock_user(&id).await {
-                Ok(()) => feedback.ok(format!(
-                    "{name} is unlocked: failed attempts are cleared and every method can be tried again."
-                )),
-                Err(e) => feedback.fail(e),
-            }
+        let name = name.get_value();
+        feedback.run(api::unlock_user(id.get_value()), move |()| {
+            feedback.ok(format!(
+                "{name} is unlocked: failed attempts are cleared and every method can be tried again."
+            ));
         });
     };
     let end_sessions = move |_| {
-        let (id, name) = (id.get_value(), name.get_value());
+        let name = name.get_value();
         let question =
             format!("End every session of {name}? They will have to log in again everywhere.");
         if !window().confirm_with_message(&question).unwrap_or(false) {
             return;
         }
         feedback.clear();
-        busy.spawn(async move {
-            match api::end_user_sessions(&id).await {
-                Ok(()) => feedback.ok(format!("Every session of {name} has ended.")),
-                Err(e) => feedback.fail(e),
-            }
+        feedback.run(api::end_user_sessions(id.get_value()), move |()| {
+            feedback.ok(format!("Every session of {name} has ended."));
         });
     };
 
@@ -253,30 +230,15 @@ fn UserRow(
                 >
                     "Edit"
                 </button>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || busy.active()
-                    on:click=new_link
-                >
+                <BusyButton class="secondary" on:click=new_link>
                     "New setup link"
-                </button>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || busy.active()
-                    on:click=unlock
-                >
+                </BusyButton>
+                <BusyButton class="secondary" on:click=unlock>
                     "Unlock"
-                </button>
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || busy.active()
-                    on:click=end_sessions
-                >
+                </BusyButton>
+                <BusyButton class="secondary" on:click=end_sessions>
                     "End sessions"
-                </button>
+                </BusyButton>
             </div>
             <Show when=move || editing.get()>
                 <form class="user-edit" on:submit=save>
@@ -292,9 +254,9 @@ fn UserRow(
                         <input type="checkbox" bind:checked=disabled />
                         "Disabled (logins refused, sessions ended)"
                     </label>
-                    <button type="submit" class="primary" disabled=move || busy.active()>
+                    <BusyButton class="primary" submit=true>
                         "Save"
-                    </button>
+                    </BusyButton>
                 </form>
             </Show>
         </li>
@@ -308,7 +270,6 @@ fn CreateUser(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let busy = Busy::get();
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -328,19 +289,13 @@ fn CreateUser(
                 Role::User
             }),
         };
-        let dir = dir.get_value();
-        busy.spawn(async move {
-            match api::create_user(&dir, &req).await {
-                Ok(created) => {
-                    link.set(Some((created.user.username.clone(), created.setup_link)));
-                    username.set(String::new());
-                    email.set(String::new());
-                    phone.set(String::new());
-                    admin.set(false);
-                    on_change.try_run(());
-                }
-                Err(e) => feedback.fail(e),
+        feedback.run(api::create_user(dir.get_value(), req), move |created| {
+            link.set(Some((created.user.username, created.setup_link)));
+            for field in [username, email, phone] {
+                field.set(String::new());
             }
+            admin.set(false);
+            on_change.try_run(());
         });
     };
     view! {
@@ -364,9 +319,9 @@ fn CreateUser(
                 <input type="checkbox" bind:checked=admin />
                 "Administrator"
             </label>
-            <button type="submit" class="primary" disabled=move || busy.active()>
+            <BusyButton class="primary" submit=true>
                 "Add user"
-            </button>
+            </BusyButton>
         </form>
     }
 }
