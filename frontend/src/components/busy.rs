@@ -2,6 +2,7 @@
 //! that waits while it is not zero.
 
 use crate::api::{ApiError, ApiResult};
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -80,7 +81,11 @@ pub fn BusyIndicator() -> impl IntoView {
 }
 
 /// A button that cannot be pressed while a request is in flight, nor while
-/// `disabled` holds. An `on:click` given to it goes to the button.
+/// `disabled` holds.
+//
+// `on_click` is a prop rather than an `on:click` spread onto the component:
+// a spread brings Leptos's type-erased attributes into the bundle (about
+// 2 KB more gzip on the login page's WebAssembly, measured before wasm-opt).
 #[component]
 pub fn BusyButton(
     /// Its look: `primary`, `secondary`, `link`, …
@@ -91,14 +96,23 @@ pub fn BusyButton(
     /// Also disabled while this holds.
     #[prop(optional, into)]
     disabled: Signal<bool>,
+    /// What a click does (a submit button's click submits its form).
+    #[prop(optional, into)]
+    on_click: Option<Callback<MouseEvent>>,
     children: Children,
 ) -> impl IntoView {
     let busy = Busy::get();
+    let click = move |ev: MouseEvent| {
+        if let Some(f) = on_click {
+            f.run(ev);
+        }
+    };
     view! {
         <button
             type=if submit { "submit" } else { "button" }
             class=class
             disabled=move || busy.active() || disabled.get()
+            on:click=click
         >
             {children()}
         </button>

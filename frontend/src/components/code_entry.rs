@@ -94,7 +94,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 (delivered && !show_form())
                     .then(|| {
                         view! {
-                            <BusyButton class="primary" on:click=move |_| send_code()>
+                            <BusyButton class="primary" on_click=move |_| send_code()>
                                 "Send code"
                             </BusyButton>
                         }
@@ -121,7 +121,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                                 <p class="expiry">
                                     <span class="countdown">{text}</span>
                                     " "
-                                    <BusyButton class="link" on:click=move |_| send_code()>
+                                    <BusyButton class="link" on_click=move |_| send_code()>
                                         "Send a new code"
                                     </BusyButton>
                                 </p>

@@ -51,7 +51,7 @@ pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
         {move || match secret.get() {
             None => {
                 view! {
-                    <BusyButton class="secondary" on:click=start>
+                    <BusyButton class="secondary" on_click=start>
                         "Set up an authenticator app"
                     </BusyButton>
                 }
@@ -151,7 +151,7 @@ pub fn ContactEnrol(
                     view! {
                         <p>
                             "Confirmed: " <strong>{c}</strong> " "
-                            <BusyButton class="link" on:click=move |_| change(String::new())>
+                            <BusyButton class="link" on_click=move |_| change(String::new())>
                                 "Remove"
                             </BusyButton>
                         </p>

@@ -239,7 +239,7 @@ pub fn AdminPage() -> impl IntoView {
                         <BusyButton
                             class="primary"
                             disabled=move || has_errors() || !dirty()
-                            on:click=save
+                            on_click=save
                         >
                             "Save"
                         </BusyButton>

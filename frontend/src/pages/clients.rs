@@ -80,7 +80,7 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
                                         <p class="hint">"Redirects to " {uris}</p>
                                         <BusyButton
                                             class="secondary"
-                                            on:click=move |_| remove(c.clone())
+                                            on_click=move |_| remove(c.clone())
                                         >
                                             "Remove"
                                         </BusyButton>

@@ -101,7 +101,7 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
             <Show when=move || session.with(Option::is_some)>
-                <BusyButton class="secondary" on:click=logout>
+                <BusyButton class="secondary" on_click=logout>
                     "Log out"
                 </BusyButton>
             </Show>

@@ -279,7 +279,7 @@ fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
         );
     };
     view! {
-        <BusyButton class="secondary passkey" disabled=!supported on:click=sign_in>
+        <BusyButton class="secondary passkey" disabled=!supported on_click=sign_in>
             "Sign in with a passkey"
         </BusyButton>
         {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}

@@ -201,7 +201,7 @@ fn PasskeyList(
                     <BusyButton class="secondary" submit=true>
                         "Rename"
                     </BusyButton>
-                    <BusyButton class="secondary danger" on:click=remove>
+                    <BusyButton class="secondary danger" on_click=remove>
                         "Remove"
                     </BusyButton>
                 </form>
@@ -232,7 +232,7 @@ fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <p class="ok">"✓ Set up."</p>
-        <BusyButton class="secondary danger" on:click=remove>
+        <BusyButton class="secondary danger" on_click=remove>
             "Remove the authenticator app"
         </BusyButton>
     }

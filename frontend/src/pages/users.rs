@@ -230,13 +230,13 @@ fn UserRow(
                 >
                     "Edit"
                 </button>
-                <BusyButton class="secondary" on:click=new_link>
+                <BusyButton class="secondary" on_click=new_link>
                     "New setup link"
                 </BusyButton>
-                <BusyButton class="secondary" on:click=unlock>
+                <BusyButton class="secondary" on_click=unlock>
                     "Unlock"
                 </BusyButton>
-                <BusyButton class="secondary" on:click=end_sessions>
+                <BusyButton class="secondary" on_click=end_sessions>
                     "End sessions"
                 </BusyButton>
             </div>
