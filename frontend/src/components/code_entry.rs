@@ -166,9 +166,7 @@ pub fn CodeForm(
                     required
                     bind:value=code
                 />
-                <BusyButton class="primary" submit=true>
-                    {button}
-                </BusyButton>
+                <BusyButton class="primary" submit=true>{button}</BusyButton>
             </div>
         </form>
     }

@@ -171,9 +171,7 @@ pub fn ContactEnrol(
                     required
                     bind:value=value
                 />
-                <BusyButton class="secondary" submit=true>
-                    "Send code"
-                </BusyButton>
+                <BusyButton class="secondary" submit=true>"Send code"</BusyButton>
             </div>
         </form>
         {move || {

@@ -94,9 +94,7 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     view! {
         <h2 id="activity">"Recent activity"</h2>
         <FeedbackView feedback />
-        <BusyButton class="secondary" on_click=move |_| load()>
-            "Refresh"
-        </BusyButton>
+        <BusyButton class="secondary" on_click=move |_| load()>"Refresh"</BusyButton>
         <ul class="audit-list">
             {move || {
                 events

@@ -187,9 +187,7 @@ fn CreateClient(
                 <input type="checkbox" bind:checked=public />
                 "Public application (runs in a browser or on a phone: no secret, PKCE required)"
             </label>
-            <BusyButton class="primary" submit=true>
-                "Register"
-            </BusyButton>
+            <BusyButton class="primary" submit=true>"Register"</BusyButton>
         </form>
     }
 }

@@ -101,9 +101,7 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
             <Show when=move || session.with(Option::is_some)>
-                <BusyButton class="secondary" on_click=logout>
-                    "Log out"
-                </BusyButton>
+                <BusyButton class="secondary" on_click=logout>"Log out"</BusyButton>
             </Show>
         </div>
     }

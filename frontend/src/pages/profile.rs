@@ -156,9 +156,7 @@ fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
                     required
                     bind:value=name
                 />
-                <BusyButton class="secondary" submit=true>
-                    "Save"
-                </BusyButton>
+                <BusyButton class="secondary" submit=true>"Save"</BusyButton>
             </div>
         </form>
     }
@@ -198,12 +196,8 @@ fn PasskeyList(
                 <form class="row" on:submit=rename>
                     <label class="visually-hidden" for=field.clone()>{label}</label>
                     <input id=field type="text" maxlength="64" required bind:value=name />
-                    <BusyButton class="secondary" submit=true>
-                        "Rename"
-                    </BusyButton>
-                    <BusyButton class="secondary danger" on_click=remove>
-                        "Remove"
-                    </BusyButton>
+                    <BusyButton class="secondary" submit=true>"Rename"</BusyButton>
+                    <BusyButton class="secondary danger" on_click=remove>"Remove"</BusyButton>
                 </form>
             </li>
         }

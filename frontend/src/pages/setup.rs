@@ -219,9 +219,7 @@ pub fn SetupPage() -> impl IntoView {
                 {contact(Method::Email, "Email address for codes", f_email)}
                 <h2>"Done?"</h2>
                 <p>"Finishing closes this setup link. Then log in as usual."</p>
-                <BusyButton class="primary" on_click=finish>
-                    "Finish"
-                </BusyButton>
+                <BusyButton class="primary" on_click=finish>"Finish"</BusyButton>
             </Show>
         </div>
     }

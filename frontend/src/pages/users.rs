@@ -230,15 +230,9 @@ fn UserRow(
                 >
                     "Edit"
                 </button>
-                <BusyButton class="secondary" on_click=new_link>
-                    "New setup link"
-                </BusyButton>
-                <BusyButton class="secondary" on_click=unlock>
-                    "Unlock"
-                </BusyButton>
-                <BusyButton class="secondary" on_click=end_sessions>
-                    "End sessions"
-                </BusyButton>
+                <BusyButton class="secondary" on_click=new_link>"New setup link"</BusyButton>
+                <BusyButton class="secondary" on_click=unlock>"Unlock"</BusyButton>
+                <BusyButton class="secondary" on_click=end_sessions>"End sessions"</BusyButton>
             </div>
             <Show when=move || editing.get()>
                 <form class="user-edit" on:submit=save>
@@ -254,9 +248,7 @@ fn UserRow(
                         <input type="checkbox" bind:checked=disabled />
                         "Disabled (logins refused, sessions ended)"
                     </label>
-                    <BusyButton class="primary" submit=true>
-                        "Save"
-                    </BusyButton>
+                    <BusyButton class="primary" submit=true>"Save"</BusyButton>
                 </form>
             </Show>
         </li>
@@ -319,9 +311,7 @@ fn CreateUser(
                 <input type="checkbox" bind:checked=admin />
                 "Administrator"
             </label>
-            <BusyButton class="primary" submit=true>
-                "Add user"
-            </BusyButton>
+            <BusyButton class="primary" submit=true>"Add user"</BusyButton>
         </form>
     }
 }
