@@ -236,7 +236,10 @@ mod tests {
         }
         assert_eq!(AuditKind::parse("nonsense"), None);
         for m in Method::ALL {
-            assert_eq!(AuditKind::login(m).as_str(), format!("login.{}", m.as_str()));
+            assert_eq!(
+                AuditKind::login(m).as_str(),
+                format!("login.{}", m.as_str())
+            );
         }
     }
 }

@@ -2,25 +2,25 @@
 //! change. Never a secret: callers pass kinds, outcomes, ids and methods,
 //! and `detail` only carries words the server chose.
 
+use crate::clock::now;
 use crate::state::AppState;
-use crate::store::Tx;
-use crate::token::now;
-use authlevel_core::Method;
+use crate::store::{Tx, UserRow};
 use authlevel_core::api::AuditEvent;
+use authlevel_core::{AuditKind, Method};
 
 /// An event being built.
 #[derive(Debug, Clone)]
 pub struct Event(AuditEvent);
 
-/// Starts an event of `kind` (`login.password`, `policy.update`, …) with `outcome`.
-pub fn event(kind: &str, success: bool) -> Event {
+/// Starts an event of `kind` with its outcome.
+pub fn event(kind: AuditKind, success: bool) -> Event {
     Event(AuditEvent {
         id: 0,
         at: now(),
         directory_id: None,
         user_id: None,
         actor_id: None,
-        kind: kind.to_owned(),
+        kind,
         method: None,
         outcome: if success { "success" } else { "failure" }.to_owned(),
         ip: None,
@@ -39,6 +39,11 @@ impl Event {
     pub fn user(mut self, id: Option<&str>) -> Event {
         self.0.user_id = id.map(str::to_owned);
         self
+    }
+
+    /// The user concerned, in their directory.
+    pub fn on_user(self, user: &UserRow) -> Event {
+        self.directory(&user.directory_id).user(Some(&user.id))
     }
 
     /// Who acted, when not the user.

@@ -1,12 +1,13 @@
 //! The first start: the `default` directory with the `two-factor` policy,
 //! and an `admin` account whose setup link is printed once.
 
+use crate::clock::now;
 use crate::error::ApiResult;
 use crate::login::DEFAULT_DIRECTORY;
-use crate::routes::setup::issue_link;
+use crate::setup::issue_link;
 use crate::state::AppState;
 use crate::store::{DirectoryRow, NewUser};
-use crate::token::{self, now};
+use crate::token;
 use authlevel_core::Policy;
 use authlevel_core::api::{Role, SetupLink};
 
@@ -38,7 +39,7 @@ pub async fn first_start(app: &AppState) -> ApiResult<Option<SetupLink>> {
     else {
         return Ok(None);
     };
-    crate::audit::event("bootstrap", true)
+    crate::audit::event(authlevel_core::AuditKind::Bootstrap, true)
         .directory(&dir.id)
         .user(Some(&user.id))
         .detail("default directory and admin account created")

@@ -1,15 +1,16 @@
 //! The command line: `authlevel serve` (the default), `authlevel migrate`,
 //! and `authlevel admin …` for the operator at the console.
 
+use crate::clock::now;
 use crate::config::Config;
 use crate::contact;
 use crate::crypto::SecretBox;
 use crate::login::DEFAULT_DIRECTORY;
 use crate::password::{self, Hasher};
-use crate::routes::setup::issue_link;
+use crate::setup::issue_link;
 use crate::state::AppState;
 use crate::store::{NewUser, Store};
-use crate::token::{self, now};
+use crate::token;
 use authlevel_core::api::Role;
 use authlevel_core::{Method, Preset};
 use clap::{Parser, Subcommand};
@@ -169,7 +170,7 @@ async fn state(config: Config) -> Result<AppState, String> {
     let secrets =
         SecretBox::load(&config.secret_key, &config.key_file).map_err(|e| e.to_string())?;
     let delivery = crate::delivery::Delivery::from_config(&config).map_err(|e| e.to_string())?;
-    let webauthn = crate::passkey::relying_party(&config)?;
+    let webauthn = crate::login::passkey::relying_party(&config)?;
     Ok(AppState::new(
         config, store, hasher, secrets, delivery, webauthn,
     ))
@@ -299,7 +300,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or("this username is taken in this directory")?;
-            crate::audit::event("user.create", true)
+            crate::audit::event(authlevel_core::AuditKind::UserCreate, true)
                 .directory(&dir.id)
                 .user(Some(&user.id))
                 .detail("created at the console")
@@ -322,7 +323,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
             let link = issue_link(&app, &user.id)
                 .await
                 .map_err(|e| e.to_string())?;
-            crate::audit::event("user.setup_link", true)
+            crate::audit::event(authlevel_core::AuditKind::UserSetupLink, true)
                 .directory(&user.directory_id)
                 .user(Some(&user.id))
                 .detail("issued at the console")
@@ -351,7 +352,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .set_password_hash(&user.id, &hash, now())
                 .await
                 .map_err(|e| e.to_string())?;
-            crate::audit::event("password.set", true)
+            crate::audit::event(authlevel_core::AuditKind::PasswordSet, true)
                 .directory(&user.directory_id)
                 .user(Some(&user.id))
                 .method(authlevel_core::Method::Password)
@@ -416,7 +417,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .set_policy(&dir.id, &policy, now())
                 .await
                 .map_err(|e| e.to_string())?;
-            crate::audit::event("policy.update", true)
+            crate::audit::event(authlevel_core::AuditKind::PolicyUpdate, true)
                 .directory(&dir.id)
                 .detail("set at the console")
                 .record(&app)
@@ -436,7 +437,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
             let kid = crate::oidc::rotate_keys(&app)
                 .await
                 .map_err(|e| e.to_string())?;
-            crate::audit::event("oidc.rotate_keys", true)
+            crate::audit::event(authlevel_core::AuditKind::OidcRotateKeys, true)
                 .detail(format!("new key {kid}"))
                 .record(&app)
                 .await;

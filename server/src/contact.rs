@@ -1,5 +1,5 @@
-//! Usernames, mobile numbers and email addresses: validation,
-//! normalisation and masking for display.
+//! Usernames, display names, mobile numbers and email addresses:
+//! validation, normalisation and masking for display.
 
 /// A username as stored and compared: trimmed, lower-case (Unicode), so case
 /// variants are one account. Allowed: letters, digits and `.`, `_`, `-`, `@`,
@@ -17,6 +17,16 @@ pub fn normalize_username(input: &str) -> Result<String, &'static str> {
         return Err("A username may hold letters, digits and . _ - @ only.");
     }
     Ok(u)
+}
+
+/// A name shown to people (a user's, a directory's, an application's):
+/// trimmed, 1 to 100 characters, no control characters.
+pub fn display_name(input: &str) -> Result<String, &'static str> {
+    let n = input.trim();
+    if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) {
+        return Err("A display name has 1 to 100 characters and no line breaks.");
+    }
+    Ok(n.to_owned())
 }
 
 /// A mobile number in E.164 (`+41791234567`), from any common international

@@ -132,6 +132,15 @@ fn write_new_key(path: &Path, hex_key: &str) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Compares two strings in time independent of where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,28 +1,31 @@
 //! authlevel-server: the HTTP API, storage, credentials and CLI of authlevel.
+//!
+//! Dependencies point down: `http` (the only part that knows HTTP) →
+//! `login` (the flow and one module per method) / `oidc` / `setup` /
+//! `profile` → `store` → `authlevel_core`.
 
 pub mod audit;
 pub mod bootstrap;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod contact;
 pub mod crypto;
 pub mod delivery;
 pub mod error;
-pub mod guard;
+mod http;
 pub mod login;
 pub mod metrics;
 pub mod notify;
 pub mod oidc;
-pub mod otp;
-pub mod passkey;
 pub mod password;
+pub mod profile;
 pub mod redirect;
-pub mod routes;
 pub mod session;
+pub mod setup;
 pub mod state;
 pub mod store;
 pub mod token;
-pub mod totp;
 
-pub use routes::app;
+pub use http::app;
 pub use state::AppState;

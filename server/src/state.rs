@@ -1,5 +1,6 @@
-//! What every handler shares: configuration, the store, the password hasher
-//! and the metrics.
+//! What every request shares: configuration, the store, the password
+//! hasher, the server key, delivery, the WebAuthn relying party and the
+//! metrics.
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
@@ -26,8 +27,6 @@ pub struct AppState {
     pub webauthn: Arc<webauthn_rs::prelude::Webauthn>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
-    /// The Content-Security-Policy header of every response.
-    pub csp: Arc<str>,
 }
 
 impl AppState {
@@ -40,9 +39,7 @@ impl AppState {
         delivery: Delivery,
         webauthn: webauthn_rs::prelude::Webauthn,
     ) -> AppState {
-        let csp = crate::routes::pages::content_security_policy(&config.static_dir);
         AppState {
-            csp: csp.into(),
             config: Arc::new(config),
             store,
             hasher,

@@ -1,8 +1,8 @@
 //! The audit log: append and query.
 
 use super::Store;
-use authlevel_core::Method;
 use authlevel_core::api::AuditEvent;
+use authlevel_core::{AuditKind, Method};
 use sqlx::Row;
 
 /// Filters of an audit query.
@@ -29,7 +29,7 @@ where
     .bind(e.directory_id.clone())
     .bind(e.user_id.clone())
     .bind(e.actor_id.clone())
-    .bind(&e.kind)
+    .bind(e.kind.as_str())
     .bind(e.method.map(|m| m.as_str().to_owned()))
     .bind(&e.outcome)
     .bind(e.ip.clone())
@@ -62,13 +62,17 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let method: Option<String> = r.try_get("method")?;
+                let kind: String = r.try_get("kind")?;
                 Ok(AuditEvent {
                     id: r.try_get("id")?,
                     at: r.try_get("at")?,
                     directory_id: r.try_get("directory_id")?,
                     user_id: r.try_get("user_id")?,
                     actor_id: r.try_get("actor_id")?,
-                    kind: r.try_get("kind")?,
+                    kind: AuditKind::parse(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
+                        index: "kind".into(),
+                        source: format!("unknown audit kind `{kind}`").into(),
+                    })?,
                     method: method.as_deref().and_then(Method::parse),
                     outcome: r.try_get("outcome")?,
                     ip: r.try_get("ip")?,

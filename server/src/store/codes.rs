@@ -1,4 +1,4 @@
-//! One-time codes, the failure counters, and the development outbox.
+//! One-time codes (their keyed hashes), their attempts and the history the quotas count.
 
 use super::Store;
 use sqlx::Row;
@@ -90,42 +90,32 @@ impl Store {
         Ok(())
     }
 
-    /// The newest unused code of a user, purpose and flow, and whether
-    /// `method` is locked for the user at `now` (one query).
+    /// The newest unused code of a user, purpose and flow.
     pub async fn current_code(
         &self,
         user_id: &str,
         purpose: &str,
         flow_id: Option<&str>,
-        method: &str,
-        now: i64,
-    ) -> Result<Option<(CodeRow, bool)>, sqlx::Error> {
+    ) -> Result<Option<CodeRow>, sqlx::Error> {
         let r = sqlx::query(
-            "SELECT id, destination, code_hash, attempts, created_at, expires_at, \
-             COALESCE((SELECT locked_until FROM failures f WHERE f.user_id = $1 AND f.method = $4), 0) \
-             AS locked_until FROM codes \
+            "SELECT id, destination, code_hash, attempts, created_at, expires_at FROM codes \
              WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3 AND used_at IS NULL \
              ORDER BY created_at DESC, id LIMIT 1",
         )
         .bind(user_id)
         .bind(purpose)
         .bind(flow_id.unwrap_or(""))
-        .bind(method)
         .fetch_optional(self.pool())
         .await?;
         r.map(|r| {
-            let locked = r.try_get::<i64, _>("locked_until")? > now;
-            Ok((
-                CodeRow {
-                    id: r.try_get("id")?,
-                    destination: r.try_get("destination")?,
-                    code_hash: r.try_get("code_hash")?,
-                    attempts: r.try_get("attempts")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                },
-                locked,
-            ))
+            Ok(CodeRow {
+                id: r.try_get("id")?,
+                destination: r.try_get("destination")?,
+                code_hash: r.try_get("code_hash")?,
+                attempts: r.try_get("attempts")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+            })
         })
         .transpose()
     }
@@ -183,123 +173,6 @@ impl Store {
             per_ip: r.try_get("i")?,
         })
     }
-
-    /// Counts a failure of `method` for the user and locks it for
-    /// `lockout_s` once `limit` consecutive failures are reached. Answers
-    /// the count afterwards.
-    pub async fn record_failure(
-        &self,
-        user_id: &str,
-        method: &str,
-        now: i64,
-        limit: i64,
-        lockout_s: i64,
-    ) -> Result<i64, sqlx::Error> {
-        let r = self.exec_one(sqlx::query(
-            "INSERT INTO failures (user_id, method, count, locked_until, updated_at) \
-             VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3) \
-             ON CONFLICT (user_id, method) DO UPDATE SET \
-               count = failures.count + 1, \
-               locked_until = CASE WHEN failures.count + 1 >= $4 THEN $5 ELSE failures.locked_until END, \
-               updated_at = $3 \
-             RETURNING count",
-        )
-        .bind(user_id)
-        .bind(method)
-        .bind(now)
-        .bind(limit)
-        .bind(now + lockout_s)
-        )
-        .await?;
-        r.try_get("count")
-    }
-
-    /// Counts a failed password step for a name that is no account (`id`
-    /// is a keyed hash of directory and name): the same kind of write as
-    /// [`Store::record_failure`], so both answers take alike.
-    pub async fn record_unknown_failure(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec_one(
-            sqlx::query(
-                "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
-             RETURNING count",
-            )
-            .bind(id)
-            .bind(now),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Whether the method is locked for the user now.
-    pub async fn is_locked(
-        &self,
-        user_id: &str,
-        method: &str,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("SELECT locked_until FROM failures WHERE user_id = $1 AND method = $2")
-            .bind(user_id)
-            .bind(method)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(match r {
-            Some(r) => r.try_get::<i64, _>("locked_until")? > now,
-            None => false,
-        })
-    }
-
-    /// Clears every failure count and lock of a user (an administrator's unlock).
-    pub async fn clear_failures(&self, user_id: &str) -> Result<u64, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM failures WHERE user_id = $1").bind(user_id))
-            .await?;
-        Ok(done.rows_affected())
-    }
-
-    /// Keeps a message the `log` delivery sent (development only).
-    pub async fn insert_outbox(
-        &self,
-        at: i64,
-        channel: &str,
-        destination: &str,
-        message: &str,
-    ) -> Result<(), sqlx::Error> {
-        self.exec(
-            sqlx::query(
-                "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(at)
-            .bind(channel)
-            .bind(destination)
-            .bind(message),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// The newest messages of the development outbox.
-    pub async fn outbox(
-        &self,
-        limit: i64,
-    ) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT at, channel, destination, message FROM outbox ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("at")?,
-                    r.try_get("channel")?,
-                    r.try_get("destination")?,
-                    r.try_get("message")?,
-                ))
-            })
-            .collect()
-    }
 }
 
 impl super::Tx {
@@ -313,49 +186,16 @@ impl super::Tx {
         now: i64,
         max_attempts: i64,
     ) -> Result<bool, sqlx::Error> {
-        consume_code(self.conn(), id, code_hash, now, max_attempts).await
+        let done = sqlx::query(
+            "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
+             AND attempts < $3 AND code_hash = $4",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(max_attempts)
+        .bind(code_hash)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
-
-    /// Clears the failure count of a method after a success.
-    pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        reset_failures(self.conn(), user_id, method).await
-    }
-}
-
-async fn reset_failures<'c, E>(db: E, user_id: &str, method: &str) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "UPDATE failures SET count = 0, locked_until = 0 \
-         WHERE user_id = $1 AND method = $2 AND count > 0",
-    )
-    .bind(user_id)
-    .bind(method)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-async fn consume_code<'c, E>(
-    db: E,
-    id: &str,
-    code_hash: &str,
-    now: i64,
-    max_attempts: i64,
-) -> Result<bool, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let done = sqlx::query(
-        "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
-         AND attempts < $3 AND code_hash = $4",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(max_attempts)
-    .bind(code_hash)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }

@@ -80,36 +80,32 @@ impl Store {
 
     /// All directories, by slug.
     pub async fn directories(&self) -> Result<Vec<DirectoryRow>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM directories ORDER BY slug"))
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(row)
-            .collect()
+        self.all(
+            sqlx::query(&format!("SELECT {COLUMNS} FROM directories ORDER BY slug")),
+            row,
+        )
+        .await
     }
 
     /// The directory with this id.
     pub async fn directory(&self, id: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM directories WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .as_ref()
-            .map(row)
-            .transpose()
+        self.one(
+            sqlx::query(&format!("SELECT {COLUMNS} FROM directories WHERE id = $1")).bind(id),
+            row,
+        )
+        .await
     }
 
     /// The directory with this slug.
     pub async fn directory_by_slug(&self, slug: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM directories WHERE slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(row)
-        .transpose()
+        self.one(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM directories WHERE slug = $1"
+            ))
+            .bind(slug),
+            row,
+        )
+        .await
     }
 
     /// Saves a directory's policy.

@@ -95,18 +95,16 @@ impl Store {
 
     /// The unexpired flow with this id.
     pub async fn flow(&self, id: &str, now: i64) -> Result<Option<FlowRow>, sqlx::Error> {
-        sqlx::query(
+        self.one(
+            sqlx::query(
             "SELECT id, directory_id, user_id, verified, expires_at, required_level, client_name, \
              continue_to FROM login_flows \
              WHERE id = $1 AND expires_at >= $2",
         )
         .bind(id)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(row)
-        .transpose()
+        .bind(now),
+            row,
+        ).await
     }
 
     /// The unexpired flow with this id, with its directory and its user

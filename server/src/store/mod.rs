@@ -7,9 +7,11 @@
 mod audit;
 mod codes;
 mod directories;
+mod failures;
 mod flows;
 mod group;
 mod oidc;
+mod outbox;
 mod passkeys;
 mod sessions;
 mod totp;
@@ -245,6 +247,28 @@ impl Store {
     /// through [`Store::begin`], [`Store::exec`] and [`Store::exec_one`].
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The row `q` finds, if any, read by `read`.
+    pub(crate) async fn one<'q, T>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        q.fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(read)
+            .transpose()
+    }
+
+    /// Every row `q` finds, read by `read`.
+    pub(crate) async fn all<'q, T>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        q.fetch_all(&self.pool).await?.iter().map(read).collect()
     }
 
     /// Begins writes that commit together (one transaction, one commit).

@@ -102,28 +102,25 @@ impl Store {
 
     /// The client with this `client_id`.
     pub async fn client(&self, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(client_row)
-        .transpose()
+        self.one(
+            sqlx::query(&format!(
+                "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE id = $1"
+            ))
+            .bind(id),
+            client_row,
+        )
+        .await
     }
 
     /// A directory's clients.
     pub async fn clients(&self, directory_id: &str) -> Result<Vec<ClientRow>, sqlx::Error> {
-        sqlx::query(&format!(
+        self.all(
+            sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE directory_id = $1 ORDER BY name, id"
         ))
-        .bind(directory_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(client_row)
-        .collect()
+        .bind(directory_id),
+            client_row,
+        ).await
     }
 
     /// Removes a client with its codes and tokens.

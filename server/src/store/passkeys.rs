@@ -78,15 +78,14 @@ impl Store {
 
     /// A user's passkeys, oldest first.
     pub async fn passkeys(&self, user_id: &str) -> Result<Vec<PasskeyRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(row)
-        .collect()
+        self.all(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
+            ))
+            .bind(user_id),
+            row,
+        )
+        .await
     }
 
     /// The user with this normalised username in a directory, with the

@@ -65,6 +65,15 @@ impl Tx {
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
         insert_session(self.conn(), s).await
     }
+
+    /// Ends a session (the one a browser held before its new login).
+    pub async fn delete_session(&mut self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
 
 async fn insert_session<'c, E>(db: E, s: &SessionRow) -> Result<(), sqlx::Error>
@@ -96,18 +105,17 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
-        sqlx::query(
-            "SELECT id, user_id, level, methods, authenticated_at, last_seen_at, expires_at \
+        self.one(
+            sqlx::query(
+                "SELECT id, user_id, level, methods, authenticated_at, last_seen_at, expires_at \
              FROM sessions WHERE id = $1 AND expires_at >= $2 AND last_seen_at >= $3",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(now - idle_s),
+            session_row,
         )
-        .bind(id)
-        .bind(now)
-        .bind(now - idle_s)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(session_row)
-        .transpose()
+        .await
     }
 
     /// The live session with this id (as [`Store::session`]), its enabled

@@ -192,13 +192,11 @@ impl Store {
 
     /// The user with this id.
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .as_ref()
-            .map(row)
-            .transpose()
+        self.one(
+            sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id),
+            row,
+        )
+        .await
     }
 
     /// The user with this normalised username in a directory.
@@ -207,29 +205,27 @@ impl Store {
         directory_id: &str,
         username: &str,
     ) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM users WHERE directory_id = $1 AND username = $2"
-        ))
-        .bind(directory_id)
-        .bind(username)
-        .fetch_optional(self.pool())
-        .await?
-        .as_ref()
-        .map(row)
-        .transpose()
+        self.one(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM users WHERE directory_id = $1 AND username = $2"
+            ))
+            .bind(directory_id)
+            .bind(username),
+            row,
+        )
+        .await
     }
 
     /// A directory's users, by username.
     pub async fn users(&self, directory_id: &str) -> Result<Vec<UserRow>, sqlx::Error> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM users WHERE directory_id = $1 ORDER BY username"
-        ))
-        .bind(directory_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(row)
-        .collect()
+        self.all(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM users WHERE directory_id = $1 ORDER BY username"
+            ))
+            .bind(directory_id),
+            row,
+        )
+        .await
     }
 
     /// Applies a patch; answers the user afterwards, `None` when unknown.

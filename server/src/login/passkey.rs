@@ -1,19 +1,20 @@
-//! Passkeys (webauthn-rs): registration from a session or a setup link, and
-//! the login step, as the first step (discoverable, or listing a named
+//! The passkey method (webauthn-rs): registration from a session or a setup
+//! link, and the login step, as the first step (discoverable, or listing a named
 //! account's passkeys) or after the password. A ceremony's state, of a
 //! registration or a login, is kept in the database and taken (deleted) at
 //! the first finish; the browser holds only a random token for a login's.
 //! Points are given only with user verification; the counter is checked and
 //! saved.
 
+use super::{Browser, Outcome, Prior, advance, identified_flow, load_flow};
 use crate::audit;
+use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
-use crate::login::{self, Outcome};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, PasskeyRow, UserRow};
-use crate::token::{self, now};
+use crate::store::{PasskeyRow, UserRow};
+use crate::token;
 use authlevel_core::api::PasskeyStartRequest;
-use authlevel_core::{ErrorCode, Method};
+use authlevel_core::{AuditKind, ErrorCode, Method};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyRegistration,
@@ -94,16 +95,12 @@ fn encode_id(raw: &[u8]) -> String {
     data_encoding::BASE64URL_NOPAD.encode(raw)
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
-}
-
 fn user_uuid(user: &UserRow) -> ApiResult<Uuid> {
-    Uuid::parse_str(&user.id).map_err(internal)
+    Uuid::parse_str(&user.id).map_err(ApiError::internal)
 }
 
 fn parse(row: &PasskeyRow) -> ApiResult<Passkey> {
-    serde_json::from_str(&row.passkey).map_err(internal)
+    serde_json::from_str(&row.passkey).map_err(ApiError::internal)
 }
 
 async fn user_passkeys(app: &AppState, user_id: &str) -> ApiResult<Vec<Passkey>> {
@@ -120,7 +117,7 @@ fn state_key(kind: &str, id: &str) -> String {
 }
 
 async fn put_state<T: Serialize>(app: &AppState, key: &str, state: &T) -> ApiResult<()> {
-    let json = serde_json::to_string(state).map_err(internal)?;
+    let json = serde_json::to_string(state)?;
     app.store
         .put_webauthn_state(key, &json, now() + CEREMONY_TTL_S)
         .await?;
@@ -132,7 +129,7 @@ async fn take_state<T: for<'de> Deserialize<'de>>(
     key: &str,
 ) -> ApiResult<Option<T>> {
     match app.store.take_webauthn_state(key, now()).await? {
-        Some(json) => Ok(Some(serde_json::from_str(&json).map_err(internal)?)),
+        Some(json) => Ok(Some(serde_json::from_str(&json)?)),
         None => Ok(None),
     }
 }
@@ -154,23 +151,26 @@ fn allow(rcr: &mut RequestChallengeResponse, ids: impl Iterator<Item = Vec<u8>>)
 /// ceremony; answers the options and the token for the passkey cookie.
 pub async fn login_start(
     app: &AppState,
-    flow_token: Option<&str>,
+    browser: &Browser,
     req: &PasskeyStartRequest,
 ) -> ApiResult<(RequestChallengeResponse, String)> {
+    let flow_token = browser.flow.as_deref();
     let rp = &app.webauthn;
     // Every request is discoverable-style: the state is the challenge and
     // the policy (user verification required); the passkeys a named account
     // may answer with go into the options' allow-list.
-    let (mut rcr, state) = rp.start_discoverable_authentication().map_err(internal)?;
+    let (mut rcr, state) = rp
+        .start_discoverable_authentication()
+        .map_err(ApiError::internal)?;
     // The page decides between the autofill (conditional) and the button
     // (modal) request; the options are the same.
     rcr.mediation = None;
-    let flow = login::load_flow(app, flow_token).await?;
+    let flow = load_flow(app, flow_token).await?;
     if let Some(flow) = &flow
         && flow.user_id.is_some()
         && flow.verified.has_first_step()
     {
-        let (flow, _, user) = login::identified_flow(app, flow_token, Method::Passkey).await?;
+        let (flow, _, user) = identified_flow(app, flow_token, Method::Passkey).await?;
         let passkeys = user_passkeys(app, &user.id).await?;
         allow(&mut rcr, passkeys.iter().map(|p| p.cred_id().to_vec()));
         let ceremony = LoginCeremony {
@@ -184,11 +184,9 @@ pub async fn login_start(
         };
         return Ok((rcr, ceremony.store(app).await?));
     }
-    let dir = login::directory(app, req.directory.as_deref())
+    let dir = super::directory(app, req.directory.as_deref())
         .await?
-        .ok_or_else(|| {
-            ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
-        })?;
+        .ok_or_else(super::no_directory)?;
     if dir.policy.points.passkey == 0 {
         return Err(ApiError::with(
             ErrorCode::MethodNotOffered,
@@ -259,18 +257,17 @@ fn refused() -> ApiError {
 /// and records the passkey on the login.
 pub async fn login_finish(
     app: &AppState,
-    flow_token: Option<&str>,
-    ceremony: Option<&str>,
+    browser: &Browser,
     cred: &PublicKeyCredential,
-    ip: Option<&str>,
 ) -> ApiResult<Outcome> {
+    let ip = browser.ip();
     let rp = &app.webauthn;
     let no_login = || ApiError::with(ErrorCode::NoLogin, "Start the passkey sign-in again.");
-    let c = LoginCeremony::take(app, ceremony)
+    let c = LoginCeremony::take(app, browser.passkey.as_deref())
         .await?
         .ok_or_else(no_login)?;
     // The browser's flow, if it is still the one the ceremony began on.
-    let flow = login::load_flow(app, flow_token)
+    let flow = load_flow(app, browser.flow.as_deref())
         .await?
         .filter(|f| c.flow_id.as_deref() == Some(f.id.as_str()));
     if c.second_step && flow.is_none() {
@@ -287,7 +284,7 @@ pub async fn login_finish(
         let (dir_id, named) = (dir_id.clone(), named.clone());
         async move {
             app.metrics.login_step("passkey", "failure");
-            audit::event("login.passkey", false)
+            audit::event(AuditKind::LoginPasskey, false)
                 .directory(&dir_id)
                 .user(named.as_deref())
                 .method(Method::Passkey)
@@ -347,17 +344,17 @@ pub async fn login_finish(
     }
     let mut tx = app.store.begin().await?;
     if passkey.update_credential(&result).is_some() {
-        let json = serde_json::to_string(&passkey).map_err(internal)?;
+        let json = serde_json::to_string(&passkey)?;
         tx.update_passkey(&row.id, &json, now()).await?;
     }
     let prior = match &flow {
-        Some(f) if c.second_step => login::Prior::Stored(f),
-        carry => login::Prior::New {
+        Some(f) if c.second_step => Prior::Stored(f),
+        carry => Prior::New {
             carry: carry.as_ref(),
             continue_to: c.continue_to,
         },
     };
-    login::advance(app, tx, &dir, &user, prior, Method::Passkey, ip).await
+    advance(app, tx, &dir, &user, prior, Method::Passkey, browser).await
 }
 
 /// Starts registering a passkey for `user`, excluding the ones they have.
@@ -378,7 +375,7 @@ pub async fn register_start(
             &user.display_name,
             Some(exclude),
         )
-        .map_err(internal)?;
+        .map_err(ApiError::internal)?;
     // Ask for a discoverable credential, so the passkey can begin a login
     // without a username; "preferred" still lets keys without storage register.
     if let Some(sel) = ccr.public_key.authenticator_selection.as_mut() {
@@ -388,11 +385,30 @@ pub async fn register_start(
     Ok(ccr)
 }
 
+/// Lists a user's passkeys.
+pub async fn list(app: &AppState, user: &UserRow) -> ApiResult<Vec<PasskeyRow>> {
+    Ok(app.store.passkeys(&user.id).await?)
+}
+
+/// Removes a passkey of `user`, and the user hears of it.
+pub async fn remove(app: &AppState, user: &UserRow, id: &str, ip: Option<&str>) -> ApiResult<()> {
+    if !app.store.delete_passkey(&user.id, id).await? {
+        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
+    }
+    audit::event(AuditKind::PasskeyRemove, true)
+        .on_user(user)
+        .method(Method::Passkey)
+        .ip(ip)
+        .record(app)
+        .await;
+    crate::notify::account_changed(app, user, "A passkey was removed").await;
+    Ok(())
+}
+
 /// Finishes registering: verifies the attestation against the stored state,
 /// refuses a credential ID registered to any account, stores the passkey.
 pub async fn register_finish(
     app: &AppState,
-    dir: &DirectoryRow,
     user: &UserRow,
     cred: &RegisterPublicKeyCredential,
     name: Option<&str>,
@@ -419,7 +435,7 @@ pub async fn register_finish(
         id: token::new_id(),
         user_id: user.id.clone(),
         credential_id: encode_id(passkey.cred_id().as_ref()),
-        passkey: serde_json::to_string(&passkey).map_err(internal)?,
+        passkey: serde_json::to_string(&passkey)?,
         name: name.chars().filter(|c| !c.is_control()).take(64).collect(),
         created_at: now(),
         last_used_at: None,
@@ -430,9 +446,8 @@ pub async fn register_finish(
             "This passkey is registered already.",
         ));
     }
-    audit::event("passkey.add", true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
+    audit::event(AuditKind::PasskeyAdd, true)
+        .on_user(user)
         .method(Method::Passkey)
         .ip(ip)
         .record(app)

@@ -2,7 +2,7 @@
 //! `Origin` check on every state-changing request), security headers with a
 //! strict CSP, and response counting.
 
-use crate::error::problem_response;
+use super::error::problem_response;
 use crate::state::AppState;
 use authlevel_core::ErrorCode;
 use axum::extract::{Request, State};
@@ -10,6 +10,7 @@ use axum::http::header::{CONTENT_TYPE, ORIGIN};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
 /// Refuses state-changing requests from another origin, and POSTs to the API
 /// that are not JSON (a cross-site HTML form can only send form encodings or
@@ -55,13 +56,18 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
     next.run(req).await
 }
 
-/// Adds the security headers to every response and counts it.
-pub async fn headers(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// Adds the security headers (`csp`: the Content-Security-Policy) to every
+/// response and counts it.
+pub async fn headers(
+    State((app, csp)): State<(AppState, Arc<str>)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     app.metrics.response(res.status().as_u16());
     let h = res.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&app.csp) {
+    if let Ok(csp) = HeaderValue::from_str(&csp) {
         h.insert("content-security-policy", csp);
     }
     h.insert(

@@ -5,7 +5,7 @@
 //! profile, administration), served at their paths. The CSP allows exactly
 //! the inline loader scripts of both.
 
-use crate::error::problem_response;
+use super::error::problem_response;
 use authlevel_core::ErrorCode;
 use axum::Router;
 use axum::response::{Html, IntoResponse, Response};

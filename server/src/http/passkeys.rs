@@ -1,19 +1,21 @@
 //! Passkeys over HTTP: `/api/login/passkey/start|finish` and
 //! `/api/me/passkeys…`.
 
-use crate::audit;
-use crate::error::{ApiError, ApiResult, AppJson};
-use crate::passkey;
-use crate::routes::login::answer;
-use crate::session::{ClientIp, Cookie, Enroller};
+use super::cookies::Cookie;
+use super::error::AppJson;
+use super::extract::ClientIp;
+use super::login::answer;
+use crate::error::{ApiError, ApiResult};
+use crate::login::{Browser, passkey};
+use crate::session::Enroller;
 use crate::state::AppState;
 use crate::store::PasskeyRow;
+use authlevel_core::ErrorCode;
 use authlevel_core::api::{
     LoginState, PasskeyInfo, PasskeyStartRequest, Problem, RenamePasskeyRequest,
 };
-use authlevel_core::{ErrorCode, Method};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -49,12 +51,11 @@ fn info(row: &PasskeyRow) -> PasskeyInfo {
               (status = 409, body = Problem)))]
 async fn login_start(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    browser: Browser,
     AppJson(req): AppJson<PasskeyStartRequest>,
 ) -> ApiResult<Response> {
-    let flow = Cookie::Flow.read(&app.config, &headers);
     let (rcr, ceremony): (RequestChallengeResponse, _) =
-        passkey::login_start(&app, flow.as_deref(), &req).await?;
+        passkey::login_start(&app, &browser, &req).await?;
     let cookie = Cookie::Passkey.set(&app.config, &ceremony, passkey::CEREMONY_TTL_S);
     Ok((AppendHeaders([cookie]), AppJson(rcr)).into_response())
 }
@@ -65,22 +66,12 @@ async fn login_start(
     responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
 async fn login_finish(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    browser: Browser,
     AppJson(cred): AppJson<PublicKeyCredential>,
 ) -> ApiResult<Response> {
     let c = &app.config;
-    let flow = Cookie::Flow.read(c, &headers);
-    let ceremony = Cookie::Passkey.read(c, &headers);
-    let outcome = passkey::login_finish(
-        &app,
-        flow.as_deref(),
-        ceremony.as_deref(),
-        &cred,
-        ip.as_deref(),
-    )
-    .await?;
-    let mut response = answer(&app, &headers, outcome).await;
+    let outcome = passkey::login_finish(&app, &browser, &cred).await?;
+    let mut response = answer(c, outcome);
     let (name, value) = Cookie::Passkey.clear(c);
     response.headers_mut().append(name, value);
     Ok(response)
@@ -91,8 +82,7 @@ async fn login_finish(
     responses((status = 200, body = Vec<PasskeyInfo>), (status = 401, body = Problem)))]
 async fn list(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
     Ok(AppJson(
-        app.store
-            .passkeys(&who.user().id)
+        passkey::list(&app, who.user())
             .await?
             .iter()
             .map(info)
@@ -133,16 +123,9 @@ async fn register_finish(
     AppJson(req): AppJson<RegisterFinish>,
 ) -> ApiResult<(StatusCode, AppJson<PasskeyInfo>)> {
     who.require_fresh(&app.config)?;
-    let user = who.user();
-    let dir = app
-        .store
-        .directory(&user.directory_id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
     let row = passkey::register_finish(
         &app,
-        &dir,
-        user,
+        who.user(),
         &req.credential,
         req.name.as_deref(),
         ip.as_deref(),
@@ -184,17 +167,6 @@ async fn remove(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     who.require_fresh(&app.config)?;
-    let user = who.user();
-    if !app.store.delete_passkey(&user.id, &id).await? {
-        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
-    }
-    audit::event("passkey.remove", true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
-        .method(Method::Passkey)
-        .ip(ip.as_deref())
-        .record(&app)
-        .await;
-    crate::notify::account_changed(&app, user, "A passkey was removed").await;
+    passkey::remove(&app, who.user(), &id, ip.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

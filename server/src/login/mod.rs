@@ -1,19 +1,53 @@
 //! The login flow: who is logging in, what they verified, and what comes
 //! next. Every decision is `authlevel_core`'s; this module loads and stores
-//! the flow, verifies the password, and creates the session when the level
-//! is reached.
+//! the flow and creates the session when the level is reached.
+//!
+//! One module per method, each of one shape: a step verifies this method's
+//! input for a flow, under the lockout rule of [`failures`], and hands what
+//! it verified, in the step's transaction, to the one [`advance`].
+//! Second steps (codes, the authenticator app) go through [`Step`].
+
+pub mod codes;
+pub mod failures;
+pub mod passkey;
+pub mod password;
+pub mod totp;
 
 use crate::audit;
-use crate::contact::{self, mask_email, mask_phone};
+use crate::clock::now;
+use crate::contact::{mask_email, mask_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
-use crate::token::{self, now};
-use authlevel_core::api::{LoginState, PasswordLoginRequest};
-use authlevel_core::{ErrorCode, Evaluation, LoginStatus, Method, MethodSet, Policy, evaluate};
+use crate::token;
+use authlevel_core::api::LoginState;
+use authlevel_core::{
+    AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, Policy, evaluate,
+};
 
 /// The directory a login goes to when the request names none.
 pub const DEFAULT_DIRECTORY: &str = "default";
+
+/// What a login step knows of the browser that sent it: the tokens of its
+/// cookies and its address.
+#[derive(Debug, Clone, Default)]
+pub struct Browser {
+    /// The login in progress (flow cookie).
+    pub flow: Option<String>,
+    /// A session the browser holds; it ends when a login completes.
+    pub session: Option<String>,
+    /// A passkey ceremony begun (passkey cookie).
+    pub passkey: Option<String>,
+    /// The client's address.
+    pub ip: Option<String>,
+}
+
+impl Browser {
+    /// The client's address.
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+}
 
 /// What a step produced, for the HTTP layer to answer with.
 #[derive(Debug)]
@@ -101,10 +135,13 @@ pub async fn current(
         };
         return Ok(state_of(&dir, Some(&flow), flow.verified, user.as_ref()).1);
     }
-    let dir = directory(app, slug).await?.ok_or_else(|| {
-        ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
-    })?;
+    let dir = directory(app, slug).await?.ok_or_else(no_directory)?;
     Ok(state_of(&dir, None, MethodSet::EMPTY, None).1)
+}
+
+/// The answer for a directory slug that names none.
+pub fn no_directory() -> ApiError {
+    ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
 }
 
 /// The unexpired flow a flow token names.
@@ -119,132 +156,6 @@ pub async fn load_flow(app: &AppState, flow_token: Option<&str>) -> ApiResult<Op
 pub async fn directory(app: &AppState, slug: Option<&str>) -> ApiResult<Option<DirectoryRow>> {
     let slug = slug.unwrap_or(DEFAULT_DIRECTORY).trim().to_lowercase();
     Ok(app.store.directory_by_slug(&slug).await?)
-}
-
-fn wrong_password() -> ApiError {
-    ApiError::with(ErrorCode::InvalidCredentials, "Wrong username or password.")
-}
-
-/// The password step: begins a login, or adds the password to a login of
-/// the same user that began with a passkey. Unknown users, unknown
-/// directories, disabled accounts and wrong passwords answer alike, after the
-/// same argon2 work.
-pub async fn password_step(
-    app: &AppState,
-    flow_token: Option<&str>,
-    req: &PasswordLoginRequest,
-    ip: Option<&str>,
-) -> ApiResult<Outcome> {
-    let existing = load_flow(app, flow_token).await?;
-    let dir = match (&req.directory, &existing) {
-        (None, Some(f)) => app.store.directory(&f.directory_id).await?,
-        (slug, _) => directory(app, slug.as_deref()).await?,
-    };
-    let username = contact::normalize_username(&req.username).ok();
-    let user = match (&dir, &username) {
-        (Some(d), Some(u)) => app.store.user_by_username(&d.id, u).await?,
-        _ => None,
-    };
-    // Continue the existing flow only when it is this user's, in this directory.
-    let continuing = match (&existing, &user) {
-        (Some(f), Some(u)) => {
-            f.user_id.as_deref() == Some(u.id.as_str()) && f.directory_id == u.directory_id
-        }
-        _ => false,
-    };
-    if dir.as_ref().is_some_and(|d| d.policy.points.password == 0) {
-        // The directory's own setting, not a fact about the account; the
-        // hash keeps the timing alike all the same.
-        let _ = app.hasher.verify(&req.password, None).await;
-        return Err(ApiError::with(
-            ErrorCode::MethodNotOffered,
-            "This directory does not use passwords; sign in with a passkey.",
-        ));
-    }
-    let hash = user
-        .as_ref()
-        .filter(|u| !u.disabled)
-        .and_then(|u| u.password_hash.as_deref());
-    // The same reads and writes for a name that is no account as for one
-    // that is: the answer's timing must not tell them apart.
-    let locked = match &user {
-        Some(u) => {
-            app.store
-                .is_locked(&u.id, Method::Password.as_str(), now())
-                .await?
-        }
-        None => {
-            app.store
-                .is_locked("", Method::Password.as_str(), now())
-                .await?;
-            false
-        }
-    };
-    // The hash runs even when locked, so a locked account answers exactly
-    // like a wrong password, in the same time.
-    let ok = app
-        .hasher
-        .verify(&req.password, hash)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        && !locked;
-    if user.is_none() {
-        let key = app.secrets.mac(&format!(
-            "unknown name:{}:{}",
-            dir.as_ref().map_or("", |d| d.id.as_str()),
-            username.as_deref().unwrap_or("")
-        ));
-        app.store.record_unknown_failure(&key, now()).await?;
-    }
-    if let (Some(u), false) = (&user, ok) {
-        let c = &app.config;
-        app.store
-            .record_failure(
-                &u.id,
-                Method::Password.as_str(),
-                now(),
-                c.failure_limit,
-                c.lockout_s,
-            )
-            .await?;
-    }
-    // For the directory's administrators: whose account was tried, when it
-    // is one (the answer to the caller stays the same either way).
-    let tried = (
-        dir.as_ref()
-            .map(|d| d.id.clone())
-            .or_else(|| existing.as_ref().map(|f| f.directory_id.clone())),
-        user.as_ref().map(|u| u.id.clone()),
-    );
-    let (Some(dir), Some(user), true) = (dir, user, ok) else {
-        app.metrics.login_step("password", "failure");
-        let mut e = audit::event("login.password", false)
-            .method(Method::Password)
-            .user(tried.1.as_deref())
-            .ip(ip);
-        if let Some(d) = &tried.0 {
-            e = e.directory(d);
-        }
-        e.detail(if locked {
-            "wrong username or password (the account is locked)"
-        } else {
-            "wrong username or password"
-        })
-        .record(app)
-        .await;
-        return Err(wrong_password());
-    };
-    let mut tx = app.store.begin().await?;
-    tx.reset_failures(&user.id, Method::Password.as_str())
-        .await?;
-    let prior = match &existing {
-        Some(f) if continuing => Prior::Stored(f),
-        carry => Prior::New {
-            carry: carry.as_ref(),
-            continue_to: app.config.return_to(req.return_to.as_deref()),
-        },
-    };
-    advance(app, tx, &dir, &user, prior, Method::Password, ip).await
 }
 
 /// What a verified step adds to.
@@ -264,9 +175,10 @@ pub enum Prior<'a> {
 }
 
 /// Records `method` as verified for `user` in `tx`, with the step's audit
-/// event, and commits: when the level is reached the flow ends and a
-/// session begins, else the flow is stored. Whatever the caller put in `tx`
-/// (a reset counter, a used challenge) commits with it, once.
+/// event, and commits: when the level is reached the flow ends, a session
+/// the browser held before (perhaps planted) ends and a new one begins;
+/// else the flow is stored. Whatever the caller put in `tx` (a reset
+/// counter, a used challenge) commits with it, once.
 pub async fn advance(
     app: &AppState,
     mut tx: Tx,
@@ -274,13 +186,12 @@ pub async fn advance(
     user: &UserRow,
     prior: Prior<'_>,
     method: Method,
-    ip: Option<&str>,
+    browser: &Browser,
 ) -> ApiResult<Outcome> {
-    audit::event(&format!("login.{}", method.as_str()), true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
+    audit::event(AuditKind::login(method), true)
+        .on_user(user)
         .method(method)
-        .ip(ip)
+        .ip(browser.ip())
         .stage(&mut tx);
     let expired = || {
         ApiError::with(
@@ -337,6 +248,9 @@ pub async fn advance(
             "This login has already completed or expired.",
         ));
     }
+    if let Some(old) = &browser.session {
+        tx.delete_session(&token::hash(old)).await?;
+    }
     let session_token = token::new_token();
     let session = SessionRow {
         id: token::hash(&session_token),
@@ -348,10 +262,9 @@ pub async fn advance(
         expires_at: t + app.config.session_absolute_timeout_s,
     };
     tx.insert_session(&session).await?;
-    audit::event("login.complete", true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
-        .ip(ip)
+    audit::event(AuditKind::LoginComplete, true)
+        .on_user(user)
+        .ip(browser.ip())
         .detail(format!(
             "level {} with {}",
             eval.progress.earned,
@@ -371,9 +284,94 @@ pub async fn advance(
     })
 }
 
+/// A step that adds a method to a login begun with the password or a
+/// passkey (a code, the authenticator app): the login in progress with its
+/// directory and identified user, under the lockout rule. Its method does,
+/// in order: [`Step::begin`]; whatever needs no check of the input;
+/// [`Step::attempt`]; the check; then [`Step::verified`] with the
+/// transaction holding what the check used up, or [`Step::refused`].
+pub struct Step<'a> {
+    app: &'a AppState,
+    browser: &'a Browser,
+    method: Method,
+    attempt: Option<failures::Attempt>,
+    /// The login in progress.
+    pub flow: FlowRow,
+    /// Its directory.
+    pub dir: DirectoryRow,
+    /// Its user.
+    pub user: UserRow,
+}
+
+impl<'a> Step<'a> {
+    /// The browser's login in progress, for `method`: refused unless the
+    /// login offers `method` now (so no second step before the first, and
+    /// none the user has not enrolled).
+    pub async fn begin(
+        app: &'a AppState,
+        browser: &'a Browser,
+        method: Method,
+    ) -> ApiResult<Step<'a>> {
+        let (flow, dir, user) = identified_flow(app, browser.flow.as_deref(), method).await?;
+        Ok(Step {
+            app,
+            browser,
+            method,
+            attempt: None,
+            flow,
+            dir,
+            user,
+        })
+    }
+
+    /// Takes this step's attempt under the lockout rule; false while the
+    /// method is locked for the user, and the step then answers like a
+    /// wrong input.
+    pub async fn attempt(&mut self) -> ApiResult<bool> {
+        let a = failures::attempt(self.app, &self.user.id, self.method).await?;
+        let allowed = a.allowed();
+        self.attempt = Some(a);
+        Ok(allowed)
+    }
+
+    /// The input was right: `tx` holds what it used up; the failures reset
+    /// in it and the login advances.
+    pub async fn verified(self, mut tx: Tx) -> ApiResult<Outcome> {
+        if let Some(a) = self.attempt {
+            a.succeeded(&mut tx).await?;
+        }
+        let prior = Prior::Stored(&self.flow);
+        advance(
+            self.app,
+            tx,
+            &self.dir,
+            &self.user,
+            prior,
+            self.method,
+            self.browser,
+        )
+        .await
+    }
+
+    /// The input was refused: an attempt taken counts as a failure, the
+    /// step is audited, and `error` is the answer.
+    pub async fn refused(self, error: ApiError) -> ApiResult<ApiError> {
+        if let Some(a) = self.attempt {
+            a.failed(self.app).await?;
+        }
+        self.app.metrics.login_step(self.method.as_str(), "failure");
+        audit::event(AuditKind::login(self.method), false)
+            .on_user(&self.user)
+            .method(self.method)
+            .ip(self.browser.ip())
+            .record(self.app)
+            .await;
+        Ok(error)
+    }
+}
+
 /// The login in progress with its directory and identified user, for a step
-/// that needs both; refuses `method` unless the login offers it now (so no
-/// code step before the first step, and none the user has not enrolled).
+/// that needs both; refuses `method` unless the login offers it now.
 pub async fn identified_flow(
     app: &AppState,
     flow_token: Option<&str>,
@@ -400,26 +398,4 @@ pub async fn identified_flow(
         ));
     }
     Ok((flow, dir, user))
-}
-
-/// Records a failed step and answers the error for it.
-pub async fn failed(
-    app: &AppState,
-    dir: &DirectoryRow,
-    user: &UserRow,
-    method: Method,
-    ip: Option<&str>,
-) -> ApiError {
-    app.metrics.login_step(method.as_str(), "failure");
-    audit::event(&format!("login.{}", method.as_str()), false)
-        .directory(&dir.id)
-        .user(Some(&user.id))
-        .method(method)
-        .ip(ip)
-        .record(app)
-        .await;
-    ApiError::with(
-        ErrorCode::InvalidCode,
-        "That code is not valid. Check it and try again.",
-    )
 }

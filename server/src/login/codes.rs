@@ -1,16 +1,19 @@
-//! SMS and email one-time codes: 6 digits from the OS's CSPRNG, stored as a
-//! keyed hash, valid `code_ttl_s` (at most 10 minutes), one use (an atomic
-//! update), a resend supersedes the old code, a few wrong guesses per code,
-//! and quotas against SMS pumping and email flooding.
+//! The SMS and email methods: one-time codes of 6 digits from the OS's
+//! CSPRNG, stored as a keyed hash, valid `code_ttl_s` (at most 10
+//! minutes), one use (an atomic update), a resend supersedes the old code,
+//! a few wrong guesses per code, and quotas against SMS pumping and email
+//! flooding. The same codes confirm a new mobile number or email address.
 
+use super::{Browser, Outcome, Step};
 use crate::audit;
+use crate::clock::now;
 use crate::contact::{mask_email, mask_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, NewCode, Tx, UserRow};
-use crate::token::{self, now};
+use crate::store::{CodeRow, DirectoryRow, NewCode, Tx, UserPatch, UserRow};
+use crate::token;
 use authlevel_core::api::SendCodeResponse;
-use authlevel_core::{ErrorCode, Method};
+use authlevel_core::{AuditKind, ErrorCode, Method};
 use rand::Rng;
 
 /// What a code is for.
@@ -160,9 +163,8 @@ pub async fn send(
         // An alert for the people who run the service: quotas hit can mean
         // SMS pumping or mail flooding.
         tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
-        audit::event("code.quota", false)
-            .directory(&dir.id)
-            .user(Some(&user.id))
+        audit::event(AuditKind::CodeQuota, false)
+            .on_user(user)
             .method(channel)
             .ip(ip)
             .detail(format!("hourly {which} quota reached"))
@@ -205,9 +207,8 @@ pub async fn send(
     if let Err(e) = sent {
         app.store.invalidate_code(&id, t).await?;
         tracing::error!(error = %e, channel = channel.as_str(), "code delivery failed");
-        audit::event("code.send", false)
-            .directory(&dir.id)
-            .user(Some(&user.id))
+        audit::event(AuditKind::CodeSend, false)
+            .on_user(user)
             .method(channel)
             .ip(ip)
             .detail(format!("delivery to {masked} failed"))
@@ -232,9 +233,8 @@ pub async fn send(
             .insert_outbox(t, channel.as_str(), destination, &text)
             .await?;
     }
-    audit::event("code.send", true)
-        .directory(&dir.id)
-        .user(Some(&user.id))
+    audit::event(AuditKind::CodeSend, true)
+        .on_user(user)
         .method(channel)
         .ip(ip)
         .detail(format!("{} to {masked}", purpose.as_str()))
@@ -274,37 +274,41 @@ impl Refusal {
     }
 }
 
-/// Checks `code` against the newest code for `purpose` (and the flow). When
-/// right, the code is used and the method's failures reset in a
-/// transaction, handed back to commit with the rest of the step; answers
-/// the destination the code went to. When wrong, nothing of the step is
-/// written and the wrong guess counts on the code and on the account.
-///
-/// The reads come first: a request that held a transaction's connection
-/// while waiting for another could, with as many such requests as pooled
-/// connections, wait forever.
-pub async fn check(
+/// The newest unused code of `user` for `purpose` (and the flow).
+async fn waiting(
     app: &AppState,
     user: &UserRow,
     purpose: Purpose,
     flow_id: Option<&str>,
+) -> ApiResult<Option<CodeRow>> {
+    Ok(app
+        .store
+        .current_code(&user.id, purpose.as_str(), flow_id)
+        .await?)
+}
+
+/// Checks `code` against the waiting code `row`; `allowed` is the lockout
+/// rule's answer for this attempt. When right, the code is used in a
+/// transaction handed back to commit with the rest of the step, with the
+/// destination the code went to. When wrong, nothing of the step is
+/// written and the wrong guess counts on the code.
+///
+/// The reads come first: a request that held a transaction's connection
+/// while waiting for another could, with as many such requests as pooled
+/// connections, wait forever.
+async fn check(
+    app: &AppState,
+    row: CodeRow,
     code: &str,
+    allowed: bool,
 ) -> ApiResult<Result<(Tx, String), Refusal>> {
     let c = &app.config;
     let t = now();
-    let method = purpose.channel().as_str();
-    let Some((row, locked)) = app
-        .store
-        .current_code(&user.id, purpose.as_str(), flow_id, method, t)
-        .await?
-    else {
-        return Ok(Err(Refusal::NoCode));
-    };
     let refusal = if row.expires_at < t {
         Refusal::Expired
     } else if row.attempts >= c.code_max_attempts {
         Refusal::Exhausted
-    } else if locked {
+    } else if !allowed {
         // A locked method answers exactly like a wrong code.
         Refusal::Wrong
     } else {
@@ -314,18 +318,128 @@ pub async fn check(
             .consume_code(&row.id, &hash, t, c.code_max_attempts)
             .await?
         {
-            tx.reset_failures(&user.id, method).await?;
             return Ok(Ok((tx, row.destination)));
         }
-        // Ended before the counts, which write outside it.
+        // Ended before the count, which writes outside it.
         tx.rollback().await?;
         Refusal::Wrong
     };
     app.store.code_attempt_failed(&row.id).await?;
-    app.store
-        .record_failure(&user.id, method, t, c.failure_limit, c.lockout_s)
-        .await?;
     Ok(Err(refusal))
+}
+
+/// The destination of `method` for `user`: the confirmed number or address.
+fn destination(user: &UserRow, method: Method) -> ApiResult<String> {
+    match method {
+        Method::Sms => user.phone.clone(),
+        _ => user.email.clone(),
+    }
+    .ok_or_else(|| ApiError::code(ErrorCode::MethodNotOffered))
+}
+
+/// Sends a code of `method` (SMS or email) for the browser's login in
+/// progress, only after its first step.
+pub async fn send_for_login(
+    app: &AppState,
+    browser: &Browser,
+    method: Method,
+) -> ApiResult<SendCodeResponse> {
+    let step = Step::begin(app, browser, method).await?;
+    let to = destination(&step.user, method)?;
+    send(
+        app,
+        &step.dir,
+        &step.user,
+        Purpose::login(method),
+        &to,
+        Some(&step.flow.id),
+        browser.ip(),
+    )
+    .await
+}
+
+/// The code step of the browser's login: `method` is SMS or email.
+pub async fn verify(
+    app: &AppState,
+    browser: &Browser,
+    method: Method,
+    code: &str,
+) -> ApiResult<Outcome> {
+    let mut step = Step::begin(app, browser, method).await?;
+    let purpose = Purpose::login(method);
+    let Some(row) = waiting(app, &step.user, purpose, Some(&step.flow.id)).await? else {
+        return Err(step.refused(Refusal::NoCode.error()).await?);
+    };
+    let allowed = step.attempt().await?;
+    match check(app, row, code, allowed).await? {
+        Ok((tx, _)) => step.verified(tx).await,
+        Err(refusal) => Err(step.refused(refusal.error()).await?),
+    }
+}
+
+/// Confirms a new mobile number (`method` SMS) or email address with the
+/// code sent to it: the pending value becomes the confirmed one, and the
+/// user hears of it.
+pub async fn confirm(
+    app: &AppState,
+    user: &UserRow,
+    method: Method,
+    code: &str,
+    ip: Option<&str>,
+) -> ApiResult<()> {
+    let (purpose, pending) = match method {
+        Method::Sms => (Purpose::ConfirmPhone, user.pending_phone.clone()),
+        _ => (Purpose::ConfirmEmail, user.pending_email.clone()),
+    };
+    let Some(pending) = pending else {
+        return Err(ApiError::with(
+            ErrorCode::Conflict,
+            "Nothing is waiting for confirmation; enter the new value first.",
+        ));
+    };
+    let Some(row) = waiting(app, user, purpose, None).await? else {
+        return Err(Refusal::NoCode.error());
+    };
+    let attempt = super::failures::attempt(app, &user.id, purpose.channel()).await?;
+    let destination = match check(app, row, code, attempt.allowed()).await? {
+        Ok((mut tx, d)) => {
+            attempt.succeeded(&mut tx).await?;
+            tx.commit().await?;
+            d
+        }
+        Err(refusal) => {
+            attempt.failed(app).await?;
+            return Err(refusal.error());
+        }
+    };
+    if destination != pending {
+        return Err(Refusal::NoCode.error());
+    }
+    let patch = match method {
+        Method::Sms => UserPatch {
+            phone: Some(Some(pending)),
+            pending_phone: Some(None),
+            ..UserPatch::default()
+        },
+        _ => UserPatch {
+            email: Some(Some(pending)),
+            pending_email: Some(None),
+            ..UserPatch::default()
+        },
+    };
+    app.store.update_user(&user.id, &patch, now()).await?;
+    let (kind, what) = match method {
+        Method::Sms => (AuditKind::PhoneConfirm, "A new mobile number was confirmed"),
+        _ => (AuditKind::EmailConfirm, "A new email address was confirmed"),
+    };
+    audit::event(kind, true)
+        .on_user(user)
+        .method(method)
+        .ip(ip)
+        .record(app)
+        .await;
+    crate::notify::account_changed(app, user, what).await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,9 +4,14 @@
 //! (RFC 8176), PKCE, client secrets, and what a grant carries from the
 //! authorization to the tokens.
 
+pub mod request;
+
+pub use request::{AuthError, AuthRequest};
+
+use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::token::{self, now};
+use crate::token;
 use authlevel_core::{Method, MethodSet};
 use base64::Engine as _;
 use p256::ecdsa::signature::Signer as _;
@@ -29,29 +34,6 @@ pub const RETIRED_KEY_GRACE_S: i64 = 86400;
 
 /// The scopes this provider knows.
 pub const SCOPES: [&str; 4] = ["openid", "profile", "email", "phone"];
-
-/// A validated authorization request, kept while the user logs in.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct AuthRequest {
-    /// The client.
-    pub client_id: String,
-    /// The registered redirect URI the request named.
-    pub redirect_uri: String,
-    /// Granted scopes.
-    pub scope: Vec<String>,
-    /// The client's `state`, returned as is.
-    pub state: Option<String>,
-    /// The client's `nonce`, put in the ID token.
-    pub nonce: Option<String>,
-    /// The PKCE S256 challenge.
-    pub code_challenge: Option<String>,
-    /// The level the login must reach.
-    pub required_level: u32,
-    /// The most seconds since the login the client accepts.
-    pub max_age: Option<i64>,
-    /// `prompt=login`: a new login, whatever the session.
-    pub prompt_login: bool,
-}
 
 /// What a code or token carries: the login behind it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -100,15 +82,6 @@ pub fn secret_hash(app: &AppState, secret: &str) -> String {
     app.secrets.mac(&format!("oidc client secret:{secret}"))
 }
 
-/// Compares two strings in time independent of where they differ.
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// base64url without padding.
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -120,11 +93,7 @@ pub fn pkce_ok(challenge: &str, verifier: &str) -> bool {
         && verifier
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
-    valid && same(&b64(&Sha256::digest(verifier.as_bytes())), challenge)
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
+    valid && crate::crypto::same(&b64(&Sha256::digest(verifier.as_bytes())), challenge)
 }
 
 fn public_jwk(kid: &str, key: &SigningKey) -> String {
@@ -143,7 +112,7 @@ pub async fn rotate_keys(app: &AppState) -> ApiResult<String> {
     let sealed = app
         .secrets
         .seal(&key.to_bytes(), &format!("oidc-key:{kid}"))
-        .map_err(internal)?;
+        .map_err(ApiError::internal)?;
     let t = now();
     app.store
         .insert_oidc_key(&kid, "ES256", &sealed, &public_jwk(&kid, &key), t)
@@ -161,14 +130,14 @@ pub async fn signing_key(app: &AppState) -> ApiResult<(String, SigningKey)> {
             app.store
                 .active_oidc_key()
                 .await?
-                .ok_or_else(|| internal("no signing key after creating one"))?
+                .ok_or_else(|| ApiError::internal("no signing key after creating one"))?
         }
     };
     let bytes = app
         .secrets
         .open(&sealed, &format!("oidc-key:{kid}"))
-        .map_err(internal)?;
-    let key = SigningKey::from_slice(&bytes).map_err(internal)?;
+        .map_err(ApiError::internal)?;
+    let key = SigningKey::from_slice(&bytes).map_err(ApiError::internal)?;
     Ok((kid, key))
 }
 

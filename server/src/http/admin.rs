@@ -2,22 +2,23 @@
 //! An admin manages their own directory; admins of the `default` directory
 //! are the operators and manage every directory.
 
+use super::error::AppJson;
+use super::extract::{ClientIp, DirectoryAdmin, UserAdmin, admin_user};
 use crate::audit;
+use crate::clock::now;
 use crate::contact;
-use crate::error::{ApiError, ApiResult, AppJson};
-use crate::login::DEFAULT_DIRECTORY;
-use crate::routes::me::display_name;
-use crate::routes::setup::issue_link;
-use crate::session::{Authenticated, ClientIp};
+use crate::error::{ApiError, ApiResult};
+use crate::session::Authenticated;
+use crate::setup::issue_link;
 use crate::state::AppState;
 use crate::store::{AuditQuery, DirectoryRow, NewUser, UserPatch, UserRow};
-use crate::token::{self, now};
+use crate::token;
 use authlevel_core::api::{
     AuditEvent, CreateDirectoryRequest, CreateUserRequest, CreatedUser, Directory, PolicyResponse,
     Problem, Role, SetupLink, UpdateUserRequest, User,
 };
-use authlevel_core::{ErrorCode, MethodSet, Policy, PolicyReport, analyse};
-use axum::extract::{Path, Query, State};
+use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy, PolicyReport, analyse};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,64 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_audit))
 }
 
-fn forbidden() -> ApiError {
-    ApiError::with(
-        ErrorCode::Forbidden,
-        "Only an administrator of this directory may do this.",
-    )
-}
-
-async fn is_operator(app: &AppState, auth: &Authenticated) -> ApiResult<bool> {
-    if auth.user.role != Role::Admin {
-        return Ok(false);
-    }
-    let dir = app.store.directory(&auth.user.directory_id).await?;
-    Ok(dir.is_some_and(|d| d.slug == DEFAULT_DIRECTORY))
-}
-
-/// Refuses unless `auth` administers `directory_id`.
-pub(crate) async fn require_admin(
-    app: &AppState,
-    auth: &Authenticated,
-    directory_id: &str,
-) -> ApiResult<()> {
-    if auth.user.role == Role::Admin
-        && (auth.user.directory_id == directory_id || is_operator(app, auth).await?)
-    {
-        Ok(())
-    } else {
-        Err(forbidden())
-    }
-}
-
-async fn directory_for_admin(
-    app: &AppState,
-    auth: &Authenticated,
-    id: &str,
-) -> ApiResult<DirectoryRow> {
-    if auth.user.role != Role::Admin {
-        return Err(forbidden());
-    }
-    let dir = app.store.directory(id).await?.ok_or_else(|| {
-        ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
-    })?;
-    require_admin(app, auth, &dir.id).await?;
-    Ok(dir)
-}
-
-async fn user_for_admin(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {
-    if auth.user.role != Role::Admin {
-        return Err(forbidden());
-    }
-    let user = app
-        .store
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::with(ErrorCode::NotFound, "There is no user with this id."))?;
-    require_admin(app, auth, &user.directory_id).await?;
-    Ok(user)
-}
-
 /// The directories this admin manages.
 #[utoipa::path(get, path = "/api/admin/directories", tag = "admin",
     responses((status = 200, body = Vec<Directory>), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -100,10 +43,8 @@ async fn list_directories(
     State(app): State<AppState>,
     auth: Authenticated,
 ) -> ApiResult<AppJson<Vec<Directory>>> {
-    if auth.user.role != Role::Admin {
-        return Err(forbidden());
-    }
-    let operator = is_operator(&app, &auth).await?;
+    auth.require_admin()?;
+    let operator = auth.is_operator();
     let dirs = app.store.directories().await?;
     Ok(AppJson(
         dirs.iter()
@@ -138,14 +79,14 @@ async fn create_directory(
     auth: Authenticated,
     AppJson(req): AppJson<CreateDirectoryRequest>,
 ) -> ApiResult<(StatusCode, AppJson<Directory>)> {
-    if !is_operator(&app, &auth).await? {
+    if !auth.is_operator() {
         return Err(ApiError::with(
             ErrorCode::Forbidden,
             "Only administrators of the default directory create directories.",
         ));
     }
     check_slug(&req.slug)?;
-    let name = display_name(&req.name)?;
+    let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
     let policy = req.policy.unwrap_or_default();
     let report = analyse(&policy, Some(&[]));
     if !report.is_ok() {
@@ -163,7 +104,7 @@ async fn create_directory(
             "A directory with this slug exists.",
         ));
     }
-    audit::event("directory.create", true)
+    audit::event(AuditKind::DirectoryCreate, true)
         .directory(&dir.id)
         .actor(&auth.user.id)
         .ip(ip.as_deref())
@@ -191,10 +132,8 @@ async fn enrolments(app: &AppState, directory_id: &str) -> ApiResult<Vec<MethodS
     responses((status = 200, body = PolicyResponse), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_policy(
     State(app): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<PolicyResponse>> {
-    let dir = directory_for_admin(&app, &auth, &id).await?;
     let enrolments = enrolments(&app, &dir.id).await?;
     let report = analyse(&dir.policy, Some(&enrolments));
     Ok(AppJson(PolicyResponse {
@@ -212,14 +151,12 @@ async fn get_policy(
 async fn put_policy(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    DirectoryAdmin { auth, dir }: DirectoryAdmin,
     AppJson(policy): AppJson<Policy>,
 ) -> ApiResult<AppJson<PolicyReport>> {
-    let dir = directory_for_admin(&app, &auth, &id).await?;
     let report = analyse(&policy, Some(&enrolments(&app, &dir.id).await?));
     if !report.is_ok() {
-        audit::event("policy.update", false)
+        audit::event(AuditKind::PolicyUpdate, false)
             .directory(&dir.id)
             .actor(&auth.user.id)
             .ip(ip.as_deref())
@@ -229,7 +166,7 @@ async fn put_policy(
         return Err(ApiError::Policy(Box::new(report)));
     }
     app.store.set_policy(&dir.id, &policy, now()).await?;
-    audit::event("policy.update", true)
+    audit::event(AuditKind::PolicyUpdate, true)
         .directory(&dir.id)
         .actor(&auth.user.id)
         .ip(ip.as_deref())
@@ -249,10 +186,8 @@ async fn put_policy(
     responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
 async fn list_users(
     State(app): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<Vec<User>>> {
-    let dir = directory_for_admin(&app, &auth, &id).await?;
     Ok(AppJson(
         app.store
             .users(&dir.id)
@@ -280,16 +215,14 @@ fn optional_contact(
 async fn create_user(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    DirectoryAdmin { auth, dir }: DirectoryAdmin,
     AppJson(req): AppJson<CreateUserRequest>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedUser>)> {
-    let dir = directory_for_admin(&app, &auth, &id).await?;
     let username = contact::normalize_username(&req.username).map_err(ApiError::invalid)?;
     let new = NewUser {
         directory_id: dir.id.clone(),
         display_name: match &req.display_name {
-            Some(n) => display_name(n)?,
+            Some(n) => contact::display_name(n).map_err(ApiError::invalid)?,
             None => username.clone(),
         },
         username,
@@ -308,7 +241,7 @@ async fn create_user(
             )
         })?;
     let setup_link = issue_link(&app, &user.id).await?;
-    on_user("user.create", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserCreate, &auth, &user, ip.as_deref())
         .detail(format!("role {}", user.role.as_str()))
         .record(&app)
         .await;
@@ -325,12 +258,8 @@ async fn create_user(
 #[utoipa::path(get, path = "/api/admin/users/{id}", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-async fn get_user(
-    State(app): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<String>,
-) -> ApiResult<AppJson<User>> {
-    Ok(AppJson(user_for_admin(&app, &auth, &id).await?.to_api()))
+async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<AppJson<User>> {
+    Ok(AppJson(user.to_api()))
 }
 
 /// Changes a user. A phone or email set by an administrator counts as
@@ -341,11 +270,9 @@ async fn get_user(
 async fn patch_user(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    UserAdmin { auth, user }: UserAdmin,
     AppJson(req): AppJson<UpdateUserRequest>,
 ) -> ApiResult<AppJson<User>> {
-    let user = user_for_admin(&app, &auth, &id).await?;
     if user.id == auth.user.id && (req.role == Some(Role::User) || req.disabled == Some(true)) {
         return Err(ApiError::with(
             ErrorCode::Conflict,
@@ -353,7 +280,12 @@ async fn patch_user(
         ));
     }
     let patch = UserPatch {
-        display_name: req.display_name.as_deref().map(display_name).transpose()?,
+        display_name: req
+            .display_name
+            .as_deref()
+            .map(contact::display_name)
+            .transpose()
+            .map_err(ApiError::invalid)?,
         email: match &req.email {
             Some(e) => Some(optional_contact(Some(e), contact::normalize_email)?),
             None => None,
@@ -384,7 +316,7 @@ async fn patch_user(
     .into_iter()
     .filter_map(|(k, set)| set.then_some(k))
     .collect();
-    on_user("user.update", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserUpdate, &auth, &user, ip.as_deref())
         .detail(format!("changed {}", changed.join(", ")))
         .record(&app)
         .await;
@@ -392,10 +324,14 @@ async fn patch_user(
 }
 
 /// The audit event of an administrator (`auth`) acting on `user`.
-fn on_user(kind: &str, auth: &Authenticated, user: &UserRow, ip: Option<&str>) -> audit::Event {
+fn on_user(
+    kind: AuditKind,
+    auth: &Authenticated,
+    user: &UserRow,
+    ip: Option<&str>,
+) -> audit::Event {
     audit::event(kind, true)
-        .directory(&user.directory_id)
-        .user(Some(&user.id))
+        .on_user(user)
         .actor(&auth.user.id)
         .ip(ip)
 }
@@ -407,10 +343,8 @@ fn on_user(kind: &str, auth: &Authenticated, user: &UserRow, ip: Option<&str>) -
 async fn delete_user(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    UserAdmin { auth, user }: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    let user = user_for_admin(&app, &auth, &id).await?;
     if user.id == auth.user.id {
         return Err(ApiError::with(
             ErrorCode::Conflict,
@@ -418,7 +352,7 @@ async fn delete_user(
         ));
     }
     app.store.delete_user(&user.id).await?;
-    on_user("user.delete", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserDelete, &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -431,12 +365,10 @@ async fn delete_user(
 async fn new_setup_link(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    UserAdmin { auth, user }: UserAdmin,
 ) -> ApiResult<AppJson<SetupLink>> {
-    let user = user_for_admin(&app, &auth, &id).await?;
     let link = issue_link(&app, &user.id).await?;
-    on_user("user.setup_link", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserSetupLink, &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(AppJson(link))
@@ -449,12 +381,10 @@ async fn new_setup_link(
 async fn unlock(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    UserAdmin { auth, user }: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    let user = user_for_admin(&app, &auth, &id).await?;
     app.store.clear_failures(&user.id).await?;
-    on_user("user.unlock", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserUnlock, &auth, &user, ip.as_deref())
         .record(&app)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -467,12 +397,10 @@ async fn unlock(
 async fn end_sessions(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: Authenticated,
-    Path(id): Path<String>,
+    UserAdmin { auth, user }: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    let user = user_for_admin(&app, &auth, &id).await?;
     let n = app.store.delete_user_sessions(&user.id).await?;
-    on_user("user.end_sessions", &auth, &user, ip.as_deref())
+    on_user(AuditKind::UserEndSessions, &auth, &user, ip.as_deref())
         .detail(format!("{n} sessions ended"))
         .record(&app)
         .await;
@@ -498,19 +426,17 @@ async fn get_audit(
     auth: Authenticated,
     Query(q): Query<AuditParams>,
 ) -> ApiResult<AppJson<Vec<AuditEvent>>> {
-    if auth.user.role != Role::Admin {
-        return Err(forbidden());
-    }
+    auth.require_admin()?;
     let directory_id = match q.directory {
         Some(d) => {
-            require_admin(&app, &auth, &d).await?;
+            auth.require_admin_of(&d)?;
             Some(d)
         }
-        None if is_operator(&app, &auth).await? => None,
+        None if auth.is_operator() => None,
         None => Some(auth.user.directory_id.clone()),
     };
     if let Some(user_id) = &q.user {
-        user_for_admin(&app, &auth, user_id).await?;
+        admin_user(&app, &auth, user_id).await?;
     }
     let query = AuditQuery {
         directory_id,

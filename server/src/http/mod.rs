@@ -1,24 +1,30 @@
-//! The HTTP API: one module per route group, assembled with the OpenAPI
-//! document generated from the same handlers.
+//! The HTTP layer, the only part of the server that knows HTTP: one module
+//! per route group, the extractors they share, the error mapping and the
+//! guards, assembled here with the OpenAPI document generated from the
+//! same handlers. Nothing outside imports from it but [`app`].
 
-pub mod admin;
-pub mod codes;
-pub mod login;
-pub mod me;
-pub mod oidc;
-pub mod ops;
-pub mod pages;
-pub mod passkeys;
-pub mod setup;
-pub mod totp;
+mod admin;
+mod clients;
+mod codes;
+mod cookies;
+mod error;
+mod extract;
+mod guard;
+mod login;
+mod me;
+mod oidc;
+mod ops;
+mod pages;
+mod passkeys;
+mod setup;
+mod totp;
 
-use crate::error::{AppJson, problem_response};
-use crate::guard;
 use crate::state::AppState;
 use authlevel_core::ErrorCode;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension};
 use axum::middleware;
+use error::{AppJson, problem_response};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -51,6 +57,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .merge(passkeys::router())
         .merge(oidc::router())
         .merge(admin::router())
+        .merge(clients::router())
         .merge(ops::router())
         .routes(routes!(openapi))
         .split_for_parts()
@@ -59,6 +66,7 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
 /// The whole application: API, pages, guards and headers.
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api();
+    let csp: Arc<str> = pages::content_security_policy(&state.config.static_dir).into();
     api.merge(pages::router(&state.config.static_dir))
         .method_not_allowed_fallback(|| async {
             problem_response(ErrorCode::MethodNotAllowed, None, None)
@@ -67,7 +75,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            (state.clone(), csp),
             guard::headers,
         ))
         .layer(CatchPanicLayer::custom(|_| {

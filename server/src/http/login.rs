@@ -1,13 +1,17 @@
 //! `/api/login…`, `/api/session`, `/api/logout`: the login flow over HTTP.
 
-use crate::error::{ApiResult, AppJson};
-use crate::login::{self, Outcome};
-use crate::session::{Authenticated, ClientIp, Cookie};
+use super::cookies::Cookie;
+use super::error::AppJson;
+use crate::config::Config;
+use crate::error::ApiResult;
+use crate::login::{self, Browser, Outcome};
+use crate::session::Authenticated;
 use crate::state::AppState;
-use crate::token;
+use crate::{audit, token};
+use authlevel_core::AuditKind;
 use authlevel_core::api::{LoginState, PasswordLoginRequest, Problem, SessionInfo};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,12 +38,11 @@ pub struct DirectoryParam {
     responses((status = 200, body = LoginState), (status = 404, body = Problem)))]
 async fn get_login(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    browser: Browser,
     Query(q): Query<DirectoryParam>,
 ) -> ApiResult<AppJson<LoginState>> {
-    let flow = Cookie::Flow.read(&app.config, &headers);
     Ok(AppJson(
-        login::current(&app, flow.as_deref(), q.directory.as_deref()).await?,
+        login::current(&app, browser.flow.as_deref(), q.directory.as_deref()).await?,
     ))
 }
 
@@ -50,18 +53,16 @@ async fn get_login(
 #[tracing::instrument(skip_all)]
 async fn password(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    browser: Browser,
     AppJson(req): AppJson<PasswordLoginRequest>,
 ) -> ApiResult<Response> {
-    let flow = Cookie::Flow.read(&app.config, &headers);
-    let outcome = login::password_step(&app, flow.as_deref(), &req, ip.as_deref()).await?;
-    Ok(answer(&app, &headers, outcome).await)
+    let outcome = login::password::step(&app, &browser, &req).await?;
+    Ok(answer(&app.config, outcome))
 }
 
-/// Turns a step's outcome into the response with its cookies.
-pub async fn answer(app: &AppState, headers: &HeaderMap, outcome: Outcome) -> Response {
-    let c = &app.config;
+/// A step's outcome as the response with its cookies: a new flow's cookie,
+/// or once complete the session cookie, the flow cookie removed.
+pub fn answer(c: &Config, outcome: Outcome) -> Response {
     match outcome {
         Outcome::Continue {
             state,
@@ -77,10 +78,6 @@ pub async fn answer(app: &AppState, headers: &HeaderMap, outcome: Outcome) -> Re
             state,
             session_token,
         } => {
-            // A session the browser held before (perhaps planted) ends now.
-            if let Some(old) = Cookie::Session.read(c, headers) {
-                let _ = app.store.delete_session(&token::hash(&old)).await;
-            }
             let cookies = [
                 Cookie::Session.set(c, &session_token, c.session_absolute_timeout_s),
                 Cookie::Flow.clear(c),
@@ -108,25 +105,25 @@ async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
 
 /// Ends the session on the server and removes the cookies.
 #[utoipa::path(post, path = "/api/logout", tag = "session", responses((status = 204)))]
-async fn logout(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn logout(State(app): State<AppState>, browser: Browser) -> ApiResult<Response> {
     let c = &app.config;
-    if let Some(t) = Cookie::Session.read(c, &headers) {
-        let id = token::hash(&t);
-        if let Some(s) = app.store.session(&id, token::now(), i64::MAX / 4).await? {
-            crate::audit::event("logout", true)
+    if let Some(t) = &browser.session {
+        let id = token::hash(t);
+        if let Some(s) = app
+            .store
+            .session(&id, crate::clock::now(), i64::MAX / 4)
+            .await?
+        {
+            audit::event(AuditKind::Logout, true)
                 .user(Some(&s.user_id))
-                .ip(ip.as_deref())
+                .ip(browser.ip())
                 .record(&app)
                 .await;
         }
         app.store.delete_session(&id).await?;
     }
-    if let Some(t) = Cookie::Flow.read(c, &headers) {
-        app.store.delete_flow(&token::hash(&t)).await?;
+    if let Some(t) = &browser.flow {
+        app.store.delete_flow(&token::hash(t)).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

@@ -1,0 +1,195 @@
+//! `/api/admin/…/clients`: the applications (OpenID Connect clients) of a
+//! directory, registered and removed by its administrators.
+
+use super::error::AppJson;
+use super::extract::{ClientIp, DirectoryAdmin};
+use crate::audit;
+use crate::clock::now;
+use crate::contact;
+use crate::error::{ApiError, ApiResult};
+use crate::oidc;
+use crate::session::Authenticated;
+use crate::state::AppState;
+use crate::store::ClientRow;
+use crate::token;
+use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient, Problem};
+use authlevel_core::{AuditKind, ErrorCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clients, create_client))
+        .routes(routes!(delete_client))
+}
+
+fn client_info(c: &ClientRow) -> ClientInfo {
+    ClientInfo {
+        client_id: c.id.clone(),
+        directory_id: c.directory_id.clone(),
+        name: c.name.clone(),
+        confidential: c.secret_hash.is_some(),
+        redirect_uris: c.redirect_uris.clone(),
+        post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
+        scopes: c.scopes.clone(),
+        min_level: c.min_level,
+        created_at: c.created_at,
+    }
+}
+
+fn check_uri(uri: &str) -> ApiResult<()> {
+    let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            uri.strip_prefix(p).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(':') || rest.starts_with('/')
+            })
+        });
+    let ok = (uri.starts_with("https://") || local)
+        && !uri.contains('#')
+        && uri.len() <= 2000
+        && !uri.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(format!(
+            "`{}` is not a redirect URI this login accepts: use https://, or http://localhost for development, without a #fragment.",
+            uri.chars().take(200).collect::<String>()
+        )))
+    }
+}
+
+/// The directory's applications.
+#[utoipa::path(get, path = "/api/admin/directories/{id}/clients", tag = "admin",
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 200, body = Vec<ClientInfo>), (status = 403, body = Problem)))]
+async fn list_clients(
+    State(app): State<AppState>,
+    DirectoryAdmin { dir, .. }: DirectoryAdmin,
+) -> ApiResult<AppJson<Vec<ClientInfo>>> {
+    Ok(AppJson(
+        app.store
+            .clients(&dir.id)
+            .await?
+            .iter()
+            .map(client_info)
+            .collect(),
+    ))
+}
+
+/// Registers an application; a confidential client's secret is answered once.
+#[utoipa::path(post, path = "/api/admin/directories/{id}/clients", tag = "admin", request_body = CreateClientRequest,
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 201, body = CreatedClient), (status = 400, body = Problem), (status = 403, body = Problem)))]
+async fn create_client(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    DirectoryAdmin { auth, dir }: DirectoryAdmin,
+    AppJson(req): AppJson<CreateClientRequest>,
+) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
+    let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
+    if req.redirect_uris.is_empty() {
+        return Err(ApiError::invalid(
+            "An application needs at least one redirect URI.",
+        ));
+    }
+    for u in req
+        .redirect_uris
+        .iter()
+        .chain(&req.post_logout_redirect_uris)
+    {
+        check_uri(u)?;
+    }
+    let scopes = req
+        .scopes
+        .clone()
+        .unwrap_or_else(|| oidc::SCOPES.iter().map(|s| (*s).to_owned()).collect());
+    if let Some(bad) = scopes.iter().find(|s| !oidc::SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::invalid(format!(
+            "Unknown scope `{bad}`; use openid, profile, email, phone."
+        )));
+    }
+    if !scopes.iter().any(|s| s == "openid") {
+        return Err(ApiError::invalid("The scopes must include openid."));
+    }
+    let min_level = req.min_level.unwrap_or(dir.policy.required_level);
+    if min_level > authlevel_core::MAX_LEVEL {
+        return Err(ApiError::invalid("The minimum level is at most 1000."));
+    }
+    let secret = (!req.public).then(token::new_token);
+    let row = ClientRow {
+        id: token::new_id(),
+        directory_id: dir.id.clone(),
+        name,
+        secret_hash: secret.as_deref().map(|s| oidc::secret_hash(&app, s)),
+        redirect_uris: req.redirect_uris.clone(),
+        post_logout_redirect_uris: req.post_logout_redirect_uris.clone(),
+        scopes,
+        min_level,
+        created_at: now(),
+    };
+    app.store.insert_client(&row).await?;
+    audit::event(AuditKind::ClientCreate, true)
+        .directory(&dir.id)
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!(
+            "client {} ({})",
+            row.id,
+            if secret.is_some() {
+                "confidential"
+            } else {
+                "public"
+            }
+        ))
+        .record(&app)
+        .await;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(CreatedClient {
+            client: client_info(&row),
+            client_secret: secret,
+        }),
+    ))
+}
+
+/// Removes an application with its codes and tokens.
+#[utoipa::path(delete, path = "/api/admin/clients/{id}", tag = "admin",
+    params(("id" = String, Path, description = "client_id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_client(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let client = app.store.client(&id).await?.ok_or_else(|| {
+        ApiError::with(ErrorCode::NotFound, "There is no application with this id.")
+    })?;
+    auth.require_admin_of(&client.directory_id)?;
+    app.store.delete_client(&client.id).await?;
+    audit::event(AuditKind::ClientDelete, true)
+        .directory(&client.directory_id)
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
+        .detail(format!("client {}", client.id))
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uris() {
+        assert!(check_uri("https://app.example.com/callback").is_ok());
+        assert!(check_uri("http://localhost:3000/cb").is_ok());
+        assert!(check_uri("http://localhost.evil.com/cb").is_err());
+        assert!(check_uri("http://app.example.com/cb").is_err());
+        assert!(check_uri("https://app.example.com/cb#x").is_err());
+    }
+}

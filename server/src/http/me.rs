@@ -1,0 +1,66 @@
+//! `/api/me…`: the own profile and password. The enrolment routes accept a
+//! setup link's enrolment cookie as well as a session.
+
+use super::error::AppJson;
+use super::extract::ClientIp;
+use crate::error::ApiResult;
+use crate::login::password;
+use crate::profile;
+use crate::session::{Authenticated, Enroller};
+use crate::state::AppState;
+use authlevel_core::api::{ChangePasswordRequest, Me, Problem, UpdateMeRequest};
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_me, patch_me))
+        .routes(routes!(change_password))
+}
+
+/// The own profile.
+#[utoipa::path(get, path = "/api/me", tag = "me",
+    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+async fn get_me(State(app): State<AppState>, auth: Authenticated) -> ApiResult<AppJson<Me>> {
+    Ok(AppJson(profile::me(&app, &auth.user).await?))
+}
+
+/// Changes the display name, or sets a new email address or mobile number,
+/// which stays pending until the code sent to it (right away) is confirmed
+/// at `/api/me/{phone|email}/verify`. A new phone or email needs a recent login.
+#[utoipa::path(patch, path = "/api/me", tag = "me", request_body = UpdateMeRequest,
+    responses((status = 200, body = Me), (status = 400, body = Problem), (status = 403, body = Problem)))]
+async fn patch_me(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    who: Enroller,
+    AppJson(req): AppJson<UpdateMeRequest>,
+) -> ApiResult<AppJson<Me>> {
+    if req.email.is_some() || req.phone.is_some() {
+        who.require_fresh(&app.config)?;
+    }
+    let updated = profile::update(&app, who.user(), &req, ip.as_deref()).await?;
+    Ok(AppJson(profile::me(&app, &updated).await?))
+}
+
+/// Sets a new password. From a session it needs a recent login (that login
+/// is the proof of identity); from a setup link's enrolment it is how the
+/// first password is set.
+#[utoipa::path(post, path = "/api/me/password", tag = "me", request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[tracing::instrument(skip_all)]
+async fn change_password(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    who: Enroller,
+    AppJson(req): AppJson<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
+    who.require_fresh(&app.config)?;
+    // A setup link sets a first (or recovery) password: the person was sent
+    // the link; a notice is for a change made from a logged-in session.
+    let notify = matches!(who, Enroller::Session(_));
+    password::set(&app, who.user(), &req.new_password, ip.as_deref(), notify).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,280 @@
+//! The authorization endpoint (code flow) and where the login page sends
+//! the browser back to once the login is complete.
+
+use super::{OAuthError, OAuthResult, Params, redirect, with_query};
+use crate::audit;
+use crate::clock::now;
+use crate::http::cookies::Cookie;
+use crate::http::extract::ClientIp;
+use crate::login::DEFAULT_DIRECTORY;
+use crate::oidc::{self, AuthError, AuthRequest, Grant};
+use crate::session::{self, Authenticated};
+use crate::state::AppState;
+use crate::store::{ClientRow, FlowRow};
+use crate::token;
+use authlevel_core::{AuditKind, MethodSet};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(authorize))
+        .routes(routes!(authorize_continue))
+}
+
+fn satisfies(a: &Authenticated, req: &AuthRequest, requested_at: i64, t: i64) -> bool {
+    req.satisfied_by(a.session.level, a.session.authenticated_at, requested_at, t)
+}
+
+/// The session of the request's cookie, if it is in the client's directory.
+async fn session_for(
+    app: &AppState,
+    headers: &HeaderMap,
+    client: &ClientRow,
+) -> OAuthResult<Option<Authenticated>> {
+    let token = Cookie::Session.read(&app.config, headers);
+    Ok(session::load(app, token.as_deref())
+        .await?
+        .filter(|a| a.user.directory_id == client.directory_id))
+}
+
+async fn issue_code(
+    app: &AppState,
+    client: &ClientRow,
+    req: &AuthRequest,
+    a: &Authenticated,
+    ip: Option<&str>,
+) -> OAuthResult<Response> {
+    let code = token::new_token();
+    let grant = Grant {
+        scope: req.scope.clone(),
+        nonce: req.nonce.clone(),
+        redirect_uri: req.redirect_uri.clone(),
+        code_challenge: req.code_challenge.clone(),
+        auth_time: a.session.authenticated_at,
+        acr: a.session.level,
+        amr: oidc::amr(a.session.methods),
+    };
+    let t = now();
+    let grant_json = serde_json::to_string(&grant)?;
+    app.store
+        .insert_oidc_code(
+            &token::hash(&code),
+            &client.id,
+            &a.user.id,
+            &grant_json,
+            t,
+            t + oidc::CODE_TTL_S,
+        )
+        .await?;
+    audit::event(AuditKind::OidcAuthorize, true)
+        .on_user(&a.user)
+        .ip(ip)
+        .detail(format!("client {} at level {}", client.id, a.session.level))
+        .record(app)
+        .await;
+    let mut pairs = vec![
+        ("code", code.as_str()),
+        ("iss", app.config.public_url.as_str()),
+    ];
+    if let Some(s) = &req.state {
+        pairs.push(("state", s));
+    }
+    Ok(redirect(&with_query(&req.redirect_uri, &pairs)))
+}
+
+/// An error sent back to the application's redirect URI.
+fn to_client(
+    app: &AppState,
+    redirect_uri: &str,
+    state: Option<&str>,
+    error: &str,
+    description: &str,
+) -> OAuthError {
+    let mut pairs = vec![
+        ("error", error),
+        ("error_description", description),
+        ("iss", app.config.public_url.as_str()),
+    ];
+    if let Some(s) = state {
+        pairs.push(("state", s));
+    }
+    OAuthError::ToClient {
+        location: with_query(redirect_uri, &pairs),
+    }
+}
+
+/// The authorization endpoint (code flow). An existing session at the level
+/// asked for is reused; otherwise the browser goes through the login page,
+/// which resumes from what the session verified and asks only for the
+/// missing points, and comes back.
+#[utoipa::path(get, path = "/oauth2/authorize", tag = "oidc",
+    responses((status = 303, description = "To the application's redirect URI, or to the login page"),
+              (status = 400, description = "An error page: unknown client or unregistered redirect URI")))]
+async fn authorize(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> OAuthResult<Response> {
+    let client = match p.get("client_id").filter(|v| !v.is_empty()) {
+        Some(id) => app.store.client(id).await?,
+        None => None,
+    };
+    let Some(client) = client else {
+        return Err(OAuthError::page(
+            StatusCode::BAD_REQUEST,
+            "Unknown application",
+            "The application that sent you here is not registered with this login.",
+        ));
+    };
+    let dir = app.store.directory(&client.directory_id).await?;
+    let level = dir.as_ref().map_or(0, |d| d.policy.required_level);
+    let req = match AuthRequest::from_query(&p, &client, level) {
+        Ok(req) => req,
+        Err(AuthError::UnregisteredRedirect) => {
+            audit::event(AuditKind::OidcAuthorize, false)
+                .directory(&client.directory_id)
+                .ip(ip.as_deref())
+                .detail(format!("client {}: unregistered redirect URI", client.id))
+                .record(&app)
+                .await;
+            return Err(OAuthError::page(
+                StatusCode::BAD_REQUEST,
+                "Cannot return to the application",
+                "The address the application asked to return to is not registered, so this login will not send you there.",
+            ));
+        }
+        Err(AuthError::ToClient {
+            redirect_uri,
+            state,
+            error,
+            description,
+        }) => {
+            return Err(to_client(
+                &app,
+                &redirect_uri,
+                state.as_deref(),
+                error,
+                description,
+            ));
+        }
+    };
+    let Some(dir) = dir else {
+        return Err(to_client(
+            &app,
+            &req.redirect_uri,
+            req.state.as_deref(),
+            "server_error",
+            "the application's directory is gone",
+        ));
+    };
+    let t = now();
+    let session = session_for(&app, &headers, &client).await?;
+    if let Some(a) = &session
+        && satisfies(a, &req, t, t)
+    {
+        return issue_code(&app, &client, &req, a, ip.as_deref()).await;
+    }
+    if req.prompt_none {
+        return Err(to_client(
+            &app,
+            &req.redirect_uri,
+            req.state.as_deref(),
+            "login_required",
+            "the user must log in, or log in at a higher level",
+        ));
+    }
+    // Park the request and send the browser to the login page. A step-up
+    // keeps what the session verified; prompt=login and an exceeded max_age
+    // start over.
+    let handle = token::new_token();
+    let params = serde_json::to_string(&req)?;
+    app.store
+        .insert_oidc_request(
+            &token::hash(&handle),
+            &client.id,
+            &params,
+            t,
+            t + oidc::REQUEST_TTL_S,
+        )
+        .await?;
+    let carried = session.filter(|a| {
+        !req.prompt_login
+            && req
+                .max_age
+                .is_none_or(|m| t - a.session.authenticated_at <= m)
+    });
+    let flow_token = token::new_token();
+    let flow = FlowRow {
+        id: token::hash(&flow_token),
+        directory_id: client.directory_id.clone(),
+        user_id: carried.as_ref().map(|a| a.user.id.clone()),
+        verified: carried
+            .as_ref()
+            .map_or(MethodSet::EMPTY, |a| a.session.methods),
+        expires_at: t + app.config.login_flow_timeout_s,
+        required_level: Some(req.required_level),
+        client_name: Some(client.name.clone()),
+        continue_to: Some(format!("/oauth2/authorize/continue?request={handle}")),
+    };
+    app.store.insert_flow(&flow, t).await?;
+    let cookie = Cookie::Flow.set(&app.config, &flow_token, app.config.login_flow_timeout_s);
+    let login_page = if dir.slug == DEFAULT_DIRECTORY {
+        "/".to_owned()
+    } else {
+        format!("/?directory={}", dir.slug)
+    };
+    Ok((AppendHeaders([cookie]), redirect(&login_page)).into_response())
+}
+
+/// Where the login page sends the browser once the login is complete.
+#[utoipa::path(get, path = "/oauth2/authorize/continue", tag = "oidc",
+    params(("request" = String, Query, description = "The parked authorization request")),
+    responses((status = 303, description = "To the application with a code"), (status = 400, description = "An error page")))]
+async fn authorize_continue(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> OAuthResult<Response> {
+    let expired = || {
+        OAuthError::page(
+            StatusCode::BAD_REQUEST,
+            "This sign-in has expired",
+            "Go back to the application and start again.",
+        )
+    };
+    let handle = p.get("request").ok_or_else(expired)?;
+    let id = token::hash(handle);
+    let (params, requested_at) = app
+        .store
+        .oidc_request(&id, now())
+        .await?
+        .ok_or_else(expired)?;
+    let req: AuthRequest = serde_json::from_str(&params)?;
+    let client = app
+        .store
+        .client(&req.client_id)
+        .await?
+        .ok_or_else(expired)?;
+    match session_for(&app, &headers, &client).await? {
+        Some(a) if satisfies(&a, &req, requested_at, now()) => {
+            if !app.store.delete_oidc_request(&id).await? {
+                return Err(expired());
+            }
+            issue_code(&app, &client, &req, &a, ip.as_deref()).await
+        }
+        _ => Err(OAuthError::page(
+            StatusCode::FORBIDDEN,
+            "Not logged in at the level asked for",
+            format!(
+                "{} asks for level {}. Go back to the application and try again.",
+                client.name, req.required_level
+            ),
+        )),
+    }
+}

@@ -1,0 +1,233 @@
+//! OpenID Connect endpoints: discovery and JWKS here; authorization
+//! (through the normal login, with step-up) in `authorize`; token and
+//! revocation in `token`; userinfo and logout in `session`. Their errors
+//! are [`OAuthError`]: an error page for a person, a redirect back to the
+//! application, or an OAuth error body.
+
+mod authorize;
+mod session;
+mod token;
+
+use super::error::AppJson;
+use crate::error::{ApiError, ApiResult};
+use crate::oidc;
+use crate::redirect::percent_encode;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, LOCATION, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+use std::collections::HashMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(discovery))
+        .routes(routes!(jwks))
+        .merge(authorize::router())
+        .merge(token::router())
+        .merge(session::router())
+}
+
+/// Query or form parameters.
+type Params = HashMap<String, String>;
+
+/// How an OpenID Connect endpoint fails.
+#[derive(Debug)]
+pub enum OAuthError {
+    /// A page for a person, when the request cannot go back to the
+    /// application.
+    Page {
+        /// The status.
+        status: StatusCode,
+        /// The heading.
+        title: &'static str,
+        /// What happened and what to do.
+        text: String,
+    },
+    /// Back to the application's (registered) redirect URI with an error.
+    ToClient {
+        /// The redirect URI with the error parameters.
+        location: String,
+    },
+    /// An OAuth error body (token and revocation endpoints).
+    Body {
+        /// The status.
+        status: StatusCode,
+        /// The OAuth error code.
+        error: &'static str,
+        /// Why.
+        description: String,
+    },
+    /// Anything else: problem+json.
+    Api(ApiError),
+}
+
+impl From<ApiError> for OAuthError {
+    fn from(e: ApiError) -> OAuthError {
+        OAuthError::Api(e)
+    }
+}
+
+impl From<sqlx::Error> for OAuthError {
+    fn from(e: sqlx::Error) -> OAuthError {
+        OAuthError::Api(e.into())
+    }
+}
+
+impl From<serde_json::Error> for OAuthError {
+    fn from(e: serde_json::Error) -> OAuthError {
+        OAuthError::Api(e.into())
+    }
+}
+
+impl OAuthError {
+    /// A page for a person.
+    fn page(status: StatusCode, title: &'static str, text: impl Into<String>) -> OAuthError {
+        OAuthError::Page {
+            status,
+            title,
+            text: text.into(),
+        }
+    }
+
+    /// An OAuth error body.
+    fn body(status: StatusCode, error: &'static str, description: impl Into<String>) -> OAuthError {
+        OAuthError::Body {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        match self {
+            OAuthError::Page {
+                status,
+                title,
+                text,
+            } => page(status, title, &text),
+            OAuthError::ToClient { location } => redirect(&location),
+            OAuthError::Body {
+                status,
+                error,
+                description,
+            } => {
+                let mut res = (
+                    status,
+                    AppJson(json!({"error": error, "error_description": description})),
+                )
+                    .into_response();
+                res.headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                if status == StatusCode::UNAUTHORIZED {
+                    res.headers_mut().insert(
+                        WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"authlevel\""),
+                    );
+                }
+                res
+            }
+            OAuthError::Api(e) => e.into_response(),
+        }
+    }
+}
+
+/// Results of the OpenID Connect endpoints.
+type OAuthResult<T> = Result<T, OAuthError>;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A page for a person, when the request cannot go back to the application.
+fn page(status: StatusCode, title: &str, text: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{t}</title><h1>{t}</h1><p>{x}</p><p><a href=\"/\">Go to the login page</a></p></html>",
+        t = escape(title),
+        x = escape(text)
+    );
+    (status, Html(body)).into_response()
+}
+
+fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = uri.to_owned();
+    let mut sep = if uri.contains('?') { '&' } else { '?' };
+    for (k, v) in pairs {
+        out.push(sep);
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&percent_encode(v));
+        sep = '&';
+    }
+    out
+}
+
+fn redirect(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(LOCATION, v);
+    }
+    res
+}
+
+/// The discovery document.
+#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oidc", responses((status = 200, body = Object)))]
+async fn discovery(State(app): State<AppState>) -> AppJson<serde_json::Value> {
+    let base = &app.config.public_url;
+    AppJson(json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "token_endpoint": format!("{base}/oauth2/token"),
+        "userinfo_endpoint": format!("{base}/oauth2/userinfo"),
+        "jwks_uri": format!("{base}/.well-known/jwks.json"),
+        "revocation_endpoint": format!("{base}/oauth2/revoke"),
+        "end_session_endpoint": format!("{base}/oauth2/logout"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "scopes_supported": oidc::SCOPES,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp",
+            "name", "preferred_username", "email", "email_verified", "phone_number", "phone_number_verified"],
+        "claims_parameter_supported": true,
+        "authorization_response_iss_parameter_supported": true,
+    }))
+}
+
+/// The public signing keys.
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "oidc", responses((status = 200, body = Object)))]
+async fn jwks(State(app): State<AppState>) -> ApiResult<AppJson<serde_json::Value>> {
+    Ok(AppJson(oidc::jwks(&app).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_building_and_decoding() {
+        assert_eq!(
+            with_query("https://a.example/cb", &[("code", "x y"), ("state", "s&t")]),
+            "https://a.example/cb?code=x%20y&state=s%26t"
+        );
+        assert_eq!(
+            with_query("https://a.example/cb?x=1", &[("code", "c")]),
+            "https://a.example/cb?x=1&code=c"
+        );
+        assert_eq!(escape("<b>\"x\"</b>"), "&lt;b&gt;&quot;x&quot;&lt;/b&gt;");
+    }
+}

@@ -1,0 +1,267 @@
+//! The token endpoint (`authorization_code` with PKCE, rotating
+//! `refresh_token`) and revocation (RFC 7009), with the client
+//! authentication both use.
+
+use super::{OAuthError, OAuthResult, Params};
+use crate::audit;
+use crate::clock::now;
+use crate::crypto::same;
+use crate::http::error::AppJson;
+use crate::http::extract::ClientIp;
+use crate::oidc::{self, Grant};
+use crate::state::AppState;
+use crate::store::ClientRow;
+use crate::token;
+use authlevel_core::AuditKind;
+use axum::Form;
+use axum::extract::State;
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(token_endpoint))
+        .routes(routes!(revoke))
+}
+
+/// A value of the `application/x-www-form-urlencoded` encoding, decoded
+/// (RFC 6749 §2.3.1 encodes the client id and secret so in Basic auth).
+fn form_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Authenticates the client of a token or revocation request:
+/// `client_secret_basic`, `client_secret_post`, or none for public clients.
+async fn client_auth(app: &AppState, headers: &HeaderMap, form: &Params) -> OAuthResult<ClientRow> {
+    let invalid = || {
+        OAuthError::body(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication failed",
+        )
+    };
+    let basic = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(i, p)| (form_decode(i), form_decode(p)))
+        });
+    let (id, secret) = match basic {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (
+            form.get("client_id").cloned(),
+            form.get("client_secret").cloned(),
+        ),
+    };
+    let id = id.ok_or_else(invalid)?;
+    let client = app.store.client(&id).await?.ok_or_else(invalid)?;
+    let ok = match (&client.secret_hash, &secret) {
+        (Some(hash), Some(secret)) => same(hash, &oidc::secret_hash(app, secret)),
+        (None, None) => true,
+        _ => false,
+    };
+    if !ok {
+        audit::event(AuditKind::OidcClientAuth, false)
+            .directory(&client.directory_id)
+            .detail(format!("client {}", client.id))
+            .record(app)
+            .await;
+        return Err(invalid());
+    }
+    Ok(client)
+}
+
+async fn tokens(
+    app: &AppState,
+    client: &ClientRow,
+    user_id: &str,
+    family: &str,
+    grant: &Grant,
+) -> OAuthResult<Response> {
+    let t = now();
+    let grant_json = serde_json::to_string(grant)?;
+    let access = token::new_token();
+    let refresh = token::new_token();
+    for (kind, value, ttl) in [
+        ("access", &access, oidc::ACCESS_TTL_S),
+        ("refresh", &refresh, oidc::REFRESH_TTL_S),
+    ] {
+        app.store
+            .insert_oidc_token(
+                &token::hash(value),
+                kind,
+                &client.id,
+                user_id,
+                family,
+                &grant_json,
+                t,
+                t + ttl,
+            )
+            .await?;
+    }
+    let id_token = oidc::id_token(app, &client.id, user_id, grant).await?;
+    let mut res = AppJson(json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": oidc::ACCESS_TTL_S,
+        "refresh_token": refresh,
+        "id_token": id_token,
+        "scope": grant.scope.join(" "),
+    }))
+    .into_response();
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The token endpoint: `authorization_code` (with PKCE) and `refresh_token`
+/// (rotating: a refresh token works once; a replay revokes its family).
+#[utoipa::path(post, path = "/oauth2/token", tag = "oidc",
+    request_body(content = Object, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = Object), (status = 400, body = Object), (status = 401, body = Object)))]
+#[tracing::instrument(skip_all)]
+async fn token_endpoint(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<Params>,
+) -> OAuthResult<Response> {
+    let client = client_auth(&app, &headers, &form).await?;
+    let refuse = async |why: &'static str| {
+        audit::event(AuditKind::OidcToken, false)
+            .directory(&client.directory_id)
+            .ip(ip.as_deref())
+            .detail(format!("client {}: {why}", client.id))
+            .record(&app)
+            .await;
+        OAuthError::body(StatusCode::BAD_REQUEST, "invalid_grant", why)
+    };
+    let granted = |user_id: &str, grant_type: &str| {
+        audit::event(AuditKind::OidcToken, true)
+            .directory(&client.directory_id)
+            .user(Some(user_id))
+            .ip(ip.as_deref())
+            .detail(format!("client {}: {grant_type}", client.id))
+    };
+    let t = now();
+    match form.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {
+            let Some(code) = form.get("code") else {
+                return Err(refuse("code missing").await);
+            };
+            let code_id = token::hash(code);
+            let (client_id, user_id, grant_json) =
+                match app.store.use_oidc_code(&code_id, t).await? {
+                    Ok(found) => found,
+                    Err(true) => {
+                        // A code used twice: whatever it bought is revoked.
+                        app.store.revoke_family(&code_id, t).await?;
+                        return Err(refuse("authorization code used before").await);
+                    }
+                    Err(false) => return Err(refuse("unknown or expired authorization code").await),
+                };
+            let grant: Grant = serde_json::from_str(&grant_json)?;
+            if client_id != client.id {
+                return Err(refuse("authorization code of another client").await);
+            }
+            if form.get("redirect_uri") != Some(&grant.redirect_uri) {
+                return Err(refuse("redirect_uri does not match").await);
+            }
+            let pkce = match (&grant.code_challenge, form.get("code_verifier")) {
+                (Some(ch), Some(v)) => oidc::pkce_ok(ch, v),
+                (None, None) => true,
+                _ => false,
+            };
+            if !pkce {
+                return Err(refuse("PKCE verifier missing or wrong").await);
+            }
+            if app.store.user(&user_id).await?.is_none_or(|u| u.disabled) {
+                return Err(refuse("account disabled").await);
+            }
+            granted(&user_id, "authorization_code").record(&app).await;
+            tokens(&app, &client, &user_id, &code_id, &grant).await
+        }
+        Some("refresh_token") => {
+            let Some(rt) = form.get("refresh_token") else {
+                return Err(refuse("refresh_token missing").await);
+            };
+            let row = match app.store.use_refresh_token(&token::hash(rt), t).await? {
+                Ok(row) => row,
+                Err(Some(family)) => {
+                    app.store.revoke_family(&family, t).await?;
+                    return Err(refuse("refresh token used before; its family is revoked").await);
+                }
+                Err(None) => return Err(refuse("unknown, expired or revoked refresh token").await),
+            };
+            if row.client_id != client.id {
+                return Err(refuse("refresh token of another client").await);
+            }
+            if app
+                .store
+                .user(&row.user_id)
+                .await?
+                .is_none_or(|u| u.disabled)
+            {
+                return Err(refuse("account disabled").await);
+            }
+            let mut grant: Grant = serde_json::from_str(&row.grant_data)?;
+            grant.nonce = None;
+            granted(&row.user_id, "refresh_token").record(&app).await;
+            tokens(&app, &client, &row.user_id, &row.family, &grant).await
+        }
+        _ => Err(OAuthError::body(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "use authorization_code or refresh_token",
+        )),
+    }
+}
+
+/// Revokes a token (RFC 7009); a refresh token takes its family along.
+#[utoipa::path(post, path = "/oauth2/revoke", tag = "oidc",
+    request_body(content = Object, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200), (status = 401, body = Object)))]
+async fn revoke(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Params>,
+) -> OAuthResult<Response> {
+    let client = client_auth(&app, &headers, &form).await?;
+    if let Some(t) = form.get("token")
+        && let Some((owner, family)) = app.store.token_owner(&token::hash(t)).await?
+        && owner == client.id
+    {
+        app.store.revoke_family(&family, now()).await?;
+        audit::event(AuditKind::OidcRevoke, true)
+            .directory(&client.directory_id)
+            .detail(format!("client {}", client.id))
+            .record(&app)
+            .await;
+    }
+    Ok(StatusCode::OK.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_decode;
+
+    #[test]
+    fn form_values_decode() {
+        assert_eq!(form_decode("a%3Ab+c%2"), "a:b c%2");
+    }
+}

@@ -1,0 +1,132 @@
+//! The password step: begins a login, or adds the password to a login of
+//! the same user that began with a passkey. Unknown users, unknown
+//! directories, disabled accounts, locked accounts and wrong passwords
+//! answer alike, after the same argon2 work and the same reads and writes.
+
+use super::{Browser, Outcome, Prior, advance, directory, failures, load_flow};
+use crate::audit;
+use crate::contact;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use authlevel_core::api::PasswordLoginRequest;
+use authlevel_core::{AuditKind, ErrorCode, Method};
+
+fn wrong_password() -> ApiError {
+    ApiError::with(ErrorCode::InvalidCredentials, "Wrong username or password.")
+}
+
+/// The password step of the browser's login (or of a new one).
+pub async fn step(
+    app: &AppState,
+    browser: &Browser,
+    req: &PasswordLoginRequest,
+) -> ApiResult<Outcome> {
+    let existing = load_flow(app, browser.flow.as_deref()).await?;
+    let dir = match (&req.directory, &existing) {
+        (None, Some(f)) => app.store.directory(&f.directory_id).await?,
+        (slug, _) => directory(app, slug.as_deref()).await?,
+    };
+    let username = contact::normalize_username(&req.username).ok();
+    let user = match (&dir, &username) {
+        (Some(d), Some(u)) => app.store.user_by_username(&d.id, u).await?,
+        _ => None,
+    };
+    // Continue the existing flow only when it is this user's, in this directory.
+    let continuing = match (&existing, &user) {
+        (Some(f), Some(u)) => {
+            f.user_id.as_deref() == Some(u.id.as_str()) && f.directory_id == u.directory_id
+        }
+        _ => false,
+    };
+    if dir.as_ref().is_some_and(|d| d.policy.points.password == 0) {
+        // The directory's own setting, not a fact about the account; the
+        // hash keeps the timing alike all the same.
+        let _ = app.hasher.verify(&req.password, None).await;
+        return Err(ApiError::with(
+            ErrorCode::MethodNotOffered,
+            "This directory does not use passwords; sign in with a passkey.",
+        ));
+    }
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .and_then(|u| u.password_hash.as_deref());
+    let attempt = match &user {
+        Some(u) => failures::attempt(app, &u.id, Method::Password).await?,
+        None => {
+            let key = app.secrets.mac(&format!(
+                "unknown name:{}:{}",
+                dir.as_ref().map_or("", |d| d.id.as_str()),
+                username.as_deref().unwrap_or("")
+            ));
+            failures::attempt_unknown(app, key, Method::Password).await?
+        }
+    };
+    // The hash runs even when locked, so a locked account answers exactly
+    // like a wrong password, in the same time.
+    let ok = app.hasher.verify(&req.password, hash).await? && attempt.allowed();
+    let (Some(dir), Some(user), true) = (&dir, &user, ok) else {
+        let locked = !attempt.allowed();
+        attempt.failed(app).await?;
+        app.metrics.login_step("password", "failure");
+        // For the directory's administrators: whose account was tried, when
+        // it is one (the answer to the caller stays the same either way).
+        let dir_id = dir
+            .as_ref()
+            .map(|d| d.id.clone())
+            .or_else(|| existing.as_ref().map(|f| f.directory_id.clone()));
+        let mut e = audit::event(AuditKind::LoginPassword, false)
+            .method(Method::Password)
+            .user(user.as_ref().map(|u| u.id.as_str()))
+            .ip(browser.ip());
+        if let Some(d) = &dir_id {
+            e = e.directory(d);
+        }
+        e.detail(if locked {
+            "wrong username or password (the account is locked)"
+        } else {
+            "wrong username or password"
+        })
+        .record(app)
+        .await;
+        return Err(wrong_password());
+    };
+    let mut tx = app.store.begin().await?;
+    attempt.succeeded(&mut tx).await?;
+    let prior = match &existing {
+        Some(f) if continuing => Prior::Stored(f),
+        carry => Prior::New {
+            carry: carry.as_ref(),
+            continue_to: app.config.return_to(req.return_to.as_deref()),
+        },
+    };
+    advance(app, tx, dir, user, prior, Method::Password, browser).await
+}
+
+/// Sets a new password for `user` (checked against the password rules).
+/// `notify`: the user hears of it (a change from a session; a setup link's
+/// holder was sent the link and is setting it themselves).
+pub async fn set(
+    app: &AppState,
+    user: &crate::store::UserRow,
+    new_password: &str,
+    ip: Option<&str>,
+    notify: bool,
+) -> ApiResult<()> {
+    crate::password::check_new(new_password, &user.username)
+        .map_err(|rule| ApiError::with(ErrorCode::WeakPassword, rule.to_string()))?;
+    let hash = app.hasher.hash(new_password).await?;
+    app.store
+        .set_password_hash(&user.id, &hash, crate::clock::now())
+        .await?;
+    audit::event(AuditKind::PasswordSet, true)
+        .on_user(user)
+        .method(Method::Password)
+        .ip(ip)
+        .record(app)
+        .await;
+    if notify {
+        crate::notify::account_changed(app, user, "The password was changed").await;
+    }
+    Ok(())
+}
