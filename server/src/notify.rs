@@ -4,8 +4,46 @@
 //! add their own way in. Best effort: a failed notice is logged, the change
 //! stands.
 
+use crate::audit;
 use crate::state::AppState;
 use crate::store::UserRow;
+use authlevel_core::{AuditKind, Method};
+
+/// What the notice of a change says; `None` for kinds that are no change
+/// of a user's methods or contact points.
+fn what(kind: AuditKind) -> Option<&'static str> {
+    Some(match kind {
+        AuditKind::PasswordSet => "The password was changed",
+        AuditKind::PasskeyAdd => "A passkey was added",
+        AuditKind::PasskeyRemove => "A passkey was removed",
+        AuditKind::TotpAdd => "An authenticator app was added",
+        AuditKind::TotpRemove => "The authenticator app was removed",
+        AuditKind::PhoneConfirm => "A new mobile number was confirmed",
+        AuditKind::EmailConfirm => "A new email address was confirmed",
+        _ => return None,
+    })
+}
+
+/// Records a change of `user`'s `method` (`kind`, from `ip`) in the audit
+/// log, and when `tell` tells the user by another channel.
+pub async fn method_changed(
+    app: &AppState,
+    user: &UserRow,
+    kind: AuditKind,
+    method: Method,
+    ip: Option<&str>,
+    tell: bool,
+) {
+    audit::event(kind, true)
+        .on_user(user)
+        .method(method)
+        .ip(ip)
+        .record(app)
+        .await;
+    if let (true, Some(what)) = (tell, what(kind)) {
+        account_changed(app, user, what).await;
+    }
+}
 
 /// Tells `user` that `what` happened ("A passkey was added").
 pub async fn account_changed(app: &AppState, user: &UserRow, what: &str) {

@@ -71,11 +71,7 @@ pub async fn update(
         .update_user(&user.id, &patch, now())
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
-    let dir = app
-        .store
-        .directory(&user.directory_id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let dir = crate::login::directory_of(app, user).await?;
     for (pending, purpose) in [
         (&patch.pending_phone, Purpose::ConfirmPhone),
         (&patch.pending_email, Purpose::ConfirmEmail),

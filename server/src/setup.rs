@@ -6,7 +6,7 @@ use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{SetupLinkUse, UserRow};
+use crate::store::{SetupLinkUse, UserRow, UserToken};
 use crate::token;
 use authlevel_core::api::{SetupLink, SetupResponse};
 use authlevel_core::{AuditKind, ErrorCode, LoginStatus, MethodSet, evaluate};
@@ -18,7 +18,13 @@ pub async fn issue_link(app: &AppState, user_id: &str) -> ApiResult<SetupLink> {
     let secret = token::new_token();
     let expires_at = t + app.config.setup_link_ttl_s;
     app.store
-        .insert_setup_link(&token::hash(&secret), user_id, t, expires_at)
+        .insert_user_token(
+            UserToken::SetupLink,
+            &token::hash(&secret),
+            user_id,
+            t,
+            expires_at,
+        )
         .await?;
     Ok(SetupLink {
         url: format!("{}/setup#token={secret}", app.config.public_url),
@@ -29,11 +35,7 @@ pub async fn issue_link(app: &AppState, user_id: &str) -> ApiResult<SetupLink> {
 /// What the setup page shows of `user`: who, which directory and policy,
 /// what is enrolled, and whether that can reach the level.
 pub async fn state_of(app: &AppState, user: &UserRow) -> ApiResult<SetupResponse> {
-    let dir = app
-        .store
-        .directory(&user.directory_id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let dir = crate::login::directory_of(app, user).await?;
     let enrolled = user.enrolled();
     Ok(SetupResponse {
         username: user.username.clone(),
@@ -81,7 +83,8 @@ pub async fn open(
         })?;
     let enrolment = token::new_token();
     app.store
-        .insert_enrolment(
+        .insert_user_token(
+            UserToken::Enrolment,
             &token::hash(&enrolment),
             &user.id,
             t,

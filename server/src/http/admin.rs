@@ -21,25 +21,11 @@ use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy, PolicyReport, anal
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_directories, create_directory))
-        .routes(routes!(get_policy, put_policy))
-        .routes(routes!(list_users, create_user))
-        .routes(routes!(get_user, patch_user, delete_user))
-        .routes(routes!(new_setup_link))
-        .routes(routes!(unlock))
-        .routes(routes!(end_sessions))
-        .routes(routes!(get_audit))
-}
 
 /// The directories this admin manages.
 #[utoipa::path(get, path = "/api/admin/directories", tag = "admin",
     responses((status = 200, body = Vec<Directory>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list_directories(
+pub(super) async fn list_directories(
     State(app): State<AppState>,
     auth: Authenticated,
 ) -> ApiResult<AppJson<Vec<Directory>>> {
@@ -73,7 +59,7 @@ fn check_slug(slug: &str) -> ApiResult<()> {
 /// Creates a directory (operators only).
 #[utoipa::path(post, path = "/api/admin/directories", tag = "admin", request_body = CreateDirectoryRequest,
     responses((status = 201, body = Directory), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn create_directory(
+pub(super) async fn create_directory(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     auth: Authenticated,
@@ -130,7 +116,7 @@ async fn enrolments(app: &AppState, directory_id: &str) -> ApiResult<Vec<MethodS
 #[utoipa::path(get, path = "/api/admin/directories/{id}/policy", tag = "admin",
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = PolicyResponse), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn get_policy(
+pub(super) async fn get_policy(
     State(app): State<AppState>,
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<PolicyResponse>> {
@@ -148,7 +134,7 @@ async fn get_policy(
 #[utoipa::path(put, path = "/api/admin/directories/{id}/policy", tag = "admin", request_body = Policy,
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = PolicyReport), (status = 422, body = Problem), (status = 403, body = Problem)))]
-async fn put_policy(
+pub(super) async fn put_policy(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     DirectoryAdmin { auth, dir }: DirectoryAdmin,
@@ -184,7 +170,7 @@ async fn put_policy(
 #[utoipa::path(get, path = "/api/admin/directories/{id}/users", tag = "admin",
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
-async fn list_users(
+pub(super) async fn list_users(
     State(app): State<AppState>,
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<Vec<User>>> {
@@ -212,7 +198,7 @@ fn optional_contact(
 #[utoipa::path(post, path = "/api/admin/directories/{id}/users", tag = "admin", request_body = CreateUserRequest,
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 201, body = CreatedUser), (status = 400, body = Problem), (status = 409, body = Problem)))]
-async fn create_user(
+pub(super) async fn create_user(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     DirectoryAdmin { auth, dir }: DirectoryAdmin,
@@ -241,7 +227,10 @@ async fn create_user(
             )
         })?;
     let setup_link = issue_link(&app, &user.id).await?;
-    on_user(AuditKind::UserCreate, &auth, &user, ip.as_deref())
+    audit::event(AuditKind::UserCreate, true)
+        .on_user(&user)
+        .actor(&auth.user.id)
+        .ip(ip.as_deref())
         .detail(format!("role {}", user.role.as_str()))
         .record(&app)
         .await;
@@ -258,7 +247,7 @@ async fn create_user(
 #[utoipa::path(get, path = "/api/admin/users/{id}", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<AppJson<User>> {
+pub(super) async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<AppJson<User>> {
     Ok(AppJson(user.to_api()))
 }
 
@@ -267,13 +256,14 @@ async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<AppJson<User>>
 #[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = UpdateUserRequest,
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User), (status = 400, body = Problem), (status = 404, body = Problem)))]
-async fn patch_user(
+pub(super) async fn patch_user(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAdmin { auth, user }: UserAdmin,
+    admin: UserAdmin,
     AppJson(req): AppJson<UpdateUserRequest>,
 ) -> ApiResult<AppJson<User>> {
-    if user.id == auth.user.id && (req.role == Some(Role::User) || req.disabled == Some(true)) {
+    if admin.user.id == admin.auth.user.id
+        && (req.role == Some(Role::User) || req.disabled == Some(true))
+    {
         return Err(ApiError::with(
             ErrorCode::Conflict,
             "You cannot remove your own administrator role or disable yourself.",
@@ -300,11 +290,11 @@ async fn patch_user(
     };
     let updated = app
         .store
-        .update_user(&user.id, &patch, now())
+        .update_user(&admin.user.id, &patch, now())
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
     if req.disabled == Some(true) {
-        app.store.delete_user_sessions(&user.id).await?;
+        app.store.delete_user_sessions(&admin.user.id).await?;
     }
     let changed: Vec<&str> = [
         ("display_name", req.display_name.is_some()),
@@ -316,45 +306,30 @@ async fn patch_user(
     .into_iter()
     .filter_map(|(k, set)| set.then_some(k))
     .collect();
-    on_user(AuditKind::UserUpdate, &auth, &user, ip.as_deref())
+    admin
+        .event(AuditKind::UserUpdate)
         .detail(format!("changed {}", changed.join(", ")))
         .record(&app)
         .await;
     Ok(AppJson(updated.to_api()))
 }
 
-/// The audit event of an administrator (`auth`) acting on `user`.
-fn on_user(
-    kind: AuditKind,
-    auth: &Authenticated,
-    user: &UserRow,
-    ip: Option<&str>,
-) -> audit::Event {
-    audit::event(kind, true)
-        .on_user(user)
-        .actor(&auth.user.id)
-        .ip(ip)
-}
-
 /// Deletes a user with their sessions and methods.
 #[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn delete_user(
+pub(super) async fn delete_user(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAdmin { auth, user }: UserAdmin,
+    admin: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    if user.id == auth.user.id {
+    if admin.user.id == admin.auth.user.id {
         return Err(ApiError::with(
             ErrorCode::Conflict,
             "You cannot delete your own account.",
         ));
     }
-    app.store.delete_user(&user.id).await?;
-    on_user(AuditKind::UserDelete, &auth, &user, ip.as_deref())
-        .record(&app)
-        .await;
+    app.store.delete_user(&admin.user.id).await?;
+    admin.event(AuditKind::UserDelete).record(&app).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -362,15 +337,12 @@ async fn delete_user(
 #[utoipa::path(post, path = "/api/admin/users/{id}/setup-link", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = SetupLink), (status = 404, body = Problem)))]
-async fn new_setup_link(
+pub(super) async fn new_setup_link(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAdmin { auth, user }: UserAdmin,
+    admin: UserAdmin,
 ) -> ApiResult<AppJson<SetupLink>> {
-    let link = issue_link(&app, &user.id).await?;
-    on_user(AuditKind::UserSetupLink, &auth, &user, ip.as_deref())
-        .record(&app)
-        .await;
+    let link = issue_link(&app, &admin.user.id).await?;
+    admin.event(AuditKind::UserSetupLink).record(&app).await;
     Ok(AppJson(link))
 }
 
@@ -378,15 +350,9 @@ async fn new_setup_link(
 #[utoipa::path(post, path = "/api/admin/users/{id}/unlock", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn unlock(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAdmin { auth, user }: UserAdmin,
-) -> ApiResult<StatusCode> {
-    app.store.clear_failures(&user.id).await?;
-    on_user(AuditKind::UserUnlock, &auth, &user, ip.as_deref())
-        .record(&app)
-        .await;
+pub(super) async fn unlock(State(app): State<AppState>, admin: UserAdmin) -> ApiResult<StatusCode> {
+    app.store.clear_failures(&admin.user.id).await?;
+    admin.event(AuditKind::UserUnlock).record(&app).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -394,13 +360,13 @@ async fn unlock(
 #[utoipa::path(delete, path = "/api/admin/users/{id}/sessions", tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn end_sessions(
+pub(super) async fn end_sessions(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    UserAdmin { auth, user }: UserAdmin,
+    admin: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    let n = app.store.delete_user_sessions(&user.id).await?;
-    on_user(AuditKind::UserEndSessions, &auth, &user, ip.as_deref())
+    let n = app.store.delete_user_sessions(&admin.user.id).await?;
+    admin
+        .event(AuditKind::UserEndSessions)
         .detail(format!("{n} sessions ended"))
         .record(&app)
         .await;
@@ -421,7 +387,7 @@ pub struct AuditParams {
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", params(AuditParams),
     responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = Problem)))]
-async fn get_audit(
+pub(super) async fn get_audit(
     State(app): State<AppState>,
     auth: Authenticated,
     Query(q): Query<AuditParams>,

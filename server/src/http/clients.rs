@@ -16,14 +16,6 @@ use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient, Proble
 use authlevel_core::{AuditKind, ErrorCode};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_clients, create_client))
-        .routes(routes!(delete_client))
-}
 
 fn client_info(c: &ClientRow) -> ClientInfo {
     ClientInfo {
@@ -65,7 +57,7 @@ fn check_uri(uri: &str) -> ApiResult<()> {
 #[utoipa::path(get, path = "/api/admin/directories/{id}/clients", tag = "admin",
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = Vec<ClientInfo>), (status = 403, body = Problem)))]
-async fn list_clients(
+pub(super) async fn list_clients(
     State(app): State<AppState>,
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<Vec<ClientInfo>>> {
@@ -83,7 +75,7 @@ async fn list_clients(
 #[utoipa::path(post, path = "/api/admin/directories/{id}/clients", tag = "admin", request_body = CreateClientRequest,
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 201, body = CreatedClient), (status = 400, body = Problem), (status = 403, body = Problem)))]
-async fn create_client(
+pub(super) async fn create_client(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     DirectoryAdmin { auth, dir }: DirectoryAdmin,
@@ -159,7 +151,7 @@ async fn create_client(
 #[utoipa::path(delete, path = "/api/admin/clients/{id}", tag = "admin",
     params(("id" = String, Path, description = "client_id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn delete_client(
+pub(super) async fn delete_client(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     auth: Authenticated,

@@ -2,11 +2,11 @@
 //! number or email address, and the development outbox.
 
 use super::error::AppJson;
-use super::extract::ClientIp;
+use super::extract::Fresh;
 use super::login::answer;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{Browser, codes};
-use crate::session::{Authenticated, Enroller};
+use crate::session::Authenticated;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, SendCodeResponse};
 use authlevel_core::{ErrorCode, Method};
@@ -14,99 +14,70 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(sms_send))
-        .routes(routes!(email_send))
-        .routes(routes!(sms_verify))
-        .routes(routes!(email_verify))
-        .routes(routes!(phone_confirm))
-        .routes(routes!(email_confirm))
-        .routes(routes!(dev_outbox))
+/// The three routes of one channel, which differ only in the channel: send
+/// the login step's code, verify it, and confirm a new number or address.
+macro_rules! channel {
+    ($method:expr,
+     $send:ident = $send_path:literal, $send_doc:literal,
+     $verify:ident = $verify_path:literal, $verify_doc:literal,
+     $confirm:ident = $confirm_path:literal, $confirm_doc:literal) => {
+        #[doc = $send_doc]
+        #[utoipa::path(post, path = $send_path, tag = "login",
+            responses((status = 200, body = SendCodeResponse), (status = 409, body = Problem), (status = 429, body = Problem), (status = 502, body = Problem)))]
+        pub(super) async fn $send(
+            State(app): State<AppState>,
+            browser: Browser,
+        ) -> ApiResult<AppJson<SendCodeResponse>> {
+            Ok(AppJson(codes::send_for_login(&app, &browser, $method).await?))
+        }
+
+        #[doc = $verify_doc]
+        #[utoipa::path(post, path = $verify_path, tag = "login", request_body = CodeRequest,
+            responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+        #[tracing::instrument(skip_all)]
+        pub(super) async fn $verify(
+            State(app): State<AppState>,
+            browser: Browser,
+            AppJson(req): AppJson<CodeRequest>,
+        ) -> ApiResult<Response> {
+            answer(&app.config, codes::verify(&app, &browser, $method, &req.code).await)
+        }
+
+        #[doc = $confirm_doc]
+        #[utoipa::path(post, path = $confirm_path, tag = "me", request_body = CodeRequest,
+            responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+        #[tracing::instrument(skip_all)]
+        pub(super) async fn $confirm(
+            State(app): State<AppState>,
+            who: Fresh,
+            AppJson(req): AppJson<CodeRequest>,
+        ) -> ApiResult<StatusCode> {
+            codes::confirm(&app, who.user(), $method, &req.code, who.ip()).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    };
 }
 
-/// Sends an SMS code for the login in progress (only after its first step).
-#[utoipa::path(post, path = "/api/login/sms/send", tag = "login",
-    responses((status = 200, body = SendCodeResponse), (status = 409, body = Problem), (status = 429, body = Problem), (status = 502, body = Problem)))]
-async fn sms_send(
-    State(app): State<AppState>,
-    browser: Browser,
-) -> ApiResult<AppJson<SendCodeResponse>> {
-    Ok(AppJson(
-        codes::send_for_login(&app, &browser, Method::Sms).await?,
-    ))
-}
+channel!(
+    Method::Sms,
+    sms_send = "/api/login/sms/send",
+    "Sends an SMS code for the login in progress (only after its first step).",
+    sms_verify = "/api/login/sms/verify",
+    "Verifies the SMS code of the login in progress.",
+    phone_confirm = "/api/me/phone/verify",
+    "Confirms a new mobile number with the code sent to it."
+);
 
-/// Sends an email code for the login in progress (only after its first step).
-#[utoipa::path(post, path = "/api/login/email/send", tag = "login",
-    responses((status = 200, body = SendCodeResponse), (status = 409, body = Problem), (status = 429, body = Problem), (status = 502, body = Problem)))]
-async fn email_send(
-    State(app): State<AppState>,
-    browser: Browser,
-) -> ApiResult<AppJson<SendCodeResponse>> {
-    Ok(AppJson(
-        codes::send_for_login(&app, &browser, Method::Email).await?,
-    ))
-}
-
-/// Verifies the SMS code of the login in progress.
-#[utoipa::path(post, path = "/api/login/sms/verify", tag = "login", request_body = CodeRequest,
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
-#[tracing::instrument(skip_all)]
-async fn sms_verify(
-    State(app): State<AppState>,
-    browser: Browser,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<Response> {
-    let outcome = codes::verify(&app, &browser, Method::Sms, &req.code).await?;
-    Ok(answer(&app.config, outcome))
-}
-
-/// Verifies the email code of the login in progress.
-#[utoipa::path(post, path = "/api/login/email/verify", tag = "login", request_body = CodeRequest,
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
-#[tracing::instrument(skip_all)]
-async fn email_verify(
-    State(app): State<AppState>,
-    browser: Browser,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<Response> {
-    let outcome = codes::verify(&app, &browser, Method::Email, &req.code).await?;
-    Ok(answer(&app.config, outcome))
-}
-
-/// Confirms a new mobile number with the code sent to it.
-#[utoipa::path(post, path = "/api/me/phone/verify", tag = "me", request_body = CodeRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-#[tracing::instrument(skip_all)]
-async fn phone_confirm(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
-    codes::confirm(&app, who.user(), Method::Sms, &req.code, ip.as_deref()).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Confirms a new email address with the code sent to it.
-#[utoipa::path(post, path = "/api/me/email/verify", tag = "me", request_body = CodeRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-#[tracing::instrument(skip_all)]
-async fn email_confirm(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
-    codes::confirm(&app, who.user(), Method::Email, &req.code, ip.as_deref()).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+channel!(
+    Method::Email,
+    email_send = "/api/login/email/send",
+    "Sends an email code for the login in progress (only after its first step).",
+    email_verify = "/api/login/email/verify",
+    "Verifies the email code of the login in progress.",
+    email_confirm = "/api/me/email/verify",
+    "Confirms a new email address with the code sent to it."
+);
 
 /// A message the development delivery printed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -125,7 +96,7 @@ pub struct OutboxMessage {
 /// only for admins.
 #[utoipa::path(get, path = "/api/admin/dev/outbox", tag = "admin",
     responses((status = 200, body = Vec<OutboxMessage>), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn dev_outbox(
+pub(super) async fn dev_outbox(
     State(app): State<AppState>,
     auth: Authenticated,
 ) -> ApiResult<AppJson<Vec<OutboxMessage>>> {

@@ -1,86 +1,128 @@
 //! Extractors for what handlers share: the client's address, what a login
-//! step knows of the browser, the session, who may enrol, and an
-//! administrator of the directory or user a path names.
+//! step knows of the browser, the session, who may enrol (and with a fresh
+//! login), and an administrator of the directory or user a path names.
 
 use super::cookies::Cookie;
+use crate::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::login::Browser;
 use crate::session::{self, Authenticated, Enroller};
 use crate::state::AppState;
 use crate::store::{DirectoryRow, UserRow};
-use authlevel_core::ErrorCode;
+use authlevel_core::{AuditKind, ErrorCode};
 use axum::extract::{ConnectInfo, FromRequestParts, Path};
 use axum::http::request::Parts;
 use std::net::SocketAddr;
+
+/// Implements axum's `FromRequestParts` for `$t` with `$load`, an
+/// `async fn(&mut Parts, &AppState) -> Result<$t, $rejection>`.
+macro_rules! extractor {
+    ($t:ty, $rejection:ty, $load:expr) => {
+        impl FromRequestParts<AppState> for $t {
+            type Rejection = $rejection;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Self::Rejection> {
+                $load(parts, state).await
+            }
+        }
+    };
+}
 
 /// The client's address, when the server knows it.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
+impl ClientIp {
+    fn of(parts: &Parts) -> Option<String> {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
     }
 }
 
-impl FromRequestParts<AppState> for Browser {
-    type Rejection = std::convert::Infallible;
+extractor!(
+    ClientIp,
+    std::convert::Infallible,
+    async |parts: &mut Parts, _: &AppState| { Ok(ClientIp(ClientIp::of(parts))) }
+);
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let c = &state.config;
-        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+extractor!(
+    Browser,
+    std::convert::Infallible,
+    async |parts: &mut Parts, state: &AppState| {
+        let (c, h) = (&state.config, &parts.headers);
         Ok(Browser {
-            flow: Cookie::Flow.read(c, &parts.headers),
-            session: Cookie::Session.read(c, &parts.headers),
-            passkey: Cookie::Passkey.read(c, &parts.headers),
-            ip,
+            flow: Cookie::Flow.read(c, h),
+            session: Cookie::Session.read(c, h),
+            passkey: Cookie::Passkey.read(c, h),
+            ip: ClientIp::of(parts),
         })
     }
-}
+);
 
 fn not_logged_in() -> ApiError {
     ApiError::with(ErrorCode::Unauthorized, "Please log in.")
 }
 
-impl FromRequestParts<AppState> for Authenticated {
-    type Rejection = ApiError;
+async fn authenticated(parts: &mut Parts, state: &AppState) -> ApiResult<Authenticated> {
+    let token = Cookie::Session.read(&state.config, &parts.headers);
+    session::load(state, token.as_deref())
+        .await?
+        .ok_or_else(not_logged_in)
+}
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let token = Cookie::Session.read(&state.config, &parts.headers);
-        session::load(state, token.as_deref())
-            .await?
-            .ok_or_else(not_logged_in)
+extractor!(Authenticated, ApiError, authenticated);
+
+async fn enroller(parts: &mut Parts, state: &AppState) -> ApiResult<Enroller> {
+    let c = &state.config;
+    let session = Cookie::Session.read(c, &parts.headers);
+    let enrolment = Cookie::Enrolment.read(c, &parts.headers);
+    Enroller::load(state, session.as_deref(), enrolment.as_deref())
+        .await?
+        .ok_or_else(not_logged_in)
+}
+
+extractor!(Enroller, ApiError, enroller);
+
+/// Whoever may enrol, with a login recent enough for account changes (a
+/// setup link's enrolment is recent by construction; else 403
+/// `reauth_required`), and the client's address.
+#[derive(Debug)]
+pub struct Fresh {
+    /// Who.
+    pub who: Enroller,
+    /// The client's address.
+    pub ip: Option<String>,
+}
+
+impl Fresh {
+    /// The user.
+    pub fn user(&self) -> &UserRow {
+        self.who.user()
+    }
+
+    /// The client's address.
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
     }
 }
 
-impl FromRequestParts<AppState> for Enroller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let c = &state.config;
-        let session = Cookie::Session.read(c, &parts.headers);
-        let enrolment = Cookie::Enrolment.read(c, &parts.headers);
-        Enroller::load(state, session.as_deref(), enrolment.as_deref())
-            .await?
-            .ok_or_else(not_logged_in)
+extractor!(
+    Fresh,
+    ApiError,
+    async |parts: &mut Parts, state: &AppState| {
+        let who = enroller(parts, state).await?;
+        who.require_fresh(&state.config)?;
+        Ok::<_, ApiError>(Fresh {
+            who,
+            ip: ClientIp::of(parts),
+        })
     }
-}
+);
 
 /// The `{id}` of the path.
 async fn path_id(parts: &mut Parts, state: &AppState) -> ApiResult<String> {
@@ -100,47 +142,57 @@ pub struct DirectoryAdmin {
     pub dir: DirectoryRow,
 }
 
-impl FromRequestParts<AppState> for DirectoryAdmin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let auth = Authenticated::from_request_parts(parts, state).await?;
+extractor!(
+    DirectoryAdmin,
+    ApiError,
+    async |parts: &mut Parts, state: &AppState| {
+        let auth = authenticated(parts, state).await?;
         auth.require_admin()?;
         let id = path_id(parts, state).await?;
         let dir = state.store.directory(&id).await?.ok_or_else(|| {
             ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
         })?;
         auth.require_admin_of(&dir.id)?;
-        Ok(DirectoryAdmin { auth, dir })
+        Ok::<_, ApiError>(DirectoryAdmin { auth, dir })
     }
-}
+);
 
 /// An administrator of the user the path's `{id}` names (of their
-/// directory, or an operator), with that user.
+/// directory, or an operator), with that user and the client's address.
 #[derive(Debug)]
 pub struct UserAdmin {
     /// The administrator.
     pub auth: Authenticated,
     /// The user.
     pub user: UserRow,
+    /// The client's address.
+    pub ip: Option<String>,
 }
 
-impl FromRequestParts<AppState> for UserAdmin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let auth = Authenticated::from_request_parts(parts, state).await?;
-        let id = path_id(parts, state).await?;
-        let user = admin_user(state, &auth, &id).await?;
-        Ok(UserAdmin { auth, user })
+impl UserAdmin {
+    /// The audit event of this administrator acting on the user.
+    pub fn event(&self, kind: AuditKind) -> audit::Event {
+        audit::event(kind, true)
+            .on_user(&self.user)
+            .actor(&self.auth.user.id)
+            .ip(self.ip.as_deref())
     }
 }
+
+extractor!(
+    UserAdmin,
+    ApiError,
+    async |parts: &mut Parts, state: &AppState| {
+        let auth = authenticated(parts, state).await?;
+        let id = path_id(parts, state).await?;
+        let user = admin_user(state, &auth, &id).await?;
+        Ok::<_, ApiError>(UserAdmin {
+            auth,
+            user,
+            ip: ClientIp::of(parts),
+        })
+    }
+);
 
 /// The user `id`, for an administrator of their directory.
 pub async fn admin_user(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {

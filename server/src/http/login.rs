@@ -14,16 +14,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_login))
-        .routes(routes!(password))
-        .routes(routes!(get_session))
-        .routes(routes!(logout))
-}
 
 /// `?directory=` of `GET /api/login`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -36,7 +26,7 @@ pub struct DirectoryParam {
 /// fresh login to the directory (its first steps).
 #[utoipa::path(get, path = "/api/login", tag = "login", params(DirectoryParam),
     responses((status = 200, body = LoginState), (status = 404, body = Problem)))]
-async fn get_login(
+pub(super) async fn get_login(
     State(app): State<AppState>,
     browser: Browser,
     Query(q): Query<DirectoryParam>,
@@ -51,19 +41,21 @@ async fn get_login(
 #[utoipa::path(post, path = "/api/login/password", tag = "login", request_body = PasswordLoginRequest,
     responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all)]
-async fn password(
+pub(super) async fn password(
     State(app): State<AppState>,
     browser: Browser,
     AppJson(req): AppJson<PasswordLoginRequest>,
 ) -> ApiResult<Response> {
-    let outcome = login::password::step(&app, &browser, &req).await?;
-    Ok(answer(&app.config, outcome))
+    answer(
+        &app.config,
+        login::password::step(&app, &browser, &req).await,
+    )
 }
 
 /// A step's outcome as the response with its cookies: a new flow's cookie,
 /// or once complete the session cookie, the flow cookie removed.
-pub fn answer(c: &Config, outcome: Outcome) -> Response {
-    match outcome {
+pub fn answer(c: &Config, outcome: ApiResult<Outcome>) -> ApiResult<Response> {
+    Ok(match outcome? {
         Outcome::Continue {
             state,
             new_flow_token,
@@ -84,13 +76,13 @@ pub fn answer(c: &Config, outcome: Outcome) -> Response {
             ];
             (AppendHeaders(cookies), AppJson(state)).into_response()
         }
-    }
+    })
 }
 
 /// The session of the cookie.
 #[utoipa::path(get, path = "/api/session", tag = "session",
     responses((status = 200, body = SessionInfo), (status = 401, body = Problem)))]
-async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
+pub(super) async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
     Ok(AppJson(SessionInfo {
         user_id: auth.user.id.clone(),
         username: auth.user.username.clone(),
@@ -105,7 +97,7 @@ async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
 
 /// Ends the session on the server and removes the cookies.
 #[utoipa::path(post, path = "/api/logout", tag = "session", responses((status = 204)))]
-async fn logout(State(app): State<AppState>, browser: Browser) -> ApiResult<Response> {
+pub(super) async fn logout(State(app): State<AppState>, browser: Browser) -> ApiResult<Response> {
     let c = &app.config;
     if let Some(t) = &browser.session {
         let id = token::hash(t);

@@ -2,7 +2,7 @@
 //! setup link's enrolment cookie as well as a session.
 
 use super::error::AppJson;
-use super::extract::ClientIp;
+use super::extract::{ClientIp, Fresh};
 use crate::error::ApiResult;
 use crate::login::password;
 use crate::profile;
@@ -11,19 +11,14 @@ use crate::state::AppState;
 use authlevel_core::api::{ChangePasswordRequest, Me, Problem, UpdateMeRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_me, patch_me))
-        .routes(routes!(change_password))
-}
 
 /// The own profile.
 #[utoipa::path(get, path = "/api/me", tag = "me",
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
-async fn get_me(State(app): State<AppState>, auth: Authenticated) -> ApiResult<AppJson<Me>> {
+pub(super) async fn get_me(
+    State(app): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<AppJson<Me>> {
     Ok(AppJson(profile::me(&app, &auth.user).await?))
 }
 
@@ -32,7 +27,7 @@ async fn get_me(State(app): State<AppState>, auth: Authenticated) -> ApiResult<A
 /// at `/api/me/{phone|email}/verify`. A new phone or email needs a recent login.
 #[utoipa::path(patch, path = "/api/me", tag = "me", request_body = UpdateMeRequest,
     responses((status = 200, body = Me), (status = 400, body = Problem), (status = 403, body = Problem)))]
-async fn patch_me(
+pub(super) async fn patch_me(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     who: Enroller,
@@ -51,16 +46,14 @@ async fn patch_me(
 #[utoipa::path(post, path = "/api/me/password", tag = "me", request_body = ChangePasswordRequest,
     responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[tracing::instrument(skip_all)]
-async fn change_password(
+pub(super) async fn change_password(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
+    fresh: Fresh,
     AppJson(req): AppJson<ChangePasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
     // A setup link sets a first (or recovery) password: the person was sent
     // the link; a notice is for a change made from a logged-in session.
-    let notify = matches!(who, Enroller::Session(_));
-    password::set(&app, who.user(), &req.new_password, ip.as_deref(), notify).await?;
+    let notify = matches!(fresh.who, Enroller::Session(_));
+    password::set(&app, fresh.user(), &req.new_password, fresh.ip(), notify).await?;
     Ok(StatusCode::NO_CONTENT)
 }

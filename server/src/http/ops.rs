@@ -7,26 +7,17 @@ use authlevel_core::api::Problem;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(metrics))
-}
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = String)))]
-async fn healthz() -> &'static str {
+pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
 /// The database answers.
 #[utoipa::path(get, path = "/readyz", tag = "ops",
     responses((status = 200, body = String), (status = 503, body = Problem)))]
-async fn readyz(State(app): State<AppState>) -> ApiResult<&'static str> {
+pub(super) async fn readyz(State(app): State<AppState>) -> ApiResult<&'static str> {
     if app.store.ping().await {
         Ok("ready")
     } else {
@@ -39,7 +30,7 @@ async fn readyz(State(app): State<AppState>) -> ApiResult<&'static str> {
 
 /// Counters in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, body = String)))]
-async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+pub(super) async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
         app.metrics.render(app.store.group_commit_counts()),

@@ -3,7 +3,7 @@
 
 use super::cookies::Cookie;
 use super::error::AppJson;
-use super::extract::ClientIp;
+use super::extract::Fresh;
 use super::login::answer;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{Browser, passkey};
@@ -18,22 +18,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use webauthn_rs::prelude::{
     CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse,
 };
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login_start))
-        .routes(routes!(login_finish))
-        .routes(routes!(list))
-        .routes(routes!(register_start))
-        .routes(routes!(register_finish))
-        .routes(routes!(rename, remove))
-}
 
 fn info(row: &PasskeyRow) -> PasskeyInfo {
     PasskeyInfo {
@@ -49,7 +37,7 @@ fn info(row: &PasskeyRow) -> PasskeyInfo {
 #[utoipa::path(post, path = "/api/login/passkey/start", tag = "login", request_body = PasskeyStartRequest,
     responses((status = 200, description = "WebAuthn `CredentialRequestOptions` (publicKey)", body = Object),
               (status = 409, body = Problem)))]
-async fn login_start(
+pub(super) async fn login_start(
     State(app): State<AppState>,
     browser: Browser,
     AppJson(req): AppJson<PasskeyStartRequest>,
@@ -64,14 +52,13 @@ async fn login_start(
 #[utoipa::path(post, path = "/api/login/passkey/finish", tag = "login",
     request_body(content = Object, description = "WebAuthn `PublicKeyCredential` (assertion)"),
     responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
-async fn login_finish(
+pub(super) async fn login_finish(
     State(app): State<AppState>,
     browser: Browser,
     AppJson(cred): AppJson<PublicKeyCredential>,
 ) -> ApiResult<Response> {
     let c = &app.config;
-    let outcome = passkey::login_finish(&app, &browser, &cred).await?;
-    let mut response = answer(c, outcome);
+    let mut response = answer(c, passkey::login_finish(&app, &browser, &cred).await)?;
     let (name, value) = Cookie::Passkey.clear(c);
     response.headers_mut().append(name, value);
     Ok(response)
@@ -80,7 +67,10 @@ async fn login_finish(
 /// The own passkeys.
 #[utoipa::path(get, path = "/api/me/passkeys", tag = "me",
     responses((status = 200, body = Vec<PasskeyInfo>), (status = 401, body = Problem)))]
-async fn list(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
+pub(super) async fn list(
+    State(app): State<AppState>,
+    who: Enroller,
+) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
     Ok(AppJson(
         passkey::list(&app, who.user())
             .await?
@@ -94,11 +84,10 @@ async fn list(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<V
 #[utoipa::path(post, path = "/api/me/passkeys/register/start", tag = "me",
     responses((status = 200, description = "WebAuthn `CredentialCreationOptions` (publicKey)", body = Object),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn register_start(
+pub(super) async fn register_start(
     State(app): State<AppState>,
-    who: Enroller,
+    who: Fresh,
 ) -> ApiResult<AppJson<CreationChallengeResponse>> {
-    who.require_fresh(&app.config)?;
     Ok(AppJson(passkey::register_start(&app, who.user()).await?))
 }
 
@@ -116,19 +105,17 @@ pub struct RegisterFinish {
 /// Registers the new passkey. A credential registered to any account is refused.
 #[utoipa::path(post, path = "/api/me/passkeys/register/finish", tag = "me", request_body = RegisterFinish,
     responses((status = 201, body = PasskeyInfo), (status = 400, body = Problem), (status = 409, body = Problem)))]
-async fn register_finish(
+pub(super) async fn register_finish(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
+    who: Fresh,
     AppJson(req): AppJson<RegisterFinish>,
 ) -> ApiResult<(StatusCode, AppJson<PasskeyInfo>)> {
-    who.require_fresh(&app.config)?;
     let row = passkey::register_finish(
         &app,
         who.user(),
         &req.credential,
         req.name.as_deref(),
-        ip.as_deref(),
+        who.ip(),
     )
     .await?;
     Ok((StatusCode::CREATED, AppJson(info(&row))))
@@ -138,7 +125,7 @@ async fn register_finish(
 #[utoipa::path(patch, path = "/api/me/passkeys/{id}", tag = "me", request_body = RenamePasskeyRequest,
     params(("id" = String, Path, description = "Passkey id")),
     responses((status = 204), (status = 400, body = Problem), (status = 404, body = Problem)))]
-async fn rename(
+pub(super) async fn rename(
     State(app): State<AppState>,
     who: Enroller,
     Path(id): Path<String>,
@@ -160,13 +147,11 @@ async fn rename(
 #[utoipa::path(delete, path = "/api/me/passkeys/{id}", tag = "me",
     params(("id" = String, Path, description = "Passkey id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn remove(
+pub(super) async fn remove(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
+    who: Fresh,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
-    passkey::remove(&app, who.user(), &id, ip.as_deref()).await?;
+    passkey::remove(&app, who.user(), &id, who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,21 +12,13 @@ use authlevel_core::api::{Problem, SetupRequest, SetupResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(open, status))
-        .routes(routes!(finish))
-}
 
 /// Uses a setup link's token: the link is spent, and an enrolment cookie
 /// lets its holder set a password and enrol methods.
 #[utoipa::path(post, path = "/api/setup", tag = "setup", request_body = SetupRequest,
     responses((status = 200, body = SetupResponse), (status = 410, body = Problem)))]
 #[tracing::instrument(skip_all)]
-async fn open(
+pub(super) async fn open(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     AppJson(req): AppJson<SetupRequest>,
@@ -40,13 +32,16 @@ async fn open(
 /// The enrolment's state, for a reloaded setup page.
 #[utoipa::path(get, path = "/api/setup", tag = "setup",
     responses((status = 200, body = SetupResponse), (status = 401, body = Problem)))]
-async fn status(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<SetupResponse>> {
+pub(super) async fn status(
+    State(app): State<AppState>,
+    who: Enroller,
+) -> ApiResult<AppJson<SetupResponse>> {
     Ok(AppJson(setup::state_of(&app, who.user()).await?))
 }
 
 /// Ends the enrolment; the person then logs in normally.
 #[utoipa::path(post, path = "/api/setup/finish", tag = "setup", responses((status = 204)))]
-async fn finish(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+pub(super) async fn finish(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(t) = Cookie::Enrolment.read(&app.config, &headers) {
         setup::finish(&app, &t).await?;
     }

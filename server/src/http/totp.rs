@@ -2,36 +2,24 @@
 //! login step (`/api/login/totp/verify`).
 
 use super::error::AppJson;
-use super::extract::ClientIp;
+use super::extract::Fresh;
 use super::login::answer;
 use crate::error::ApiResult;
 use crate::login::{Browser, totp};
-use crate::session::Enroller;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, TotpSetupResponse};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(setup))
-        .routes(routes!(confirm))
-        .routes(routes!(remove))
-        .routes(routes!(verify))
-}
 
 /// Starts setting up an authenticator app: a new secret, its `otpauth://`
 /// URI and QR code. It counts only after `confirm`. Needs a recent login.
 #[utoipa::path(post, path = "/api/me/totp/setup", tag = "me",
     responses((status = 200, body = TotpSetupResponse), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn setup(
+pub(super) async fn setup(
     State(app): State<AppState>,
-    who: Enroller,
+    who: Fresh,
 ) -> ApiResult<AppJson<TotpSetupResponse>> {
-    who.require_fresh(&app.config)?;
     Ok(AppJson(totp::setup(&app, who.user()).await?))
 }
 
@@ -40,27 +28,20 @@ async fn setup(
 #[utoipa::path(post, path = "/api/me/totp/confirm", tag = "me", request_body = CodeRequest,
     responses((status = 204), (status = 401, body = Problem), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all)]
-async fn confirm(
+pub(super) async fn confirm(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
+    who: Fresh,
     AppJson(req): AppJson<CodeRequest>,
 ) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
-    totp::confirm(&app, who.user(), &req.code, ip.as_deref()).await?;
+    totp::confirm(&app, who.user(), &req.code, who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes the authenticator app. Needs a recent login.
 #[utoipa::path(delete, path = "/api/me/totp", tag = "me",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn remove(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    who: Enroller,
-) -> ApiResult<StatusCode> {
-    who.require_fresh(&app.config)?;
-    totp::remove(&app, who.user(), ip.as_deref()).await?;
+pub(super) async fn remove(State(app): State<AppState>, who: Fresh) -> ApiResult<StatusCode> {
+    totp::remove(&app, who.user(), who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -68,11 +49,10 @@ async fn remove(
 #[utoipa::path(post, path = "/api/login/totp/verify", tag = "login", request_body = CodeRequest,
     responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all)]
-async fn verify(
+pub(super) async fn verify(
     State(app): State<AppState>,
     browser: Browser,
     AppJson(req): AppJson<CodeRequest>,
 ) -> ApiResult<Response> {
-    let outcome = totp::verify(&app, &browser, &req.code).await?;
-    Ok(answer(&app.config, outcome))
+    answer(&app.config, totp::verify(&app, &browser, &req.code).await)
 }

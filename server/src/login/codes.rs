@@ -118,6 +118,12 @@ pub async fn send(
     let c = &app.config;
     let t = now();
     let channel = purpose.channel();
+    let event = |kind, success| {
+        audit::event(kind, success)
+            .on_user(user)
+            .method(channel)
+            .ip(ip)
+    };
     if channel == Method::Sms {
         let allowed = c.allowed_countries().unwrap_or_default();
         let country_ok = allowed.is_empty()
@@ -163,10 +169,7 @@ pub async fn send(
         // An alert for the people who run the service: quotas hit can mean
         // SMS pumping or mail flooding.
         tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
-        audit::event(AuditKind::CodeQuota, false)
-            .on_user(user)
-            .method(channel)
-            .ip(ip)
+        event(AuditKind::CodeQuota, false)
             .detail(format!("hourly {which} quota reached"))
             .record(app)
             .await;
@@ -207,10 +210,7 @@ pub async fn send(
     if let Err(e) = sent {
         app.store.invalidate_code(&id, t).await?;
         tracing::error!(error = %e, channel = channel.as_str(), "code delivery failed");
-        audit::event(AuditKind::CodeSend, false)
-            .on_user(user)
-            .method(channel)
-            .ip(ip)
+        event(AuditKind::CodeSend, false)
             .detail(format!("delivery to {masked} failed"))
             .record(app)
             .await;
@@ -233,10 +233,7 @@ pub async fn send(
             .insert_outbox(t, channel.as_str(), destination, &text)
             .await?;
     }
-    audit::event(AuditKind::CodeSend, true)
-        .on_user(user)
-        .method(channel)
-        .ip(ip)
+    event(AuditKind::CodeSend, true)
         .detail(format!("{} to {masked}", purpose.as_str()))
         .record(app)
         .await;
@@ -428,17 +425,11 @@ pub async fn confirm(
         },
     };
     app.store.update_user(&user.id, &patch, now()).await?;
-    let (kind, what) = match method {
-        Method::Sms => (AuditKind::PhoneConfirm, "A new mobile number was confirmed"),
-        _ => (AuditKind::EmailConfirm, "A new email address was confirmed"),
+    let kind = match method {
+        Method::Sms => AuditKind::PhoneConfirm,
+        _ => AuditKind::EmailConfirm,
     };
-    audit::event(kind, true)
-        .on_user(user)
-        .method(method)
-        .ip(ip)
-        .record(app)
-        .await;
-    crate::notify::account_changed(app, user, what).await;
+    crate::notify::method_changed(app, user, kind, method, ip, true).await;
     Ok(())
 }
 

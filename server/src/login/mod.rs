@@ -158,6 +158,14 @@ pub async fn directory(app: &AppState, slug: Option<&str>) -> ApiResult<Option<D
     Ok(app.store.directory_by_slug(&slug).await?)
 }
 
+/// The directory of `user`.
+pub async fn directory_of(app: &AppState, user: &UserRow) -> ApiResult<DirectoryRow> {
+    app.store
+        .directory(&user.directory_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
+}
+
 /// What a verified step adds to.
 #[derive(Debug)]
 pub enum Prior<'a> {

@@ -395,13 +395,15 @@ pub async fn remove(app: &AppState, user: &UserRow, id: &str, ip: Option<&str>) 
     if !app.store.delete_passkey(&user.id, id).await? {
         return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
     }
-    audit::event(AuditKind::PasskeyRemove, true)
-        .on_user(user)
-        .method(Method::Passkey)
-        .ip(ip)
-        .record(app)
-        .await;
-    crate::notify::account_changed(app, user, "A passkey was removed").await;
+    crate::notify::method_changed(
+        app,
+        user,
+        AuditKind::PasskeyRemove,
+        Method::Passkey,
+        ip,
+        true,
+    )
+    .await;
     Ok(())
 }
 
@@ -446,12 +448,7 @@ pub async fn register_finish(
             "This passkey is registered already.",
         ));
     }
-    audit::event(AuditKind::PasskeyAdd, true)
-        .on_user(user)
-        .method(Method::Passkey)
-        .ip(ip)
-        .record(app)
+    crate::notify::method_changed(app, user, AuditKind::PasskeyAdd, Method::Passkey, ip, true)
         .await;
-    crate::notify::account_changed(app, user, "A passkey was added").await;
     Ok(row)
 }

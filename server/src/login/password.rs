@@ -119,14 +119,14 @@ pub async fn set(
     app.store
         .set_password_hash(&user.id, &hash, crate::clock::now())
         .await?;
-    audit::event(AuditKind::PasswordSet, true)
-        .on_user(user)
-        .method(Method::Password)
-        .ip(ip)
-        .record(app)
-        .await;
-    if notify {
-        crate::notify::account_changed(app, user, "The password was changed").await;
-    }
+    crate::notify::method_changed(
+        app,
+        user,
+        AuditKind::PasswordSet,
+        Method::Password,
+        ip,
+        notify,
+    )
+    .await;
     Ok(())
 }

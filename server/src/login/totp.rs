@@ -99,11 +99,7 @@ pub fn qr_svg(uri: &str) -> Option<String> {
 /// Starts setting up an authenticator app for `user`: a new secret, its
 /// `otpauth://` URI and QR code. It counts only after [`confirm`].
 pub async fn setup(app: &AppState, user: &UserRow) -> ApiResult<TotpSetupResponse> {
-    let dir = app
-        .store
-        .directory(&user.directory_id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let dir = crate::login::directory_of(app, user).await?;
     let secret = new_secret();
     let sealed = app.secrets.seal(&secret, &user.id)?;
     app.store.set_pending_totp(&user.id, &sealed, now()).await?;
@@ -153,13 +149,7 @@ pub async fn confirm(
             "The setup changed meanwhile; start it again.",
         ));
     }
-    audit::event(AuditKind::TotpAdd, true)
-        .on_user(user)
-        .method(Method::Totp)
-        .ip(ip)
-        .record(app)
-        .await;
-    crate::notify::account_changed(app, user, "An authenticator app was added").await;
+    crate::notify::method_changed(app, user, AuditKind::TotpAdd, Method::Totp, ip, true).await;
     Ok(())
 }
 
@@ -171,13 +161,7 @@ pub async fn remove(app: &AppState, user: &UserRow, ip: Option<&str>) -> ApiResu
             "No authenticator app is set up.",
         ));
     }
-    audit::event(AuditKind::TotpRemove, true)
-        .on_user(user)
-        .method(Method::Totp)
-        .ip(ip)
-        .record(app)
-        .await;
-    crate::notify::account_changed(app, user, "The authenticator app was removed").await;
+    crate::notify::method_changed(app, user, AuditKind::TotpRemove, Method::Totp, ip, true).await;
     Ok(())
 }
 

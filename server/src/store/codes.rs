@@ -4,7 +4,7 @@ use super::Store;
 use sqlx::Row;
 
 /// A stored code (its hash only).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CodeRow {
     /// Its id (random, also the salt of the keyed hash).
     pub id: String,
@@ -97,45 +97,34 @@ impl Store {
         purpose: &str,
         flow_id: Option<&str>,
     ) -> Result<Option<CodeRow>, sqlx::Error> {
-        let r = sqlx::query(
-            "SELECT id, destination, code_hash, attempts, created_at, expires_at FROM codes \
-             WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3 AND used_at IS NULL \
-             ORDER BY created_at DESC, id LIMIT 1",
+        self.one(
+            sqlx::query(
+                "SELECT id, destination, code_hash, attempts, created_at, expires_at FROM codes \
+                 WHERE user_id = $1 AND purpose = $2 AND COALESCE(flow_id, '') = $3 AND used_at IS NULL \
+                 ORDER BY created_at DESC, id LIMIT 1",
+            )
+            .bind(user_id)
+            .bind(purpose)
+            .bind(flow_id.unwrap_or("")),
+            super::read::<CodeRow>,
         )
-        .bind(user_id)
-        .bind(purpose)
-        .bind(flow_id.unwrap_or(""))
-        .fetch_optional(self.pool())
-        .await?;
-        r.map(|r| {
-            Ok(CodeRow {
-                id: r.try_get("id")?,
-                destination: r.try_get("destination")?,
-                code_hash: r.try_get("code_hash")?,
-                attempts: r.try_get("attempts")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        .await
     }
 
     /// Counts a wrong guess on a code.
     pub async fn code_attempt_failed(&self, id: &str) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1").bind(id))
-            .await?;
-        Ok(())
+        self.run(sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1").bind(id))
+            .await
     }
 
     /// Invalidates a code (its delivery failed).
     pub async fn invalidate_code(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// For a new code: when the newest code of the user, purpose and flow

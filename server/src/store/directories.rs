@@ -30,14 +30,21 @@ impl DirectoryRow {
     }
 }
 
-fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
-    let policy: String = r.try_get("policy")?;
+/// A directory from columns named with `prefix` (empty as stored, `dir_`
+/// as aliased in a joined query).
+fn read(r: &AnyRow, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
+    let col = |name: &str| format!("{prefix}{name}");
+    let policy: String = r.try_get(col("policy").as_str())?;
     Ok(DirectoryRow {
-        id: r.try_get("id")?,
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
+        id: r.try_get(col("id").as_str())?,
+        slug: r.try_get(col("slug").as_str())?,
+        name: r.try_get(col("name").as_str())?,
         policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
     })
+}
+
+fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+    read(r, "")
 }
 
 const COLUMNS: &str = "id, slug, name, policy";
@@ -48,13 +55,7 @@ pub(super) const ALIASED_COLUMNS: &str =
 
 /// A directory read through [`ALIASED_COLUMNS`].
 pub(super) fn aliased_row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
-    let policy: String = r.try_get("dir_policy")?;
-    Ok(DirectoryRow {
-        id: r.try_get("dir_id")?,
-        slug: r.try_get("dir_slug")?,
-        name: r.try_get("dir_name")?,
-        policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-    })
+    read(r, "dir_")
 }
 
 impl Store {
@@ -62,7 +63,7 @@ impl Store {
     pub async fn insert_directory(&self, d: &DirectoryRow, now: i64) -> Result<bool, sqlx::Error> {
         let policy =
             serde_json::to_string(&d.policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query(
                     "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
@@ -74,8 +75,8 @@ impl Store {
                 .bind(policy)
                 .bind(now),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 
     /// All directories, by slug.
@@ -116,14 +117,14 @@ impl Store {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let policy = serde_json::to_string(policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query("UPDATE directories SET policy = $1, updated_at = $2 WHERE id = $3")
                     .bind(policy)
                     .bind(now)
                     .bind(id),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 }

@@ -23,12 +23,12 @@ pub use directories::DirectoryRow;
 pub use flows::FlowRow;
 pub use oidc::{ClientRow, TokenRow};
 pub use passkeys::PasskeyRow;
-pub use sessions::{SessionRow, SetupLinkUse};
+pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow};
 
 use authlevel_core::api::AuditEvent;
-use sqlx::any::{AnyArguments, AnyPoolOptions, AnyQueryResult, AnyRow};
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
@@ -249,7 +249,8 @@ impl Store {
         &self.pool
     }
 
-    /// The row `q` finds, if any, read by `read`.
+    /// The row `q` finds, if any, read by `read` (a row type's reader, or
+    /// [`read`] for a `FromRow` type).
     pub(crate) async fn one<'q, T>(
         &self,
         q: Query<'q, Any, AnyArguments<'q>>,
@@ -296,15 +297,37 @@ impl Store {
         }
     }
 
-    /// Runs one writing statement and commits it.
+    /// Runs one writing statement and commits it; answers how many rows
+    /// it changed.
     pub(crate) async fn exec<'q>(
         &self,
         q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<AnyQueryResult, sqlx::Error> {
+    ) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin_single().await?;
         let done = q.execute(tx.conn()).await?;
         tx.commit().await?;
-        Ok(done)
+        Ok(done.rows_affected())
+    }
+
+    /// Runs one writing statement and commits it.
+    pub(crate) async fn run<'q>(
+        &self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<(), sqlx::Error> {
+        self.exec(q).await.map(drop)
+    }
+
+    /// Deletes the row `id` of `table` (a table of this store, whose key
+    /// is `id`); answers whether it existed.
+    pub(crate) async fn delete_row(
+        &self,
+        table: &'static str,
+        id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self
+            .exec(sqlx::query(&format!("DELETE FROM {table} WHERE id = $1")).bind(id))
+            .await?
+            == 1)
     }
 
     /// Runs one writing statement that returns a row (`RETURNING`) and
@@ -329,6 +352,12 @@ impl Store {
         tx.commit().await?;
         Ok(row)
     }
+}
+
+/// Reads a row of a type that derives `sqlx::FromRow`, for
+/// [`Store::one`] and [`Store::all`].
+pub(crate) fn read<T: for<'r> sqlx::FromRow<'r, AnyRow>>(r: &AnyRow) -> Result<T, sqlx::Error> {
+    T::from_row(r)
 }
 
 /// Writes that commit together: a login step's flow, session, counters and

@@ -50,7 +50,7 @@ fn client_row(r: &AnyRow) -> Result<ClientRow, sqlx::Error> {
 const CLIENT_COLUMNS: &str = "id, directory_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, scopes, min_level, created_at";
 
 /// A stored token (access or refresh).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenRow {
     /// `access` or `refresh`.
     pub kind: String,
@@ -66,24 +66,13 @@ pub struct TokenRow {
     pub expires_at: i64,
 }
 
-fn token_row(r: &AnyRow) -> Result<TokenRow, sqlx::Error> {
-    Ok(TokenRow {
-        kind: r.try_get("kind")?,
-        client_id: r.try_get("client_id")?,
-        user_id: r.try_get("user_id")?,
-        family: r.try_get("family")?,
-        grant_data: r.try_get("grant_data")?,
-        expires_at: r.try_get("expires_at")?,
-    })
-}
-
 impl Store {
     /// Registers a client.
     pub async fn insert_client(&self, c: &ClientRow) -> Result<(), sqlx::Error> {
         let json = |v: &Vec<String>| {
             serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
         };
-        self.exec(sqlx::query(&format!(
+        self.run(sqlx::query(&format!(
             "INSERT INTO oidc_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
         .bind(&c.id)
@@ -95,9 +84,7 @@ impl Store {
         .bind(c.scopes.join(" "))
         .bind(i64::from(c.min_level))
         .bind(c.created_at)
-        )
-        .await?;
-        Ok(())
+        ).await
     }
 
     /// The client with this `client_id`.
@@ -125,10 +112,7 @@ impl Store {
 
     /// Removes a client with its codes and tokens.
     pub async fn delete_client(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM oidc_clients WHERE id = $1").bind(id))
-            .await?;
-        Ok(done.rows_affected() == 1)
+        self.delete_row("oidc_clients", id).await
     }
 
     /// Stores a pending authorization request under `id` (a hash).
@@ -140,15 +124,13 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        self.run(sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(client_id)
             .bind(params)
             .bind(now)
             .bind(expires_at)
-            )
-            .await?;
-        Ok(())
+            ).await
     }
 
     /// A pending request's parameters and creation time, if unexpired.
@@ -170,10 +152,7 @@ impl Store {
 
     /// Removes a pending request; answers whether it existed.
     pub async fn delete_oidc_request(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM oidc_requests WHERE id = $1").bind(id))
-            .await?;
-        Ok(done.rows_affected() == 1)
+        self.delete_row("oidc_requests", id).await
     }
 
     /// Stores an authorization code (by hash).
@@ -186,7 +165,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query(
+        self.run(sqlx::query(
             "INSERT INTO oidc_codes (id, client_id, user_id, grant_data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
@@ -195,9 +174,7 @@ impl Store {
         .bind(grant)
         .bind(now)
         .bind(expires_at)
-        )
-        .await?;
-        Ok(())
+        ).await
     }
 
     /// Uses a code: one atomic update, so it works once. Answers (client,
@@ -245,7 +222,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query(
+        self.run(sqlx::query(
             "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -257,9 +234,7 @@ impl Store {
         .bind(grant)
         .bind(now)
         .bind(expires_at)
-        )
-        .await?;
-        Ok(())
+        ).await
     }
 
     /// A live (unexpired, unrevoked, and for refresh tokens unused) token.
@@ -278,7 +253,7 @@ impl Store {
         .bind(now)
         .fetch_optional(self.pool())
         .await?;
-        r.as_ref().map(token_row).transpose()
+        r.as_ref().map(super::read::<TokenRow>).transpose()
     }
 
     /// Uses a refresh token (rotation): one atomic update. Answers the token
@@ -299,7 +274,7 @@ impl Store {
         )
         .await?;
         if let Some(r) = r {
-            return Ok(Ok(token_row(&r)?));
+            return Ok(Ok(super::read::<TokenRow>(&r)?));
         }
         let replay = sqlx::query("SELECT family FROM oidc_tokens WHERE id = $1 AND kind = 'refresh' AND used_at IS NOT NULL")
             .bind(id)
@@ -320,14 +295,14 @@ impl Store {
 
     /// Revokes every token of a family.
     pub async fn revoke_family(&self, family: &str, now: i64) -> Result<u64, sqlx::Error> {
-        let done = self.exec(sqlx::query(
-            "UPDATE oidc_tokens SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL",
+        self.exec(
+            sqlx::query(
+                "UPDATE oidc_tokens SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(family),
         )
-        .bind(now)
-        .bind(family)
-        )
-        .await?;
-        Ok(done.rows_affected())
+        .await
     }
 
     /// Stores a signing key.
@@ -339,15 +314,13 @@ impl Store {
         public_jwk: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query("INSERT INTO oidc_keys (kid, alg, private_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)")
+        self.run(sqlx::query("INSERT INTO oidc_keys (kid, alg, private_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(kid)
             .bind(alg)
             .bind(private_enc)
             .bind(public_jwk)
             .bind(now)
-            )
-            .await?;
-        Ok(())
+            ).await
     }
 
     /// The newest active key: (kid, sealed private key).
@@ -374,15 +347,13 @@ impl Store {
 
     /// Retires every active key but `keep`.
     pub async fn retire_oidc_keys_except(&self, keep: &str, now: i64) -> Result<u64, sqlx::Error> {
-        let done = self
-            .exec(
-                sqlx::query(
-                    "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
-                )
-                .bind(now)
-                .bind(keep),
+        self.exec(
+            sqlx::query(
+                "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
             )
-            .await?;
-        Ok(done.rows_affected())
+            .bind(now)
+            .bind(keep),
+        )
+        .await
     }
 }

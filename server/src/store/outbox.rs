@@ -12,7 +12,7 @@ impl Store {
         destination: &str,
         message: &str,
     ) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query(
                 "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, $2, $3, $4)",
             )
@@ -21,8 +21,7 @@ impl Store {
             .bind(destination)
             .bind(message),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// The newest messages of the development outbox.

@@ -4,7 +4,7 @@ use super::Store;
 use sqlx::Row;
 
 /// A stored passkey.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PasskeyRow {
     /// Its id.
     pub id: String,
@@ -20,18 +20,6 @@ pub struct PasskeyRow {
     pub created_at: i64,
     /// When it last logged in.
     pub last_used_at: Option<i64>,
-}
-
-fn row(r: &sqlx::any::AnyRow) -> Result<PasskeyRow, sqlx::Error> {
-    Ok(PasskeyRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        credential_id: r.try_get("credential_id")?,
-        passkey: r.try_get("passkey")?,
-        name: r.try_get("name")?,
-        created_at: r.try_get("created_at")?,
-        last_used_at: r.try_get("last_used_at")?,
-    })
 }
 
 const COLUMNS: &str = "id, user_id, credential_id, passkey, name, created_at, last_used_at";
@@ -59,7 +47,7 @@ impl Store {
     /// Stores a passkey; `false` when its credential ID is registered already
     /// (to this or any other account).
     pub async fn insert_passkey(&self, p: &PasskeyRow) -> Result<bool, sqlx::Error> {
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query(
                     "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
@@ -72,8 +60,8 @@ impl Store {
                 .bind(&p.name)
                 .bind(p.created_at),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 
     /// A user's passkeys, oldest first.
@@ -83,7 +71,7 @@ impl Store {
                 "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
             ))
             .bind(user_id),
-            row,
+            super::read::<PasskeyRow>,
         )
         .await
     }
@@ -147,27 +135,27 @@ impl Store {
         id: &str,
         name: &str,
     ) -> Result<bool, sqlx::Error> {
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
                     .bind(name)
                     .bind(id)
                     .bind(user_id),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 
     /// Deletes a user's passkey.
     pub async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
                     .bind(id)
                     .bind(user_id),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 
     /// Stores (or replaces) ceremony state under `id`.
@@ -177,16 +165,14 @@ impl Store {
         state: &str,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query(
+        self.run(sqlx::query(
             "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
         )
         .bind(id)
         .bind(state)
         .bind(expires_at)
-        )
-        .await?;
-        Ok(())
+        ).await
     }
 
     /// Takes the unexpired state under `id`: it is deleted in the same

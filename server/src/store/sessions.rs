@@ -39,6 +39,15 @@ fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
     })
 }
 
+/// A token a user holds, stored as its hash with the same columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserToken {
+    /// A one-time setup link.
+    SetupLink,
+    /// The enrolment a setup link opened.
+    Enrolment,
+}
+
 /// What happened when a setup link was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupLinkUse {
@@ -153,49 +162,49 @@ impl Store {
 
     /// Marks a session as used now.
     pub async fn touch_session(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Ends one session.
     pub async fn delete_session(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id))
-            .await?;
-        Ok(done.rows_affected() == 1)
+        self.delete_row("sessions", id).await
     }
 
     /// Ends every session of a user; answers how many.
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
-            .await?;
-        Ok(done.rows_affected())
+        self.exec(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
+            .await
     }
 
-    /// Stores a setup link (by hash) for a user.
-    pub async fn insert_setup_link(
+    /// Stores the hash of a token for a user: a setup link, or the
+    /// enrolment one opens.
+    pub async fn insert_user_token(
         &self,
+        kind: UserToken,
         id: &str,
         user_id: &str,
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query(
-            "INSERT INTO setup_links (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        let table = match kind {
+            UserToken::SetupLink => "setup_links",
+            UserToken::Enrolment => "enrolments",
+        };
+        self.run(
+            sqlx::query(&format!(
+                "INSERT INTO {table} (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+            ))
+            .bind(id)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at),
         )
-        .bind(id)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Uses a setup link: one atomic update, so a link works exactly once
@@ -217,35 +226,14 @@ impl Store {
 
     /// Invalidates a user's unused setup links (a new one supersedes them).
     pub async fn revoke_setup_links(&self, user_id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query(
                 "UPDATE setup_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
             )
             .bind(now)
             .bind(user_id),
         )
-        .await?;
-        Ok(())
-    }
-
-    /// Stores an enrolment session.
-    pub async fn insert_enrolment(
-        &self,
-        id: &str,
-        user_id: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query(
-            "INSERT INTO enrolments (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// The user of an unexpired enrolment session.
@@ -260,8 +248,7 @@ impl Store {
 
     /// Ends an enrolment session.
     pub async fn delete_enrolment(&self, id: &str) -> Result<(), sqlx::Error> {
-        self.exec(sqlx::query("DELETE FROM enrolments WHERE id = $1").bind(id))
-            .await?;
-        Ok(())
+        self.run(sqlx::query("DELETE FROM enrolments WHERE id = $1").bind(id))
+            .await
     }
 }

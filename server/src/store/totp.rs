@@ -1,10 +1,9 @@
 //! Authenticator-app secrets (sealed) and the last accepted time step.
 
 use super::Store;
-use sqlx::Row;
 
 /// A user's authenticator-app row.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TotpRow {
     /// The confirmed secret, sealed.
     pub secret_enc: Option<String>,
@@ -33,7 +32,7 @@ impl Store {
         sealed: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query(
                 "INSERT INTO totp (user_id, pending_enc, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET pending_enc = excluded.pending_enc",
@@ -42,25 +41,17 @@ impl Store {
             .bind(sealed)
             .bind(now),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// The user's row.
     pub async fn totp(&self, user_id: &str) -> Result<Option<TotpRow>, sqlx::Error> {
-        let r =
+        self.one(
             sqlx::query("SELECT secret_enc, pending_enc, last_step FROM totp WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(self.pool())
-                .await?;
-        r.map(|r| {
-            Ok(TotpRow {
-                secret_enc: r.try_get("secret_enc")?,
-                pending_enc: r.try_get("pending_enc")?,
-                last_step: r.try_get("last_step")?,
-            })
-        })
-        .transpose()
+                .bind(user_id),
+            super::read::<TotpRow>,
+        )
+        .await
     }
 
     /// Makes the pending secret `sealed` the confirmed one, with `step` used.
@@ -71,7 +62,7 @@ impl Store {
         step: i64,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = self.exec(sqlx::query(
+        Ok(self.exec(sqlx::query(
             "UPDATE totp SET secret_enc = pending_enc, pending_enc = NULL, last_step = $1, confirmed_at = $2 \
              WHERE user_id = $3 AND pending_enc = $4",
         )
@@ -79,20 +70,18 @@ impl Store {
         .bind(now)
         .bind(user_id)
         .bind(sealed)
-        )
-        .await?;
-        Ok(done.rows_affected() == 1)
+        ).await? == 1)
     }
 
     /// Removes the user's authenticator app.
     pub async fn delete_totp(&self, user_id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
+        Ok(self
             .exec(
                 sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
                     .bind(user_id),
             )
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .await?
+            == 1)
     }
 }
 

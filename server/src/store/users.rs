@@ -161,6 +161,19 @@ pub(super) const COLUMNS: &str = "users.id, users.directory_id, username, displa
                        (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
                        (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count";
 
+/// Binds a [`UserPatch`] change of an optional column: its flag (1 when
+/// set) and its new value.
+trait BindChange {
+    fn bind_change(self, change: &Option<Option<String>>) -> Self;
+}
+
+impl<'q> BindChange for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_change(self, change: &Option<Option<String>>) -> Self {
+        self.bind(i64::from(change.is_some()))
+            .bind(change.clone().flatten())
+    }
+}
+
 impl Store {
     /// Creates a user; `None` when the username is taken in that directory.
     pub async fn insert_user(
@@ -184,7 +197,7 @@ impl Store {
         .bind(now)
         )
         .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Ok(None);
         }
         self.user(id).await
@@ -253,14 +266,10 @@ impl Store {
             .bind(id)
             .bind(i64::from(p.display_name.is_some()))
             .bind(p.display_name.clone().unwrap_or_default())
-            .bind(i64::from(p.email.is_some()))
-            .bind(p.email.clone().flatten())
-            .bind(i64::from(p.phone.is_some()))
-            .bind(p.phone.clone().flatten())
-            .bind(i64::from(p.pending_email.is_some()))
-            .bind(p.pending_email.clone().flatten())
-            .bind(i64::from(p.pending_phone.is_some()))
-            .bind(p.pending_phone.clone().flatten())
+            .bind_change(&p.email)
+            .bind_change(&p.phone)
+            .bind_change(&p.pending_email)
+            .bind_change(&p.pending_phone)
             .bind(i64::from(p.role.is_some()))
             .bind(p.role.unwrap_or_default().as_str())
             .bind(i64::from(p.disabled.is_some()))
@@ -278,21 +287,17 @@ impl Store {
         hash: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec(
+        self.run(
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(hash)
                 .bind(now)
                 .bind(id),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Deletes a user with everything hanging off them.
     pub async fn delete_user(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = self
-            .exec(sqlx::query("DELETE FROM users WHERE id = $1").bind(id))
-            .await?;
-        Ok(done.rows_affected() == 1)
+        self.delete_row("users", id).await
     }
 }
