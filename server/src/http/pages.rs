@@ -4,10 +4,17 @@
 //! `dist/console/index.html` holds every other page (home, setup link,
 //! profile, administration), served at their paths. The CSP allows exactly
 //! the inline loader scripts of both.
+//!
+//! Development serves the folder `static_dir` from disk. A build with the
+//! `embed-ui` feature carries a copy of `dist/` made at compile time and
+//! serves only that (`static_dir` is then ignored), so the binary is all a
+//! deployment needs.
 
 use super::error::problem_response;
 use authlevel_core::ErrorCode;
 use axum::Router;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{Method, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::any;
 use base64::Engine as _;
@@ -25,16 +32,41 @@ const CONSOLE: &str = "console";
 /// The paths the console bundle routes (see `frontend/src/app.rs`).
 const CONSOLE_PAGES: [&str; 4] = ["/home", "/setup", "/profile", "/admin"];
 
-/// The CSP for pages served from `static_dir`: scripts only from this
-/// origin plus the hashes of the inline scripts in its `index.html`.
+/// A file of the built app by its path inside `dist/` (`console/index.html`).
+type Lookup = fn(&str) -> Option<&'static [u8]>;
+
+/// `dist/` as it was when this binary was compiled.
+#[cfg(feature = "embed-ui")]
+static DIST: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../dist");
+
+/// The pages built into the binary, when it was built with `embed-ui`.
+#[cfg(feature = "embed-ui")]
+const EMBEDDED: Option<Lookup> = Some(|path| DIST.get_file(path).map(include_dir::File::contents));
+
+/// The pages built into the binary, when it was built with `embed-ui`.
+#[cfg(not(feature = "embed-ui"))]
+const EMBEDDED: Option<Lookup> = None;
+
+/// The login page's and the console's `index.html`, from the binary or
+/// from `static_dir`; empty when missing.
+fn index_pages(static_dir: &Path) -> [String; 2] {
+    let console = format!("{CONSOLE}/index.html");
+    match EMBEDDED {
+        Some(lookup) => ["index.html", console.as_str()]
+            .map(|p| String::from_utf8_lossy(lookup(p).unwrap_or_default()).into_owned()),
+        None => [
+            static_dir.join("index.html"),
+            static_dir.join(CONSOLE).join("index.html"),
+        ]
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default()),
+    }
+}
+
+/// The CSP for the pages (embedded, else from `static_dir`): scripts only
+/// from this origin plus the hashes of the inline scripts in both
+/// `index.html`.
 pub fn content_security_policy(static_dir: &Path) -> String {
-    let pages: Vec<String> = [
-        static_dir.join("index.html"),
-        static_dir.join(CONSOLE).join("index.html"),
-    ]
-    .iter()
-    .map(|p| std::fs::read_to_string(p).unwrap_or_default())
-    .collect();
+    let pages = index_pages(static_dir);
     let hashes: Vec<String> = pages
         .iter()
         .flat_map(|page| inline_scripts(page))
@@ -89,6 +121,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(static_dir: &Path) -> Router<S> 
             )
         }),
     );
+    if let Some(lookup) = EMBEDDED {
+        tracing::info!("serving the pages built into this binary (static_dir is not used)");
+        return api_404.fallback(move |method: Method, uri: Uri| async move {
+            embedded_page(lookup, &method, uri.path())
+        });
+    }
     let index = static_dir.join("index.html");
     let console = static_dir.join(CONSOLE).join("index.html");
     if index.is_file() {
@@ -104,6 +142,70 @@ pub fn router<S: Clone + Send + Sync + 'static>(static_dir: &Path) -> Router<S> 
     }
 }
 
+/// Answers `path` from the files `lookup` finds, as the folder on disk is
+/// answered: a file by its path, a folder by its `index.html`, the console
+/// pages by the console's, anything else by the login page.
+fn embedded_page(lookup: Lookup, method: &Method, path: &str) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return problem_response(ErrorCode::MethodNotAllowed, None, None);
+    }
+    let console_index = format!("{CONSOLE}/index.html");
+    let rel = path.trim_start_matches('/');
+    let candidates = if CONSOLE_PAGES.contains(&path) {
+        vec![console_index]
+    } else if rel.is_empty() || rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.to_owned(), format!("{rel}/index.html")]
+    };
+    let found = candidates
+        .iter()
+        .find_map(|p| lookup(p).map(|body| (p.as_str(), body)));
+    match found.or_else(|| lookup("index.html").map(|body| ("index.html", body))) {
+        Some((name, body)) => (
+            [
+                (CONTENT_TYPE, content_type(name)),
+                (CACHE_CONTROL, cache_control(name)),
+            ],
+            body,
+        )
+            .into_response(),
+        None => not_built(),
+    }
+}
+
+/// The media type of a built file, by its extension.
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" | "map" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Trunk names what a page loads after a hash of its content
+/// (`style-81cc88650c5a8163.css`, `snippets/<crate>-<hash>/…`), so those
+/// files never change under their name and may be kept a year; the pages
+/// themselves are checked on every load, so an upgrade is seen at once.
+fn cache_control(name: &str) -> &'static str {
+    let hashed = name
+        .split(['/', '-', '_', '.'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed && !name.ends_with(".html") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
 fn not_built() -> Response {
     Html(NOT_BUILT).into_response()
 }
@@ -115,6 +217,7 @@ mod tests {
     /// The login page's bundle at `/` and unknown paths, the console's at
     /// its pages; the CSP allows the loader scripts of both and no other.
     #[tokio::test]
+    #[cfg_attr(feature = "embed-ui", ignore = "this build serves its embedded pages")]
     async fn each_path_gets_its_bundle_and_the_csp_allows_both_loaders() {
         use http_body_util::BodyExt as _;
         use tower::ServiceExt as _;
@@ -153,6 +256,89 @@ mod tests {
             );
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A built app of four files, as `include_dir` would carry it.
+    fn fake_dist(path: &str) -> Option<&'static [u8]> {
+        match path {
+            "index.html" => Some(b"<script>login()</script>"),
+            "console/index.html" => Some(b"<script>console()</script>"),
+            "app-0123456789abcdef_bg.wasm" => Some(b"\0asm"),
+            "console/app-fedcba9876543210.js" => Some(b"export {}"),
+            _ => None,
+        }
+    }
+
+    /// The embedded pages answer each path as the folder on disk does, with
+    /// a media type browsers accept for each kind of file.
+    #[tokio::test]
+    async fn embedded_pages_answer_like_the_folder() {
+        use http_body_util::BodyExt as _;
+        for (path, body, kind, cache) in [
+            ("/", "login()", "text/html; charset=utf-8", "no-cache"),
+            (
+                "/nothing-here",
+                "login()",
+                "text/html; charset=utf-8",
+                "no-cache",
+            ),
+            (
+                "/admin",
+                "console()",
+                "text/html; charset=utf-8",
+                "no-cache",
+            ),
+            (
+                "/setup",
+                "console()",
+                "text/html; charset=utf-8",
+                "no-cache",
+            ),
+            (
+                "/console/",
+                "console()",
+                "text/html; charset=utf-8",
+                "no-cache",
+            ),
+            (
+                "/app-0123456789abcdef_bg.wasm",
+                "\0asm",
+                "application/wasm",
+                "public, max-age=31536000, immutable",
+            ),
+            (
+                "/console/app-fedcba9876543210.js",
+                "export {}",
+                "text/javascript; charset=utf-8",
+                "public, max-age=31536000, immutable",
+            ),
+        ] {
+            let res = embedded_page(fake_dist, &Method::GET, path);
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(res.headers()[CONTENT_TYPE], kind, "{path}");
+            assert_eq!(res.headers()[CACHE_CONTROL], cache, "{path}");
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            assert!(String::from_utf8_lossy(&bytes).contains(body), "{path}");
+        }
+        let res = embedded_page(fake_dist, &Method::POST, "/");
+        assert_eq!(res.status(), 405);
+        let res = embedded_page(|_| None, &Method::GET, "/");
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&bytes).contains("has not been built"));
+    }
+
+    #[test]
+    fn only_hashed_assets_are_kept_long() {
+        assert_eq!(cache_control("index.html"), "no-cache");
+        assert_eq!(cache_control("favicon.ico"), "no-cache");
+        assert_eq!(
+            cache_control("snippets/webauthn-0123456789abcdef/inline0.js"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("style-81cc88650c5a8163.css"),
+            "public, max-age=31536000, immutable"
+        );
     }
 
     #[test]
