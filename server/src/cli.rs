@@ -1,5 +1,6 @@
 //! The command line: `authlevel serve` (the default), `authlevel migrate`,
-//! and `authlevel admin …` for the operator at the console.
+//! and `authlevel admin …` for the operator at the console; and the log
+//! (`log_format`: lines for people or JSON objects for log shippers).
 
 use crate::clock::now;
 use crate::config::Config;
@@ -36,9 +37,9 @@ enum Command {
     Serve,
     /// Brings the database schema up to date and exits.
     Migrate,
-    /// Manages users from the console.
+    /// Manages users from the console; backs the database up.
     #[command(subcommand)]
-    Admin(AdminCommand),
+    Admin(Admin),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +104,20 @@ enum AdminCommand {
     },
 }
 
+/// `authlevel admin …`: the backup, which only reads the database, and the
+/// commands that work on it through the store.
+#[derive(Debug, Subcommand)]
+enum Admin {
+    /// Copies the SQLite database to a new FILE, consistent while the
+    /// service runs (PostgreSQL: use pg_dump). Never replaces a file.
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        file: PathBuf,
+    },
+    #[command(flatten)]
+    Store(AdminCommand),
+}
+
 /// Runs the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
     main_with(std::env::args().collect())
@@ -111,14 +126,14 @@ pub fn main() -> ExitCode {
 /// Runs the command line with these arguments (the first is the program name).
 pub fn main_with(args: Vec<String>) -> ExitCode {
     let cli = Cli::parse_from(args);
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .init();
+    let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_log(&config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -129,7 +144,7 @@ pub fn main_with(args: Vec<String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -150,18 +165,60 @@ async fn open(config: &Config) -> Result<Store, String> {
     Ok(store)
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
-    let config =
-        Config::load(cli.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
-    match cli.command.unwrap_or(Command::Serve) {
+/// The log on standard error: `text` lines, or with `json` one JSON object
+/// per line whose keys are the event's fields (`kind`, `outcome`, `method`,
+/// `user`, … of an audit line) beside `timestamp`, `level`, `target` and
+/// `message`. `RUST_LOG` filters both.
+fn init_log(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    if format == "json" {
+        log.json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_ansi(false)
+            .init();
+    } else {
+        log.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             open(&config).await?;
             println!("The database schema is up to date.");
             Ok(())
         }
-        Command::Admin(cmd) => admin(config, cmd).await,
+        // Nothing opens the database through the store first: a backup only
+        // reads, and never migrates what it copies.
+        Command::Admin(Admin::Backup { file }) => backup(&config, &file).await,
+        Command::Admin(Admin::Store(cmd)) => admin(config, cmd).await,
     }
+}
+
+async fn backup(config: &Config, file: &std::path::Path) -> Result<(), String> {
+    let bytes = crate::store::backup::backup(&config.database_url, file)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Backed up the database to {} ({bytes} bytes).",
+        file.display()
+    );
+    if config.secret_key.is_empty() {
+        println!(
+            "It does not hold the key: keep a copy of {} too (docs/operating.md, Backups).",
+            config.key_file.display()
+        );
+    } else {
+        println!("It does not hold the key: keep secret_key with it (docs/operating.md, Backups).");
+    }
+    Ok(())
 }
 
 async fn state(config: Config) -> Result<AppState, String> {
@@ -324,8 +381,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             crate::audit::event(authlevel_core::AuditKind::UserSetupLink, true)
-                .directory(&user.directory_id)
-                .user(Some(&user.id))
+                .on_user(&user)
                 .detail("issued at the console")
                 .record(&app)
                 .await;
@@ -353,8 +409,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             crate::audit::event(authlevel_core::AuditKind::PasswordSet, true)
-                .directory(&user.directory_id)
-                .user(Some(&user.id))
+                .on_user(&user)
                 .method(authlevel_core::Method::Password)
                 .detail("set at the console")
                 .record(&app)

@@ -26,6 +26,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Development conveniences: plain-http cookies on localhost.
     pub dev: bool,
+    /// The log on standard error: `text` (for people) or `json` (one JSON
+    /// object per line, for log shippers; the same fields).
+    pub log_format: String,
     /// A session ends after this many seconds without a request.
     pub session_idle_timeout_s: i64,
     /// A session ends this many seconds after the login, whatever happens.
@@ -107,6 +110,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &"[redacted: may hold a password]")
             .field("static_dir", &self.static_dir)
             .field("dev", &self.dev)
+            .field("log_format", &self.log_format)
             .field("secret_key", &"[redacted]")
             .field("key_file", &self.key_file)
             .field("sms_delivery", &self.sms_delivery)
@@ -129,6 +133,7 @@ impl Default for Config {
             sqlite_synchronous: "full".into(),
             static_dir: PathBuf::from("dist"),
             dev: false,
+            log_format: "text".into(),
             session_idle_timeout_s: 3600,
             session_absolute_timeout_s: 24 * 3600,
             login_flow_timeout_s: 15 * 60,
@@ -279,6 +284,11 @@ impl Config {
                 "sqlite_synchronous must be full or normal".into(),
             ));
         }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid(
+                "log_format must be text or json".into(),
+            ));
+        }
         if !matches!(self.sms_delivery.as_str(), "log" | "webhook") {
             return Err(ConfigError::Invalid(
                 "sms_delivery must be log or webhook".into(),
@@ -423,6 +433,9 @@ mod tests {
         assert!(Config::load(None, env(&[("AUTHLEVEL_NOPE", "1")])).is_err());
         assert!(Config::load(None, env(&[("AUTHLEVEL_SESSION_IDLE_TIMEOUT_S", "soon")])).is_err());
         assert!(Config::load(None, env(&[("AUTHLEVEL_PUBLIC_URL", "localhost")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_LOG_FORMAT", "xml")])).is_err());
+        let json = Config::load(None, env(&[("AUTHLEVEL_LOG_FORMAT", "json")])).unwrap();
+        assert_eq!(json.log_format, "json");
     }
 
     #[test]

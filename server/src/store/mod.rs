@@ -5,6 +5,7 @@
 //! `RETURNING`); times come from the server as Unix seconds.
 
 mod audit;
+pub mod backup;
 mod codes;
 mod directories;
 mod failures;
