@@ -284,45 +284,39 @@ async fn waiting(
         .await?)
 }
 
-/// Checks `code` against the waiting code `row`; `allowed` is the lockout
-/// rule's answer for this attempt. When right, the code is used in a
-/// transaction handed back to commit with the rest of the step, with the
-/// destination the code went to. When wrong, nothing of the step is
-/// written and the wrong guess counts on the code.
-///
-/// The reads come first: a request that held a transaction's connection
-/// while waiting for another could, with as many such requests as pooled
-/// connections, wait forever.
+/// Checks `code` against the waiting code `row` in `tx`, the step's
+/// transaction, where the lockout rule took this attempt (`allowed` is its
+/// answer): one statement counts the try on the code and uses it when it
+/// is right, unexpired and within `code_max_attempts` tries, so of any
+/// number of concurrent tries on any instance at most that many are
+/// checked and one succeeds. Answers the destination the code went to.
 async fn check(
     app: &AppState,
-    row: CodeRow,
+    tx: &mut Tx,
+    row: &CodeRow,
     code: &str,
     allowed: bool,
-) -> ApiResult<Result<(Tx, String), Refusal>> {
+) -> ApiResult<Result<String, Refusal>> {
     let c = &app.config;
     let t = now();
-    let refusal = if row.expires_at < t {
-        Refusal::Expired
-    } else if row.attempts >= c.code_max_attempts {
-        Refusal::Exhausted
-    } else if !allowed {
-        // A locked method answers exactly like a wrong code.
-        Refusal::Wrong
-    } else {
-        let hash = app.secrets.mac(&format!("{}:{}", row.id, normalize(code)));
-        let mut tx = app.store.begin().await?;
-        if tx
-            .consume_code(&row.id, &hash, t, c.code_max_attempts)
-            .await?
-        {
-            return Ok(Ok((tx, row.destination)));
-        }
-        // Ended before the count, which writes outside it.
-        tx.rollback().await?;
-        Refusal::Wrong
+    let hash = app.secrets.mac(&format!("{}:{}", row.id, normalize(code)));
+    let Some(tried) = tx
+        .try_code(&row.id, &hash, allowed, t, c.code_max_attempts)
+        .await?
+    else {
+        // Used meanwhile, by a concurrent try.
+        return Ok(Err(Refusal::Wrong));
     };
-    app.store.code_attempt_failed(&row.id).await?;
-    Ok(Err(refusal))
+    Ok(if tried.used {
+        Ok(row.destination.clone())
+    } else if tried.expires_at < t {
+        Err(Refusal::Expired)
+    } else if tried.attempts > c.code_max_attempts {
+        Err(Refusal::Exhausted)
+    } else {
+        // Wrong, or the method is locked: they answer alike.
+        Err(Refusal::Wrong)
+    })
 }
 
 /// The destination of `method` for `user`: the confirmed number or address.
@@ -365,12 +359,13 @@ pub async fn verify(
     let mut step = Step::begin(app, browser, method).await?;
     let purpose = Purpose::login(method);
     let Some(row) = waiting(app, &step.user, purpose, Some(&step.flow.id)).await? else {
-        return Err(step.refused(Refusal::NoCode.error()).await?);
+        return Err(step.refused(None, Refusal::NoCode.error()).await?);
     };
-    let allowed = step.attempt().await?;
-    match check(app, row, code, allowed).await? {
-        Ok((tx, _)) => step.verified(tx).await,
-        Err(refusal) => Err(step.refused(refusal.error()).await?),
+    let mut tx = app.store.begin().await?;
+    let allowed = step.attempt(&mut tx).await?;
+    match check(app, &mut tx, &row, code, allowed).await? {
+        Ok(_) => step.verified(tx).await,
+        Err(refusal) => Err(step.refused(Some(tx), refusal.error()).await?),
     }
 }
 
@@ -397,18 +392,14 @@ pub async fn confirm(
     let Some(row) = waiting(app, user, purpose, None).await? else {
         return Err(Refusal::NoCode.error());
     };
-    let attempt = super::failures::attempt(app, &user.id, purpose.channel()).await?;
-    let destination = match check(app, row, code, attempt.allowed()).await? {
-        Ok((mut tx, d)) => {
-            attempt.succeeded(&mut tx).await?;
-            tx.commit().await?;
-            d
-        }
-        Err(refusal) => {
-            attempt.failed(app).await?;
-            return Err(refusal.error());
-        }
-    };
+    let mut tx = app.store.begin().await?;
+    let attempt = super::failures::attempt_in(app, &mut tx, &user.id, purpose.channel()).await?;
+    let checked = check(app, &mut tx, &row, code, attempt.allowed()).await?;
+    if checked.is_ok() {
+        attempt.succeeded(&mut tx).await?;
+    }
+    tx.commit().await?;
+    let destination = checked.map_err(Refusal::error)?;
     if destination != pending {
         return Err(Refusal::NoCode.error());
     }

@@ -1,13 +1,17 @@
-//! The lockout rule, written once for every method: failures are counted
-//! per account and method in the shared database; `failure_limit`
-//! consecutive failures lock the method for `lockout_s`; a success resets
-//! the count. A locked method answers exactly like a wrong input, after the
-//! same work. Names that are no account get the same reads and writes, so
-//! the answer's timing cannot tell them apart.
+//! The lockout rule, written once for every method: attempts are counted
+//! per account and method in the shared database *before* anything is
+//! verified, in one statement that also decides whether this attempt may
+//! verify, so a burst of parallel guesses on any number of instances gets
+//! at most `failure_limit` verifications in a row; then the method locks
+//! for `lockout_s`, and afterwards one attempt at a time is let through. A
+//! success resets the count. A locked method answers exactly like a wrong
+//! input, after the same work. Names that are no account get the same
+//! kind of write, so the answer's timing cannot tell them apart.
 //!
-//! Every step goes through it in the same order: [`attempt`] before
-//! verifying, then [`Attempt::succeeded`] inside the step's transaction or
-//! [`Attempt::failed`].
+//! Every step goes through it in the same order: [`attempt`] (or
+//! [`attempt_in`] the step's transaction) before verifying, then
+//! [`Attempt::succeeded`] inside the step's transaction. A refused attempt
+//! needs nothing more: it was counted when it was taken.
 
 use crate::clock::now;
 use crate::error::ApiResult;
@@ -15,43 +19,73 @@ use crate::state::AppState;
 use crate::store::Tx;
 use authlevel_core::Method;
 
-/// Whose attempt it is.
-#[derive(Debug, Clone)]
-enum Subject {
-    /// An account.
-    User(String),
-    /// A name that is no account: a keyed hash of directory and name.
-    Unknown(String),
-}
-
-/// One attempt at a method, taken under the lockout rule.
+/// One attempt at a method, taken (counted) under the lockout rule.
 #[derive(Debug)]
-#[must_use = "an attempt ends as succeeded or failed"]
+#[must_use = "an attempt that succeeded must reset the count"]
 pub struct Attempt {
-    subject: Subject,
+    /// The account; `None` for a name that is no account.
+    user_id: Option<String>,
     method: Method,
-    locked: bool,
+    allowed: bool,
 }
 
-/// An attempt at `method` by the account `user_id`.
+/// An attempt at `method` by the account `user_id`, in a commit of its
+/// own: for a step whose check is slow (the password's argon2), so the
+/// database is not held meanwhile.
 pub async fn attempt(app: &AppState, user_id: &str, method: Method) -> ApiResult<Attempt> {
-    let locked = app.store.is_locked(user_id, method.as_str(), now()).await?;
+    let c = &app.config;
+    let allowed = app
+        .store
+        .take_attempt(
+            user_id,
+            method.as_str(),
+            now(),
+            c.failure_limit,
+            c.lockout_s,
+        )
+        .await?;
     Ok(Attempt {
-        subject: Subject::User(user_id.to_owned()),
+        user_id: Some(user_id.to_owned()),
         method,
-        locked,
+        allowed,
+    })
+}
+
+/// An attempt at `method` by the account `user_id` in `tx`, the step's
+/// transaction: for a quick check (a code, the authenticator app), so the
+/// count, the check and the outcome commit together.
+pub async fn attempt_in(
+    app: &AppState,
+    tx: &mut Tx,
+    user_id: &str,
+    method: Method,
+) -> ApiResult<Attempt> {
+    let c = &app.config;
+    let allowed = tx
+        .take_attempt(
+            user_id,
+            method.as_str(),
+            now(),
+            c.failure_limit,
+            c.lockout_s,
+        )
+        .await?;
+    Ok(Attempt {
+        user_id: Some(user_id.to_owned()),
+        method,
+        allowed,
     })
 }
 
 /// An attempt at `method` for a name that is no account (`key`: a keyed
-/// hash of directory and name): the same work as [`attempt`], and never
-/// allowed.
-pub async fn attempt_unknown(app: &AppState, key: String, method: Method) -> ApiResult<Attempt> {
-    app.store.is_locked("", method.as_str(), now()).await?;
+/// hash of directory and name): the same work as [`attempt`]; it can never
+/// succeed.
+pub async fn attempt_unknown(app: &AppState, key: &str, method: Method) -> ApiResult<Attempt> {
+    app.store.take_unknown_attempt(key, now()).await?;
     Ok(Attempt {
-        subject: Subject::Unknown(key),
+        user_id: None,
         method,
-        locked: false,
+        allowed: true,
     })
 }
 
@@ -60,35 +94,14 @@ impl Attempt {
     /// A caller that may not verify still does the same work and answers
     /// like a wrong input.
     pub fn allowed(&self) -> bool {
-        !self.locked
+        self.allowed
     }
 
     /// The method was verified: the count resets with the step's other
     /// writes.
     pub async fn succeeded(self, tx: &mut Tx) -> ApiResult<()> {
-        if let Subject::User(id) = &self.subject {
+        if let Some(id) = &self.user_id {
             tx.reset_failures(id, self.method.as_str()).await?;
-        }
-        Ok(())
-    }
-
-    /// The method was refused (wrong, or locked): the failure counts, and
-    /// the limit locks the method.
-    pub async fn failed(self, app: &AppState) -> ApiResult<()> {
-        let c = &app.config;
-        match &self.subject {
-            Subject::User(id) => {
-                app.store
-                    .record_failure(
-                        id,
-                        self.method.as_str(),
-                        now(),
-                        c.failure_limit,
-                        c.lockout_s,
-                    )
-                    .await?;
-            }
-            Subject::Unknown(key) => app.store.record_unknown_failure(key, now()).await?,
         }
         Ok(())
     }

@@ -295,9 +295,9 @@ pub async fn advance(
 /// A step that adds a method to a login begun with the password or a
 /// passkey (a code, the authenticator app): the login in progress with its
 /// directory and identified user, under the lockout rule. Its method does,
-/// in order: [`Step::begin`]; whatever needs no check of the input;
-/// [`Step::attempt`]; the check; then [`Step::verified`] with the
-/// transaction holding what the check used up, or [`Step::refused`].
+/// in order: [`Step::begin`]; whatever needs no check of the input; then in
+/// the step's transaction [`Step::attempt`] and the check; then
+/// [`Step::verified`] with the transaction, or [`Step::refused`].
 pub struct Step<'a> {
     app: &'a AppState,
     browser: &'a Browser,
@@ -332,18 +332,18 @@ impl<'a> Step<'a> {
         })
     }
 
-    /// Takes this step's attempt under the lockout rule; false while the
-    /// method is locked for the user, and the step then answers like a
-    /// wrong input.
-    pub async fn attempt(&mut self) -> ApiResult<bool> {
-        let a = failures::attempt(self.app, &self.user.id, self.method).await?;
+    /// Takes (counts) this step's attempt in `tx` under the lockout rule;
+    /// false while the method is locked for the user, and the step then
+    /// answers like a wrong input.
+    pub async fn attempt(&mut self, tx: &mut Tx) -> ApiResult<bool> {
+        let a = failures::attempt_in(self.app, tx, &self.user.id, self.method).await?;
         let allowed = a.allowed();
         self.attempt = Some(a);
         Ok(allowed)
     }
 
-    /// The input was right: `tx` holds what it used up; the failures reset
-    /// in it and the login advances.
+    /// The input was right: `tx` holds the attempt and what the check used
+    /// up; the failures reset in it and the login advances.
     pub async fn verified(self, mut tx: Tx) -> ApiResult<Outcome> {
         if let Some(a) = self.attempt {
             a.succeeded(&mut tx).await?;
@@ -361,11 +361,11 @@ impl<'a> Step<'a> {
         .await
     }
 
-    /// The input was refused: an attempt taken counts as a failure, the
-    /// step is audited, and `error` is the answer.
-    pub async fn refused(self, error: ApiError) -> ApiResult<ApiError> {
-        if let Some(a) = self.attempt {
-            a.failed(self.app).await?;
+    /// The input was refused: `tx`, holding the counted attempt, commits;
+    /// the step is audited, and `error` is the answer.
+    pub async fn refused(self, tx: Option<Tx>, error: ApiError) -> ApiResult<ApiError> {
+        if let Some(tx) = tx {
+            tx.commit().await?;
         }
         self.app.metrics.login_step(self.method.as_str(), "failure");
         audit::event(AuditKind::login(self.method), false)

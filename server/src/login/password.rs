@@ -59,7 +59,7 @@ pub async fn step(
                 dir.as_ref().map_or("", |d| d.id.as_str()),
                 username.as_deref().unwrap_or("")
             ));
-            failures::attempt_unknown(app, key, Method::Password).await?
+            failures::attempt_unknown(app, &key, Method::Password).await?
         }
     };
     // The hash runs even when locked, so a locked account answers exactly
@@ -67,7 +67,6 @@ pub async fn step(
     let ok = app.hasher.verify(&req.password, hash).await? && attempt.allowed();
     let (Some(dir), Some(user), true) = (&dir, &user, ok) else {
         let locked = !attempt.allowed();
-        attempt.failed(app).await?;
         app.metrics.login_step("password", "failure");
         // For the directory's administrators: whose account was tried, when
         // it is one (the answer to the caller stays the same either way).

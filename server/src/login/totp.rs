@@ -180,11 +180,11 @@ pub async fn verify(app: &AppState, browser: &Browser, code: &str) -> ApiResult<
         .await?
         .and_then(|r| r.secret_enc)
     else {
-        return Err(step.refused(refused()).await?);
+        return Err(step.refused(None, refused()).await?);
     };
     let secret = app.secrets.open(&sealed, &step.user.id)?;
-    let allowed = step.attempt().await?;
     let mut tx = app.store.begin().await?;
+    let allowed = step.attempt(&mut tx).await?;
     let accepted = match matching_step(&secret, code, now()) {
         Some(s) if allowed => tx.consume_totp_step(&step.user.id, s).await?,
         _ => false,
@@ -192,9 +192,7 @@ pub async fn verify(app: &AppState, browser: &Browser, code: &str) -> ApiResult<
     if accepted {
         return step.verified(tx).await;
     }
-    // Ended before the count, which writes outside it.
-    tx.rollback().await?;
-    Err(step.refused(refused()).await?)
+    Err(step.refused(Some(tx), refused()).await?)
 }
 
 #[cfg(test)]

@@ -111,12 +111,6 @@ impl Store {
         .await
     }
 
-    /// Counts a wrong guess on a code.
-    pub async fn code_attempt_failed(&self, id: &str) -> Result<(), sqlx::Error> {
-        self.run(sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE id = $1").bind(id))
-            .await
-    }
-
     /// Invalidates a code (its delivery failed).
     pub async fn invalidate_code(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
         self.run(
@@ -164,27 +158,52 @@ impl Store {
     }
 }
 
+/// What [`super::Tx::try_code`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeTry {
+    /// The code was right, and is now used.
+    pub used: bool,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+    /// When the code stops working.
+    pub expires_at: i64,
+}
+
 impl super::Tx {
-    /// Uses the code `id` if it is unused, unexpired, below `max_attempts`
-    /// and its hash is `code_hash`: one atomic update, so of any number of
-    /// concurrent submits on any number of instances exactly one wins.
-    pub async fn consume_code(
+    /// Counts a try of the unused code `id` and uses it when `allowed`, its
+    /// hash is `code_hash`, it is unexpired and fewer than `max_attempts`
+    /// tries came before: one atomic update, so of any number of concurrent
+    /// tries on any number of instances at most `max_attempts` are checked
+    /// and exactly one right one wins. `None` when the code is used.
+    pub async fn try_code(
         &mut self,
         id: &str,
         code_hash: &str,
+        allowed: bool,
         now: i64,
         max_attempts: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
-             AND attempts < $3 AND code_hash = $4",
+    ) -> Result<Option<CodeTry>, sqlx::Error> {
+        let r = sqlx::query(
+            "UPDATE codes SET attempts = attempts + 1, \
+               used_at = CASE WHEN $3 = 1 AND attempts < $4 AND expires_at >= $1 AND code_hash = $5 \
+                         THEN $1 ELSE NULL END \
+             WHERE id = $2 AND used_at IS NULL \
+             RETURNING used_at, attempts, expires_at",
         )
         .bind(now)
         .bind(id)
+        .bind(i64::from(allowed))
         .bind(max_attempts)
         .bind(code_hash)
-        .execute(self.conn())
+        .fetch_optional(self.conn())
         .await?;
-        Ok(done.rows_affected() == 1)
+        r.map(|r| {
+            Ok(CodeTry {
+                used: r.try_get::<Option<i64>, _>("used_at")?.is_some(),
+                attempts: r.try_get("attempts")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
     }
 }

@@ -1,73 +1,70 @@
 //! Failure counters and locks, per account and method: the one table the
-//! lockout rule (`login::failures`) reads and writes.
+//! lockout rule (`login::failures`) reads and writes. An attempt is counted
+//! before anything is verified, in one statement that also decides whether
+//! it may verify, so concurrent attempts on any number of instances cannot
+//! slip past a lock; a success resets the count.
 
 use super::{Store, Tx};
 use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// The statement of [`Store::take_attempt`]: counts the attempt, locks the
+/// method once `limit` attempts in a row have not succeeded, and answers in
+/// `granted` whether the method was unlocked before this attempt (the `SET`
+/// expressions read the row as it was).
+const TAKE: &str = "INSERT INTO failures (user_id, method, count, locked_until, updated_at, granted) \
+     VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3, 1) \
+     ON CONFLICT (user_id, method) DO UPDATE SET \
+       count = failures.count + 1, \
+       locked_until = CASE WHEN failures.locked_until > $3 THEN failures.locked_until \
+                           WHEN failures.count + 1 >= $4 THEN $5 \
+                           ELSE failures.locked_until END, \
+       granted = CASE WHEN failures.locked_until > $3 THEN 0 ELSE 1 END, \
+       updated_at = $3 \
+     RETURNING granted";
+
+/// The same kind of write for a name that is no account.
+const TAKE_UNKNOWN: &str = "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
+     ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
+     RETURNING count";
+
+fn granted(r: &AnyRow) -> Result<bool, sqlx::Error> {
+    Ok(r.try_get::<i64, _>("granted")? == 1)
+}
 
 impl Store {
-    /// Counts a failure of `method` for the user and locks it for
-    /// `lockout_s` once `limit` consecutive failures are reached. Answers
-    /// the count afterwards.
-    pub async fn record_failure(
+    /// Takes an attempt at `method` for the user at `now` (see [`TAKE`]);
+    /// answers whether it may verify. `limit` attempts in a row without a
+    /// success lock the method until `now + lockout_s`; after that, one
+    /// attempt at a time is let through, and locks it again.
+    pub async fn take_attempt(
         &self,
         user_id: &str,
         method: &str,
         now: i64,
         limit: i64,
         lockout_s: i64,
-    ) -> Result<i64, sqlx::Error> {
-        let r = self.exec_one(sqlx::query(
-            "INSERT INTO failures (user_id, method, count, locked_until, updated_at) \
-             VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3) \
-             ON CONFLICT (user_id, method) DO UPDATE SET \
-               count = failures.count + 1, \
-               locked_until = CASE WHEN failures.count + 1 >= $4 THEN $5 ELSE failures.locked_until END, \
-               updated_at = $3 \
-             RETURNING count",
-        )
-        .bind(user_id)
-        .bind(method)
-        .bind(now)
-        .bind(limit)
-        .bind(now + lockout_s)
-        )
-        .await?;
-        r.try_get("count")
-    }
-
-    /// Counts a failed password step for a name that is no account (`id`
-    /// is a keyed hash of directory and name): the same kind of write as
-    /// [`Store::record_failure`], so both answers take alike.
-    pub async fn record_unknown_failure(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec_one(
-            sqlx::query(
-                "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
-             RETURNING count",
-            )
-            .bind(id)
-            .bind(now),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Whether the method is locked for the user now.
-    pub async fn is_locked(
-        &self,
-        user_id: &str,
-        method: &str,
-        now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("SELECT locked_until FROM failures WHERE user_id = $1 AND method = $2")
-            .bind(user_id)
-            .bind(method)
-            .fetch_optional(self.pool())
+        let r = self
+            .exec_one(
+                sqlx::query(TAKE)
+                    .bind(user_id)
+                    .bind(method)
+                    .bind(now)
+                    .bind(limit)
+                    .bind(now + lockout_s),
+            )
             .await?;
-        Ok(match r {
-            Some(r) => r.try_get::<i64, _>("locked_until")? > now,
-            None => false,
-        })
+        granted(&r)
+    }
+
+    /// Counts an attempt for a name that is no account (`id` is a keyed
+    /// hash of directory and name): the same kind of write as
+    /// [`Store::take_attempt`], so both answers take alike.
+    pub async fn take_unknown_attempt(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        self.exec_one(sqlx::query(TAKE_UNKNOWN).bind(id).bind(now))
+            .await?;
+        Ok(())
     }
 
     /// Clears every failure count and lock of a user (an administrator's unlock).
@@ -78,23 +75,37 @@ impl Store {
 }
 
 impl Tx {
-    /// Clears the failure count of a method after a success.
-    pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        reset_failures(self.conn(), user_id, method).await
+    /// [`Store::take_attempt`], in the transaction (which holds the row
+    /// until it ends, so attempts wait for each other's outcome).
+    pub async fn take_attempt(
+        &mut self,
+        user_id: &str,
+        method: &str,
+        now: i64,
+        limit: i64,
+        lockout_s: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query(TAKE)
+            .bind(user_id)
+            .bind(method)
+            .bind(now)
+            .bind(limit)
+            .bind(now + lockout_s)
+            .fetch_one(self.conn())
+            .await?;
+        granted(&r)
     }
-}
 
-async fn reset_failures<'c, E>(db: E, user_id: &str, method: &str) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "UPDATE failures SET count = 0, locked_until = 0 \
-         WHERE user_id = $1 AND method = $2 AND count > 0",
-    )
-    .bind(user_id)
-    .bind(method)
-    .execute(db)
-    .await?;
-    Ok(())
+    /// Clears the failure count and lock of a method after a success.
+    pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE failures SET count = 0, locked_until = 0 \
+             WHERE user_id = $1 AND method = $2 AND (count > 0 OR locked_until > 0)",
+        )
+        .bind(user_id)
+        .bind(method)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
 }

@@ -6,6 +6,7 @@
 mod abuse;
 mod admin;
 mod api;
+mod attacks;
 mod codes;
 mod durability;
 mod harness;

@@ -1,0 +1,286 @@
+//! Security under attack (the security issue; SECURITY 16, 20, 22, 25, 28,
+//! 29, 31): what many requests at once, two instances, stolen cookies and
+//! two accounts in one browser must not get past. Each test names the item
+//! and the SECURITY requirement it proves.
+
+use crate::harness::{Api, PASSWORD, Server, create_user, pyotp_code, set_policy, with_admin};
+use crate::receivers::SmsGateway;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Attempts in a burst.
+const BURST: usize = 60;
+/// The failure limit the bursts run against.
+const LIMIT: usize = 10;
+
+/// The `password-only` preset as JSON.
+fn password_only() -> Value {
+    json!({"required_level": 20, "points": {"password": 20, "sms": 0, "email": 0, "totp": 0, "passkey": 0}})
+}
+
+/// Sends `wrong` attempts at once with `send`, and the right one `after`
+/// them (while they are in flight); answers the right one's response and
+/// the wrong ones'.
+async fn burst<F, Fut>(
+    wrong: usize,
+    send: F,
+    right_after: Duration,
+) -> (crate::harness::Resp, Vec<crate::harness::Resp>)
+where
+    F: Fn(usize, bool) -> Fut,
+    Fut: std::future::Future<Output = crate::harness::Resp> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..wrong).map(|i| tokio::spawn(send(i, false))).collect();
+    tokio::time::sleep(right_after).await;
+    let right = tokio::spawn(send(wrong, true));
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    (right.await.unwrap(), answers)
+}
+
+/// A failure count as the database holds it.
+async fn failure_count(server: &Server, user_id: &str, method: &str) -> i64 {
+    use sqlx::Row;
+    let db = server.db().await;
+    sqlx::query("SELECT count FROM failures WHERE user_id = $1 AND method = $2")
+        .bind(user_id)
+        .bind(method)
+        .fetch_one(&db)
+        .await
+        .unwrap()
+        .try_get::<i64, _>("count")
+        .unwrap()
+}
+
+/// How many password steps on `user_id` were verified and refused (audit
+/// details without "locked").
+async fn verified_password_failures(server: &Server, user_id: &str) -> usize {
+    use sqlx::Row;
+    let db = server.db().await;
+    sqlx::query(
+        "SELECT detail FROM audit WHERE user_id = $1 AND kind = 'login.password' AND outcome = 'failure'",
+    )
+    .bind(user_id)
+    .fetch_all(&db)
+    .await
+    .unwrap()
+    .iter()
+    .filter(|r| {
+        !r.try_get::<Option<String>, _>("detail")
+            .unwrap()
+            .unwrap_or_default()
+            .contains("locked")
+    })
+    .count()
+}
+
+async fn password_burst(two_instances: bool) {
+    let (a, admin, dir) = with_admin(&[
+        ("AUTHLEVEL_FAILURE_LIMIT", "10"),
+        ("AUTHLEVEL_SECRET_KEY", &"ab".repeat(32)),
+    ])
+    .await;
+    let b = two_instances.then(|| Server::start_sharing(&a, &[]));
+    set_policy(&admin, &dir, password_only()).await;
+    let rita = create_user(&a, &admin, &dir, json!({"username": "rita"})).await;
+    let clients: Vec<Api> = (0..=BURST)
+        .map(|i| match &b {
+            Some(b) if i % 2 == 1 => b.client(),
+            _ => a.client(),
+        })
+        .collect();
+    let (right, wrong) = burst(
+        BURST - 1,
+        |i, right| {
+            let c = clients[i].clone();
+            async move {
+                let pw = if right {
+                    PASSWORD
+                } else {
+                    "not rita's password"
+                };
+                c.password_login("rita", pw).await
+            }
+        },
+        Duration::from_millis(150),
+    )
+    .await;
+    assert!(wrong.iter().all(|r| r.code() == "invalid_credentials"));
+    assert_eq!(
+        right.status, 401,
+        "the right password, sent last in a burst of {BURST}, logged in: {}",
+        right.text
+    );
+    assert_eq!(right.text, wrong[0].text, "locked answers like wrong");
+    assert_eq!(clients[BURST].get("/api/session").await.status, 401);
+    assert_eq!(
+        failure_count(&a, &rita, "password").await,
+        i64::try_from(BURST).unwrap(),
+        "every attempt of the burst is counted"
+    );
+    let verified = verified_password_failures(&a, &rita).await;
+    assert!(
+        verified <= LIMIT,
+        "{verified} wrong passwords were verified; the limit is {LIMIT}"
+    );
+}
+
+/// Item 1, SECURITY 20: 59 wrong passwords and the right one sent at once
+/// get at most `failure_limit` verifications; the right one does not log in.
+#[tokio::test]
+async fn security_20_a_burst_of_60_password_guesses_does_not_get_past_the_lockout() {
+    password_burst(false).await;
+}
+
+/// Item 1, SECURITY 20: the same, spread over two instances on one database.
+#[tokio::test]
+async fn security_20_a_burst_over_two_instances_does_not_get_past_the_lockout() {
+    password_burst(true).await;
+}
+
+/// Item 1, SECURITY 20: a burst of authenticator-app codes after the
+/// password step, with the right code last, does not complete the login.
+#[tokio::test]
+async fn security_20_a_burst_of_60_totp_guesses_does_not_get_past_the_lockout() {
+    let (server, admin, dir) = with_admin(&[("AUTHLEVEL_FAILURE_LIMIT", "10")]).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    let id = create_user(&server, &admin, &dir, json!({"username": "tom"})).await;
+    // tom sets up the app through a setup link (he cannot log in yet).
+    let link = admin
+        .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
+        .await;
+    let enrol = server.client();
+    enrol
+        .post(
+            "/api/setup",
+            json!({"token": crate::harness::token_of(link.json["url"].as_str().unwrap())}),
+        )
+        .await;
+    let secret = enrol.post("/api/me/totp/setup", json!({})).await.json["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = enrol
+        .post(
+            "/api/me/totp/confirm",
+            json!({"code": pyotp_code(&secret, -30)}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+
+    let c = server.client();
+    assert_eq!(
+        c.password_login("tom", PASSWORD).await.json["status"],
+        "in_progress"
+    );
+    let right_code = pyotp_code(&secret, 0);
+    let wrong_code = if right_code == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    let (right, wrong) = burst(
+        BURST - 1,
+        |_, right| {
+            let c = c.clone();
+            let code = if right {
+                right_code.clone()
+            } else {
+                wrong_code.to_owned()
+            };
+            async move {
+                c.post("/api/login/totp/verify", json!({"code": code}))
+                    .await
+            }
+        },
+        Duration::from_millis(50),
+    )
+    .await;
+    assert!(
+        wrong.iter().all(|r| r.code() == "invalid_code"),
+        "{}",
+        wrong[0].text
+    );
+    assert_eq!(
+        right.code(),
+        "invalid_code",
+        "the right code, sent last in a burst of {BURST}: {}",
+        right.text
+    );
+    assert_eq!(c.get("/api/session").await.status, 401);
+    assert_eq!(
+        failure_count(&server, &id, "totp").await,
+        i64::try_from(BURST).unwrap()
+    );
+}
+
+/// Item 1, SECURITY 12 and 20: one SMS code, tried 60 times at once with
+/// the right code last, is checked at most `code_max_attempts` times and
+/// does not complete the login; every try is counted.
+#[tokio::test]
+async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_times() {
+    let sms = SmsGateway::start().await;
+    let mut env: Vec<(&str, String)> = sms.env();
+    env.push(("AUTHLEVEL_FAILURE_LIMIT", "100".into()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, admin, dir) = with_admin(&pairs).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    let id = create_user(
+        &server,
+        &admin,
+        &dir,
+        json!({"username": "sia", "phone": "+41791234567"}),
+    )
+    .await;
+    let c = server.client();
+    c.password_login("sia", PASSWORD).await;
+    let sent = c.post("/api/login/sms/send", json!({})).await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let code = sms.last_to("+41791234567").code();
+    let wrong_code = if code == "000000" { "000001" } else { "000000" };
+    let (right, wrong) = burst(
+        BURST - 1,
+        |_, right| {
+            let c = c.clone();
+            let code = if right {
+                code.clone()
+            } else {
+                wrong_code.to_owned()
+            };
+            async move { c.post("/api/login/sms/verify", json!({"code": code})).await }
+        },
+        Duration::ZERO,
+    )
+    .await;
+    let checked = wrong
+        .iter()
+        .chain([&right])
+        .filter(|r| {
+            r.json["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("not valid")
+        })
+        .count();
+    assert!(
+        checked <= 5,
+        "{checked} tries of one code were checked; code_max_attempts is 5"
+    );
+    assert_eq!(right.code(), "invalid_code", "{}", right.text);
+    assert_eq!(c.get("/api/session").await.status, 401);
+    use sqlx::Row;
+    let attempts: i64 = sqlx::query("SELECT attempts FROM codes WHERE user_id = $1")
+        .bind(&id)
+        .fetch_one(&server.db().await)
+        .await
+        .unwrap()
+        .try_get("attempts")
+        .unwrap();
+    assert_eq!(attempts, i64::try_from(BURST).unwrap());
+    assert_eq!(
+        failure_count(&server, &id, "sms").await,
+        i64::try_from(BURST).unwrap()
+    );
+}
