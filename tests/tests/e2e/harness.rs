@@ -7,6 +7,11 @@
 //! `AUTHLEVEL_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`,
 //! and dropped at the end). When PostgreSQL is asked for but unreachable the
 //! run fails under `CI=true`; locally it is skipped with a message on stderr.
+//!
+//! The binary is the one cargo builds for the suite, or the one named by
+//! `AUTHLEVEL_TEST_BIN` (say, the static release build of `scripts/release`,
+//! which carries its pages). It runs in the server's own empty folder, so
+//! nothing beside the binary (no `dist/`) is found by accident.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -192,6 +197,23 @@ impl Drop for Database {
     }
 }
 
+/// The server binary under test: `AUTHLEVEL_TEST_BIN`, else the one cargo
+/// built for the suite.
+pub fn binary() -> std::path::PathBuf {
+    match std::env::var_os("AUTHLEVEL_TEST_BIN") {
+        Some(path) if !path.is_empty() => {
+            let path = std::path::PathBuf::from(path);
+            assert!(
+                path.is_file(),
+                "AUTHLEVEL_TEST_BIN names {}, which is not a file",
+                path.display()
+            );
+            path
+        }
+        _ => env!("CARGO_BIN_EXE_authlevel-e2e").into(),
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -299,8 +321,9 @@ impl Server {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authlevel-e2e"));
-        cmd.env_clear()
+        let mut cmd = Command::new(binary());
+        cmd.current_dir(self.dir.path())
+            .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("RUST_LOG", "info,sqlx=warn")
             .envs(self.env.iter().map(|(k, v)| (k, v)));
@@ -369,6 +392,23 @@ impl Server {
     /// Runs the binary's command line against the same database.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         self.command().args(args).output().expect("run the CLI")
+    }
+
+    /// The binary's command line against the same database, to add
+    /// arguments to and run.
+    pub fn cli_command(&self) -> Command {
+        self.command()
+    }
+
+    /// Starts the binary's command line against the same database, without
+    /// waiting for it (its output is discarded).
+    pub fn cli_spawn(&self, args: &[&str]) -> Child {
+        self.command()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the CLI")
     }
 
     /// What the server wrote to its log so far.
