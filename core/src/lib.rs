@@ -12,7 +12,7 @@ pub mod report;
 
 pub use audit::AuditKind;
 pub use error::ErrorCode;
-pub use method::{Method, MethodSet};
+pub use method::{Method, MethodSet, MethodTimes};
 pub use policy::{MAX_LEVEL, Points, Policy, Preset};
 pub use progress::{
     BlockedReason, Evaluation, LoginOption, LoginStatus, Progress, evaluate, may_attempt,

@@ -239,6 +239,63 @@ impl<'de> Deserialize<'de> for MethodSet {
     }
 }
 
+/// When each method was verified (Unix seconds): in a login, and in the
+/// session it became. Times are given, never read from a clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct MethodTimes([Option<i64>; Method::ALL.len()]);
+
+impl MethodTimes {
+    fn slot(m: Method) -> usize {
+        Method::ALL.iter().position(|x| *x == m).unwrap_or(0)
+    }
+
+    /// When `m` was verified, if it was.
+    pub fn get(&self, m: Method) -> Option<i64> {
+        self.0[Self::slot(m)]
+    }
+
+    /// Records `m` as verified at `at`.
+    pub fn set(&mut self, m: Method, at: i64) {
+        self.0[Self::slot(m)] = Some(at);
+    }
+
+    /// These times with `m` verified at `at`.
+    #[must_use]
+    pub fn with(mut self, m: Method, at: i64) -> MethodTimes {
+        self.set(m, at);
+        self
+    }
+
+    /// The verified methods with their times, in [`Method::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Method, i64)> + '_ {
+        Method::ALL
+            .into_iter()
+            .filter_map(|m| self.get(m).map(|t| (m, t)))
+    }
+
+    /// The verified methods.
+    pub fn methods(&self) -> MethodSet {
+        self.iter().map(|(m, _)| m).collect()
+    }
+
+    /// The methods verified at `since` or later.
+    pub fn since(&self, since: i64) -> MethodSet {
+        self.iter()
+            .filter(|(_, t)| *t >= since)
+            .map(|(m, _)| m)
+            .collect()
+    }
+
+    /// When the last first step (the password or a passkey) was verified:
+    /// the login's `auth_time`.
+    pub fn last_first_step(&self) -> Option<i64> {
+        self.iter()
+            .filter(|(m, _)| m.is_first_step())
+            .map(|(_, t)| t)
+            .max()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! A directory's authentication policy: the required level, the points of
 //! each method, and the presets an administrator starts from.
 
-use crate::method::{Method, MethodSet};
+use crate::method::{Method, MethodSet, MethodTimes};
 use serde::{Deserialize, Serialize};
 
 /// The highest required level and the highest points a method may be worth.
@@ -91,6 +91,15 @@ impl Policy {
     pub fn completes(&self, verified: MethodSet) -> bool {
         verified.intersection(self.enabled()).has_first_step()
             && self.score(verified) >= self.required_level
+    }
+
+    /// Whether a session whose methods were verified at `times` is fresh at
+    /// `now` for account changes: the methods verified within the last
+    /// `window_s` seconds complete a login under this policy — they reach
+    /// the level and hold the password or a passkey. A step-up that
+    /// verified only a code is not a fresh login.
+    pub fn is_fresh(&self, times: &MethodTimes, now: i64, window_s: i64) -> bool {
+        self.completes(times.since(now - window_s))
     }
 
     /// The preset this policy equals, if any.
@@ -263,5 +272,32 @@ mod tests {
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
         );
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn fresh_means_a_recent_full_login_not_a_recent_code() {
+        use crate::MethodTimes;
+        let p = Policy::default();
+        let now = 10_000;
+        let old = now - 3_600;
+        // Password and SMS an hour ago, email just now (a step-up).
+        let stepped_up = MethodTimes::default()
+            .with(Password, old)
+            .with(Sms, old)
+            .with(Email, now);
+        assert!(!p.is_fresh(&stepped_up, now, 600));
+        assert!(p.is_fresh(&stepped_up, now, 7_200));
+        // A fresh password and a fresh code.
+        let fresh = stepped_up.with(Password, now - 10).with(Sms, now - 5);
+        assert!(p.is_fresh(&fresh, now, 600));
+        // A fresh password alone is 20 of 30.
+        let pw_only = MethodTimes::default().with(Password, now);
+        assert!(!p.is_fresh(&pw_only, now, 600));
+        // A fresh passkey alone reaches 30.
+        let passkey = MethodTimes::default().with(Passkey, now);
+        assert!(p.is_fresh(&passkey, now, 600));
+        assert_eq!(fresh.last_first_step(), Some(now - 10));
+        assert_eq!(stepped_up.last_first_step(), Some(old));
+        assert_eq!(stepped_up.methods(), set(&[Password, Sms, Email]));
     }
 }

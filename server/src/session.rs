@@ -3,7 +3,6 @@
 //! session, or an enrolment a setup link opened).
 
 use crate::clock::now;
-use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{SessionRow, UserRow};
@@ -23,9 +22,15 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    /// Whether the login is recent enough for sensitive changes.
-    pub fn is_fresh(&self, config: &Config) -> bool {
-        now() - self.session.authenticated_at <= config.reauth_window_s
+    /// Whether the session is fresh enough for account changes: the
+    /// methods it verified within `reauth_window_s` complete a login under
+    /// the directory's policy, the password or a passkey among them
+    /// (SECURITY 28). A step-up that verified only a code is not.
+    pub async fn is_fresh(&self, app: &AppState) -> ApiResult<bool> {
+        let dir = crate::login::directory_of(app, &self.user).await?;
+        Ok(dir
+            .policy
+            .is_fresh(&self.session.times, now(), app.config.reauth_window_s))
     }
 }
 
@@ -61,6 +66,9 @@ pub async fn load(app: &AppState, token: Option<&str>) -> ApiResult<Option<Authe
 /// Whoever may use the enrolment routes: a logged-in user, or a person
 /// holding an enrolment opened by a setup link.
 #[derive(Debug, Clone)]
+// One per request, never in a collection: boxing the larger variant would
+// only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Enroller {
     /// A session.
     Session(Authenticated),
@@ -82,13 +90,18 @@ impl Enroller {
         }
     }
 
-    /// Refuses with `reauth_required` unless the login is recent; an
-    /// enrolment from a setup link is recent by construction.
-    pub fn require_fresh(&self, config: &Config) -> ApiResult<()> {
+    /// Refuses with `reauth_required` unless the session is fresh (see
+    /// [`Authenticated::is_fresh`]); an enrolment from a setup link is
+    /// fresh by construction.
+    pub async fn require_fresh(&self, app: &AppState) -> ApiResult<()> {
         match self {
-            Enroller::Session(a) if !a.is_fresh(config) => Err(ApiError::with(
+            Enroller::Session(a) if !a.is_fresh(app).await? => Err(ApiError::with(
                 ErrorCode::ReauthRequired,
-                "For this change, log in again (your login is older than 10 minutes).",
+                format!(
+                    "For this change, log in again: with your password or a passkey, up to your \
+                     directory's level. What you verified in the last {} minutes is not enough.",
+                    (app.config.reauth_window_s + 59) / 60
+                ),
             )),
             _ => Ok(()),
         }

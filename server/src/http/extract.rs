@@ -60,6 +60,10 @@ extractor!(
             session: Cookie::Session.read(c, h),
             passkey: Cookie::Passkey.read(c, h),
             ip: ClientIp::of(parts),
+            user_agent: h
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(200).collect()),
         })
     }
 );
@@ -116,7 +120,7 @@ extractor!(
     ApiError,
     async |parts: &mut Parts, state: &AppState| {
         let who = enroller(parts, state).await?;
-        who.require_fresh(&state.config)?;
+        who.require_fresh(state).await?;
         Ok::<_, ApiError>(Fresh {
             who,
             ip: ClientIp::of(parts),

@@ -34,7 +34,7 @@ pub(super) async fn patch_me(
     AppJson(req): AppJson<UpdateMeRequest>,
 ) -> ApiResult<AppJson<Me>> {
     if req.email.is_some() || req.phone.is_some() {
-        who.require_fresh(&app.config)?;
+        who.require_fresh(&app).await?;
     }
     let updated = profile::update(&app, who.user(), &req, ip.as_deref()).await?;
     Ok(AppJson(profile::me(&app, &updated).await?))

@@ -22,7 +22,8 @@ use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
 use crate::token;
 use authlevel_core::api::LoginState;
 use authlevel_core::{
-    AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, Policy, evaluate,
+    AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, MethodTimes, Policy,
+    evaluate,
 };
 
 /// The directory a login goes to when the request names none.
@@ -40,6 +41,8 @@ pub struct Browser {
     pub passkey: Option<String>,
     /// The client's address.
     pub ip: Option<String>,
+    /// The client's `User-Agent`, as the list of sessions shows it.
+    pub user_agent: Option<String>,
 }
 
 impl Browser {
@@ -213,7 +216,7 @@ pub async fn advance(
         // other's methods; of two completing steps, the second finds the
         // flow gone.
         Prior::Stored(f) => (
-            tx.add_verified(&f.id, MethodSet::of(&[method]), t)
+            tx.add_verified(&f.id, method, t)
                 .await?
                 .ok_or_else(expired)?,
             None,
@@ -228,6 +231,8 @@ pub async fn advance(
                 directory_id: dir.id.clone(),
                 user_id: Some(user.id.clone()),
                 verified: MethodSet::of(&[method]),
+                times: MethodTimes::default().with(method, t),
+                session_expires_at: None,
                 expires_at: t + app.config.login_flow_timeout_s,
                 required_level: carry.and_then(|f| f.required_level),
                 client_name: carry.and_then(|f| f.client_name.clone()),
@@ -260,14 +265,23 @@ pub async fn advance(
         tx.delete_session(&token::hash(old)).await?;
     }
     let session_token = token::new_token();
+    // A step-up keeps the absolute limit of the session it began from,
+    // and what that session verified keeps its times: it is no new login.
     let session = SessionRow {
         id: token::hash(&session_token),
+        public_id: token::new_id(),
         user_id: user.id.clone(),
         level: eval.progress.earned,
         methods: verified,
-        authenticated_at: t,
+        times: flow.times,
+        authenticated_at: flow.times.last_first_step().unwrap_or(t),
+        created_at: t,
         last_seen_at: t,
-        expires_at: t + app.config.session_absolute_timeout_s,
+        expires_at: flow
+            .session_expires_at
+            .unwrap_or(t + app.config.session_absolute_timeout_s),
+        ip: browser.ip.clone(),
+        user_agent: browser.user_agent.clone(),
     };
     tx.insert_session(&session).await?;
     audit::event(AuditKind::LoginComplete, true)

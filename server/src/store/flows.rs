@@ -1,7 +1,7 @@
 //! Logins in progress. The row's id is the hash of the flow cookie.
 
-use super::{Store, Tx};
-use authlevel_core::MethodSet;
+use super::{Store, Tx, times};
+use authlevel_core::{Method, MethodSet, MethodTimes};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -16,6 +16,8 @@ pub struct FlowRow {
     pub user_id: Option<String>,
     /// Methods verified in this login.
     pub verified: MethodSet,
+    /// When each of them was verified (a step-up carries its session's).
+    pub times: MethodTimes,
     /// When it expires.
     pub expires_at: i64,
     /// A level above the directory's, asked for by an application.
@@ -24,11 +26,12 @@ pub struct FlowRow {
     pub client_name: Option<String>,
     /// Where the browser goes when the login completes.
     pub continue_to: Option<String>,
+    /// A step-up's session's absolute end, which the new session keeps.
+    pub session_expires_at: Option<i64>,
 }
 
-/// The column names a flow is read from: as stored, or as aliased in a
-/// joined query.
-const PLAIN: [&str; 8] = [
+/// The flow's columns but for the method times.
+const COLUMNS: [&str; 9] = [
     "id",
     "directory_id",
     "user_id",
@@ -37,49 +40,59 @@ const PLAIN: [&str; 8] = [
     "required_level",
     "client_name",
     "continue_to",
-];
-const ALIASED: [&str; 8] = [
-    "flow_id",
-    "flow_directory_id",
-    "flow_user_id",
-    "flow_verified",
-    "flow_expires_at",
-    "flow_required_level",
-    "flow_client_name",
-    "flow_continue_to",
+    "session_expires_at",
 ];
 
-fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
-    parse(r, &PLAIN)
+/// The columns to select, as `table.column AS prefixcolumn`.
+fn select(table: &str, prefix: &str) -> String {
+    COLUMNS
+        .iter()
+        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
+        .chain([times::select(table, prefix)])
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn parse(r: &AnyRow, n: &[&str; 8]) -> Result<FlowRow, sqlx::Error> {
-    let verified: i64 = r.try_get(n[3])?;
+/// A flow from columns named with `prefix` (see [`select`]).
+fn read(r: &AnyRow, prefix: &str) -> Result<FlowRow, sqlx::Error> {
+    let col = |c: &str| format!("{prefix}{c}");
+    let verified: i64 = r.try_get(col("verified").as_str())?;
     Ok(FlowRow {
-        id: r.try_get(n[0])?,
-        directory_id: r.try_get(n[1])?,
-        user_id: r.try_get(n[2])?,
+        id: r.try_get(col("id").as_str())?,
+        directory_id: r.try_get(col("directory_id").as_str())?,
+        user_id: r.try_get(col("user_id").as_str())?,
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
-        expires_at: r.try_get(n[4])?,
+        times: times::read(r, prefix)?,
+        expires_at: r.try_get(col("expires_at").as_str())?,
         required_level: r
-            .try_get::<Option<i64>, _>(n[5])?
+            .try_get::<Option<i64>, _>(col("required_level").as_str())?
             .and_then(|l| u32::try_from(l).ok()),
-        client_name: r.try_get(n[6])?,
-        continue_to: r.try_get(n[7])?,
+        client_name: r.try_get(col("client_name").as_str())?,
+        continue_to: r.try_get(col("continue_to").as_str())?,
+        session_expires_at: r.try_get(col("session_expires_at").as_str())?,
     })
 }
+
+fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
+    read(r, "")
+}
+
+static FLOW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM login_flows WHERE id = $1 AND expires_at >= $2",
+        select("login_flows", "")
+    )
+});
 
 /// A flow with its directory and user: every code or TOTP step starts here.
 static FLOW_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT {}, f.id AS flow_id, f.directory_id AS flow_directory_id, \
-         f.user_id AS flow_user_id, f.verified AS flow_verified, f.expires_at AS flow_expires_at, \
-         f.required_level AS flow_required_level, f.client_name AS flow_client_name, \
-         f.continue_to AS flow_continue_to, {} \
+        "SELECT {}, {}, {} \
          FROM login_flows f JOIN directories d ON d.id = f.directory_id \
          JOIN users ON users.id = f.user_id \
          WHERE f.id = $1 AND f.expires_at >= $2",
         super::users::COLUMNS,
+        select("f", "flow_"),
         super::directories::ALIASED_COLUMNS,
     )
 });
@@ -88,23 +101,14 @@ impl Store {
     /// Stores a new flow.
     pub async fn insert_flow(&self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_single().await?;
-        insert(tx.conn(), f, now).await?;
+        tx.insert_flow(f, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The unexpired flow with this id.
     pub async fn flow(&self, id: &str, now: i64) -> Result<Option<FlowRow>, sqlx::Error> {
-        self.one(
-            sqlx::query(
-            "SELECT id, directory_id, user_id, verified, expires_at, required_level, client_name, \
-             continue_to FROM login_flows \
-             WHERE id = $1 AND expires_at >= $2",
-        )
-        .bind(id)
-        .bind(now),
-            row,
-        ).await
+        self.one(sqlx::query(&FLOW).bind(id).bind(now), row).await
     }
 
     /// The unexpired flow with this id, with its directory and its user
@@ -114,109 +118,86 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<(FlowRow, super::DirectoryRow, super::UserRow)>, sqlx::Error> {
-        let Some(r) = sqlx::query(&FLOW_WITH_USER)
-            .bind(id)
-            .bind(now)
-            .fetch_optional(self.pool())
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some((
-            parse(&r, &ALIASED)?,
-            super::directories::aliased_row(&r)?,
-            super::users::row(&r)?,
-        )))
+        self.one(sqlx::query(&FLOW_WITH_USER).bind(id).bind(now), |r| {
+            Ok((
+                read(r, "flow_")?,
+                super::directories::aliased_row(r)?,
+                super::users::row(r)?,
+            ))
+        })
+        .await
     }
 
     /// Deletes a flow; answers whether it existed (so exactly one caller
     /// completes a login).
     pub async fn delete_flow(&self, id: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        let r = delete(tx.conn(), id).await?;
-        tx.commit().await?;
-        Ok(r)
+        self.delete_row("login_flows", id).await
     }
 }
 
 impl Tx {
     /// [`Store::insert_flow`], in the transaction.
     pub async fn insert_flow(&mut self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
-        insert(self.conn(), f, now).await
+        let mut q = sqlx::query(&INSERT)
+            .bind(&f.id)
+            .bind(&f.directory_id)
+            .bind(f.user_id.clone())
+            .bind(i64::from(f.verified.bits()))
+            .bind(now)
+            .bind(f.expires_at)
+            .bind(f.required_level.map(i64::from))
+            .bind(f.client_name.clone())
+            .bind(f.continue_to.clone())
+            .bind(f.session_expires_at);
+        for m in Method::ALL {
+            q = q.bind(f.times.get(m));
+        }
+        q.execute(self.conn()).await?;
+        Ok(())
     }
 
-    /// Records a verified method on a flow (bitwise OR, so concurrent steps
-    /// never lose each other's methods); answers the flow afterwards.
+    /// Records `method` as verified at `now` on a flow (a bitwise OR, so
+    /// concurrent steps never lose each other's methods); answers the flow
+    /// afterwards.
     pub async fn add_verified(
         &mut self,
         id: &str,
-        verified: MethodSet,
+        method: Method,
         now: i64,
     ) -> Result<Option<FlowRow>, sqlx::Error> {
-        add_verified(self.conn(), id, verified, now).await
+        let sql = format!(
+            "UPDATE login_flows SET verified = verified | $1, {} = $3 \
+             WHERE id = $2 AND expires_at >= $3 RETURNING {}",
+            times::column(method),
+            select("login_flows", "")
+        );
+        sqlx::query(&sql)
+            .bind(i64::from(MethodSet::of(&[method]).bits()))
+            .bind(id)
+            .bind(now)
+            .fetch_optional(self.conn())
+            .await?
+            .as_ref()
+            .map(row)
+            .transpose()
     }
 
     /// [`Store::delete_flow`], in the transaction.
     pub async fn delete_flow(&mut self, id: &str) -> Result<bool, sqlx::Error> {
-        delete(self.conn(), id).await
+        let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
 
-async fn insert<'c, E>(db: E, f: &FlowRow, now: i64) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query(
+static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
         "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
-         required_level, client_name, continue_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         required_level, client_name, continue_to, session_expires_at, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {})",
+        times::names(),
+        times::placeholders(11)
     )
-    .bind(&f.id)
-    .bind(&f.directory_id)
-    .bind(f.user_id.clone())
-    .bind(i64::from(f.verified.bits()))
-    .bind(now)
-    .bind(f.expires_at)
-    .bind(f.required_level.map(i64::from))
-    .bind(f.client_name.clone())
-    .bind(f.continue_to.clone())
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// One statement (`RETURNING`), so it is the same through a pool or a
-/// transaction.
-async fn add_verified<'c, E>(
-    db: E,
-    id: &str,
-    verified: MethodSet,
-    now: i64,
-) -> Result<Option<FlowRow>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "UPDATE login_flows SET verified = verified | $1 WHERE id = $2 AND expires_at >= $3 \
-         RETURNING id, directory_id, user_id, verified, expires_at, required_level, client_name, \
-         continue_to",
-    )
-    .bind(i64::from(verified.bits()))
-    .bind(id)
-    .bind(now)
-    .fetch_optional(db)
-    .await?
-    .as_ref()
-    .map(row)
-    .transpose()
-}
-
-async fn delete<'c, E>(db: E, id: &str) -> Result<bool, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
+});

@@ -15,6 +15,7 @@ mod oidc;
 mod outbox;
 mod passkeys;
 mod sessions;
+mod times;
 mod totp;
 mod users;
 

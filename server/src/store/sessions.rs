@@ -1,8 +1,8 @@
 //! Sessions, setup links and the enrolment sessions a setup link opens.
 //! Every id here is the SHA-256 of the token the client holds.
 
-use super::{Store, Tx, UserRow};
-use authlevel_core::MethodSet;
+use super::{Store, Tx, UserRow, times};
+use authlevel_core::{Method, MethodSet, MethodTimes};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -11,31 +11,79 @@ use sqlx::any::AnyRow;
 pub struct SessionRow {
     /// Hash of the session token.
     pub id: String,
+    /// The id the session is shown and ended by (never the token's hash);
+    /// empty for sessions from before there was one.
+    pub public_id: String,
     /// Whose session.
     pub user_id: String,
     /// The level reached at login.
     pub level: u32,
     /// The methods verified at login.
     pub methods: MethodSet,
-    /// When the login completed.
+    /// When each of them was verified.
+    pub times: MethodTimes,
+    /// When the last first step (password or passkey) was verified: the
+    /// login's `auth_time`.
     pub authenticated_at: i64,
+    /// When the session began.
+    pub created_at: i64,
     /// When the session was last used.
     pub last_seen_at: i64,
-    /// Absolute end.
+    /// Absolute end; a step-up keeps it.
     pub expires_at: i64,
+    /// The client's address when it began.
+    pub ip: Option<String>,
+    /// The client's browser (`User-Agent`) when it began.
+    pub user_agent: Option<String>,
+}
+
+/// The session's columns but for the method times.
+const COLUMNS: [&str; 11] = [
+    "id",
+    "public_id",
+    "user_id",
+    "level",
+    "methods",
+    "authenticated_at",
+    "created_at",
+    "last_seen_at",
+    "expires_at",
+    "ip",
+    "user_agent",
+];
+
+/// The columns to select from `s`, as `session_<column>`.
+fn select() -> String {
+    COLUMNS
+        .iter()
+        .map(|c| format!("s.{c} AS session_{c}"))
+        .chain([times::select("s", "session_")])
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
-    let level: i64 = r.try_get("level")?;
-    let methods: i64 = r.try_get("methods")?;
+    let col = |c: &str| format!("session_{c}");
+    let level: i64 = r.try_get(col("level").as_str())?;
+    let methods: i64 = r.try_get(col("methods").as_str())?;
+    let authenticated_at: i64 = r.try_get(col("authenticated_at").as_str())?;
     Ok(SessionRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
+        id: r.try_get(col("id").as_str())?,
+        public_id: r
+            .try_get::<Option<String>, _>(col("public_id").as_str())?
+            .unwrap_or_default(),
+        user_id: r.try_get(col("user_id").as_str())?,
         level: u32::try_from(level).unwrap_or(0),
         methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
-        authenticated_at: r.try_get("authenticated_at")?,
-        last_seen_at: r.try_get("last_seen_at")?,
-        expires_at: r.try_get("expires_at")?,
+        times: times::read(r, "session_")?,
+        authenticated_at,
+        created_at: r
+            .try_get::<Option<i64>, _>(col("created_at").as_str())?
+            .unwrap_or(authenticated_at),
+        last_seen_at: r.try_get(col("last_seen_at").as_str())?,
+        expires_at: r.try_get(col("expires_at").as_str())?,
+        ip: r.try_get(col("ip").as_str())?,
+        user_agent: r.try_get(col("user_agent").as_str())?,
     })
 }
 
@@ -57,22 +105,67 @@ pub enum SetupLinkUse {
     Invalid,
 }
 
+/// The query of [`Store::session`], built once.
+static SESSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM sessions s \
+         WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
+        select()
+    )
+});
+
 /// The query of [`Store::session_with_user`], built once.
 static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT {}, s.id AS session_id, s.level, s.methods, s.authenticated_at, s.last_seen_at, \
-         s.expires_at AS session_expires_at, d.slug AS directory_slug \
+        "SELECT {}, {}, d.slug AS directory_slug \
          FROM sessions s JOIN users ON users.id = s.user_id \
          JOIN directories d ON d.id = users.directory_id \
          WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
-        super::users::COLUMNS
+        super::users::COLUMNS,
+        select()
+    )
+});
+
+/// The query of [`Store::user_sessions`], built once.
+static USER_SESSIONS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM sessions s \
+         WHERE s.user_id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3 \
+         ORDER BY s.last_seen_at DESC, s.id",
+        select()
+    )
+});
+
+static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO sessions (id, public_id, user_id, level, methods, authenticated_at, \
+         created_at, last_seen_at, expires_at, ip, user_agent, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {})",
+        times::names(),
+        times::placeholders(12)
     )
 });
 
 impl Tx {
     /// Stores a new session.
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
-        insert_session(self.conn(), s).await
+        let mut q = sqlx::query(&INSERT)
+            .bind(&s.id)
+            .bind(&s.public_id)
+            .bind(&s.user_id)
+            .bind(i64::from(s.level))
+            .bind(i64::from(s.methods.bits()))
+            .bind(s.authenticated_at)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(s.expires_at)
+            .bind(s.ip.clone())
+            .bind(s.user_agent.clone());
+        for m in Method::ALL {
+            q = q.bind(s.times.get(m));
+        }
+        q.execute(self.conn()).await?;
+        Ok(())
     }
 
     /// Ends a session (the one a browser held before its new login).
@@ -85,26 +178,6 @@ impl Tx {
     }
 }
 
-async fn insert_session<'c, E>(db: E, s: &SessionRow) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "INSERT INTO sessions (id, user_id, level, methods, authenticated_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&s.id)
-    .bind(&s.user_id)
-    .bind(i64::from(s.level))
-    .bind(i64::from(s.methods.bits()))
-    .bind(s.authenticated_at)
-    .bind(s.last_seen_at)
-    .bind(s.expires_at)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 impl Store {
     /// The session with this id if neither its absolute nor its idle
     /// timeout (`idle_s`) has passed.
@@ -115,13 +188,10 @@ impl Store {
         idle_s: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
         self.one(
-            sqlx::query(
-                "SELECT id, user_id, level, methods, authenticated_at, last_seen_at, expires_at \
-             FROM sessions WHERE id = $1 AND expires_at >= $2 AND last_seen_at >= $3",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(now - idle_s),
+            sqlx::query(&SESSION)
+                .bind(id)
+                .bind(now)
+                .bind(now - idle_s),
             session_row,
         )
         .await
@@ -136,28 +206,65 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<(SessionRow, UserRow, String)>, sqlx::Error> {
-        let Some(r) = sqlx::query(&SESSION_WITH_USER)
-            .bind(id)
-            .bind(now)
-            .bind(now - idle_s)
-            .fetch_optional(self.pool())
+        self.one(
+            sqlx::query(&SESSION_WITH_USER)
+                .bind(id)
+                .bind(now)
+                .bind(now - idle_s),
+            |r| {
+                Ok((
+                    session_row(r)?,
+                    super::users::row(r)?,
+                    r.try_get("directory_slug")?,
+                ))
+            },
+        )
+        .await
+    }
+
+    /// A user's live sessions (as [`Store::session`]), most recently used
+    /// first.
+    pub async fn user_sessions(
+        &self,
+        user_id: &str,
+        now: i64,
+        idle_s: i64,
+    ) -> Result<Vec<SessionRow>, sqlx::Error> {
+        self.all(
+            sqlx::query(&USER_SESSIONS)
+                .bind(user_id)
+                .bind(now)
+                .bind(now - idle_s),
+            session_row,
+        )
+        .await
+    }
+
+    /// Ends the session `public_id` of a user; answers whether it existed.
+    pub async fn delete_user_session(
+        &self,
+        user_id: &str,
+        public_id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self
+            .exec(
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND public_id = $2")
+                    .bind(user_id)
+                    .bind(public_id),
+            )
             .await?
-        else {
-            return Ok(None);
-        };
-        let user = super::users::row(&r)?;
-        let level: i64 = r.try_get("level")?;
-        let methods: i64 = r.try_get("methods")?;
-        let session = SessionRow {
-            id: r.try_get("session_id")?,
-            user_id: user.id.clone(),
-            level: u32::try_from(level).unwrap_or(0),
-            methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
-            authenticated_at: r.try_get("authenticated_at")?,
-            last_seen_at: r.try_get("last_seen_at")?,
-            expires_at: r.try_get("session_expires_at")?,
-        };
-        Ok(Some((session, user, r.try_get("directory_slug")?)))
+            == 1)
+    }
+
+    /// Ends every session of a user but `keep` (a session id); answers how
+    /// many.
+    pub async fn delete_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, sqlx::Error> {
+        self.exec(
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(user_id)
+                .bind(keep),
+        )
+        .await
     }
 
     /// Marks a session as used now.

@@ -284,3 +284,183 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
         i64::try_from(BURST).unwrap()
     );
 }
+
+/// Item 2, SECURITY 25 and 28: a step-up that verified only an email code
+/// is no re-authentication. After it, every account change answers
+/// `reauth_required`; the session keeps the absolute limit of the first
+/// login; a fresh password and a second method make changes possible.
+#[tokio::test]
+async fn security_28_a_step_up_is_not_a_fresh_login_and_keeps_the_absolute_limit() {
+    use crate::receivers::{SmtpSink, first_code};
+    let sms = SmsGateway::start().await;
+    let smtp = SmtpSink::start();
+    let mut env: Vec<(&str, String)> = sms.env();
+    env.extend(smtp.env());
+    env.push(("AUTHLEVEL_REAUTH_WINDOW_S", "2".into()));
+    env.push(("AUTHLEVEL_SESSION_ABSOLUTE_TIMEOUT_S", "12".into()));
+    env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, admin, dir) = with_admin(&pairs).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    create_user(
+        &server,
+        &admin,
+        &dir,
+        json!({"username": "eve", "phone": "+41791234567", "email": "eve@example.com"}),
+    )
+    .await;
+    let client = admin
+        .post(
+            &format!("/api/admin/directories/{dir}/clients"),
+            json!({"name": "Bank", "redirect_uris": ["http://localhost:9/cb"], "public": true}),
+        )
+        .await;
+    assert_eq!(client.status, 201, "{}", client.text);
+    let client_id = client.json["client"]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A full login: password and SMS.
+    let browser = server.client();
+    browser.password_login("eve", PASSWORD).await;
+    browser.post("/api/login/sms/send", json!({})).await;
+    let r = browser
+        .post(
+            "/api/login/sms/verify",
+            json!({"code": sms.last_to("+41791234567").code()}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let first = browser.get("/api/session").await.json;
+
+    // Older than the re-authentication window, an application asks for 40:
+    // the step-up verifies only an email code.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let authorize = format!(
+        "/oauth2/authorize?client_id={client_id}&redirect_uri=http%3A%2F%2Flocalhost%3A9%2Fcb\
+         &response_type=code&scope=openid&code_challenge_method=S256\
+         &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&acr_values=40"
+    );
+    let r = browser.get(&authorize).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(
+        browser.get("/api/login").await.json["progress"]["earned"],
+        30
+    );
+    assert_eq!(
+        browser
+            .post("/api/login/email/send", json!({}))
+            .await
+            .status,
+        200
+    );
+    let mail = smtp.all().pop().unwrap();
+    let r = browser
+        .post(
+            "/api/login/email/verify",
+            json!({"code": first_code(&mail.data)}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let stepped = browser.get("/api/session").await.json;
+    assert_eq!(stepped["level"], 40);
+    assert_eq!(
+        stepped["expires_at"], first["expires_at"],
+        "a step-up keeps the absolute limit of the first login"
+    );
+    assert_eq!(
+        stepped["authenticated_at"], first["authenticated_at"],
+        "auth_time is the last first step, not the step-up"
+    );
+
+    // Every account change needs a fresh full login.
+    let refused = [
+        browser
+            .post(
+                "/api/me/password",
+                json!({"new_password": "a brand new password"}),
+            )
+            .await,
+        browser
+            .post("/api/me/passkeys/register/start", json!({}))
+            .await,
+        browser.delete("/api/me/passkeys/nonexistent").await,
+        browser.post("/api/me/totp/setup", json!({})).await,
+        browser
+            .patch("/api/me", json!({"phone": "+41791234568"}))
+            .await,
+        browser
+            .patch("/api/me", json!({"email": "eve@evil.example"}))
+            .await,
+    ];
+    for r in &refused {
+        assert_eq!(r.status, 403, "{}", r.text);
+        assert_eq!(r.code(), "reauth_required", "{}", r.text);
+    }
+
+    // A fresh password and a second method: changes are possible again.
+    let r = browser.password_login("eve", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    browser.post("/api/login/sms/send", json!({})).await;
+    let r = browser
+        .post(
+            "/api/login/sms/verify",
+            json!({"code": sms.last_to("+41791234567").code()}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let r = browser
+        .post(
+            "/api/me/password",
+            json!({"new_password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+
+    // The stepped-up session, had it been kept, ends at the first login's
+    // absolute limit: a second browser that only stepped up is out by then.
+    let other = server.client();
+    other.password_login("eve", "a brand new password").await;
+    other.post("/api/login/sms/send", json!({})).await;
+    other
+        .post(
+            "/api/login/sms/verify",
+            json!({"code": sms.last_to("+41791234567").code()}),
+        )
+        .await;
+    let began = other.get("/api/session").await.json["expires_at"]
+        .as_i64()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    other.get(&authorize).await;
+    other.post("/api/login/email/send", json!({})).await;
+    let mail = smtp.all().pop().unwrap();
+    other
+        .post(
+            "/api/login/email/verify",
+            json!({"code": first_code(&mail.data)}),
+        )
+        .await;
+    let s = other.get("/api/session").await;
+    assert_eq!(s.json["level"], 40, "{}", s.text);
+    assert_eq!(s.json["expires_at"].as_i64().unwrap(), began);
+    let wait = began - crate::attacks::unix_now() + 1;
+    tokio::time::sleep(Duration::from_secs(u64::try_from(wait.max(0)).unwrap())).await;
+    assert_eq!(
+        other.get("/api/session").await.status,
+        401,
+        "the absolute timeout counts from the first login"
+    );
+}
+
+/// Now, as Unix seconds.
+pub fn unix_now() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
+}

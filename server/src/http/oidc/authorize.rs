@@ -12,7 +12,7 @@ use crate::session::{self, Authenticated};
 use crate::state::AppState;
 use crate::store::{ClientRow, FlowRow};
 use crate::token;
-use authlevel_core::{AuditKind, MethodSet};
+use authlevel_core::{AuditKind, MethodSet, MethodTimes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -216,6 +216,10 @@ async fn authorize(
         verified: carried
             .as_ref()
             .map_or(MethodSet::EMPTY, |a| a.session.methods),
+        times: carried
+            .as_ref()
+            .map_or(MethodTimes::default(), |a| a.session.times),
+        session_expires_at: carried.as_ref().map(|a| a.session.expires_at),
         expires_at: t + app.config.login_flow_timeout_s,
         required_level: Some(req.required_level),
         client_name: Some(client.name.clone()),

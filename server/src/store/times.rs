@@ -1,0 +1,42 @@
+//! The `<method>_at` columns (Unix seconds, NULL when not verified) in
+//! which a login and a session keep when each method was verified.
+
+use authlevel_core::{Method, MethodTimes};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// The column of `m`.
+pub(crate) fn column(m: Method) -> String {
+    format!("{}_at", m.as_str())
+}
+
+/// The columns, comma-separated, in [`Method::ALL`] order.
+pub(crate) fn names() -> String {
+    Method::ALL.map(column).join(", ")
+}
+
+/// Placeholders for them, numbered from `first`.
+pub(crate) fn placeholders(first: usize) -> String {
+    (first..first + Method::ALL.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The columns to select from `table`, as `prefix<column>`.
+pub(crate) fn select(table: &str, prefix: &str) -> String {
+    Method::ALL
+        .map(|m| format!("{table}.{c} AS {prefix}{c}", c = column(m)))
+        .join(", ")
+}
+
+/// The times from columns named `prefix<column>`.
+pub(crate) fn read(r: &AnyRow, prefix: &str) -> Result<MethodTimes, sqlx::Error> {
+    let mut times = MethodTimes::default();
+    for m in Method::ALL {
+        if let Some(t) = r.try_get::<Option<i64>, _>(format!("{prefix}{}", column(m)).as_str())? {
+            times.set(m, t);
+        }
+    }
+    Ok(times)
+}
