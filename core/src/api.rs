@@ -472,6 +472,10 @@ pub struct SetupResponse {
     pub enrolled: MethodSet,
     /// Whether that can reach the directory's level.
     pub can_reach: bool,
+    /// The other account this browser is logged in as, when it is: what
+    /// is set up here goes to `username`, never to that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_in_as: Option<String>,
 }
 
 /// A directory, with its policy.

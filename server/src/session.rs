@@ -107,16 +107,15 @@ impl Enroller {
         }
     }
 
-    /// The enroller of a session token or an enrolment token: the session
-    /// when it is live, else the enrolment.
+    /// The enroller of an enrolment token or a session token: the
+    /// enrolment a setup link opened when it is live, else the session. A
+    /// setup link opened in a browser that is logged in as someone else
+    /// acts on the link's account only (SECURITY 29).
     pub async fn load(
         app: &AppState,
         session: Option<&str>,
         enrolment: Option<&str>,
     ) -> ApiResult<Option<Enroller>> {
-        if let Some(a) = load(app, session).await? {
-            return Ok(Some(Enroller::Session(a)));
-        }
         if let Some(token) = enrolment {
             let id = token::hash(token);
             if let Some(user_id) = app.store.enrolment_user(&id, now()).await?
@@ -126,7 +125,7 @@ impl Enroller {
                 return Ok(Some(Enroller::Setup { id, user }));
             }
         }
-        Ok(None)
+        Ok(load(app, session).await?.map(Enroller::Session))
     }
 }
 

@@ -33,8 +33,17 @@ pub async fn issue_link(app: &AppState, user_id: &str) -> ApiResult<SetupLink> {
 }
 
 /// What the setup page shows of `user`: who, which directory and policy,
-/// what is enrolled, and whether that can reach the level.
-pub async fn state_of(app: &AppState, user: &UserRow) -> ApiResult<SetupResponse> {
+/// what is enrolled, whether that can reach the level, and the other
+/// account the browser's session (`session_token`) is logged in as.
+pub async fn state_of(
+    app: &AppState,
+    user: &UserRow,
+    session_token: Option<&str>,
+) -> ApiResult<SetupResponse> {
+    let logged_in_as = crate::session::load(app, session_token)
+        .await?
+        .filter(|a| a.user.id != user.id)
+        .map(|a| a.user.username);
     let dir = crate::login::directory_of(app, user).await?;
     let enrolled = user.enrolled();
     Ok(SetupResponse {
@@ -43,6 +52,7 @@ pub async fn state_of(app: &AppState, user: &UserRow) -> ApiResult<SetupResponse
         policy: dir.policy,
         enrolled,
         can_reach: evaluate(&dir.policy, MethodSet::EMPTY, enrolled).status != LoginStatus::Blocked,
+        logged_in_as,
     })
 }
 

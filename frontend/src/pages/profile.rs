@@ -25,11 +25,23 @@ pub fn ProfilePage() -> impl IntoView {
     let me = RwSignal::new(None::<Me>);
     let passkeys = RwSignal::new(Vec::<PasskeyInfo>::new());
     let signed_out = RwSignal::new(false);
+    // A setup link for another account, open in this browser: the
+    // enrolment routes act on that account while it is (SECURITY 29).
+    let open_setup = RwSignal::new(None::<String>);
 
     let load = Callback::new(move |()| {
         busy.spawn(async move {
             match api::me().await {
-                Ok(m) => me.set(Some(m)),
+                Ok(m) => {
+                    open_setup.set(
+                        api::setup_status()
+                            .await
+                            .ok()
+                            .map(|s| s.username)
+                            .filter(|name| *name != m.username),
+                    );
+                    me.set(Some(m));
+                }
                 Err(e) if e.status() == Some(401) => signed_out.set(true),
                 Err(e) => feedback.fail(e),
             }
@@ -81,7 +93,19 @@ pub fn ProfilePage() -> impl IntoView {
                 </p>
             </Show>
             <FeedbackView feedback />
-            <Show when=move || me.with(Option::is_some)>
+            {move || open_setup.get().map(|other| view! {
+                <div class="warning" role="alert" data-testid="open-setup">
+                    <p>
+                        "A setup link for " <strong>{other.clone()}</strong>
+                        " is open in this browser. Until it is closed, changes to methods go to "
+                        <strong>{other.clone()}</strong> ", not to you."
+                    </p>
+                    <BusyButton class="secondary" on_click=Callback::new(move |_| {
+                        feedback.run(api::finish_setup(), move |()| load.run(()));
+                    })>"Close that setup"</BusyButton>
+                </div>
+            })}
+            <Show when=move || me.with(Option::is_some) && open_setup.with(Option::is_none)>
                 <p>
                     "Account " <strong>{move || me.with(|m| m.as_ref().map(|m| m.username.clone()))}</strong>
                     " in directory "

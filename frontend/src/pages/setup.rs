@@ -146,6 +146,13 @@ pub fn SetupPage() -> impl IntoView {
                                 "Account " <strong>{s.username.clone()}</strong> " in directory "
                                 <strong>{s.directory.clone()}</strong> "."
                             </p>
+                            {s.logged_in_as.clone().map(|other| view! {
+                                <p class="warning" role="alert" data-testid="other-account">
+                                    "This browser is logged in as " <strong>{other.clone()}</strong>
+                                    ". What you set up on this page goes to "
+                                    <strong>{s.username.clone()}</strong> ", not to " {other} "."
+                                </p>
+                            })}
                             <ProgressBar progress label="What you have set up" />
                             {if s.can_reach {
                                 view! {
@@ -248,6 +255,7 @@ mod tests {
             policy,
             enrolled: MethodSet::of(&[Method::Password, Method::Email]),
             can_reach: false,
+            logged_in_as: None,
         };
         let p = enrolled_progress(&setup);
         assert_eq!((p.earned, p.required), (20, 30));

@@ -3,8 +3,8 @@
 
 use super::cookies::Cookie;
 use super::error::AppJson;
-use super::extract::ClientIp;
 use crate::error::ApiResult;
+use crate::login::Browser;
 use crate::session::Enroller;
 use crate::setup;
 use crate::state::AppState;
@@ -20,11 +20,11 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 #[tracing::instrument(skip_all)]
 pub(super) async fn open(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
+    browser: Browser,
     AppJson(req): AppJson<SetupRequest>,
 ) -> ApiResult<Response> {
-    let (user, enrolment) = setup::open(&app, &req.token, ip.as_deref()).await?;
-    let body = setup::state_of(&app, &user).await?;
+    let (user, enrolment) = setup::open(&app, &req.token, browser.ip()).await?;
+    let body = setup::state_of(&app, &user, browser.session.as_deref()).await?;
     let cookie = Cookie::Enrolment.set(&app.config, &enrolment, app.config.enrolment_ttl_s);
     Ok((AppendHeaders([cookie]), AppJson(body)).into_response())
 }
@@ -35,8 +35,11 @@ pub(super) async fn open(
 pub(super) async fn status(
     State(app): State<AppState>,
     who: Enroller,
+    browser: Browser,
 ) -> ApiResult<AppJson<SetupResponse>> {
-    Ok(AppJson(setup::state_of(&app, who.user()).await?))
+    Ok(AppJson(
+        setup::state_of(&app, who.user(), browser.session.as_deref()).await?,
+    ))
 }
 
 /// Ends the enrolment; the person then logs in normally.

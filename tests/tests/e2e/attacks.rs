@@ -464,3 +464,66 @@ pub fn unix_now() -> i64 {
     )
     .unwrap()
 }
+
+/// Item 3, SECURITY 29: an administrator opens Bob's setup link in the
+/// browser they are logged in with. The page says whose account it sets
+/// up, and every enrolment call acts on Bob's account only: the password
+/// typed goes to Bob, the administrator's stays.
+#[tokio::test]
+async fn security_29_a_setup_link_in_a_logged_in_browser_sets_up_the_links_account() {
+    let (server, admin, dir) = with_admin(&[]).await;
+    let created = admin
+        .post(
+            &format!("/api/admin/directories/{dir}/users"),
+            json!({"username": "bob"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let token = crate::harness::token_of(created.json["setup_link"]["url"].as_str().unwrap());
+
+    // The same browser: the admin's session cookie and now Bob's enrolment.
+    let opened = admin.post("/api/setup", json!({"token": token})).await;
+    assert_eq!(opened.status, 200, "{}", opened.text);
+    assert_eq!(opened.json["username"], "bob");
+    assert_eq!(
+        opened.json["logged_in_as"], "admin",
+        "the page says plainly that this browser is someone else's"
+    );
+    let options = admin
+        .post("/api/me/passkeys/register/start", json!({}))
+        .await;
+    assert_eq!(options.status, 200, "{}", options.text);
+    assert_eq!(
+        options.json["publicKey"]["user"]["name"], "bob",
+        "a passkey registered now is Bob's"
+    );
+    let set = admin
+        .post(
+            "/api/me/password",
+            json!({"new_password": "bobs own new password"}),
+        )
+        .await;
+    assert_eq!(set.status, 204, "{}", set.text);
+
+    // The admin's password is unchanged; Bob has the one typed for him.
+    let fresh = server.client();
+    assert_eq!(
+        fresh.password_login("admin", PASSWORD).await.json["status"],
+        "complete"
+    );
+    assert_eq!(
+        server
+            .client()
+            .password_login("admin", "bobs own new password")
+            .await
+            .status,
+        401
+    );
+    let bob = server
+        .client()
+        .password_login("bob", "bobs own new password")
+        .await;
+    assert_eq!(bob.json["status"], "complete", "{}", bob.text);
+    // The admin's session was not ended by opening the link.
+    assert_eq!(admin.get("/api/session").await.json["username"], "admin");
+}
