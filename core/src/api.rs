@@ -74,6 +74,14 @@ pub mod paths {
     pub fn me_passkey(id: &str) -> String {
         format!("/api/me/passkeys/{id}")
     }
+    /// `GET`: the own sessions.
+    pub const ME_SESSIONS: &str = "/api/me/sessions";
+    /// `POST`: ends every own session but this one.
+    pub const ME_SESSIONS_END_OTHERS: &str = "/api/me/sessions/end-others";
+    /// `DELETE`: ends one own session.
+    pub fn me_session(id: &str) -> String {
+        format!("/api/me/sessions/{id}")
+    }
     /// `GET|PUT`: a directory's policy.
     pub fn admin_policy(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/policy")
@@ -382,6 +390,36 @@ pub struct SessionInfo {
     pub authenticated_at: i64,
     /// When the session ends at the latest (absolute timeout).
     pub expires_at: i64,
+}
+
+/// When one method of a session was verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MethodTime {
+    /// The method.
+    pub method: Method,
+    /// When it was verified (Unix seconds).
+    pub verified_at: i64,
+}
+
+/// One of the own sessions (`GET /api/me/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionSummary {
+    /// Its id, for ending it (not the cookie's value).
+    pub id: String,
+    /// When it began (Unix seconds).
+    pub created_at: i64,
+    /// When it was last used (Unix seconds, to the minute).
+    pub last_used_at: i64,
+    /// The client's address when it began.
+    pub ip: Option<String>,
+    /// The browser (`User-Agent`) when it began.
+    pub user_agent: Option<String>,
+    /// The methods verified, each with when.
+    pub methods: Vec<MethodTime>,
+    /// Whether it is the session of this request.
+    pub current: bool,
 }
 
 /// `GET /api/me`: the own profile.

@@ -67,6 +67,15 @@ pub enum AuditKind {
     /// A new email address was confirmed.
     #[serde(rename = "email.confirm")]
     EmailConfirm,
+    /// The mobile number was removed.
+    #[serde(rename = "phone.remove")]
+    PhoneRemove,
+    /// The email address was removed.
+    #[serde(rename = "email.remove")]
+    EmailRemove,
+    /// A user ended one of their sessions, or all but the current one.
+    #[serde(rename = "session.end")]
+    SessionEnd,
     /// The own email address or mobile number was changed.
     #[serde(rename = "profile.contact")]
     ProfileContact,
@@ -119,7 +128,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 35] = [
+    pub const ALL: [AuditKind; 38] = [
         AuditKind::Bootstrap,
         AuditKind::LoginPassword,
         AuditKind::LoginSms,
@@ -139,6 +148,9 @@ impl AuditKind {
         AuditKind::TotpRemove,
         AuditKind::PhoneConfirm,
         AuditKind::EmailConfirm,
+        AuditKind::PhoneRemove,
+        AuditKind::EmailRemove,
+        AuditKind::SessionEnd,
         AuditKind::ProfileContact,
         AuditKind::DirectoryCreate,
         AuditKind::PolicyUpdate,
@@ -190,6 +202,9 @@ impl AuditKind {
             AuditKind::TotpRemove => "totp.remove",
             AuditKind::PhoneConfirm => "phone.confirm",
             AuditKind::EmailConfirm => "email.confirm",
+            AuditKind::PhoneRemove => "phone.remove",
+            AuditKind::EmailRemove => "email.remove",
+            AuditKind::SessionEnd => "session.end",
             AuditKind::ProfileContact => "profile.contact",
             AuditKind::DirectoryCreate => "directory.create",
             AuditKind::PolicyUpdate => "policy.update",

@@ -10,8 +10,8 @@ use authlevel_core::api::{
     AuditEvent, ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest,
     CreateUserRequest, CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo,
     PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem, RenamePasskeyRequest,
-    SendCodeResponse, SessionInfo, SetupLink, SetupRequest, SetupResponse, TotpSetupResponse,
-    UpdateMeRequest, UpdateUserRequest, User, paths,
+    SendCodeResponse, SessionInfo, SessionSummary, SetupLink, SetupRequest, SetupResponse,
+    TotpSetupResponse, UpdateMeRequest, UpdateUserRequest, User, paths,
 };
 use authlevel_core::{ErrorCode, Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -318,6 +318,23 @@ pub async fn delete_passkey(id: String) -> ApiResult<()> {
     exchange(HttpMethod::DELETE, &paths::me_passkey(&id), None)
         .await
         .map(drop)
+}
+
+/// `GET /api/me/sessions`: the own sessions.
+pub async fn sessions() -> ApiResult<Vec<SessionSummary>> {
+    get(paths::ME_SESSIONS).await
+}
+
+/// `DELETE /api/me/sessions/{id}`: ends one own session.
+pub async fn end_session(id: String) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::me_session(&id), None)
+        .await
+        .map(drop)
+}
+
+/// `POST /api/me/sessions/end-others`: ends every own session but this one.
+pub async fn end_other_sessions() -> ApiResult<()> {
+    post_empty(paths::ME_SESSIONS_END_OTHERS, &Empty {}).await
 }
 
 /// `GET /api/admin/directories/{id}/users`: a directory's users.

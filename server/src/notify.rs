@@ -20,6 +20,8 @@ fn what(kind: AuditKind) -> Option<&'static str> {
         AuditKind::TotpRemove => "The authenticator app was removed",
         AuditKind::PhoneConfirm => "A new mobile number was confirmed",
         AuditKind::EmailConfirm => "A new email address was confirmed",
+        AuditKind::PhoneRemove => "The mobile number was removed",
+        AuditKind::EmailRemove => "The email address was removed",
         _ => return None,
     })
 }
@@ -41,12 +43,15 @@ pub async fn method_changed(
         .record(app)
         .await;
     if let (true, Some(what)) = (tell, what(kind)) {
-        account_changed(app, user, what).await;
+        account_changed(app, user, what, method).await;
     }
 }
 
-/// Tells `user` that `what` happened ("A passkey was added").
-pub async fn account_changed(app: &AppState, user: &UserRow, what: &str) {
+/// Tells `user` (as they were before the change) that `what` happened
+/// ("A passkey was added") to `changed`: by email, or by SMS, preferring a
+/// channel other than the one that changed, so a new or removed address
+/// is not the only one to hear of it.
+pub async fn account_changed(app: &AppState, user: &UserRow, what: &str, changed: Method) {
     let Ok(Some(dir)) = app.store.directory(&user.directory_id).await else {
         return;
     };
@@ -54,13 +59,21 @@ pub async fn account_changed(app: &AppState, user: &UserRow, what: &str) {
         "{what} on your {} account ({}). If this was not you, sign in and remove it, or tell your administrator at once.",
         dir.name, user.username
     );
-    let sent = if let Some(email) = &user.email {
-        let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
-        app.delivery.email.send(name, email, &text).await
-    } else if let Some(phone) = &user.phone {
-        app.delivery.sms.send(phone, &text).await
+    let email = user.email.as_deref().map(|e| (Method::Email, e));
+    let phone = user.phone.as_deref().map(|p| (Method::Sms, p));
+    let order = if changed == Method::Email {
+        [phone, email]
     } else {
+        [email, phone]
+    };
+    let Some((channel, to)) = order.into_iter().flatten().next() else {
         return;
+    };
+    let sent = if channel == Method::Email {
+        let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
+        app.delivery.email.send(name, to, &text).await
+    } else {
+        app.delivery.sms.send(to, &text).await
     };
     if let Err(e) = sent {
         tracing::warn!(error = %e, user = %user.id, "account notice not delivered");

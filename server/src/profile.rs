@@ -10,7 +10,7 @@ use crate::login::codes::{self, Purpose};
 use crate::state::AppState;
 use crate::store::{UserPatch, UserRow};
 use authlevel_core::api::{Me, UpdateMeRequest};
-use authlevel_core::{AuditKind, ErrorCode};
+use authlevel_core::{AuditKind, ErrorCode, Method};
 
 /// What a user sees of their own account.
 pub async fn me(app: &AppState, user: &UserRow) -> ApiResult<Me> {
@@ -78,6 +78,19 @@ pub async fn update(
     ] {
         if let Some(Some(to)) = pending {
             codes::send(app, &dir, &updated, purpose, to, None, ip).await?;
+        }
+    }
+    // A removed contact point is a removed method: the user hears of it.
+    for (removed, kind, method) in [
+        (&patch.email, AuditKind::EmailRemove, Method::Email),
+        (&patch.phone, AuditKind::PhoneRemove, Method::Sms),
+    ] {
+        let had = match method {
+            Method::Email => user.email.is_some(),
+            _ => user.phone.is_some(),
+        };
+        if matches!(removed, Some(None)) && had {
+            crate::notify::method_changed(app, user, kind, method, ip, true).await;
         }
     }
     if req.email.is_some() || req.phone.is_some() {

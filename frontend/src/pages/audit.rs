@@ -37,6 +37,9 @@ fn describe(kind: AuditKind) -> &'static str {
         AuditKind::TotpRemove => "authenticator app removed",
         AuditKind::PhoneConfirm => "phone number confirmed",
         AuditKind::EmailConfirm => "email address confirmed",
+        AuditKind::PhoneRemove => "mobile number removed",
+        AuditKind::EmailRemove => "email address removed",
+        AuditKind::SessionEnd => "session ended by the user",
         AuditKind::ProfileContact => "contact details changed",
         AuditKind::SetupOpen => "setup link opened",
         AuditKind::UserSetupLink => "setup link issued",
@@ -50,15 +53,6 @@ fn describe(kind: AuditKind) -> &'static str {
         AuditKind::ClientCreate => "application registered",
         AuditKind::ClientDelete => "application removed",
     }
-}
-
-/// `at` (Unix seconds) in the browser's locale and time zone.
-fn when(at: i64) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    let ms = (at as f64) * 1000.0;
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
-        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
 }
 
 /// The newest events of `directory_id`.
@@ -118,7 +112,7 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
                         .join(" · ");
                         view! {
                             <li class:failed=failed data-kind=e.kind.as_str()>
-                                <time>{when(e.at)}</time>
+                                <time>{super::local_time(e.at)}</time>
                                 " "
                                 {line}
                             </li>

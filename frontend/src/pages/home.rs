@@ -6,13 +6,6 @@ use crate::components::{Busy, BusyButton, ProblemMessage};
 use authlevel_core::api::{Role, SessionInfo};
 use leptos::prelude::*;
 
-/// A Unix time as the browser's local date and time.
-fn local_time(unix_s: i64) -> String {
-    // f64 holds every millisecond timestamp of the next 200,000 years exactly.
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_s as f64 * 1000.0));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-}
-
 /// The logged-in page.
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -82,9 +75,9 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>"Methods used"</dt>
                                 <dd>{methods}</dd>
                                 <dt>"Logged in at"</dt>
-                                <dd>{local_time(s.authenticated_at)}</dd>
+                                <dd>{super::local_time(s.authenticated_at)}</dd>
                                 <dt>"Session ends at the latest"</dt>
-                                <dd>{local_time(s.expires_at)}</dd>
+                                <dd>{super::local_time(s.expires_at)}</dd>
                             </dl>
                             <p>
                                 <a href=PROFILE>"Your account: name, contact, password, passkeys"</a>

@@ -10,7 +10,7 @@ use crate::components::{
     TotpEnrol,
 };
 use authlevel_core::Method;
-use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, UpdateMeRequest};
+use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -20,8 +20,15 @@ pub fn ProfilePage() -> impl IntoView {
     let busy = Busy::get();
     // Each section says how its change went, next to it.
     let feedback = Feedback::new();
-    let [f_name, f_email, f_phone, f_password, f_passkeys, f_totp] =
-        std::array::from_fn(|_| Feedback::new());
+    let [
+        f_name,
+        f_email,
+        f_phone,
+        f_password,
+        f_passkeys,
+        f_totp,
+        f_sessions,
+    ] = std::array::from_fn(|_| Feedback::new());
     let me = RwSignal::new(None::<Me>);
     let passkeys = RwSignal::new(Vec::<PasskeyInfo>::new());
     let signed_out = RwSignal::new(false);
@@ -132,6 +139,11 @@ pub fn ProfilePage() -> impl IntoView {
                     <FeedbackView feedback=f_passkeys />
                     <PasskeyList passkeys feedback=f_passkeys on_change=load />
                     <PasskeyEnrol feedback=f_passkeys on_done=load />
+                </section>
+                <section class="enrol" aria-labelledby="p-sessions">
+                    <h2 id="p-sessions">"Where you are logged in"</h2>
+                    <FeedbackView feedback=f_sessions />
+                    <SessionList feedback=f_sessions />
                 </section>
                 <section class="enrol" aria-labelledby="p-totp">
                     <h2 id="p-totp">"Authenticator app"</h2>
@@ -253,5 +265,63 @@ fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
         <BusyButton class="secondary danger" on_click=remove>
             "Remove the authenticator app"
         </BusyButton>
+    }
+}
+
+/// The own sessions: where, since when, with which methods; end one, or
+/// every other one.
+#[component]
+fn SessionList(feedback: Feedback) -> impl IntoView {
+    let sessions = RwSignal::new(Vec::<SessionSummary>::new());
+    let load = move || feedback.run(api::sessions(), move |list| sessions.set(list));
+    load();
+    let row = move |s: SessionSummary| {
+        let id = StoredValue::new(s.id.clone());
+        let methods = s
+            .methods
+            .iter()
+            .map(|m| format!("{} {}", m.method.label(), super::local_time(m.verified_at)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let end = move |_| {
+            feedback.clear();
+            feedback.run(api::end_session(id.get_value()), move |()| {
+                feedback.ok("That session is ended.");
+                load();
+            });
+        };
+        view! {
+            <li data-current=s.current.to_string()>
+                <strong>
+                    {s.user_agent.clone().unwrap_or_else(|| "Unknown browser".into())}
+                </strong>
+                {s.current.then_some(" (this one)")}
+                <br />
+                {format!(
+                    "Since {}, last used {}, from {}.",
+                    super::local_time(s.created_at),
+                    super::local_time(s.last_used_at),
+                    s.ip.clone().unwrap_or_else(|| "an unknown address".into()),
+                )}
+                <br />
+                {methods}
+                {(!s.current).then(|| view! {
+                    <BusyButton class="secondary danger" on_click=end>"End"</BusyButton>
+                })}
+            </li>
+        }
+    };
+    let end_others = move |_| {
+        feedback.clear();
+        feedback.run(api::end_other_sessions(), move |()| {
+            feedback.ok("Every other session is ended.");
+            load();
+        });
+    };
+    view! {
+        <ul class="sessions">{move || sessions.get().into_iter().map(row).collect_view()}</ul>
+        <Show when=move || sessions.with(|l| l.len() > 1)>
+            <BusyButton class="secondary" on_click=end_others>"End every other session"</BusyButton>
+        </Show>
     }
 }

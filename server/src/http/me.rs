@@ -4,12 +4,18 @@
 use super::error::AppJson;
 use super::extract::{ClientIp, Fresh};
 use crate::error::ApiResult;
-use crate::login::password;
+use crate::login::{Browser, password};
 use crate::profile;
 use crate::session::{Authenticated, Enroller};
 use crate::state::AppState;
-use authlevel_core::api::{ChangePasswordRequest, Me, Problem, UpdateMeRequest};
-use axum::extract::State;
+use crate::audit;
+use crate::clock::now;
+use crate::error::ApiError;
+use authlevel_core::api::{
+    ChangePasswordRequest, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
+};
+use authlevel_core::{AuditKind, ErrorCode};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 /// The own profile.
@@ -55,5 +61,81 @@ pub(super) async fn change_password(
     // the link; a notice is for a change made from a logged-in session.
     let notify = matches!(fresh.who, Enroller::Session(_));
     password::set(&app, fresh.user(), &req.new_password, fresh.ip(), notify).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The own live sessions, most recently used first, the current one marked.
+#[utoipa::path(get, path = "/api/me/sessions", tag = "me",
+    responses((status = 200, body = Vec<SessionSummary>), (status = 401, body = Problem)))]
+pub(super) async fn list_sessions(
+    State(app): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<AppJson<Vec<SessionSummary>>> {
+    let rows = app
+        .store
+        .user_sessions(&auth.user.id, now(), app.config.session_idle_timeout_s)
+        .await?;
+    Ok(AppJson(
+        rows.into_iter()
+            .map(|s| SessionSummary {
+                current: s.id == auth.session.id,
+                id: s.public_id,
+                created_at: s.created_at,
+                last_used_at: s.last_seen_at,
+                ip: s.ip,
+                user_agent: s.user_agent,
+                methods: s
+                    .times
+                    .iter()
+                    .map(|(method, verified_at)| MethodTime {
+                        method,
+                        verified_at,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Ends one of the own sessions, on every instance.
+#[utoipa::path(delete, path = "/api/me/sessions/{id}", tag = "me",
+    params(("id" = String, Path, description = "The session's id from the list")),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn end_session(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    browser: Browser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    if id.is_empty() || !app.store.delete_user_session(&auth.user.id, &id).await? {
+        return Err(ApiError::with(ErrorCode::NotFound, "No such session."));
+    }
+    audit::event(AuditKind::SessionEnd, true)
+        .on_user(&auth.user)
+        .ip(browser.ip())
+        .detail("one session")
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every own session but the current one, on every instance.
+#[utoipa::path(post, path = "/api/me/sessions/end-others", tag = "me",
+    responses((status = 204), (status = 401, body = Problem)))]
+pub(super) async fn end_other_sessions(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    browser: Browser,
+) -> ApiResult<StatusCode> {
+    let n = app
+        .store
+        .delete_other_sessions(&auth.user.id, &auth.session.id)
+        .await?;
+    audit::event(AuditKind::SessionEnd, true)
+        .on_user(&auth.user)
+        .ip(browser.ip())
+        .detail(format!("{n} other sessions"))
+        .record(&app)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -527,3 +527,88 @@ async fn security_29_a_setup_link_in_a_logged_in_browser_sets_up_the_links_accou
     // The admin's session was not ended by opening the link.
     assert_eq!(admin.get("/api/session").await.json["username"], "admin");
 }
+
+/// Item 6, SECURITY 28: a user sees and ends their own sessions, and
+/// removing the email address or the mobile number is told by the other
+/// channel.
+#[tokio::test]
+async fn security_28_own_sessions_can_be_seen_and_ended_and_removals_are_told() {
+    use crate::receivers::SmtpSink;
+    let sms = SmsGateway::start().await;
+    let smtp = SmtpSink::start();
+    let mut env: Vec<(&str, String)> = sms.env();
+    env.extend(smtp.env());
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, admin, dir) = with_admin(&pairs).await;
+    create_user(
+        &server,
+        &admin,
+        &dir,
+        json!({"username": "sam", "phone": "+41791234567", "email": "sam@example.com"}),
+    )
+    .await;
+    let [a, b, c] = [server.client(), server.client(), server.client()];
+    for x in [&a, &b] {
+        assert_eq!(
+            x.password_login("sam", PASSWORD).await.json["status"],
+            "complete"
+        );
+    }
+    let list = a.get("/api/me/sessions").await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let list = list.json.as_array().unwrap().clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(list.iter().all(|s| s["methods"][0]["method"] == "password"
+        && s["methods"][0]["verified_at"].as_i64().is_some()
+        && s["ip"] == "127.0.0.1"));
+    let other = list.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(a.delete("/api/me/sessions/not-a-session").await.status, 404);
+    assert_eq!(
+        a.delete(&format!("/api/me/sessions/{other}")).await.status,
+        204
+    );
+    assert_eq!(
+        b.get("/api/session").await.status,
+        401,
+        "ended on the server"
+    );
+    assert_eq!(
+        c.password_login("sam", PASSWORD).await.json["status"],
+        "complete"
+    );
+    assert_eq!(
+        a.post("/api/me/sessions/end-others", json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(c.get("/api/session").await.status, 401);
+    assert_eq!(
+        a.get("/api/session").await.status,
+        200,
+        "the current one stays"
+    );
+
+    // Removing the email address is told by SMS; then removing the mobile
+    // number, the one channel left, is told to it.
+    let r = a.patch("/api/me", json!({"email": ""})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let told = sms.last_to("+41791234567");
+    assert!(
+        told.message.contains("The email address was removed"),
+        "{}",
+        told.message
+    );
+    let r = a.patch("/api/me", json!({"phone": ""})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let all = sms.all();
+    assert!(
+        all.iter()
+            .any(|m| m.message.contains("The mobile number was removed")),
+        "{all:?}"
+    );
+}
