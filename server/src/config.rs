@@ -66,6 +66,14 @@ pub struct Config {
     pub failure_limit: i64,
     /// How long a locked method stays locked, in seconds.
     pub lockout_s: i64,
+    /// Password steps per client address per minute; 0: no limit.
+    pub login_attempts_per_ip_per_minute: i64,
+    /// Password steps per account name (known or not) per minute; 0: no limit.
+    pub login_attempts_per_account_per_minute: i64,
+    /// Unauthenticated requests that store state (a passkey sign-in begun,
+    /// an application's authorization request) per client address per
+    /// minute; 0: no limit.
+    pub anonymous_writes_per_ip_per_minute: i64,
     /// `log` (prints codes to the console; development) or `webhook`.
     pub sms_delivery: String,
     /// Where the `webhook` delivery POSTs `{to, message}`.
@@ -152,6 +160,9 @@ impl Default for Config {
             code_per_ip_per_hour: 30,
             failure_limit: 10,
             lockout_s: 900,
+            login_attempts_per_ip_per_minute: 120,
+            login_attempts_per_account_per_minute: 30,
+            anonymous_writes_per_ip_per_minute: 120,
             sms_delivery: "log".into(),
             sms_webhook_url: String::new(),
             sms_webhook_token: String::new(),

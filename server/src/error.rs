@@ -15,6 +15,17 @@ pub enum ApiError {
         /// What to tell the user.
         detail: Option<String>,
     },
+    /// Refused for now (a limit, a full queue): `Retry-After` says when to
+    /// try again.
+    #[error("{code}: {detail} (retry after {retry_after_s} s)")]
+    Later {
+        /// The stable code (`rate_limited`, `unavailable`).
+        code: ErrorCode,
+        /// What to tell the user.
+        detail: String,
+        /// Seconds until a retry may succeed.
+        retry_after_s: u64,
+    },
     /// A policy with errors; the report goes along.
     #[error("invalid policy")]
     Policy(Box<PolicyReport>),
@@ -56,7 +67,7 @@ impl ApiError {
     /// The stable code of this error.
     pub fn error_code(&self) -> ErrorCode {
         match self {
-            ApiError::Known { code, .. } => *code,
+            ApiError::Known { code, .. } | ApiError::Later { code, .. } => *code,
             ApiError::Policy(_) => ErrorCode::InvalidPolicy,
             ApiError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
                 ErrorCode::Unavailable
@@ -74,7 +85,14 @@ impl From<crate::crypto::CryptoError> for ApiError {
 
 impl From<crate::password::HashError> for ApiError {
     fn from(e: crate::password::HashError) -> ApiError {
-        ApiError::internal(e)
+        match e {
+            crate::password::HashError::Busy => ApiError::Later {
+                code: ErrorCode::Unavailable,
+                detail: "The service is busy. Please try again in a moment.".into(),
+                retry_after_s: 1,
+            },
+            e => ApiError::internal(e),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod error;
 mod http;
+pub mod limits;
 pub mod login;
 pub mod metrics;
 pub mod notify;

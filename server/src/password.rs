@@ -142,9 +142,14 @@ pub fn check_new(password: &str, username: &str) -> Result<(), PasswordRule> {
 /// blocks. A dummy hash equalises the time of unknown users.
 #[derive(Clone)]
 pub struct Hasher {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     dummy: Arc<String>,
 }
+
+/// Hashes that may wait per hashing thread; more are refused at once
+/// (503 with `Retry-After`), so a flood holds neither memory nor a queue
+/// that a real login would wait behind for long.
+pub const QUEUE_PER_THREAD: usize = 16;
 
 enum Job {
     Hash(
@@ -164,8 +169,15 @@ fn argon2() -> Argon2<'static> {
 
 /// Errors of hashing itself (not a wrong password).
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// Hashing failed.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+    /// The queue of hashes is full: the request is refused at once rather
+    /// than waiting behind a flood.
+    #[error("the password hashing queue is full")]
+    Busy,
+}
 
 fn hash_with(password: &str, memory: &mut Vec<argon2::Block>) -> Result<String, HashError> {
     let a = argon2();
@@ -173,18 +185,18 @@ fn hash_with(password: &str, memory: &mut Vec<argon2::Block>) -> Result<String, 
     let mut raw_salt = [0u8; 64];
     let salt_bytes = salt
         .decode_b64(&mut raw_salt)
-        .map_err(|e| HashError(e.to_string()))?;
+        .map_err(|e| HashError::Failed(e.to_string()))?;
     memory.resize(a.params().block_count(), argon2::Block::default());
     let mut out = [0u8; 32];
     a.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, &mut memory[..])
-        .map_err(|e| HashError(e.to_string()))?;
+        .map_err(|e| HashError::Failed(e.to_string()))?;
     let phc = PasswordHash {
         algorithm: argon2::ARGON2ID_IDENT,
         version: Some(0x13),
         params: argon2::password_hash::ParamsString::try_from(a.params())
-            .map_err(|e| HashError(e.to_string()))?,
+            .map_err(|e| HashError::Failed(e.to_string()))?,
         salt: Some(salt.as_salt()),
-        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| HashError(e.to_string()))?),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| HashError::Failed(e.to_string()))?),
     };
     Ok(phc.to_string())
 }
@@ -230,7 +242,7 @@ impl Hasher {
         } else {
             concurrency
         };
-        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(n * QUEUE_PER_THREAD);
         let rx = Arc::new(std::sync::Mutex::new(rx));
         for i in 0..n {
             let rx = rx.clone();
@@ -243,7 +255,11 @@ impl Hasher {
                             Ok(r) => r.recv(),
                             Err(_) => return,
                         };
+                        // A job whose caller went away is skipped: nobody
+                        // waits for its answer.
                         match job {
+                            Ok(Job::Hash(_, reply)) if reply.is_closed() => {}
+                            Ok(Job::Verify(_, _, reply)) if reply.is_closed() => {}
                             Ok(Job::Hash(pw, reply)) => {
                                 let _ = reply.send(hash_with(&pw, &mut memory));
                             }
@@ -254,7 +270,7 @@ impl Hasher {
                         }
                     }
                 })
-                .map_err(|e| HashError(e.to_string()))?;
+                .map_err(|e| HashError::Failed(e.to_string()))?;
         }
         let dummy = hash_with("authlevel-dummy-password-for-timing", &mut Vec::new())?;
         Ok(Hasher {
@@ -263,13 +279,21 @@ impl Hasher {
         })
     }
 
+    /// Queues `job`, or refuses at once when the queue is full.
+    fn queue(&self, job: Job) -> Result<(), HashError> {
+        self.jobs.try_send(job).map_err(|e| match e {
+            std::sync::mpsc::TrySendError::Full(_) => HashError::Busy,
+            std::sync::mpsc::TrySendError::Disconnected(_) => {
+                HashError::Failed("the hashing threads are gone".into())
+            }
+        })
+    }
+
     /// Hashes a new password.
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Job::Hash(password.to_owned(), reply))
-            .map_err(|e| HashError(e.to_string()))?;
-        answer.await.map_err(|e| HashError(e.to_string()))?
+        self.queue(Job::Hash(password.to_owned(), reply))?;
+        answer.await.map_err(|e| HashError::Failed(e.to_string()))?
     }
 
     /// Verifies `password` against `hash`; with no hash (unknown user, no
@@ -281,10 +305,8 @@ impl Hasher {
             None => (self.dummy.as_ref().clone(), false),
         };
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Job::Verify(password.to_owned(), stored, reply))
-            .map_err(|e| HashError(e.to_string()))?;
-        let ok = answer.await.map_err(|e| HashError(e.to_string()))?;
+        self.queue(Job::Verify(password.to_owned(), stored, reply))?;
+        let ok = answer.await.map_err(|e| HashError::Failed(e.to_string()))?;
         Ok(ok && real)
     }
 }
@@ -315,6 +337,40 @@ mod tests {
             Err(PasswordRule::ContainsUsername)
         );
         assert!(check_new("correct horse battery", "ann").is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_gone_callers_are_skipped() {
+        let h = Hasher::new(1).unwrap();
+        // Callers that go away at once: their jobs queue up, then are skipped.
+        for _ in 0..QUEUE_PER_THREAD {
+            let (reply, _gone) = tokio::sync::oneshot::channel();
+            h.queue(Job::Verify("x".into(), h.dummy.as_ref().clone(), reply))
+                .unwrap();
+        }
+        let mut refused = false;
+        for _ in 0..QUEUE_PER_THREAD * 4 {
+            let (reply, _gone) = tokio::sync::oneshot::channel();
+            if matches!(
+                h.queue(Job::Verify("x".into(), h.dummy.as_ref().clone(), reply)),
+                Err(HashError::Busy)
+            ) {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "a bounded queue refuses when full");
+        // Skipped jobs cost nothing: the queue drains quickly, and a real
+        // verification still answers.
+        let t = std::time::Instant::now();
+        loop {
+            match h.verify("x", None).await {
+                Ok(_) => break,
+                Err(HashError::Busy) => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
+                Err(e) => panic!("{e}"),
+            }
+            assert!(t.elapsed() < std::time::Duration::from_secs(30));
+        }
     }
 
     #[tokio::test]

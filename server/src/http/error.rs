@@ -37,6 +37,17 @@ impl IntoResponse for ApiError {
         let code = self.error_code();
         match self {
             ApiError::Known { detail, .. } => problem_response(code, detail, None),
+            ApiError::Later {
+                detail,
+                retry_after_s,
+                ..
+            } => {
+                let mut response = problem_response(code, Some(detail), None);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+                response
+            }
             ApiError::Policy(report) => problem_response(
                 code,
                 Some("The policy has errors; nothing was saved.".into()),

@@ -3,14 +3,14 @@
 
 use super::error::AppJson;
 use super::extract::{ClientIp, Fresh};
+use crate::audit;
+use crate::clock::now;
+use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::login::{Browser, password};
 use crate::profile;
 use crate::session::{Authenticated, Enroller};
 use crate::state::AppState;
-use crate::audit;
-use crate::clock::now;
-use crate::error::ApiError;
 use authlevel_core::api::{
     ChangePasswordRequest, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
 };

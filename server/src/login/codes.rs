@@ -137,8 +137,18 @@ pub async fn send(
             ));
         }
     }
-    let history = app
-        .store
+    // The quotas are checked and the code stored in one transaction, which
+    // every other send for the same user, destination or address waits
+    // for: of any number of concurrent sends on any instance, no more pass
+    // than the quotas and the resend wait allow.
+    let mut tx = app.store.begin().await?;
+    tx.lock_keys(&[
+        &format!("code user {}", user.id),
+        &format!("code to {destination}"),
+        &format!("code from {}", ip.unwrap_or("")),
+    ])
+    .await?;
+    let history = tx
         .code_history(
             &user.id,
             purpose.as_str(),
@@ -151,6 +161,7 @@ pub async fn send(
     if let Some(last) = history.last_at {
         let wait = last + c.code_resend_cooldown_s - t;
         if wait > 0 {
+            tx.rollback().await?;
             return Err(rate_limited(format!(
                 "Please wait {wait} seconds before asking for a new code."
             )));
@@ -166,6 +177,8 @@ pub async fn send(
         None
     };
     if let Some(which) = over {
+        // Ended before the audit, which writes outside it.
+        tx.rollback().await?;
         // An alert for the people who run the service: quotas hit can mean
         // SMS pumping or mail flooding.
         tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
@@ -181,19 +194,19 @@ pub async fn send(
     let code = new_code();
     let id = token::new_token();
     let hash = app.secrets.mac(&format!("{id}:{code}"));
-    app.store
-        .insert_code(&NewCode {
-            id: &id,
-            user_id: &user.id,
-            flow_id,
-            purpose: purpose.as_str(),
-            destination,
-            code_hash: &hash,
-            ip,
-            now: t,
-            expires_at: t + c.code_ttl_s,
-        })
-        .await?;
+    tx.insert_code(&NewCode {
+        id: &id,
+        user_id: &user.id,
+        flow_id,
+        purpose: purpose.as_str(),
+        destination,
+        code_hash: &hash,
+        ip,
+        now: t,
+        expires_at: t + c.code_ttl_s,
+    })
+    .await?;
+    tx.commit().await?;
     let text = message(app, dir, purpose, &code);
     let sent = match channel {
         Method::Sms => app.delivery.sms.send(destination, &text).await,
@@ -304,8 +317,8 @@ async fn check(
         .try_code(&row.id, &hash, allowed, t, c.code_max_attempts)
         .await?
     else {
-        // Used meanwhile, by a concurrent try.
-        return Ok(Err(Refusal::Wrong));
+        // Used meanwhile, by a concurrent try: no code waits any more.
+        return Ok(Err(Refusal::NoCode));
     };
     Ok(if tried.used {
         Ok(row.destination.clone())

@@ -8,10 +8,10 @@
 //! input, after the same work. Names that are no account get the same
 //! kind of write, so the answer's timing cannot tell them apart.
 //!
-//! Every step goes through it in the same order: [`attempt`] (or
-//! [`attempt_in`] the step's transaction) before verifying, then
-//! [`Attempt::succeeded`] inside the step's transaction. A refused attempt
-//! needs nothing more: it was counted when it was taken.
+//! Every step goes through it in the same order: [`attempt_in`] a
+//! transaction before verifying, then [`Attempt::succeeded`] inside the
+//! step's transaction. A refused attempt needs nothing more: it was
+//! counted when it was taken.
 
 use crate::clock::now;
 use crate::error::ApiResult;
@@ -29,31 +29,11 @@ pub struct Attempt {
     allowed: bool,
 }
 
-/// An attempt at `method` by the account `user_id`, in a commit of its
-/// own: for a step whose check is slow (the password's argon2), so the
+/// An attempt at `method` by the account `user_id` in `tx`: for a quick
+/// check (a code, the authenticator app), the step's transaction, so the
+/// count, the check and the outcome commit together; for a slow one (the
+/// password's argon2), a transaction committed before the check, so the
 /// database is not held meanwhile.
-pub async fn attempt(app: &AppState, user_id: &str, method: Method) -> ApiResult<Attempt> {
-    let c = &app.config;
-    let allowed = app
-        .store
-        .take_attempt(
-            user_id,
-            method.as_str(),
-            now(),
-            c.failure_limit,
-            c.lockout_s,
-        )
-        .await?;
-    Ok(Attempt {
-        user_id: Some(user_id.to_owned()),
-        method,
-        allowed,
-    })
-}
-
-/// An attempt at `method` by the account `user_id` in `tx`, the step's
-/// transaction: for a quick check (a code, the authenticator app), so the
-/// count, the check and the outcome commit together.
 pub async fn attempt_in(
     app: &AppState,
     tx: &mut Tx,
@@ -78,10 +58,10 @@ pub async fn attempt_in(
 }
 
 /// An attempt at `method` for a name that is no account (`key`: a keyed
-/// hash of directory and name): the same work as [`attempt`]; it can never
-/// succeed.
-pub async fn attempt_unknown(app: &AppState, key: &str, method: Method) -> ApiResult<Attempt> {
-    app.store.take_unknown_attempt(key, now()).await?;
+/// hash of directory and name), in `tx`: the same work as [`attempt_in`];
+/// it can never succeed.
+pub async fn attempt_unknown_in(tx: &mut Tx, key: &str, method: Method) -> ApiResult<Attempt> {
+    tx.take_unknown_attempt(key, now()).await?;
     Ok(Attempt {
         user_id: None,
         method,

@@ -22,8 +22,7 @@ use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
 use crate::token;
 use authlevel_core::api::LoginState;
 use authlevel_core::{
-    AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, MethodTimes, Policy,
-    evaluate,
+    AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, MethodTimes, Policy, evaluate,
 };
 
 /// The directory a login goes to when the request names none.

@@ -10,6 +10,7 @@ use super::{Browser, Outcome, Prior, advance, identified_flow, load_flow};
 use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
+use crate::limits;
 use crate::state::AppState;
 use crate::store::{PasskeyRow, UserRow};
 use crate::token;
@@ -74,10 +75,17 @@ struct LoginCeremony {
 }
 
 impl LoginCeremony {
-    /// Stores the ceremony; answers the token for the passkey cookie.
-    async fn store(&self, app: &AppState) -> ApiResult<String> {
+    /// Stores the ceremony (begun from `ip`, within the limit of anonymous
+    /// writes); answers the token for the passkey cookie.
+    async fn store(&self, app: &AppState, ip: Option<&str>) -> ApiResult<String> {
         let cookie = token::new_token();
-        put_state(app, &state_key("login", &token::hash(&cookie)), self).await?;
+        put_state(
+            app,
+            &state_key("login", &token::hash(&cookie)),
+            self,
+            Some(ip),
+        )
+        .await?;
         Ok(cookie)
     }
 
@@ -116,11 +124,28 @@ fn state_key(kind: &str, id: &str) -> String {
     format!("{kind}:{id}")
 }
 
-async fn put_state<T: Serialize>(app: &AppState, key: &str, state: &T) -> ApiResult<()> {
+/// Stores a ceremony's state; an anonymous one (a sign-in begun, `from`
+/// its address) within the limit of anonymous writes.
+async fn put_state<T: Serialize>(
+    app: &AppState,
+    key: &str,
+    state: &T,
+    anonymous_from: Option<Option<&str>>,
+) -> ApiResult<()> {
     let json = serde_json::to_string(state)?;
-    app.store
-        .put_webauthn_state(key, &json, now() + CEREMONY_TTL_S)
+    let mut tx = app.store.begin().await?;
+    if let Some(ip) = anonymous_from {
+        limits::take(
+            &mut tx,
+            limits::MINUTE,
+            &limits::anonymous_write(app, ip),
+            "sign-in attempts",
+        )
         .await?;
+    }
+    tx.put_webauthn_state(key, &json, now() + CEREMONY_TTL_S)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -182,7 +207,7 @@ pub async fn login_start(
             second_step: true,
             continue_to: None,
         };
-        return Ok((rcr, ceremony.store(app).await?));
+        return Ok((rcr, ceremony.store(app, browser.ip()).await?));
     }
     let dir = super::directory(app, req.directory.as_deref())
         .await?
@@ -241,7 +266,7 @@ pub async fn login_start(
         second_step: false,
         continue_to: app.config.return_to(req.return_to.as_deref()),
     };
-    Ok((rcr, ceremony.store(app).await?))
+    Ok((rcr, ceremony.store(app, browser.ip()).await?))
 }
 
 fn refused() -> ApiError {
@@ -381,7 +406,7 @@ pub async fn register_start(
     if let Some(sel) = ccr.public_key.authenticator_selection.as_mut() {
         sel.resident_key = Some(ResidentKeyRequirement::Preferred);
     }
-    put_state(app, &state_key("reg", &user.id), &state).await?;
+    put_state(app, &state_key("reg", &user.id), &state, None).await?;
     Ok(ccr)
 }
 

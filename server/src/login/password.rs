@@ -7,6 +7,7 @@ use super::{Browser, Outcome, Prior, advance, directory, failures, load_flow};
 use crate::audit;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
+use crate::limits;
 use crate::state::AppState;
 use authlevel_core::api::PasswordLoginRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
@@ -51,17 +52,26 @@ pub async fn step(
         .as_ref()
         .filter(|u| !u.disabled)
         .and_then(|u| u.password_hash.as_deref());
+    // The rate limits and the lockout rule's attempt, in one commit before
+    // the hash, so a flood is refused without hashing.
+    let dir_id = dir.as_ref().map_or("", |d| d.id.as_str());
+    let name = username.as_deref().unwrap_or("");
+    let mut tx = app.store.begin().await?;
+    limits::take(
+        &mut tx,
+        limits::MINUTE,
+        &limits::password_step(app, browser.ip(), dir_id, name),
+        "login attempts",
+    )
+    .await?;
     let attempt = match &user {
-        Some(u) => failures::attempt(app, &u.id, Method::Password).await?,
+        Some(u) => failures::attempt_in(app, &mut tx, &u.id, Method::Password).await?,
         None => {
-            let key = app.secrets.mac(&format!(
-                "unknown name:{}:{}",
-                dir.as_ref().map_or("", |d| d.id.as_str()),
-                username.as_deref().unwrap_or("")
-            ));
-            failures::attempt_unknown(app, &key, Method::Password).await?
+            let key = app.secrets.mac(&format!("unknown name:{dir_id}:{name}"));
+            failures::attempt_unknown_in(&mut tx, &key, Method::Password).await?
         }
     };
+    tx.commit().await?;
     // The hash runs even when locked, so a locked account answers exactly
     // like a wrong password, in the same time.
     let ok = app.hasher.verify(&req.password, hash).await? && attempt.allowed();

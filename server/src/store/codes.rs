@@ -57,39 +57,6 @@ pub struct CodeHistory {
 }
 
 impl Store {
-    /// Stores a new code and invalidates the earlier unused ones of the same
-    /// user, purpose and flow (a resend supersedes the old code).
-    pub async fn insert_code(&self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
-             AND COALESCE(flow_id, '') = $4 AND used_at IS NULL",
-        )
-        .bind(c.now)
-        .bind(c.user_id)
-        .bind(c.purpose)
-        .bind(c.flow_id.unwrap_or(""))
-        .execute(tx.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO codes (id, user_id, flow_id, purpose, destination, code_hash, attempts, ip, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
-        )
-        .bind(c.id)
-        .bind(c.user_id)
-        .bind(c.flow_id.map(str::to_owned))
-        .bind(c.purpose)
-        .bind(c.destination)
-        .bind(c.code_hash)
-        .bind(c.ip.map(str::to_owned))
-        .bind(c.now)
-        .bind(c.expires_at)
-        .execute(tx.conn())
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The newest unused code of a user, purpose and flow.
     pub async fn current_code(
         &self,
@@ -120,12 +87,57 @@ impl Store {
         )
         .await
     }
+}
 
-    /// For a new code: when the newest code of the user, purpose and flow
+/// What [`super::Tx::try_code`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeTry {
+    /// The code was right, and is now used.
+    pub used: bool,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+    /// When the code stops working.
+    pub expires_at: i64,
+}
+
+impl super::Tx {
+    /// Stores a new code and invalidates the earlier unused ones of the same
+    /// user, purpose and flow (a resend supersedes the old code).
+    pub async fn insert_code(&mut self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
+             AND COALESCE(flow_id, '') = $4 AND used_at IS NULL",
+        )
+        .bind(c.now)
+        .bind(c.user_id)
+        .bind(c.purpose)
+        .bind(c.flow_id.unwrap_or(""))
+        .execute(self.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO codes (id, user_id, flow_id, purpose, destination, code_hash, attempts, ip, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
+        )
+        .bind(c.id)
+        .bind(c.user_id)
+        .bind(c.flow_id.map(str::to_owned))
+        .bind(c.purpose)
+        .bind(c.destination)
+        .bind(c.code_hash)
+        .bind(c.ip.map(str::to_owned))
+        .bind(c.now)
+        .bind(c.expires_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// For a new code, in the transaction that stores it (see
+    /// [`super::Tx::lock_keys`]): when the newest code of the user, purpose and flow
     /// was made (used or not), and how many codes were made since `since`
     /// to the destination, for the user, and from the address. One query.
     pub async fn code_history(
-        &self,
+        &mut self,
         user_id: &str,
         purpose: &str,
         flow_id: Option<&str>,
@@ -147,7 +159,7 @@ impl Store {
         .bind(ip.unwrap_or(""))
         .bind(purpose)
         .bind(flow_id.unwrap_or(""))
-        .fetch_one(self.pool())
+        .fetch_one(self.conn())
         .await?;
         Ok(CodeHistory {
             last_at: r.try_get("last")?,
@@ -156,20 +168,7 @@ impl Store {
             per_ip: r.try_get("i")?,
         })
     }
-}
 
-/// What [`super::Tx::try_code`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CodeTry {
-    /// The code was right, and is now used.
-    pub used: bool,
-    /// Tries so far, this one included.
-    pub attempts: i64,
-    /// When the code stops working.
-    pub expires_at: i64,
-}
-
-impl super::Tx {
     /// Counts a try of the unused code `id` and uses it when `allowed`, its
     /// hash is `code_hash`, it is unexpired and fewer than `max_attempts`
     /// tries came before: one atomic update, so of any number of concurrent

@@ -33,40 +33,6 @@ fn granted(r: &AnyRow) -> Result<bool, sqlx::Error> {
 }
 
 impl Store {
-    /// Takes an attempt at `method` for the user at `now` (see [`TAKE`]);
-    /// answers whether it may verify. `limit` attempts in a row without a
-    /// success lock the method until `now + lockout_s`; after that, one
-    /// attempt at a time is let through, and locks it again.
-    pub async fn take_attempt(
-        &self,
-        user_id: &str,
-        method: &str,
-        now: i64,
-        limit: i64,
-        lockout_s: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let r = self
-            .exec_one(
-                sqlx::query(TAKE)
-                    .bind(user_id)
-                    .bind(method)
-                    .bind(now)
-                    .bind(limit)
-                    .bind(now + lockout_s),
-            )
-            .await?;
-        granted(&r)
-    }
-
-    /// Counts an attempt for a name that is no account (`id` is a keyed
-    /// hash of directory and name): the same kind of write as
-    /// [`Store::take_attempt`], so both answers take alike.
-    pub async fn take_unknown_attempt(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.exec_one(sqlx::query(TAKE_UNKNOWN).bind(id).bind(now))
-            .await?;
-        Ok(())
-    }
-
     /// Clears every failure count and lock of a user (an administrator's unlock).
     pub async fn clear_failures(&self, user_id: &str) -> Result<u64, sqlx::Error> {
         self.exec(sqlx::query("DELETE FROM failures WHERE user_id = $1").bind(user_id))
@@ -75,8 +41,24 @@ impl Store {
 }
 
 impl Tx {
-    /// [`Store::take_attempt`], in the transaction (which holds the row
-    /// until it ends, so attempts wait for each other's outcome).
+    /// Counts an attempt for a name that is no account (`id` is a keyed
+    /// hash of directory and name): the same kind of write as
+    /// [`Tx::take_attempt`], so both answers take alike.
+    pub async fn take_unknown_attempt(&mut self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(TAKE_UNKNOWN)
+            .bind(id)
+            .bind(now)
+            .fetch_one(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Takes an attempt at `method` for the user at `now` (see [`TAKE`]);
+    /// answers whether it may verify. `limit` attempts in a row without a
+    /// success lock the method until `now + lockout_s`; after that, one
+    /// attempt at a time is let through, and locks it again. The
+    /// transaction holds the row until it ends, so attempts in a step's
+    /// transaction wait for each other's outcome.
     pub async fn take_attempt(
         &mut self,
         user_id: &str,

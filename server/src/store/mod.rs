@@ -7,6 +7,7 @@
 mod audit;
 pub mod backup;
 mod codes;
+mod counters;
 mod directories;
 mod failures;
 mod flows;
@@ -211,6 +212,8 @@ impl Store {
             "DELETE FROM enrolments WHERE expires_at < $1",
             "DELETE FROM webauthn_states WHERE expires_at < $1",
             "DELETE FROM unknown_failures WHERE updated_at < $1 - 86400",
+            // Rate-limit windows are minutes: a day-old one is long over.
+            "DELETE FROM counters WHERE window_start < $1 - 86400",
             "DELETE FROM oidc_requests WHERE expires_at < $1",
             "DELETE FROM oidc_codes WHERE expires_at < $1 - 86400",
             "DELETE FROM oidc_tokens WHERE expires_at < $1 - 86400",
@@ -397,6 +400,27 @@ impl Tx {
             TxInner::Direct(c) => c,
             TxInner::Group(m) => m.conn(),
         }
+    }
+
+    /// Serialises this transaction with every other one that locks any of
+    /// `keys`, until it ends: on PostgreSQL with transaction-level advisory
+    /// locks (taken in a fixed order, so two never wait for each other); on
+    /// SQLite every writing transaction holds the one writer already. For a
+    /// read-check-write that instances race for, such as a quota.
+    pub async fn lock_keys(&mut self, keys: &[&str]) -> Result<(), sqlx::Error> {
+        if !matches!(self.inner, TxInner::Pooled(_)) {
+            return Ok(());
+        }
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(k)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Adds an audit event, written with the rest at commit.

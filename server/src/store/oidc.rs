@@ -115,24 +115,6 @@ impl Store {
         self.delete_row("oidc_clients", id).await
     }
 
-    /// Stores a pending authorization request under `id` (a hash).
-    pub async fn insert_oidc_request(
-        &self,
-        id: &str,
-        client_id: &str,
-        params: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        self.run(sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(client_id)
-            .bind(params)
-            .bind(now)
-            .bind(expires_at)
-            ).await
-    }
-
     /// A pending request's parameters and creation time, if unexpired.
     pub async fn oidc_request(
         &self,
@@ -356,4 +338,27 @@ impl Store {
         )
         .await
     }
+}
+
+impl super::Tx {
+    /// Stores a pending authorization request under `id` (a hash).
+    pub async fn insert_oidc_request(
+        &mut self,
+        id: &str,
+        client_id: &str,
+        params: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(client_id)
+            .bind(params)
+            .bind(now)
+            .bind(expires_at)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
 }

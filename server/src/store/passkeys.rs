@@ -158,23 +158,6 @@ impl Store {
             == 1)
     }
 
-    /// Stores (or replaces) ceremony state under `id`.
-    pub async fn put_webauthn_state(
-        &self,
-        id: &str,
-        state: &str,
-        expires_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        self.run(sqlx::query(
-            "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(state)
-        .bind(expires_at)
-        ).await
-    }
-
     /// Takes the unexpired state under `id`: it is deleted in the same
     /// statement, so a ceremony can be finished once.
     pub async fn take_webauthn_state(
@@ -198,6 +181,26 @@ impl Store {
 }
 
 impl super::Tx {
+    /// Stores (or replaces) ceremony state under `id`.
+    pub async fn put_webauthn_state(
+        &mut self,
+        id: &str,
+        state: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(expires_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+
     /// Saves the updated credential (counter, backup state) after a login.
     pub async fn update_passkey(
         &mut self,

@@ -188,10 +188,7 @@ impl Store {
         idle_s: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
         self.one(
-            sqlx::query(&SESSION)
-                .bind(id)
-                .bind(now)
-                .bind(now - idle_s),
+            sqlx::query(&SESSION).bind(id).bind(now).bind(now - idle_s),
             session_row,
         )
         .await
@@ -258,7 +255,11 @@ impl Store {
 
     /// Ends every session of a user but `keep` (a session id); answers how
     /// many.
-    pub async fn delete_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, sqlx::Error> {
+    pub async fn delete_other_sessions(
+        &self,
+        user_id: &str,
+        keep: &str,
+    ) -> Result<u64, sqlx::Error> {
         self.exec(
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
                 .bind(user_id)

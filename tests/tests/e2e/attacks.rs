@@ -18,20 +18,29 @@ fn password_only() -> Value {
     json!({"required_level": 20, "points": {"password": 20, "sms": 0, "email": 0, "totp": 0, "passkey": 0}})
 }
 
-/// Sends `wrong` attempts at once with `send`, and the right one `after`
-/// them (while they are in flight); answers the right one's response and
-/// the wrong ones'.
+/// Sends `wrong` attempts at once with `send`, and the right one last,
+/// while they are in flight, once `counted` says the server has counted at
+/// least the limit's worth of them (so the right one is the last in line,
+/// whatever the machine's speed); answers the right one's response and the
+/// wrong ones'.
 async fn burst<F, Fut>(
     wrong: usize,
     send: F,
-    right_after: Duration,
+    counted: impl AsyncFn() -> bool,
 ) -> (crate::harness::Resp, Vec<crate::harness::Resp>)
 where
     F: Fn(usize, bool) -> Fut,
     Fut: std::future::Future<Output = crate::harness::Resp> + Send + 'static,
 {
     let tasks: Vec<_> = (0..wrong).map(|i| tokio::spawn(send(i, false))).collect();
-    tokio::time::sleep(right_after).await;
+    let waiting = std::time::Instant::now();
+    while !counted().await {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(30),
+            "the burst was never counted"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let right = tokio::spawn(send(wrong, true));
     let mut answers = Vec::new();
     for t in tasks {
@@ -47,11 +56,21 @@ async fn failure_count(server: &Server, user_id: &str, method: &str) -> i64 {
     sqlx::query("SELECT count FROM failures WHERE user_id = $1 AND method = $2")
         .bind(user_id)
         .bind(method)
-        .fetch_one(&db)
+        .fetch_optional(&db)
         .await
         .unwrap()
-        .try_get::<i64, _>("count")
+        .map_or(0, |r| r.try_get::<i64, _>("count").unwrap())
+}
+
+/// How many tries the user's code has had.
+async fn code_tries(server: &Server, user_id: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT attempts FROM codes WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&server.db().await)
+        .await
         .unwrap()
+        .map_or(0, |r| r.try_get::<i64, _>("attempts").unwrap())
 }
 
 /// How many password steps on `user_id` were verified and refused (audit
@@ -80,6 +99,10 @@ async fn password_burst(two_instances: bool) {
     let (a, admin, dir) = with_admin(&[
         ("AUTHLEVEL_FAILURE_LIMIT", "10"),
         ("AUTHLEVEL_SECRET_KEY", &"ab".repeat(32)),
+        // The lockout is what this attacks, not the rate limits, nor the
+        // hashing queue (4 threads queue 64).
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "0"),
+        ("AUTHLEVEL_PASSWORD_HASH_CONCURRENCY", "4"),
     ])
     .await;
     let b = two_instances.then(|| Server::start_sharing(&a, &[]));
@@ -104,7 +127,7 @@ async fn password_burst(two_instances: bool) {
                 c.password_login("rita", pw).await
             }
         },
-        Duration::from_millis(150),
+        async || failure_count(&a, &rita, "password").await >= i64::try_from(LIMIT).unwrap(),
     )
     .await;
     assert!(wrong.iter().all(|r| r.code() == "invalid_credentials"));
@@ -195,7 +218,7 @@ async fn security_20_a_burst_of_60_totp_guesses_does_not_get_past_the_lockout() 
                     .await
             }
         },
-        Duration::from_millis(50),
+        async || failure_count(&server, &id, "totp").await >= i64::try_from(LIMIT).unwrap(),
     )
     .await;
     assert!(
@@ -251,7 +274,7 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
             };
             async move { c.post("/api/login/sms/verify", json!({"code": code})).await }
         },
-        Duration::ZERO,
+        async || code_tries(&server, &id).await >= 5,
     )
     .await;
     let checked = wrong
@@ -270,15 +293,10 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
     );
     assert_eq!(right.code(), "invalid_code", "{}", right.text);
     assert_eq!(c.get("/api/session").await.status, 401);
-    use sqlx::Row;
-    let attempts: i64 = sqlx::query("SELECT attempts FROM codes WHERE user_id = $1")
-        .bind(&id)
-        .fetch_one(&server.db().await)
-        .await
-        .unwrap()
-        .try_get("attempts")
-        .unwrap();
-    assert_eq!(attempts, i64::try_from(BURST).unwrap());
+    assert_eq!(
+        code_tries(&server, &id).await,
+        i64::try_from(BURST).unwrap()
+    );
     assert_eq!(
         failure_count(&server, &id, "sms").await,
         i64::try_from(BURST).unwrap()
@@ -611,4 +629,248 @@ async fn security_28_own_sessions_can_be_seen_and_ended_and_removals_are_told() 
             .any(|m| m.message.contains("The mobile number was removed")),
         "{all:?}"
     );
+}
+
+/// Waits, if need be, until the current minute (a rate limit's window)
+/// has at least 20 seconds left, so a test's requests share one window.
+async fn early_in_a_minute() {
+    let left = 60 - unix_now().rem_euclid(60);
+    if left < 20 {
+        tokio::time::sleep(Duration::from_secs(u64::try_from(left).unwrap() + 1)).await;
+    }
+}
+
+/// A rate-limit counter's count in the current minute.
+async fn counted(server: &Server, key: &str) -> i64 {
+    use sqlx::Row;
+    let window = unix_now() - unix_now().rem_euclid(60);
+    sqlx::query("SELECT count FROM counters WHERE key = $1 AND window_start = $2")
+        .bind(key)
+        .bind(window)
+        .fetch_optional(&server.db().await)
+        .await
+        .unwrap()
+        .map_or(0, |r| r.try_get::<i64, _>("count").unwrap())
+}
+
+/// Item 4: the password step is rate-limited per account name in the
+/// shared database (a 429 with `Retry-After`, before any hashing), across
+/// two instances; names that are no account are limited alike.
+#[tokio::test]
+async fn item_4_password_steps_are_rate_limited_per_name_over_two_instances() {
+    let (a, admin, dir) = with_admin(&[
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "5"),
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "0"),
+        ("AUTHLEVEL_SECRET_KEY", &"cd".repeat(32)),
+    ])
+    .await;
+    create_user(&a, &admin, &dir, json!({"username": "known"})).await;
+    let b = Server::start_sharing(&a, &[]);
+    early_in_a_minute().await;
+    for name in ["known", "nobody-here"] {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let c = if i % 2 == 0 { a.client() } else { b.client() };
+                let name = name.to_owned();
+                tokio::spawn(async move { c.password_login(&name, "wrong password x").await })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.unwrap());
+        }
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+        let limited: Vec<_> = answers.iter().filter(|r| r.status == 429).collect();
+        assert_eq!(limited.len(), 3, "{name}: {statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 401).count(),
+            5,
+            "{statuses:?}"
+        );
+        assert_eq!(limited[0].code(), "rate_limited");
+        let retry: u64 = limited[0].headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+    }
+}
+
+/// Item 4: the password step is rate-limited per client address.
+#[tokio::test]
+async fn item_4_password_steps_are_rate_limited_per_address() {
+    let (server, _admin, _dir) = with_admin(&[
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "0"),
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "6"),
+    ])
+    .await;
+    early_in_a_minute().await;
+    let before = counted(&server, "password ip 127.0.0.1").await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let c = server.client();
+        statuses.push(
+            c.password_login(&format!("n{i}"), "wrong password x")
+                .await
+                .status,
+        );
+    }
+    let allowed = usize::try_from(6 - before).unwrap();
+    assert!(
+        statuses[..allowed].iter().all(|s| *s == 401),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[allowed..].iter().all(|s| *s == 429),
+        "{statuses:?}"
+    );
+}
+
+/// Item 4: a full hashing queue answers 503 with `Retry-After` at once,
+/// never a 500, and a login after the flood works.
+#[tokio::test]
+async fn item_4_a_flood_beyond_the_hashing_queue_is_refused_at_once() {
+    let (server, _admin, _dir) = with_admin(&[
+        ("AUTHLEVEL_PASSWORD_HASH_CONCURRENCY", "1"),
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "0"),
+        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "0"),
+    ])
+    .await;
+    let tasks: Vec<_> = (0..80)
+        .map(|i| {
+            let c = server.client();
+            tokio::spawn(async move {
+                c.password_login(&format!("flood-{i}"), "wrong password x")
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        if r.status == 503 {
+            assert_eq!(r.code(), "unavailable", "{}", r.text);
+            assert_eq!(r.headers["retry-after"], "1");
+        }
+        statuses.push(r.status);
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 503),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&503),
+        "a queue of 16 per thread is full: {statuses:?}"
+    );
+    let ok = server.client().password_login("admin", PASSWORD).await;
+    assert_eq!(ok.json["status"], "complete", "{}", ok.text);
+}
+
+/// Item 13: unauthenticated requests that store a row (a passkey sign-in
+/// begun, an application's authorization request) are limited per address.
+#[tokio::test]
+async fn item_13_unauthenticated_writes_are_limited_per_address() {
+    let (server, admin, dir) =
+        with_admin(&[("AUTHLEVEL_ANONYMOUS_WRITES_PER_IP_PER_MINUTE", "20")]).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    early_in_a_minute().await;
+    let c = server.client();
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(c.post("/api/login/passkey/start", json!({})).await.status);
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        20,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+    use sqlx::Row;
+    let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM webauthn_states")
+        .fetch_one(&server.db().await)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(rows, 20, "a refused start stores nothing");
+}
+
+/// Item 11, SECURITY 23: the quotas and the resend wait of codes are one
+/// atomic step with storing the code: 20 sends at once to one number get
+/// at most the hourly quota of messages to the real gateway (and at most one
+/// within the resend wait).
+#[tokio::test]
+async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
+    let sms = SmsGateway::start().await;
+    let mut env: Vec<(&str, String)> = sms.env();
+    env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
+    env.push(("AUTHLEVEL_CODE_PER_DESTINATION_PER_HOUR", "5".into()));
+    env.push(("AUTHLEVEL_CODE_PER_ACCOUNT_PER_HOUR", "50".into()));
+    env.push(("AUTHLEVEL_CODE_PER_IP_PER_HOUR", "50".into()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, admin, dir) = with_admin(&pairs).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    create_user(
+        &server,
+        &admin,
+        &dir,
+        json!({"username": "pia", "phone": "+41791234567"}),
+    )
+    .await;
+    let c = server.client();
+    c.password_login("pia", PASSWORD).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.post("/api/login/sms/send", json!({})).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(sms.all().len(), 5, "messages at the gateway");
+
+    // With the resend wait, one send of a burst goes out.
+    let env = sms.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, admin, dir) = with_admin(&pairs).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    create_user(
+        &server,
+        &admin,
+        &dir,
+        json!({"username": "pia", "phone": "+41791234599"}),
+    )
+    .await;
+    let c = server.client();
+    c.password_login("pia", PASSWORD).await;
+    let before = sms.all().len();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.post("/api/login/sms/send", json!({})).await.status })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        ok += usize::from(t.await.unwrap() == 200);
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(sms.all().len() - before, 1);
 }

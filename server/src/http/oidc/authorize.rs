@@ -6,6 +6,7 @@ use crate::audit;
 use crate::clock::now;
 use crate::http::cookies::Cookie;
 use crate::http::extract::ClientIp;
+use crate::limits;
 use crate::login::DEFAULT_DIRECTORY;
 use crate::oidc::{self, AuthError, AuthRequest, Grant};
 use crate::session::{self, Authenticated};
@@ -193,15 +194,22 @@ async fn authorize(
     // start over.
     let handle = token::new_token();
     let params = serde_json::to_string(&req)?;
-    app.store
-        .insert_oidc_request(
-            &token::hash(&handle),
-            &client.id,
-            &params,
-            t,
-            t + oidc::REQUEST_TTL_S,
-        )
-        .await?;
+    let mut tx = app.store.begin().await?;
+    limits::take(
+        &mut tx,
+        limits::MINUTE,
+        &limits::anonymous_write(&app, ip.as_deref()),
+        "sign-in requests",
+    )
+    .await?;
+    tx.insert_oidc_request(
+        &token::hash(&handle),
+        &client.id,
+        &params,
+        t,
+        t + oidc::REQUEST_TTL_S,
+    )
+    .await?;
     let carried = session.filter(|a| {
         !req.prompt_login
             && req
@@ -225,7 +233,8 @@ async fn authorize(
         client_name: Some(client.name.clone()),
         continue_to: Some(format!("/oauth2/authorize/continue?request={handle}")),
     };
-    app.store.insert_flow(&flow, t).await?;
+    tx.insert_flow(&flow, t).await?;
+    tx.commit().await?;
     let cookie = Cookie::Flow.set(&app.config, &flow_token, app.config.login_flow_timeout_s);
     let login_page = if dir.slug == DEFAULT_DIRECTORY {
         "/".to_owned()
