@@ -27,6 +27,11 @@ use webauthn_rs_proto::{AllowCredentials, ResidentKeyRequirement};
 /// Seconds a started ceremony stays valid.
 pub const CEREMONY_TTL_S: i64 = 300;
 
+/// How many credentials a named passkey sign-in lists: the account's, then
+/// stable fake ones, so the list tells neither whether the name is an
+/// account nor how many passkeys it has (up to this many).
+pub const LISTED: usize = 4;
+
 /// Builds the relying party from the configuration: one RP ID, no
 /// subdomains, only the configured origins.
 pub fn relying_party(config: &crate::config::Config) -> Result<Webauthn, String> {
@@ -225,36 +230,35 @@ pub async fn login_start(
     {
         None => (None, false),
         Some(name) => {
-            let found = match name {
-                Ok(n) => app.store.user_with_credentials(&dir.id, &n).await?,
-                Err(_) => None,
-            };
-            match found {
+            // Keyed on the name as the account lookup sees it, so case
+            // variants of a name answer alike, whether an account or not.
+            let name = name.unwrap_or_default();
+            let found = app.store.user_with_credentials(&dir.id, &name).await?;
+            let (user_id, decoy, real) = match found {
                 Some((u, credentials)) if !u.disabled && !credentials.is_empty() => {
-                    allow(
-                        &mut rcr,
-                        credentials.iter().filter_map(|c| {
-                            data_encoding::BASE64URL_NOPAD.decode(c.as_bytes()).ok()
-                        }),
-                    );
-                    (Some(u.id), false)
+                    let ids: Vec<Vec<u8>> = credentials
+                        .iter()
+                        .filter_map(|c| data_encoding::BASE64URL_NOPAD.decode(c.as_bytes()).ok())
+                        .collect();
+                    (u.id, false, ids)
                 }
-                _ => {
-                    // A stable fake credential per name, so asking twice
-                    // shows the same "passkey" as for a real account; and a
-                    // user id of the same length, so the cookie is too.
-                    let fake = app.secrets.mac(&format!(
-                        "decoy:{}:{}",
-                        dir.id,
-                        req.username.as_deref().unwrap_or("")
-                    ));
-                    allow(
-                        &mut rcr,
-                        std::iter::once(hex::decode(&fake[..64]).unwrap_or_default()),
-                    );
-                    (Some(fake[..32].to_owned()), true)
-                }
-            }
+                // A user id of the same length as a real one, so the
+                // stored ceremony is too.
+                _ => (
+                    app.secrets.mac(&format!("decoy:{}:{name}", dir.id))[..32].to_owned(),
+                    true,
+                    Vec::new(),
+                ),
+            };
+            // Every named list has the same shape: the real credentials,
+            // then stable fake ones (the same for the same name, for an
+            // account or not) up to LISTED.
+            let fakes = (real.len()..LISTED).map(|i| {
+                let fake = app.secrets.mac(&format!("decoy:{}:{name}:{i}", dir.id));
+                hex::decode(&fake[..64]).unwrap_or_default()
+            });
+            allow(&mut rcr, real.clone().into_iter().chain(fakes));
+            (Some(user_id), decoy)
         }
     };
     let ceremony = LoginCeremony {
@@ -370,7 +374,14 @@ pub async fn login_finish(
     let mut tx = app.store.begin().await?;
     if passkey.update_credential(&result).is_some() {
         let json = serde_json::to_string(&passkey)?;
-        tx.update_passkey(&row.id, &json, now()).await?;
+        if !tx
+            .update_passkey(&row.id, &json, result.counter(), now())
+            .await?
+        {
+            // Ended before the audit, which writes outside it.
+            tx.rollback().await?;
+            return Err(fail("counter not above the stored one (a concurrent login)").await);
+        }
     }
     let prior = match &flow {
         Some(f) if c.second_step => Prior::Stored(f),

@@ -200,27 +200,28 @@ impl super::Tx {
         Ok(())
     }
 
-
-    /// Saves the updated credential (counter, backup state) after a login.
+    /// Saves the updated credential (counter, backup state) after a login
+    /// whose assertion carried `counter`: only when that is above the
+    /// stored counter, or both are 0 (passkeys synced between devices
+    /// report 0). Answers false when a concurrent login saved the same or
+    /// a higher counter first: this assertion is then refused, as a clone's.
     pub async fn update_passkey(
         &mut self,
         id: &str,
         passkey: &str,
+        counter: u32,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
-        update_passkey(self.conn(), id, passkey, now).await
-    }
-}
-
-async fn update_passkey<'c, E>(db: E, id: &str, passkey: &str, now: i64) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE passkeys SET passkey = $1, last_used_at = $2, sign_count = $4 \
+             WHERE id = $3 AND (sign_count < $4 OR ($4 = 0 AND sign_count = 0))",
+        )
         .bind(passkey)
         .bind(now)
         .bind(id)
-        .execute(db)
+        .bind(i64::from(counter))
+        .execute(self.conn())
         .await?;
-    Ok(())
+        Ok(done.rows_affected() == 1)
+    }
 }

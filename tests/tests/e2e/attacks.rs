@@ -874,3 +874,112 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
     assert_eq!(ok, 1);
     assert_eq!(sms.all().len() - before, 1);
 }
+
+/// Item 12, SECURITY 16: two logins at once with two clones of one
+/// authenticator (the same signature counter), for two ceremonies: at most
+/// one is accepted; the counter update is conditional.
+#[tokio::test]
+async fn security_16_two_concurrent_logins_with_one_counter_value_succeed_at_most_once() {
+    use crate::passkeys::{finish, origin, start, user_with_passkey};
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_authenticator_rs::softtoken::SoftToken;
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    let (mut token, _) = SoftToken::new(true).unwrap();
+    user_with_passkey(&server, &admin, &dir, "clo", &mut token).await;
+    for round in 0..5 {
+        // A clone: the same key and the same counter.
+        let mut clone = SoftToken::from_cbor(&token.to_cbor().unwrap()).unwrap();
+        let (a, b) = (server.client(), server.client());
+        let ra = start(&a, json!({"username": "clo"})).await;
+        let rb = start(&b, json!({"username": "clo"})).await;
+        let ca = token.do_authentication(origin(&server), ra).unwrap();
+        let cb = clone.do_authentication(origin(&server), rb).unwrap();
+        let (fa, fb) = tokio::join!(finish(&a, &ca), finish(&b, &cb));
+        let completed = [&fa, &fb]
+            .iter()
+            .filter(|r| r.json["status"] == "complete")
+            .count();
+        assert_eq!(
+            completed, 1,
+            "round {round}: of two logins with one counter value, exactly one completes"
+        );
+        for r in [&fa, &fb] {
+            assert!(
+                r.json["status"] == "complete" || r.code() == "invalid_credentials",
+                "{}",
+                r.text
+            );
+        }
+    }
+}
+
+/// Item 7, SECURITY 22: a named passkey sign-in answers alike for a name
+/// with passkeys and one without (or no account at all): the same number
+/// of listed credentials of the same length, and the same answer for case
+/// variants of a name.
+#[tokio::test]
+async fn security_22_passkey_options_tell_nothing_of_which_names_have_passkeys() {
+    use crate::passkeys::{start, user_with_passkey};
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    let (server, admin, dir) = with_admin(&[]).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
+    let mut auth = SoftPasskey::new(true);
+    let id = user_with_passkey(&server, &admin, &dir, "alice", &mut auth).await;
+    // Alice has two passkeys: the second through a new setup link.
+    let link = admin
+        .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
+        .await;
+    let c = server.client();
+    c.post(
+        "/api/setup",
+        json!({"token": crate::harness::token_of(link.json["url"].as_str().unwrap())}),
+    )
+    .await;
+    let mut second = SoftPasskey::new(true);
+    let r = c.post("/api/me/passkeys/register/start", json!({})).await;
+    let ccr = serde_json::from_value(r.json).unwrap();
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    let cred = second
+        .do_registration(crate::passkeys::origin(&server), ccr)
+        .unwrap();
+    let r = c
+        .post(
+            "/api/me/passkeys/register/finish",
+            json!({"credential": cred}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let ids = async |name: &str| -> Vec<Vec<u8>> {
+        start(&server.client(), json!({"username": name}))
+            .await
+            .public_key
+            .allow_credentials
+            .into_iter()
+            .map(|a| a.id.to_vec())
+            .collect()
+    };
+    let real = ids("alice").await;
+    let decoy = ids("nobody").await;
+    assert_eq!(
+        real.len(),
+        decoy.len(),
+        "as many listed for a name without passkeys"
+    );
+    assert!(
+        real.iter()
+            .chain(&decoy)
+            .all(|id| id.len() == real[0].len())
+    );
+    for variant in ["ALICE", " Alice "] {
+        assert_eq!(ids(variant).await, real, "{variant:?}");
+    }
+    for variant in ["NOBODY", " Nobody "] {
+        assert_eq!(
+            ids(variant).await,
+            decoy,
+            "{variant:?} answers as nobody does"
+        );
+    }
+}
