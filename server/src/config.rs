@@ -15,6 +15,18 @@ pub struct Config {
     /// requests, and decides cookie security: `https://` gives `Secure`
     /// cookies with the `__Host-` prefix.
     pub public_url: String,
+    /// The addresses (CIDRs, comma-separated: `10.0.0.0/8,::1`; a bare
+    /// address is one host) of the reverse proxies and load balancers in
+    /// front of the service. Only a request whose TCP peer is one of them
+    /// has its `client_ip_header` believed; the rightmost address in it
+    /// that is not a trusted proxy is the client's. Empty (the default): no
+    /// header is believed, the client is the TCP peer.
+    pub trusted_proxies: String,
+    /// The header the trusted proxies set: `x-forwarded-for` (the
+    /// default; what nginx, Caddy, HAProxy and cloud load balancers send)
+    /// or `forwarded` (RFC 7239, its `for=` parameters). Only this one is
+    /// read: a proxy passes the other through from the client untouched.
+    pub client_ip_header: String,
     /// `sqlite://path/to/file.db` (created when missing) or `postgres://…`.
     pub database_url: String,
     /// Largest number of database connections per instance.
@@ -115,6 +127,8 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("client_ip_header", &self.client_ip_header)
             .field("database_url", &"[redacted: may hold a password]")
             .field("static_dir", &self.static_dir)
             .field("dev", &self.dev)
@@ -136,6 +150,8 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".into(),
             public_url: "http://localhost:8080".into(),
+            trusted_proxies: String::new(),
+            client_ip_header: "x-forwarded-for".into(),
             database_url: "sqlite://authlevel.db".into(),
             database_max_connections: 16,
             sqlite_synchronous: "full".into(),
@@ -331,7 +347,35 @@ impl Config {
             ));
         }
         self.allowed_countries()?;
+        self.trusted_proxies()?;
+        if !matches!(
+            self.client_ip_header.as_str(),
+            "x-forwarded-for" | "forwarded"
+        ) {
+            return Err(ConfigError::Invalid(
+                "client_ip_header must be x-forwarded-for or forwarded".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The networks of `trusted_proxies`; a bare address is one host.
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map(|net| net.trunc())
+                    .map_err(|_| {
+                        ConfigError::Invalid(format!(
+                            "trusted_proxies: `{s}` is not an address or CIDR (10.0.0.0/8, ::1)"
+                        ))
+                    })
+            })
+            .collect()
     }
 
     /// The country calling codes SMS may go to; empty: any.
@@ -445,6 +489,21 @@ mod tests {
         assert!(Config::load(None, env(&[("AUTHLEVEL_SESSION_IDLE_TIMEOUT_S", "soon")])).is_err());
         assert!(Config::load(None, env(&[("AUTHLEVEL_PUBLIC_URL", "localhost")])).is_err());
         assert!(Config::load(None, env(&[("AUTHLEVEL_LOG_FORMAT", "xml")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_TRUSTED_PROXIES", "10.0.0.0/33")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_TRUSTED_PROXIES", "proxy.lan")])).is_err());
+        assert!(Config::load(None, env(&[("AUTHLEVEL_CLIENT_IP_HEADER", "x-real-ip")])).is_err());
+        let proxies = Config::load(
+            None,
+            env(&[("AUTHLEVEL_TRUSTED_PROXIES", " 10.1.2.3/8, ::1 ,192.0.2.7")]),
+        )
+        .unwrap();
+        let nets: Vec<String> = proxies
+            .trusted_proxies()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(nets, ["10.0.0.0/8", "::1/128", "192.0.2.7/32"]);
         let json = Config::load(None, env(&[("AUTHLEVEL_LOG_FORMAT", "json")])).unwrap();
         assert_eq!(json.log_format, "json");
     }

@@ -4,6 +4,7 @@
 
 use super::cookies::Cookie;
 use crate::audit;
+use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::login::Browser;
 use crate::session::{self, Authenticated, Enroller};
@@ -11,8 +12,9 @@ use crate::state::AppState;
 use crate::store::{DirectoryRow, UserRow};
 use authlevel_core::{AuditKind, ErrorCode};
 use axum::extract::{ConnectInfo, FromRequestParts, Path};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Implements axum's `FromRequestParts` for `$t` with `$load`, an
 /// `async fn(&mut Parts, &AppState) -> Result<$t, $rejection>`.
@@ -36,18 +38,94 @@ macro_rules! extractor {
 pub struct ClientIp(pub Option<String>);
 
 impl ClientIp {
-    fn of(parts: &Parts) -> Option<String> {
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+    /// The TCP peer's address; when the peer is one of `trusted_proxies`,
+    /// the address its `client_ip_header` names instead (see
+    /// [`forwarded_client`]).
+    fn of(parts: &Parts, config: &Config) -> Option<String> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+        Some(forwarded_client(peer, &parts.headers, config).to_string())
     }
+}
+
+/// The client behind a chain of trusted proxies: walking the forwarding
+/// header from the right (each proxy appends the address it was reached
+/// from), the first address that is not a trusted proxy. Everything left
+/// of it was written by the client itself and proves nothing, so a client
+/// cannot pick its address by sending the header. A peer that is not a
+/// trusted proxy is the client, whatever it sends; an entry that is no
+/// address (`unknown`, an obfuscated `for=_node`) ends the walk at the
+/// last trusted hop.
+fn forwarded_client(peer: IpAddr, headers: &HeaderMap, config: &Config) -> IpAddr {
+    // A dual-stack listener sees IPv4 peers as IPv4-mapped IPv6 addresses.
+    let peer = peer.to_canonical();
+    if config.trusted_proxies.is_empty() {
+        return peer;
+    }
+    // Checked at start (`Config::load`), so never refused here.
+    let trusted = config.trusted_proxies().unwrap_or_default();
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded = config.client_ip_header == "forwarded";
+    let name = if forwarded {
+        "forwarded"
+    } else {
+        "x-forwarded-for"
+    };
+    let mut client = peer;
+    // Several header lines are one list, in order.
+    for line in headers.get_all(name).iter().rev() {
+        let Ok(line) = line.to_str() else {
+            return client;
+        };
+        for hop in line.split(',').rev() {
+            let address = if forwarded {
+                forwarded_for(hop)
+            } else {
+                Some(hop)
+            };
+            let Some(ip) = address.and_then(node_address) else {
+                return client;
+            };
+            client = ip;
+            if !is_trusted(&ip) {
+                return client;
+            }
+        }
+    }
+    client
+}
+
+/// The `for=` parameter of one element of a `Forwarded` header (RFC 7239:
+/// `for=192.0.2.60;proto=https;by=…`).
+fn forwarded_for(element: &str) -> Option<&str> {
+    element.split(';').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("for").then_some(value)
+    })
+}
+
+/// The address of a forwarding entry: `192.0.2.60`, `2001:db8::1`, and
+/// with a port or quotes (`192.0.2.60:443`, `"[2001:db8::1]:4711"`).
+fn node_address(node: &str) -> Option<IpAddr> {
+    let node = node.trim().trim_matches('"');
+    let ip = if let Some(rest) = node.strip_prefix('[') {
+        IpAddr::V6(rest.split_once(']')?.0.parse().ok()?)
+    } else {
+        node.parse::<IpAddr>()
+            .or_else(|_| node.parse::<SocketAddr>().map(|s| s.ip()))
+            .ok()?
+    };
+    Some(ip.to_canonical())
 }
 
 extractor!(
     ClientIp,
     std::convert::Infallible,
-    async |parts: &mut Parts, _: &AppState| { Ok(ClientIp(ClientIp::of(parts))) }
+    async |parts: &mut Parts, state: &AppState| {
+        Ok(ClientIp(ClientIp::of(parts, &state.config)))
+    }
 );
 
 extractor!(
@@ -59,7 +137,7 @@ extractor!(
             flow: Cookie::Flow.read(c, h),
             session: Cookie::Session.read(c, h),
             passkey: Cookie::Passkey.read(c, h),
-            ip: ClientIp::of(parts),
+            ip: ClientIp::of(parts, &state.config),
             user_agent: h
                 .get(axum::http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
@@ -123,7 +201,7 @@ extractor!(
         who.require_fresh(state).await?;
         Ok::<_, ApiError>(Fresh {
             who,
-            ip: ClientIp::of(parts),
+            ip: ClientIp::of(parts, &state.config),
         })
     }
 );
@@ -193,7 +271,7 @@ extractor!(
         Ok::<_, ApiError>(UserAdmin {
             auth,
             user,
-            ip: ClientIp::of(parts),
+            ip: ClientIp::of(parts, &state.config),
         })
     }
 );
@@ -208,4 +286,75 @@ pub async fn admin_user(app: &AppState, auth: &Authenticated, id: &str) -> ApiRe
         .ok_or_else(|| ApiError::with(ErrorCode::NotFound, "There is no user with this id."))?;
     auth.require_admin_of(&user.directory_id)?;
     Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(trusted: &str, header: &str) -> Config {
+        Config {
+            trusted_proxies: trusted.into(),
+            client_ip_header: header.into(),
+            ..Config::default()
+        }
+    }
+
+    fn client(peer: &str, headers: &[(&'static str, &str)], config: &Config) -> String {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, value.parse().unwrap());
+        }
+        forwarded_client(peer.parse().unwrap(), &map, config).to_string()
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy() {
+        let xff = [("x-forwarded-for", "203.0.113.7")];
+        assert_eq!(client("10.0.0.2", &xff, &Config::default()), "10.0.0.2");
+        let c = config("10.0.0.0/8", "x-forwarded-for");
+        assert_eq!(client("192.0.2.1", &xff, &c), "192.0.2.1");
+        assert_eq!(client("10.0.0.2", &xff, &c), "203.0.113.7");
+        assert_eq!(client("10.0.0.2", &[], &c), "10.0.0.2");
+        // A dual-stack listener sees IPv4 peers as mapped IPv6 addresses.
+        assert_eq!(client("::ffff:10.0.0.2", &xff, &c), "203.0.113.7");
+    }
+
+    #[test]
+    fn the_rightmost_untrusted_address_wins() {
+        let c = config("10.0.0.0/8, 2001:db8::1", "x-forwarded-for");
+        // What the client wrote itself (the left part) proves nothing.
+        let chain = [("x-forwarded-for", "1.1.1.1, 203.0.113.7, 10.0.0.3")];
+        assert_eq!(client("10.0.0.2", &chain, &c), "203.0.113.7");
+        let lines = [
+            ("x-forwarded-for", "1.1.1.1"),
+            ("x-forwarded-for", "203.0.113.7:5555,2001:db8::1"),
+        ];
+        assert_eq!(client("10.0.0.2", &lines, &c), "203.0.113.7");
+        // Only proxies: the one farthest away.
+        let inner = [("x-forwarded-for", "10.0.0.4, 10.0.0.3")];
+        assert_eq!(client("10.0.0.2", &inner, &c), "10.0.0.4");
+        // Not an address: the walk ends at the last trusted hop.
+        let junk = [("x-forwarded-for", "203.0.113.7, unknown, 10.0.0.3")];
+        assert_eq!(client("10.0.0.2", &junk, &c), "10.0.0.3");
+        // `Forwarded` is not the header of this configuration.
+        let other = [("forwarded", "for=203.0.113.7")];
+        assert_eq!(client("10.0.0.2", &other, &c), "10.0.0.2");
+    }
+
+    #[test]
+    fn forwarded_for_parameters() {
+        let c = config("10.0.0.0/8", "forwarded");
+        let h = [(
+            "forwarded",
+            "for=1.1.1.1, For=\"[2001:db8:cafe::17]:4711\";proto=https, for=10.0.0.3;by=10.0.0.2",
+        )];
+        assert_eq!(client("10.0.0.2", &h, &c), "2001:db8:cafe::17");
+        let h = [("forwarded", "proto=https;for=192.0.2.60:443")];
+        assert_eq!(client("10.0.0.2", &h, &c), "192.0.2.60");
+        let h = [("forwarded", "for=_hidden")];
+        assert_eq!(client("10.0.0.2", &h, &c), "10.0.0.2");
+        let xff = [("x-forwarded-for", "203.0.113.7")];
+        assert_eq!(client("10.0.0.2", &xff, &c), "10.0.0.2");
+    }
 }

@@ -11,6 +11,7 @@ mod attacks;
 mod codes;
 mod deploy;
 mod durability;
+mod hardening;
 mod harness;
 mod login;
 mod logs;
