@@ -36,7 +36,9 @@ pub struct Config {
     pub sqlite_synchronous: String,
     /// Folder with the built login page (Trunk's `dist/`).
     pub static_dir: PathBuf,
-    /// Development conveniences: plain-http cookies on localhost.
+    /// Development mode: the `log` deliveries print messages (codes) on
+    /// the console and keep them in the dev outbox, which operators read at
+    /// `/api/admin/dev/outbox`.
     pub dev: bool,
     /// The log on standard error: `text` (for people) or `json` (one JSON
     /// object per line, for log shippers; the same fields).
@@ -86,7 +88,9 @@ pub struct Config {
     /// an application's authorization request) per client address per
     /// minute; 0: no limit.
     pub anonymous_writes_per_ip_per_minute: i64,
-    /// `log` (prints codes to the console; development) or `webhook`.
+    /// `log` or `webhook`. `log` prints messages on the console in dev
+    /// mode; outside it, it sends nothing and logs that a message was
+    /// withheld (codes never reach a production log).
     pub sms_delivery: String,
     /// Where the `webhook` delivery POSTs `{to, message}`.
     pub sms_webhook_url: String,
@@ -94,7 +98,7 @@ pub struct Config {
     pub sms_webhook_token: String,
     /// Country calling codes SMS may go to, comma-separated (`41,49`); empty: all.
     pub sms_allowed_countries: String,
-    /// `log` (prints codes to the console; development) or `smtp`.
+    /// `log` or `smtp`; `log` as for `sms_delivery`.
     pub email_delivery: String,
     /// SMTP server host.
     pub smtp_host: String,

@@ -1,4 +1,4 @@
-//! Email senders: `log` prints to the console (development) and `smtp`
+//! Email senders: `log` prints to the console (dev mode only) and `smtp`
 //! (lettre; STARTTLS, implicit TLS, or plain for a local relay). Headers
 //! are built by lettre from validated values, so nothing from user input
 //! can add a header.
@@ -14,12 +14,15 @@ use std::time::Duration;
 /// An email sender.
 #[derive(Clone)]
 pub enum Email {
-    /// Prints on the console.
+    /// In dev mode, prints on the console; otherwise sends nothing and
+    /// says so.
     Log {
         /// The sender.
         from: Mailbox,
         /// The subject.
         subject: String,
+        /// Whether the server runs in dev mode.
+        dev: bool,
     },
     /// An SMTP server.
     Smtp {
@@ -68,7 +71,11 @@ impl Email {
             .map_err(|_| DeliveryError("email_from is not a valid mailbox".into()))?;
         let subject = config.email_subject.clone();
         if config.email_delivery != "smtp" {
-            return Ok(Email::Log { from, subject });
+            return Ok(Email::Log {
+                from,
+                subject,
+                dev: config.dev,
+            });
         }
         let host = config.smtp_host.as_str();
         let builder = match config.smtp_security.as_str() {
@@ -103,8 +110,11 @@ impl Email {
         body: &str,
     ) -> Result<(), DeliveryError> {
         match self {
-            Email::Log { from, subject } => {
+            Email::Log { from, subject, dev } => {
                 build(from, subject, to_name, to_address, body)?;
+                if !dev {
+                    return Err(super::withheld("email", "email_delivery"));
+                }
                 println!("[dev email to {to_address}] {body}");
                 Ok(())
             }

@@ -1,4 +1,4 @@
-//! SMS senders: `log` prints to the console (development) and `webhook`
+//! SMS senders: `log` prints to the console (dev mode only) and `webhook`
 //! POSTs `{to, message}` with a bearer token, the shape most SMS gateways
 //! accept. One attempt with a timeout: no retry storm.
 
@@ -9,8 +9,12 @@ use std::time::Duration;
 /// An SMS sender.
 #[derive(Clone)]
 pub enum Sms {
-    /// Prints the message on the console (and the caller keeps it in the dev outbox).
-    Log,
+    /// In dev mode, prints the message on the console (and the caller
+    /// keeps it in the dev outbox); otherwise sends nothing and says so.
+    Log {
+        /// Whether the server runs in dev mode.
+        dev: bool,
+    },
     /// POSTs JSON to a gateway.
     Webhook {
         /// HTTP client with a timeout.
@@ -35,24 +39,25 @@ impl Sms {
                 url: config.sms_webhook_url.clone(),
                 token: config.sms_webhook_token.clone(),
             }),
-            _ => Ok(Sms::Log),
+            _ => Ok(Sms::Log { dev: config.dev }),
         }
     }
 
     /// Whether this is the development sender.
     pub fn is_log(&self) -> bool {
-        matches!(self, Sms::Log)
+        matches!(self, Sms::Log { .. })
     }
 
     /// Sends `message` to the E.164 number `to`.
     pub async fn send(&self, to: &str, message: &str) -> Result<(), DeliveryError> {
         match self {
-            Sms::Log => {
+            Sms::Log { dev: true } => {
                 // The console of a development server, not the log: codes
                 // never reach a log line.
                 println!("[dev sms to {to}] {message}");
                 Ok(())
             }
+            Sms::Log { dev: false } => Err(super::withheld("SMS", "sms_delivery")),
             Sms::Webhook { client, url, token } => {
                 let mut req = client
                     .post(url)

@@ -1,11 +1,14 @@
 //! Hardening from issue 17: the client's address behind trusted proxies
-//! (item 5).
+//! (item 5), no code in a production log (item 8, SECURITY 31), and the dev
+//! outbox for operators only (item 9).
 
 use crate::harness::{
     Api, PASSWORD, Resp, Server, create_user, set_policy, two_factor, with_admin,
 };
 use crate::receivers::SmsGateway;
+use authlevel_server::crypto::SecretBox;
 use serde_json::{Value, json};
+use sqlx::Row;
 
 const PHONE: &str = "+41791234567";
 
@@ -148,4 +151,169 @@ async fn item_5_from_an_untrusted_peer_the_forwarded_header_is_ignored() {
         audit_ips(&admin, "code.send").await,
         ["127.0.0.1", "127.0.0.1"]
     );
+}
+
+/// The codes made for `user_id` that appear in `text`: every run of 6
+/// digits in it is checked against the stored keyed hashes (a code is
+/// stored as `mac(id:code)` under the server key).
+async fn codes_in(server: &Server, user_id: &str, text: &str) -> Vec<String> {
+    let key = SecretBox::load("", &server.dir.path().join("authlevel.key")).unwrap();
+    let pool = server.db().await;
+    let rows = sqlx::query("SELECT id, code_hash FROM codes WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!rows.is_empty(), "codes were made");
+    let digits: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for start in 0..digits.len().saturating_sub(5) {
+        let window: String = digits[start..start + 6].iter().collect();
+        if !window.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        for row in &rows {
+            let (id, hash): (String, String) = (row.get("id"), row.get("code_hash"));
+            if key.mac(&format!("{id}:{window}")) == hash {
+                found.push(window.clone());
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Everything a server printed: standard output and its log.
+fn everything(server: &Server) -> String {
+    let out = server.stdout.lock().unwrap().join("\n");
+    format!("{out}\n{}", server.log())
+}
+
+/// A user with a phone and an email address, past the password step, who
+/// asked for an SMS and an email code; answers their id and the two
+/// answers.
+async fn ask_for_codes(server: &Server, admin: &Api, dir: &str) -> (String, Resp, Resp) {
+    let id = create_user(
+        server,
+        admin,
+        dir,
+        json!({"username": "nia", "phone": PHONE, "email": "nia@example.com"}),
+    )
+    .await;
+    set_policy(admin, dir, two_factor()).await;
+    let c = server.client();
+    let r = c.password_login("nia", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    let sms = c.post("/api/login/sms/send", json!({})).await;
+    let email = c.post("/api/login/email/send", json!({})).await;
+    (id, sms, email)
+}
+
+/// Issue 17 item 8, SECURITY 31: with `sms_delivery` and `email_delivery`
+/// = `log` outside dev mode, neither code appears anywhere in what the
+/// server printed; the log says that each message was withheld and why,
+/// and the user hears that no code was sent. In dev mode the codes are
+/// printed, as before (which also shows the search finds a printed code).
+#[tokio::test]
+async fn item_8_security_31_log_delivery_prints_no_code_outside_dev_mode() {
+    let (server, admin, dir) = with_admin(&[
+        ("AUTHLEVEL_DEV", "false"),
+        ("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0"),
+    ])
+    .await;
+    let (nia, sms, email) = ask_for_codes(&server, &admin, &dir).await;
+    for r in [&sms, &email] {
+        assert_eq!((r.status, r.code()), (502, "delivery_failed"), "{}", r.text);
+    }
+    let printed = everything(&server);
+    assert_eq!(
+        codes_in(&server, &nia, &printed).await,
+        Vec::<String>::new()
+    );
+    assert!(!printed.contains("login code"), "no message: {printed}");
+    for channel in ["SMS", "email"] {
+        assert!(
+            printed.contains(&format!("{channel} message withheld")),
+            "{printed}"
+        );
+    }
+    assert!(
+        printed.contains("prints messages only in dev mode")
+            && printed.contains("README, \"Delivering codes\""),
+        "the log says why and where to read on: {printed}"
+    );
+
+    // Dev mode: printed on the console, as before.
+    let (server, admin, dir) = with_admin(&[("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0")]).await;
+    let (nia, sms, email) = ask_for_codes(&server, &admin, &dir).await;
+    assert_eq!(
+        (sms.status, email.status),
+        (200, 200),
+        "{} {}",
+        sms.text,
+        email.text
+    );
+    let console = server.stdout.lock().unwrap().join("\n");
+    assert_eq!(
+        codes_in(&server, &nia, &console).await.len(),
+        2,
+        "{console}"
+    );
+}
+
+/// Issue 17 item 9: the dev outbox holds every directory's codes, so only
+/// operators (administrators of `default`) read it; an administrator of
+/// another directory gets 403.
+#[tokio::test]
+async fn item_9_the_dev_outbox_is_for_operators_only() {
+    let (server, admin, _dir) = with_admin(&[]).await;
+    assert_eq!(admin.get("/api/admin/dev/outbox").await.status, 200);
+    let r = admin
+        .post(
+            "/api/admin/directories",
+            json!({"slug": "staff", "name": "Staff"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let out = server.cli(&[
+        "admin",
+        "create-user",
+        "sam",
+        "--directory",
+        "staff",
+        "--admin",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = String::from_utf8_lossy(&out.stdout).to_string();
+    let token =
+        crate::harness::token_of(link.lines().find(|l| l.contains("#token=")).unwrap().trim());
+    let sam = server.client();
+    sam.complete_setup(&token, PASSWORD).await;
+    let out = server.cli(&[
+        "admin",
+        "set-policy",
+        "--directory",
+        "staff",
+        "--preset",
+        "password-only",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = sam
+        .post(
+            "/api/login/password",
+            json!({"directory": "staff", "username": "sam", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let r = sam.get("/api/admin/dev/outbox").await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"), "{}", r.text);
 }
