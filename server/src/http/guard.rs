@@ -1,12 +1,14 @@
 //! Request guards and response headers: CSRF defence (JSON-only POSTs and an
 //! `Origin` check on every state-changing request), security headers with a
-//! strict CSP, and response counting.
+//! strict CSP (and HSTS when served over https), and response counting.
 
 use super::error::problem_response;
 use crate::state::AppState;
 use authlevel_core::ErrorCode;
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_TYPE, ORIGIN};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, STRICT_TRANSPORT_SECURITY,
+};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -56,6 +58,9 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
     next.run(req).await
 }
 
+/// `Strict-Transport-Security` when `public_url` is `https://`.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// Adds the security headers (`csp`: the Content-Security-Policy) to every
 /// response and counts it.
 pub async fn headers(
@@ -67,8 +72,18 @@ pub async fn headers(
     let mut res = next.run(req).await;
     app.metrics.response(res.status().as_u16());
     let h = res.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&csp) {
-        h.insert("content-security-policy", csp);
+    // A page that needs a narrower or other policy (the logout
+    // confirmation, whose form may be redirected to an application) sets
+    // its own.
+    if !h.contains_key(CONTENT_SECURITY_POLICY)
+        && let Ok(csp) = HeaderValue::from_str(&csp)
+    {
+        h.insert(CONTENT_SECURITY_POLICY, csp);
+    }
+    // Served over https (behind a TLS proxy): browsers must not try plain
+    // http for a year, on this host or below it.
+    if app.config.secure_cookies() {
+        h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     h.insert(
         "x-content-type-options",

@@ -1,7 +1,8 @@
 //! What an application asks about a logged-in user: the userinfo endpoint,
-//! and RP-initiated logout.
+//! and RP-initiated logout (confirmed by the person unless the application
+//! names them with an ID token).
 
-use super::{OAuthResult, Params, page, redirect, with_query};
+use super::{OAuthResult, Params, escape, page, redirect, with_query};
 use crate::audit;
 use crate::clock::now;
 use crate::http::cookies::Cookie;
@@ -12,10 +13,11 @@ use crate::session;
 use crate::state::AppState;
 use crate::token;
 use authlevel_core::AuditKind;
+use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_SECURITY_POLICY, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,7 +25,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(userinfo_get, userinfo_post))
-        .routes(routes!(logout))
+        .routes(routes!(logout, logout_confirmed))
 }
 
 async fn userinfo(app: &AppState, headers: &HeaderMap) -> OAuthResult<Response> {
@@ -86,45 +88,78 @@ async fn userinfo_post(State(app): State<AppState>, headers: HeaderMap) -> OAuth
     userinfo(&app, &headers).await
 }
 
-/// RP-initiated logout: ends the session on the server, then returns to a
-/// registered post-logout URI of the client the ID token names.
+/// RP-initiated logout. With an `id_token_hint` this server signed for
+/// the session's user, it ends the session at once and returns to a
+/// registered post-logout URI of the client the token (or `client_id`)
+/// names. Without one, a link from anywhere could log people out, so a
+/// browser holding a session gets a page that asks first; its button POSTs
+/// the same parameters here (under the `Origin` check of every POST).
 #[utoipa::path(get, path = "/oauth2/logout", tag = "oidc",
-    responses((status = 303, description = "To the registered post-logout URI"), (status = 200, description = "A logged-out page")))]
+    responses(
+        (status = 303, description = "To the registered post-logout URI"),
+        (status = 200, description = "A logged-out page, or (without a valid `id_token_hint`, while a session is open) a page asking to confirm the logout")))]
 async fn logout(
     State(app): State<AppState>,
     browser: Browser,
     Query(p): Query<Params>,
 ) -> OAuthResult<Response> {
+    let hint = match p.get("id_token_hint") {
+        Some(jwt) => oidc::verified_claims(&app, jwt).await,
+        None => None,
+    };
+    if let Some(auth) = session::load(&app, browser.session.as_deref()).await?
+        && hint.as_ref().and_then(|h| h["sub"].as_str()) != Some(auth.user.id.as_str())
+    {
+        let back = return_to(&app, &p, hint.as_ref()).await?;
+        return Ok(confirmation(&app, &auth.user.username, &p, back.as_deref()));
+    }
+    end_session(&app, &browser, &p, hint.as_ref()).await
+}
+
+/// The logout a person confirmed on the page [`logout`] showed: ends the
+/// session, then returns as a logout with a valid hint does.
+#[utoipa::path(post, path = "/oauth2/logout", tag = "oidc",
+    request_body(content = Object, content_type = "application/x-www-form-urlencoded",
+        description = "The parameters of the GET: `id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`"),
+    responses(
+        (status = 303, description = "To the registered post-logout URI"),
+        (status = 200, description = "A logged-out page"),
+        (status = 403, description = "A request from another site, refused")))]
+async fn logout_confirmed(
+    State(app): State<AppState>,
+    browser: Browser,
+    Form(p): Form<Params>,
+) -> OAuthResult<Response> {
+    let hint = match p.get("id_token_hint") {
+        Some(jwt) => oidc::verified_claims(&app, jwt).await,
+        None => None,
+    };
+    end_session(&app, &browser, &p, hint.as_ref()).await
+}
+
+/// Ends the browser's session (audited), clears its cookies, and returns to
+/// the registered post-logout URI, or shows a logged-out page.
+async fn end_session(
+    app: &AppState,
+    browser: &Browser,
+    p: &Params,
+    hint: Option<&serde_json::Value>,
+) -> OAuthResult<Response> {
     let c = &app.config;
     if let Some(t) = &browser.session {
         let id = token::hash(t);
-        if let Some(a) = session::load(&app, Some(t)).await? {
+        if let Some(a) = session::load(app, Some(t)).await? {
             audit::event(AuditKind::Logout, true)
                 .user(Some(&a.user.id))
                 .ip(browser.ip())
                 .detail("OpenID Connect logout")
-                .record(&app)
+                .record(app)
                 .await;
         }
         app.store.delete_session(&id).await?;
     }
     let clear = AppendHeaders([Cookie::Session.clear(c), Cookie::Flow.clear(c)]);
-    let hint = match p.get("id_token_hint") {
-        Some(jwt) => oidc::verified_claims(&app, jwt).await,
-        None => None,
-    };
-    let client_id = p.get("client_id").cloned().or_else(|| {
-        hint.as_ref()
-            .and_then(|h| h["aud"].as_str().map(str::to_owned))
-    });
-    if let (Some(uri), Some(cid)) = (p.get("post_logout_redirect_uri"), client_id)
-        && let Some(client) = app.store.client(&cid).await?
-        && client.post_logout_redirect_uris.iter().any(|u| u == uri)
-    {
-        let to = match p.get("state") {
-            Some(s) => with_query(uri, &[("state", s)]),
-            None => uri.clone(),
-        };
+    if let Some(to) = return_to(app, p, hint).await? {
         return Ok((clear, redirect(&to)).into_response());
     }
     Ok((
@@ -136,4 +171,96 @@ async fn logout(
         ),
     )
         .into_response())
+}
+
+/// Where a logout returns to: `post_logout_redirect_uri` (with `state`)
+/// when the client `client_id` or the hint's audience names registered it.
+async fn return_to(
+    app: &AppState,
+    p: &Params,
+    hint: Option<&serde_json::Value>,
+) -> OAuthResult<Option<String>> {
+    let client_id = p
+        .get("client_id")
+        .cloned()
+        .or_else(|| hint.and_then(|h| h["aud"].as_str().map(str::to_owned)));
+    if let (Some(uri), Some(cid)) = (p.get("post_logout_redirect_uri"), client_id)
+        && let Some(client) = app.store.client(&cid).await?
+        && client.post_logout_redirect_uris.iter().any(|u| u == uri)
+    {
+        return Ok(Some(match p.get("state") {
+            Some(s) => with_query(uri, &[("state", s)]),
+            None => uri.clone(),
+        }));
+    }
+    Ok(None)
+}
+
+/// The page asking `username` to confirm the logout: a form that POSTs the
+/// request's parameters back, no script (the CSP allows none). Its own CSP
+/// lets the form's answer redirect to `back`'s origin (browsers hold a
+/// form's redirects to `form-action`), and its referrer policy makes the
+/// browser send this site's `Origin` with the POST (under `no-referrer` a
+/// form sends `Origin: null`, which the CSRF guard refuses).
+fn confirmation(app: &AppState, username: &str, p: &Params, back: Option<&str>) -> Response {
+    let mut fields = String::new();
+    let mut names: Vec<&String> = p.keys().collect();
+    names.sort();
+    for name in names {
+        fields.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape(name),
+            escape(&p[name])
+        ));
+    }
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <meta name=\"referrer\" content=\"same-origin\"><title>Log out?</title><h1>Log out?</h1>\
+         <p>A link or an application asks to end your session. You are logged in as {user}.</p>\
+         <form method=\"post\" action=\"{action}\">{fields}<button type=\"submit\">Log out</button></form>\
+         <p><a href=\"/\">Stay logged in</a></p></html>",
+        user = escape(username),
+        action = escape(&format!("{}/oauth2/logout", app.config.public_url)),
+    );
+    let back_origin = back.and_then(origin_of).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; base-uri 'none'; form-action 'self'{}{back_origin}; frame-ancestors 'none'",
+        if back_origin.is_empty() { "" } else { " " },
+    );
+    let mut res = (StatusCode::OK, Html(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(CONTENT_SECURITY_POLICY, v);
+    }
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The origin (`https://host:port`) of an absolute http(s) URL, when it is
+/// plain enough to name in a CSP source list.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    (matches!(scheme, "http" | "https") && !authority.is_empty() && authority.chars().all(plain))
+        .then(|| format!("{scheme}://{authority}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_for_the_csp() {
+        assert_eq!(
+            origin_of("https://wiki.example.com:8443/bye?x=1").as_deref(),
+            Some("https://wiki.example.com:8443")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:9/bye").as_deref(),
+            Some("http://[::1]:9")
+        );
+        assert_eq!(origin_of("https://a.example;script-src *"), None);
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+    }
 }
