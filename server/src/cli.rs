@@ -221,11 +221,44 @@ async fn backup(config: &Config, file: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The label whose MAC under the server key is the key's fingerprint: it
+/// tells keys apart and reveals nothing of them.
+const KEY_FINGERPRINT: &str = "authlevel server key fingerprint v1";
+
+/// Refuses a server key other than the one the database was first used
+/// with (whose fingerprint the first instance to start stored): an
+/// instance with another key could not check the codes the others sent or
+/// open the TOTP secrets they sealed, and would fail them one by one.
+async fn check_key(config: &Config, store: &Store, secrets: &SecretBox) -> Result<(), String> {
+    let mine = secrets.mac(KEY_FINGERPRINT);
+    let first = store
+        .setting_or_insert("key_fingerprint", &mine)
+        .await
+        .map_err(|e| e.to_string())?;
+    if first == mine {
+        return Ok(());
+    }
+    let source = if config.secret_key.is_empty() {
+        format!("key_file {}", config.key_file.display())
+    } else {
+        "secret_key".to_owned()
+    };
+    Err(format!(
+        "this instance's server key (from {source}) is not the key this database was first \
+         used with: their fingerprints differ. Every instance on one database must share one \
+         key: give this instance the same secret_key (or a copy of the key file) as the \
+         instances already running, and start it again"
+    ))
+}
+
+/// What `serve` and the `admin` commands work with, once the server key is
+/// known to be the database's.
 async fn state(config: Config) -> Result<AppState, String> {
     let store = open(&config).await?;
     let hasher = Hasher::new(config.password_hash_concurrency).map_err(|e| e.to_string())?;
     let secrets =
         SecretBox::load(&config.secret_key, &config.key_file).map_err(|e| e.to_string())?;
+    check_key(&config, &store, &secrets).await?;
     let delivery = crate::delivery::Delivery::from_config(&config).map_err(|e| e.to_string())?;
     let webauthn = crate::login::passkey::relying_party(&config)?;
     Ok(AppState::new(

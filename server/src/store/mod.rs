@@ -16,6 +16,7 @@ mod oidc;
 mod outbox;
 mod passkeys;
 mod sessions;
+mod settings;
 mod times;
 mod totp;
 mod users;

@@ -1,8 +1,8 @@
 //! Hardening from issue 17: the client's address behind trusted proxies
 //! (item 5), no code in a production log (item 8, SECURITY 31), the dev
 //! outbox for operators only (item 9), a logout that a link from another
-//! site cannot trigger (item 10, SECURITY 26), and HSTS over https (item
-//! 15).
+//! site cannot trigger (item 10, SECURITY 26), one server key per database
+//! (item 14), and HSTS over https (item 15).
 
 use crate::harness::{
     Api, PASSWORD, Resp, Server, create_user, set_policy, two_factor, with_admin,
@@ -11,6 +11,7 @@ use crate::receivers::SmsGateway;
 use authlevel_server::crypto::SecretBox;
 use serde_json::{Value, json};
 use sqlx::Row;
+use std::time::{Duration, Instant};
 
 const PHONE: &str = "+41791234567";
 const CALLBACK: &str = "http://localhost:9/callback";
@@ -508,6 +509,81 @@ async fn item_10_security_26_a_logout_link_without_an_id_token_asks_first() {
     assert_eq!(r.status, 303, "{}", r.text);
     assert_eq!(r.headers["location"], format!("{BYE}?state=s2").as_str());
     assert_eq!(lou.get("/api/session").await.status, 401, "logged out");
+}
+
+/// Waits up to `limit` for `child` to end; kills it and answers `None`
+/// when it is still running.
+fn wait_for_exit(mut child: std::process::Child, limit: Duration) -> Option<std::process::Output> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Issue 17 item 14: the first instance stores the fingerprint of its key
+/// (which is not the key); a second instance on the same database with
+/// another `secret_key` exits at start with an error that names the
+/// problem and the fix, as does an admin command with that key; an
+/// instance given the same key (as `secret_key` rather than the first
+/// one's key file) starts.
+#[tokio::test]
+async fn item_14_an_instance_with_another_secret_key_refuses_to_start() {
+    let first = Server::start();
+    let key = std::fs::read_to_string(first.dir.path().join("authlevel.key"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let pool = first.db().await;
+    let stored: String = sqlx::query("SELECT value FROM settings WHERE name = 'key_fingerprint'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("value");
+    assert_eq!(stored.len(), 64);
+    assert!(!stored.contains(&key) && !key.contains(&stored));
+
+    let other = "0f".repeat(32);
+    let child = first
+        .cli_command()
+        .env("AUTHLEVEL_SECRET_KEY", &other)
+        .env("AUTHLEVEL_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_for_exit(child, Duration::from_secs(30))
+        .expect("an instance with another key must not keep running");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "server key (from secret_key) is not the key this database was first used with"
+        ) && err.contains("Every instance on one database must share one key"),
+        "{err}"
+    );
+    assert!(!err.contains(&other) && !err.contains(&stored), "{err}");
+
+    let out = first
+        .cli_command()
+        .env("AUTHLEVEL_SECRET_KEY", &other)
+        .args(["admin", "list-users"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Every instance on one database must share one key")
+    );
+
+    let same = Server::start_sharing(&first, &[("AUTHLEVEL_SECRET_KEY", &key)]);
+    assert_eq!(same.client().get("/readyz").await.status, 200);
 }
 
 /// Issue 17 item 15: with an `https://` public URL every response carries
