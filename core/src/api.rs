@@ -66,13 +66,19 @@ pub mod paths {
     pub fn login_send(method: crate::Method) -> String {
         format!("/api/login/{}/send", method.as_str())
     }
-    /// `POST`: verifies an `sms`, `email` or `totp` code.
+    /// `POST`: verifies an `sms`, `email`, `totp` or `recovery` code.
     pub fn login_verify(method: crate::Method) -> String {
         format!("/api/login/{}/verify", method.as_str())
     }
     /// `PATCH|DELETE`: one own passkey.
     pub fn me_passkey(id: &str) -> String {
         format!("/api/me/passkeys/{id}")
+    }
+    /// `GET`: how many recovery codes are left; `POST`: a new set.
+    pub const ME_RECOVERY_CODES: &str = "/api/me/recovery-codes";
+    /// `DELETE`: revokes a user's recovery codes (an administrator).
+    pub fn admin_recovery_codes(user_id: &str) -> String {
+        format!("/api/admin/users/{user_id}/recovery-codes")
     }
     /// `GET`: the own sessions.
     pub const ME_SESSIONS: &str = "/api/me/sessions";
@@ -211,6 +217,31 @@ pub struct SendCodeResponse {
     pub sent_to: String,
     /// Seconds until the code expires.
     pub expires_in_s: u32,
+}
+
+/// `GET /api/me/recovery-codes`: how many are left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoveryCodesStatus {
+    /// Recovery codes left unused.
+    pub remaining: u32,
+}
+
+/// Answer of `POST /api/me/recovery-codes`: a new set, shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoveryCodes {
+    /// The codes, `XXXX-XXXX-XXXX-XXXX` (80 bits each); each works once,
+    /// typed with or without the dashes, in any case.
+    pub codes: Vec<String>,
+}
+
+impl fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryCodes")
+            .field("codes", &format_args!("[{} redacted]", self.codes.len()))
+            .finish()
+    }
 }
 
 /// Answer of `POST /api/me/totp/setup`: what the authenticator app needs.
@@ -579,6 +610,8 @@ pub struct User {
     pub disabled: bool,
     /// The methods the user can use at login.
     pub enrolled: MethodSet,
+    /// Recovery codes left unused.
+    pub recovery_codes: u32,
     /// When the account was created.
     pub created_at: i64,
 }

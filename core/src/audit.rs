@@ -28,6 +28,9 @@ pub enum AuditKind {
     /// A passkey step of a login.
     #[serde(rename = "login.passkey")]
     LoginPasskey,
+    /// A recovery-code step of a login.
+    #[serde(rename = "login.recovery")]
+    LoginRecovery,
     /// A login reached its level: a session began.
     #[serde(rename = "login.complete")]
     LoginComplete,
@@ -55,6 +58,12 @@ pub enum AuditKind {
     /// A code from a new authenticator app did not match.
     #[serde(rename = "totp.confirm")]
     TotpConfirm,
+    /// A new set of recovery codes replaced the old one.
+    #[serde(rename = "recovery.generate")]
+    RecoveryGenerate,
+    /// An administrator revoked a user's recovery codes.
+    #[serde(rename = "recovery.revoke")]
+    RecoveryRevoke,
     /// An authenticator app was set up.
     #[serde(rename = "totp.add")]
     TotpAdd,
@@ -128,13 +137,14 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 41] = [
         AuditKind::Bootstrap,
         AuditKind::LoginPassword,
         AuditKind::LoginSms,
         AuditKind::LoginEmail,
         AuditKind::LoginTotp,
         AuditKind::LoginPasskey,
+        AuditKind::LoginRecovery,
         AuditKind::LoginComplete,
         AuditKind::Logout,
         AuditKind::CodeSend,
@@ -144,6 +154,8 @@ impl AuditKind {
         AuditKind::PasskeyAdd,
         AuditKind::PasskeyRemove,
         AuditKind::TotpConfirm,
+        AuditKind::RecoveryGenerate,
+        AuditKind::RecoveryRevoke,
         AuditKind::TotpAdd,
         AuditKind::TotpRemove,
         AuditKind::PhoneConfirm,
@@ -177,6 +189,7 @@ impl AuditKind {
             Method::Email => AuditKind::LoginEmail,
             Method::Totp => AuditKind::LoginTotp,
             Method::Passkey => AuditKind::LoginPasskey,
+            Method::Recovery => AuditKind::LoginRecovery,
         }
     }
 
@@ -189,6 +202,9 @@ impl AuditKind {
             AuditKind::LoginEmail => "login.email",
             AuditKind::LoginTotp => "login.totp",
             AuditKind::LoginPasskey => "login.passkey",
+            AuditKind::LoginRecovery => "login.recovery",
+            AuditKind::RecoveryGenerate => "recovery.generate",
+            AuditKind::RecoveryRevoke => "recovery.revoke",
             AuditKind::LoginComplete => "login.complete",
             AuditKind::Logout => "logout",
             AuditKind::CodeSend => "code.send",

@@ -18,16 +18,19 @@ pub enum Method {
     Totp,
     /// A WebAuthn passkey, counted only with user verification.
     Passkey,
+    /// A one-time recovery code, for a lost phone: never a first step.
+    Recovery,
 }
 
 impl Method {
     /// Every method, in the order the UI lists them.
-    pub const ALL: [Method; 5] = [
+    pub const ALL: [Method; 6] = [
         Method::Password,
         Method::Passkey,
         Method::Totp,
         Method::Sms,
         Method::Email,
+        Method::Recovery,
     ];
 
     /// The wire and URL name: `password`, `sms`, `email`, `totp`, `passkey`.
@@ -38,6 +41,7 @@ impl Method {
             Method::Email => "email",
             Method::Totp => "totp",
             Method::Passkey => "passkey",
+            Method::Recovery => "recovery",
         }
     }
 
@@ -54,6 +58,7 @@ impl Method {
             Method::Email => "Email code",
             Method::Totp => "Authenticator app",
             Method::Passkey => "Passkey",
+            Method::Recovery => "Recovery code",
         }
     }
 
@@ -72,6 +77,7 @@ impl Method {
             Method::Email => "a confirmed email address",
             Method::Totp => "an authenticator app",
             Method::Passkey => "a registered passkey",
+            Method::Recovery => "unused recovery codes",
         }
     }
 
@@ -82,6 +88,7 @@ impl Method {
             Method::Email => 4,
             Method::Totp => 8,
             Method::Passkey => 16,
+            Method::Recovery => 32,
         }
     }
 }
@@ -102,14 +109,15 @@ impl MethodSet {
     /// No method.
     pub const EMPTY: MethodSet = MethodSet(0);
     /// Every method.
-    pub const ALL: MethodSet = MethodSet(31);
+    pub const ALL: MethodSet = MethodSet(63);
 
     /// A set from a list of methods.
     pub fn of(methods: &[Method]) -> MethodSet {
         methods.iter().copied().collect()
     }
 
-    /// The set as a bit pattern (password 1, sms 2, email 4, totp 8, passkey 16),
+    /// The set as a bit pattern (password 1, sms 2, email 4, totp 8,
+    /// passkey 16, recovery 32),
     /// the form a database stores.
     pub const fn bits(self) -> u8 {
         self.0
@@ -328,7 +336,7 @@ mod tests {
         assert!(s.has_first_step());
         assert!(!MethodSet::of(&[Method::Sms, Method::Totp]).has_first_step());
         assert!(s.without(Method::Password).is_subset(s));
-        assert_eq!(MethodSet::all_subsets().count(), 32);
+        assert_eq!(MethodSet::all_subsets().count(), 64);
         assert_eq!(serde_json::to_string(&s).unwrap(), r#"["password","sms"]"#);
         let back: MethodSet = serde_json::from_str(r#"["sms","password","sms"]"#).unwrap();
         assert_eq!(back, s);

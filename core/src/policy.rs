@@ -22,6 +22,9 @@ pub struct Points {
     pub totp: u32,
     /// Points of a user-verified passkey.
     pub passkey: u32,
+    /// Points of a recovery code (0 in policies saved before there were any).
+    #[serde(default)]
+    pub recovery: u32,
 }
 
 impl Points {
@@ -33,6 +36,7 @@ impl Points {
             Method::Email => self.email,
             Method::Totp => self.totp,
             Method::Passkey => self.passkey,
+            Method::Recovery => self.recovery,
         }
     }
 
@@ -44,6 +48,7 @@ impl Points {
             Method::Email => self.email = points,
             Method::Totp => self.totp = points,
             Method::Passkey => self.passkey = points,
+            Method::Recovery => self.recovery = points,
         }
     }
 }
@@ -154,6 +159,7 @@ impl Preset {
                     email: 0,
                     totp: 0,
                     passkey: 0,
+                    recovery: 0,
                 },
             },
             Preset::TwoFactor => Policy {
@@ -164,6 +170,7 @@ impl Preset {
                     email: 10,
                     totp: 10,
                     passkey: 30,
+                    recovery: 10,
                 },
             },
             Preset::LowBarMfa => Policy {
@@ -174,6 +181,7 @@ impl Preset {
                     email: 5,
                     totp: 5,
                     passkey: 25,
+                    recovery: 5,
                 },
             },
         }
@@ -266,8 +274,14 @@ mod tests {
         let json = serde_json::to_value(Policy::default()).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})
+            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10}})
         );
+        // A policy saved before recovery codes existed has them at 0.
+        let old: Policy = serde_json::from_str(
+            r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.points.recovery, 0);
         let bad = serde_json::from_str::<Policy>(
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
         );

@@ -29,6 +29,11 @@ pub enum FindingCode {
     SmsNeededWithoutPhone,
     /// Warning: some users could not reach the level with what they have enrolled today.
     UsersCannotReach,
+    /// Note: the password and a recovery code reach the level, as they are
+    /// meant to when a phone is lost.
+    RecoveryWithPassword,
+    /// Warning: recovery codes are worth more than a second method they back up.
+    RecoveryOutweighs,
 }
 
 /// One error or warning, with a message a person understands.
@@ -78,6 +83,9 @@ pub struct PolicyReport {
     pub errors: Vec<Finding>,
     /// Things the administrator should know; the save goes ahead.
     pub warnings: Vec<Finding>,
+    /// How the policy works where that is intended, for the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Finding>,
     /// The smallest sets of methods that complete a login: each completes,
     /// and no proper subset of one does.
     pub minimal_combinations: Vec<MethodSet>,
@@ -198,6 +206,41 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
         });
     }
 
+    let mut notes = Vec::new();
+    let recovery = policy.points.recovery;
+    if recovery > 0 {
+        if combos.contains(&MethodSet::of(&[Method::Password, Method::Recovery])) {
+            notes.push(Finding {
+                method: Some(Method::Recovery),
+                ..Finding::new(
+                    FindingCode::RecoveryWithPassword,
+                    "The password and a recovery code reach the level: that is what recovery codes are for, when a phone or an authenticator app is lost.".into(),
+                )
+            });
+        }
+        let backed_up: Vec<(Method, u32)> = [Method::Sms, Method::Email, Method::Totp]
+            .into_iter()
+            .map(|m| (m, policy.points.get(m)))
+            .filter(|(_, p)| *p > 0 && *p < recovery)
+            .collect();
+        if !backed_up.is_empty() {
+            let names: Vec<String> = backed_up
+                .iter()
+                .map(|(m, p)| format!("{} ({p})", m.label().to_lowercase()))
+                .collect();
+            warnings.push(Finding {
+                method: Some(Method::Recovery),
+                ..Finding::new(
+                    FindingCode::RecoveryOutweighs,
+                    format!(
+                        "A recovery code is worth {recovery} points, more than the second methods it backs up: {}. A code kept on paper would count for more than the phone; give it at most as many points.",
+                        names.join(", ")
+                    ),
+                )
+            });
+        }
+    }
+
     let impact = users.map(|users| {
         let enabled = policy.enabled();
         let mut impact = UserImpact::default();
@@ -246,6 +289,7 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
     PolicyReport {
         errors,
         warnings,
+        notes,
         minimal_combinations: combos,
         users: impact,
     }
@@ -279,10 +323,29 @@ mod tests {
                 MethodSet::of(&[Password, Totp]),
                 MethodSet::of(&[Password, Sms]),
                 MethodSet::of(&[Password, Email]),
+                MethodSet::of(&[Password, Recovery]),
             ]
         );
         assert_eq!(codes(&r.warnings), vec![FindingCode::EmailNeeded]);
+        assert_eq!(codes(&r.notes), vec![FindingCode::RecoveryWithPassword]);
         assert!(r.warnings[0].message.contains("password + email code"));
+    }
+
+    #[test]
+    fn recovery_codes_worth_more_than_what_they_back_up_are_warned_of() {
+        let mut p = Preset::TwoFactor.policy();
+        p.points.recovery = 15;
+        let r = analyse(&p, None);
+        let w = r
+            .warnings
+            .iter()
+            .find(|f| f.code == FindingCode::RecoveryOutweighs)
+            .expect("the warning");
+        assert!(w.message.contains("sms code (10)"), "{}", w.message);
+        p.points.recovery = 0;
+        let r = analyse(&p, None);
+        assert!(r.notes.is_empty());
+        assert!(!codes(&r.warnings).contains(&FindingCode::RecoveryOutweighs));
     }
 
     #[test]

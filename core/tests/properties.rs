@@ -24,18 +24,28 @@ fn points() -> impl Strategy<Value = u32> {
 }
 
 fn policy() -> impl Strategy<Value = Policy> {
-    (0u32..=120, points(), points(), points(), points(), points()).prop_map(
-        |(required_level, password, sms, email, totp, passkey)| Policy {
-            required_level,
-            points: Points {
-                password,
-                sms,
-                email,
-                totp,
-                passkey,
-            },
-        },
+    (
+        0u32..=120,
+        points(),
+        points(),
+        points(),
+        points(),
+        points(),
+        points(),
     )
+        .prop_map(
+            |(required_level, password, sms, email, totp, passkey, recovery)| Policy {
+                required_level,
+                points: Points {
+                    password,
+                    sms,
+                    email,
+                    totp,
+                    passkey,
+                    recovery,
+                },
+            },
+        )
 }
 
 /// Turns `raw` into a verified set a real login can produce: only switched-on

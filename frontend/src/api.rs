@@ -9,9 +9,10 @@ use authlevel_core::Method;
 use authlevel_core::api::{
     AuditEvent, ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest,
     CreateUserRequest, CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo,
-    PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem, RenamePasskeyRequest,
-    SendCodeResponse, SessionInfo, SessionSummary, SetupLink, SetupRequest, SetupResponse,
-    TotpSetupResponse, UpdateMeRequest, UpdateUserRequest, User, paths,
+    PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem, RecoveryCodes,
+    RecoveryCodesStatus, RenamePasskeyRequest, SendCodeResponse, SessionInfo, SessionSummary,
+    SetupLink, SetupRequest, SetupResponse, TotpSetupResponse, UpdateMeRequest, UpdateUserRequest,
+    User, paths,
 };
 use authlevel_core::{ErrorCode, Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -266,6 +267,27 @@ pub async fn confirm_contact(method: Method, req: CodeRequest) -> ApiResult<()> 
         "email"
     };
     post_empty(&format!("{}/{what}/verify", paths::ME), &req).await
+}
+
+/// `GET /api/me/recovery-codes`: how many recovery codes are left.
+pub async fn recovery_codes() -> ApiResult<RecoveryCodesStatus> {
+    get(paths::ME_RECOVERY_CODES).await
+}
+
+/// `POST /api/me/recovery-codes`: a new set, shown once.
+pub async fn make_recovery_codes() -> ApiResult<RecoveryCodes> {
+    send(HttpMethod::POST, paths::ME_RECOVERY_CODES, &Empty {}).await
+}
+
+/// `DELETE /api/admin/users/{id}/recovery-codes`: revokes a user's codes.
+pub async fn revoke_recovery_codes(user_id: String) -> ApiResult<()> {
+    exchange(
+        HttpMethod::DELETE,
+        &paths::admin_recovery_codes(&user_id),
+        None,
+    )
+    .await
+    .map(drop)
 }
 
 /// `POST /api/me/totp/setup`: a new authenticator-app secret to confirm.

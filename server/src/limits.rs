@@ -15,7 +15,12 @@ pub const MINUTE: i64 = 60;
 /// The limits of a password step from `ip` for the name `name` in the
 /// directory `directory_id` (whether or not it is an account, so the answer
 /// tells nothing of which names exist).
-pub fn password_step(app: &AppState, ip: Option<&str>, directory_id: &str, name: &str) -> [Limit; 2] {
+pub fn password_step(
+    app: &AppState,
+    ip: Option<&str>,
+    directory_id: &str,
+    name: &str,
+) -> [Limit; 2] {
     let c = &app.config;
     [
         Limit {

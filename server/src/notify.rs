@@ -21,6 +21,11 @@ fn what(kind: AuditKind) -> Option<&'static str> {
         AuditKind::PhoneConfirm => "A new mobile number was confirmed",
         AuditKind::EmailConfirm => "A new email address was confirmed",
         AuditKind::PhoneRemove => "The mobile number was removed",
+        AuditKind::RecoveryGenerate => {
+            "New recovery codes were made; the earlier ones no longer work"
+        }
+        AuditKind::RecoveryRevoke => "Your recovery codes were revoked by an administrator",
+        AuditKind::LoginRecovery => "A recovery code was used to log in",
         AuditKind::EmailRemove => "The email address was removed",
         _ => return None,
     })

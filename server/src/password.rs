@@ -196,7 +196,10 @@ fn hash_with(password: &str, memory: &mut Vec<argon2::Block>) -> Result<String, 
         params: argon2::password_hash::ParamsString::try_from(a.params())
             .map_err(|e| HashError::Failed(e.to_string()))?,
         salt: Some(salt.as_salt()),
-        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| HashError::Failed(e.to_string()))?),
+        hash: Some(
+            argon2::password_hash::Output::new(&out)
+                .map_err(|e| HashError::Failed(e.to_string()))?,
+        ),
     };
     Ok(phc.to_string())
 }
@@ -366,7 +369,9 @@ mod tests {
         loop {
             match h.verify("x", None).await {
                 Ok(_) => break,
-                Err(HashError::Busy) => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
+                Err(HashError::Busy) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await
+                }
                 Err(e) => panic!("{e}"),
             }
             assert!(t.elapsed() < std::time::Duration::from_secs(30));

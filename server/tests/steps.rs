@@ -292,8 +292,8 @@ async fn a_passkey_finish_needs_its_ceremony_and_decoys_earn_nothing() {
         start.body["publicKey"]["allowCredentials"]
             .as_array()
             .map(Vec::len),
-        Some(1),
-        "a decoy credential"
+        Some(authlevel_server::login::passkey::LISTED),
+        "decoy credentials, as many as a real list's"
     );
     let ceremony = start.cookie("authlevel_passkey").unwrap();
     let decoy = s
@@ -319,4 +319,49 @@ async fn a_passkey_finish_needs_its_ceremony_and_decoys_earn_nothing() {
         "no_login",
         "the first finish took the ceremony"
     );
+}
+
+#[tokio::test]
+async fn a_recovery_code_step_needs_a_first_step_codes_and_a_right_code() {
+    let s = Service::new(|_| {}).await;
+    let verify = async |cookie: Option<&str>, code: &str| {
+        s.call(
+            "POST",
+            "/api/login/recovery/verify",
+            cookie,
+            json!({"code": code}),
+        )
+        .await
+    };
+    assert_eq!(verify(None, "AAAA-BBBB-CCCC-DDDD").await.code(), "no_login");
+    let flow = s.after_password().await;
+    let none = verify(Some(&flow), "AAAA-BBBB-CCCC-DDDD").await;
+    assert_eq!(none.code(), "method_not_offered", "no codes made yet");
+    let ann = s
+        .state
+        .store
+        .user_by_username(
+            &s.state
+                .store
+                .directory_by_slug("default")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            "ann",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let codes = authlevel_server::login::recovery::generate(&s.state, &ann, None, false)
+        .await
+        .unwrap();
+    let flow = s.after_password().await;
+    let wrong = verify(Some(&flow), "AAAA-BBBB-CCCC-DDDD").await;
+    assert_eq!(
+        (wrong.status, wrong.code()),
+        (StatusCode::UNAUTHORIZED, "invalid_code")
+    );
+    let right = verify(Some(&flow), &codes[0]).await;
+    assert_eq!(right.body["status"], "complete", "{}", right.body);
 }

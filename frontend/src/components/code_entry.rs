@@ -83,6 +83,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
     let field_id = format!("code-{}", method.as_str());
     let field_label = move || match (method, sent.get()) {
         (Method::Totp, _) => "Code from your authenticator app".to_string(),
+        (Method::Recovery, _) => "One of your recovery codes".to_string(),
         (_, Some(s)) => format!("Code sent to {}", s.to),
         (_, None) => "Code".to_string(),
     };
@@ -107,6 +108,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                     button="Verify"
                     code
                     name="code"
+                    letters=method == Method::Recovery
                     on_submit=verify
                 />
                 {move || {
@@ -145,6 +147,9 @@ pub fn CodeForm(
     /// The field's `name`, when it has one.
     #[prop(optional)]
     name: Option<&'static str>,
+    /// A code of letters, digits and dashes (a recovery code), not digits.
+    #[prop(optional)]
+    letters: bool,
     on_submit: Callback<()>,
 ) -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
@@ -159,10 +164,12 @@ pub fn CodeForm(
                     id=id
                     name=name
                     type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    pattern="[0-9 ]*"
-                    maxlength="10"
+                    inputmode=if letters { "text" } else { "numeric" }
+                    autocomplete=if letters { "off" } else { "one-time-code" }
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    pattern=if letters { "[0-9A-Za-z -]*" } else { "[0-9 ]*" }
+                    maxlength=if letters { "24" } else { "10" }
                     required
                     bind:value=code
                 />

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod option_card;
 pub mod problem;
 pub mod progress;
+pub mod recovery;
 pub mod report;
 
 pub use busy::{Busy, BusyButton, BusyIndicator};
@@ -19,4 +20,5 @@ pub use feedback::{Feedback, FeedbackView};
 pub use option_card::OptionCard;
 pub use problem::ProblemMessage;
 pub use progress::ProgressBar;
+pub use recovery::RecoveryCodesEnrol;
 pub use report::ReportView;

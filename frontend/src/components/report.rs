@@ -11,6 +11,7 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
     let PolicyReport {
         errors,
         warnings,
+        notes,
         minimal_combinations,
         users,
     } = report;
@@ -38,6 +39,13 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </div>
+        }
+    });
+    let notes = (!notes.is_empty()).then(|| {
+        view! {
+            <ul class="findings notes">
+                {notes.into_iter().map(|f| view! { <li>{f.message}</li> }).collect_view()}
+            </ul>
         }
     });
     let combinations = if minimal_combinations.is_empty() {
@@ -71,6 +79,7 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
         <div class="report">
             {errors}
             {warnings}
+            {notes}
             <h3>"Ways to reach the level"</h3>
             {combinations}
             {users}

@@ -50,10 +50,22 @@ pub fn LoginPage() -> impl IntoView {
     });
 
     let nav = Nav::get();
+    // Where a complete login goes on to: back to the application that asked
+    // (the server chose and checked the target), else home.
+    let go_on = move |to: Option<String>| match to {
+        Some(to) => {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&to);
+            }
+        }
+        None => nav.go(HOME),
+    };
     Effect::new(move || {
+        // A complete login with something to say (a recovery code was
+        // used) waits for the person to read it.
         let done = state.with(|s| {
             s.as_ref()
-                .filter(|s| s.status == LoginStatus::Complete)
+                .filter(|s| s.status == LoginStatus::Complete && s.message.is_none())
                 .map(|s| s.continue_to.clone())
         });
         match done {
@@ -91,7 +103,17 @@ pub fn LoginPage() -> impl IntoView {
                         view! { <StartForm state=Some(s) on_state loaded typed /> }.into_any()
                     }
                     Some(s) if s.status == LoginStatus::Complete => {
-                        view! { <p>"You are logged in."</p> }.into_any()
+                        let to = s.continue_to.clone();
+                        view! {
+                            <p>"You are logged in."</p>
+                            {s.message.clone().map(|m| view! {
+                                <p class="warning" role="alert">{m}</p>
+                                <BusyButton class="primary" on_click=move |_| go_on(to.clone())>
+                                    "Continue"
+                                </BusyButton>
+                            })}
+                        }
+                            .into_any()
                     }
                     Some(s) => {
                         let blocked = s.status == LoginStatus::Blocked;
@@ -295,7 +317,7 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
     view! {
         <OptionCard option>
             {match method {
-                Method::Sms | Method::Email | Method::Totp => {
+                Method::Sms | Method::Email | Method::Totp | Method::Recovery => {
                     view! { <CodeEntry method on_state /> }.into_any()
                 }
                 Method::Password => view! { <PasswordStep on_state loaded /> }.into_any(),

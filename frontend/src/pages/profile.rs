@@ -7,7 +7,7 @@ use crate::api;
 use crate::app::{HOME, LOGIN};
 use crate::components::{
     Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
-    TotpEnrol,
+    RecoveryCodesEnrol, TotpEnrol,
 };
 use authlevel_core::Method;
 use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest};
@@ -28,9 +28,11 @@ pub fn ProfilePage() -> impl IntoView {
         f_passkeys,
         f_totp,
         f_sessions,
+        f_recovery,
     ] = std::array::from_fn(|_| Feedback::new());
     let me = RwSignal::new(None::<Me>);
     let passkeys = RwSignal::new(Vec::<PasskeyInfo>::new());
+    let recovery_left = RwSignal::new(None::<u32>);
     let signed_out = RwSignal::new(false);
     // A setup link for another account, open in this browser: the
     // enrolment routes act on that account while it is (SECURITY 29).
@@ -56,6 +58,9 @@ pub fn ProfilePage() -> impl IntoView {
                 Ok(list) => passkeys.set(list),
                 Err(e) if e.status() == Some(401) => {}
                 Err(e) => feedback.fail(e),
+            }
+            if let Ok(r) = api::recovery_codes().await {
+                recovery_left.set(Some(r.remaining));
             }
         });
     });
@@ -139,6 +144,11 @@ pub fn ProfilePage() -> impl IntoView {
                     <FeedbackView feedback=f_passkeys />
                     <PasskeyList passkeys feedback=f_passkeys on_change=load />
                     <PasskeyEnrol feedback=f_passkeys on_done=load />
+                </section>
+                <section class="enrol" aria-labelledby="p-recovery">
+                    <h2 id="p-recovery">"Recovery codes"</h2>
+                    <FeedbackView feedback=f_recovery />
+                    <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=load />
                 </section>
                 <section class="enrol" aria-labelledby="p-sessions">
                     <h2 id="p-sessions">"Where you are logged in"</h2>

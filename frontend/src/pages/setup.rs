@@ -6,7 +6,7 @@ use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
 use crate::components::{
     Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
-    ProblemMessage, ProgressBar, TotpEnrol,
+    ProblemMessage, ProgressBar, RecoveryCodesEnrol, TotpEnrol,
 };
 use authlevel_core::api::{SetupRequest, SetupResponse};
 use authlevel_core::{Method, Progress};
@@ -78,9 +78,14 @@ pub fn SetupPage() -> impl IntoView {
     // After each enrolment: the meter again, from the server.
     let feedback = Feedback::new();
     // Each method's section says how its enrolment went, next to it.
-    let [f_password, f_passkey, f_totp, f_sms, f_email] = std::array::from_fn(|_| Feedback::new());
+    let [f_password, f_passkey, f_totp, f_sms, f_email, f_recovery] =
+        std::array::from_fn(|_| Feedback::new());
+    let recovery_left = RwSignal::new(None::<u32>);
     let refresh = Callback::new(move |()| {
         feedback.run(api::setup_status(), move |s| setup.set(Some(s)));
+        feedback.run(api::recovery_codes(), move |r| {
+            recovery_left.set(Some(r.remaining))
+        });
     });
     // Which methods the policy counts, and which are set up.
     let counts =
@@ -220,6 +225,16 @@ pub fn SetupPage() -> impl IntoView {
                                 view! { <TotpEnrol feedback=f_totp on_done=refresh /> }.into_any()
                             }
                         }}
+                    </section>
+                </Show>
+                <Show when=move || counts(Method::Recovery)>
+                    <section class="enrol" aria-labelledby="enrol-recovery">
+                        <h3 id="enrol-recovery">
+                            "Recovery codes" {move || has(Method::Recovery).then_some(" ✓")}
+                        </h3>
+                        <p>"For when your phone is lost: each code works once, in place of a code from it."</p>
+                        <FeedbackView feedback=f_recovery />
+                        <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=refresh />
                     </section>
                 </Show>
                 {contact(Method::Sms, "Mobile number for SMS codes", f_sms)}

@@ -181,10 +181,26 @@ fn UserRow(
         });
     };
 
+    let revoke_codes = move |_| {
+        let name = name.get_value();
+        let question = format!("Revoke every unused recovery code of {name}?");
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        feedback.clear();
+        feedback.run(api::revoke_recovery_codes(id.get_value()), move |()| {
+            feedback.ok(format!("The recovery codes of {name} are revoked."));
+            on_change.try_run(());
+        });
+    };
+    let recovery_codes = user.recovery_codes;
     let methods = user
         .enrolled
         .iter()
-        .map(|m| m.label())
+        .map(|m| match m {
+            Method::Recovery => format!("{} ({recovery_codes} left)", m.label()),
+            m => m.label().to_owned(),
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let facts = [
@@ -233,6 +249,9 @@ fn UserRow(
                 <BusyButton class="secondary" on_click=new_link>"New setup link"</BusyButton>
                 <BusyButton class="secondary" on_click=unlock>"Unlock"</BusyButton>
                 <BusyButton class="secondary" on_click=end_sessions>"End sessions"</BusyButton>
+                {(recovery_codes > 0).then(|| view! {
+                    <BusyButton class="secondary" on_click=revoke_codes>"Revoke recovery codes"</BusyButton>
+                })}
             </div>
             <Show when=move || editing.get()>
                 <form class="user-edit" on:submit=save>

@@ -16,6 +16,7 @@ mod oidc;
 mod ops;
 mod pages;
 mod passkeys;
+mod recovery;
 mod setup;
 mod totp;
 
@@ -77,6 +78,9 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(passkeys::register_start))
         .routes(routes!(passkeys::register_finish))
         .routes(routes!(passkeys::rename, passkeys::remove))
+        .routes(routes!(recovery::status, recovery::generate))
+        .routes(routes!(recovery::verify))
+        .routes(routes!(recovery::revoke))
         .routes(routes!(admin::list_directories, admin::create_directory))
         .routes(routes!(admin::get_policy, admin::put_policy))
         .routes(routes!(admin::list_users, admin::create_user))

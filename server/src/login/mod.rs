@@ -11,6 +11,7 @@ pub mod codes;
 pub mod failures;
 pub mod passkey;
 pub mod password;
+pub mod recovery;
 pub mod totp;
 
 use crate::audit;

@@ -64,6 +64,8 @@ pub fn amr(methods: MethodSet) -> Vec<String> {
             Method::Email => &["mail"],
             Method::Totp => &["otp"],
             Method::Passkey => &["hwk", "user"],
+            // A recovery code is a one-time password kept on paper.
+            Method::Recovery => &["otp"],
         };
         for v in values {
             if !out.iter().any(|o| o == v) {

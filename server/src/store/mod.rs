@@ -15,6 +15,7 @@ mod group;
 mod oidc;
 mod outbox;
 mod passkeys;
+mod recovery;
 mod sessions;
 mod settings;
 mod times;

@@ -360,5 +360,4 @@ impl super::Tx {
             .await?;
         Ok(())
     }
-
 }

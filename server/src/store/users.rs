@@ -38,6 +38,8 @@ pub struct UserRow {
     pub has_totp: bool,
     /// Whether at least one passkey is registered.
     pub has_passkey: bool,
+    /// Recovery codes left unused.
+    pub recovery_left: u32,
 }
 
 impl fmt::Debug for UserRow {
@@ -76,6 +78,9 @@ impl UserRow {
         if self.has_passkey {
             set.insert(Method::Passkey);
         }
+        if self.recovery_left > 0 {
+            set.insert(Method::Recovery);
+        }
         set
     }
 
@@ -91,6 +96,7 @@ impl UserRow {
             role: self.role,
             disabled: self.disabled,
             enrolled: self.enrolled(),
+            recovery_codes: self.recovery_left,
             created_at: self.created_at,
         }
     }
@@ -150,6 +156,7 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         has_totp: r.try_get::<i64, _>("totp_count")? > 0,
         has_passkey: r.try_get::<i64, _>("passkey_count")? > 0,
+        recovery_left: u32::try_from(r.try_get::<i64, _>("recovery_count")?).unwrap_or(0),
     })
 }
 
@@ -159,7 +166,8 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 pub(super) const COLUMNS: &str = "users.id, users.directory_id, username, display_name, email, \
                        phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, \
                        (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
-                       (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count";
+                       (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count, \
+                       (SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = users.id AND rc.used_at IS NULL) AS recovery_count";
 
 /// Binds a [`UserPatch`] change of an optional column: its flag (1 when
 /// set) and its new value.

@@ -385,3 +385,38 @@ test("(k) the admin unlocks a locked-out user, ends their sessions, and reads it
     { AUTHLEVEL_FAILURE_LIMIT: "3" },
   );
 });
+
+test("(l) a user sets up recovery codes, downloads them, and logs in with the password and one code", async () => {
+  await withServer(async (server, page) => {
+    const out = await server.cli("admin", "create-user", "rita");
+    await setPasswordByLink(page, server.linkOf(out), PW, { finish: false });
+    const section = page.getByRole("region", { name: /Recovery codes/ });
+    await section.getByRole("button", { name: "Make recovery codes" }).click();
+    await section.locator("ol.recovery-codes li").nth(9).waitFor();
+    const codes = await section.locator("ol.recovery-codes code").allInnerTexts();
+    assert.equal(codes.length, 10);
+    assert.ok(codes.every((c) => /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/.test(c)), codes.join(" "));
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      section.getByRole("link", { name: "Download" }).click(),
+    ]);
+    const { readFile } = await import("node:fs/promises");
+    const file = await readFile(await download.path(), "utf8");
+    assert.ok(codes.every((c) => file.includes(c)), file);
+    await page.locator(".progress-label", { hasText: "30 of 30 points" }).waitFor();
+    await shot(page, "l-recovery-codes");
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+
+    await passwordStep(page, server.url, "rita", PW);
+    await page.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+    const option = page.locator('section.option[data-method="recovery"]');
+    await option.getByText("10 points").waitFor();
+    await option.getByLabel("One of your recovery codes").fill(codes[3].toLowerCase());
+    await option.getByRole("button", { name: "Verify" }).click();
+    await page.getByText(/You used a recovery code; 9 are left/).waitFor();
+    await shot(page, "l-logged-in-with-a-recovery-code");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+  });
+});

@@ -646,7 +646,7 @@ pub async fn set_policy(admin: &Api, dir: &str, policy: Value) {
 
 /// The `two-factor` preset as JSON.
 pub fn two_factor() -> Value {
-    serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})
+    serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10}})
 }
 
 /// A TOTP code from an independent implementation (Python's `pyotp`), for

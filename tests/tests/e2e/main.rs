@@ -6,8 +6,8 @@
 mod abuse;
 mod admin;
 mod api;
-mod backup;
 mod attacks;
+mod backup;
 mod codes;
 mod deploy;
 mod durability;
@@ -19,6 +19,7 @@ mod multi;
 mod oidc;
 mod passkeys;
 mod receivers;
+mod recovery;
 mod release;
 mod setup;
 mod totp;

@@ -1,0 +1,63 @@
+//! Recovery codes over HTTP: the own set (`/api/me/recovery-codes`), the
+//! login step, and an administrator's revocation.
+
+use super::error::AppJson;
+use super::extract::{Fresh, UserAdmin};
+use super::login::answer;
+use crate::error::ApiResult;
+use crate::login::{Browser, recovery};
+use crate::session::Enroller;
+use crate::state::AppState;
+use authlevel_core::api::{CodeRequest, LoginState, Problem, RecoveryCodes, RecoveryCodesStatus};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+/// How many of the own recovery codes are left.
+#[utoipa::path(get, path = "/api/me/recovery-codes", tag = "me",
+    responses((status = 200, body = RecoveryCodesStatus), (status = 401, body = Problem)))]
+pub(super) async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStatus>> {
+    Ok(AppJson(RecoveryCodesStatus {
+        remaining: who.user().recovery_left,
+    }))
+}
+
+/// A new set of recovery codes, shown this once; it replaces the old set.
+/// Needs a fresh login.
+#[utoipa::path(post, path = "/api/me/recovery-codes", tag = "me",
+    responses((status = 200, body = RecoveryCodes), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub(super) async fn generate(
+    State(app): State<AppState>,
+    who: Fresh,
+) -> ApiResult<AppJson<RecoveryCodes>> {
+    // From a setup link's enrolment the person is setting up their own
+    // account; a notice is for a change from a logged-in session.
+    let tell = matches!(who.who, Enroller::Session(_));
+    Ok(AppJson(RecoveryCodes {
+        codes: recovery::generate(&app, who.user(), who.ip(), tell).await?,
+    }))
+}
+
+/// The recovery-code step of a login begun with the password or a passkey.
+#[utoipa::path(post, path = "/api/login/recovery/verify", tag = "login", request_body = CodeRequest,
+    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[tracing::instrument(skip_all)]
+pub(super) async fn verify(
+    State(app): State<AppState>,
+    browser: Browser,
+    AppJson(req): AppJson<CodeRequest>,
+) -> ApiResult<Response> {
+    answer(
+        &app.config,
+        recovery::verify(&app, &browser, &req.code).await,
+    )
+}
+
+/// Revokes a user's unused recovery codes.
+#[utoipa::path(delete, path = "/api/admin/users/{id}/recovery-codes", tag = "admin",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn revoke(State(app): State<AppState>, admin: UserAdmin) -> ApiResult<StatusCode> {
+    recovery::revoke(&app, &admin.user, &admin.auth.user.id, admin.ip.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
