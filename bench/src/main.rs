@@ -113,8 +113,14 @@ fn start_server(sms_url: &str) -> Server {
         // One load generator on one address: the rate limits would measure
         // themselves.
         ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "0".to_owned()),
-        ("AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "0".to_owned()),
-        ("AUTHLEVEL_ANONYMOUS_WRITES_PER_IP_PER_MINUTE", "0".to_owned()),
+        (
+            "AUTHLEVEL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE",
+            "0".to_owned(),
+        ),
+        (
+            "AUTHLEVEL_ANONYMOUS_WRITES_PER_IP_PER_MINUTE",
+            "0".to_owned(),
+        ),
         ("RUST_LOG", "warn".to_owned()),
     ]
     .into_iter()
