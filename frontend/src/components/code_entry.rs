@@ -168,7 +168,7 @@ pub fn CodeForm(
                     autocomplete=if letters { "off" } else { "one-time-code" }
                     autocapitalize="characters"
                     spellcheck="false"
-                    pattern=if letters { "[0-9A-Za-z -]*" } else { "[0-9 ]*" }
+                    pattern=if letters { "[0-9A-Za-z \\-]*" } else { "[0-9 ]*" }
                     maxlength=if letters { "24" } else { "10" }
                     required
                     bind:value=code
