@@ -297,7 +297,14 @@ pub struct PasskeyInfo {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenamePasskeyRequest {
-    /// 1 to 64 characters.
+    /// 1 to 64 characters, no control characters; blanks around it are
+    /// dropped.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,62}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
     pub name: String,
 }
 
@@ -331,17 +338,28 @@ pub struct ClientInfo {
 #[serde(deny_unknown_fields)]
 pub struct CreateClientRequest {
     /// Its name, 1 to 100 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
     pub name: String,
     /// Exact redirect URIs: `https://…`, or `http://localhost…` for development.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<RedirectUri>, min_items = 1))]
     pub redirect_uris: Vec<String>,
     /// Exact post-logout redirect URIs.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<RedirectUri>))]
     pub post_logout_redirect_uris: Vec<String>,
-    /// Allowed scopes among `openid profile email phone`; all when absent.
+    /// Allowed scopes among `openid profile email phone` (`openid` is
+    /// always one); all when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Scope>>))]
     pub scopes: Option<Vec<String>>,
-    /// The lowest level it accepts; the directory's when absent.
+    /// The lowest level it accepts (at most 1000); the directory's when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub min_level: Option<u32>,
     /// A public client (a browser or mobile app) has no secret and must use PKCE.
     #[serde(default)]
@@ -486,9 +504,16 @@ pub struct Me {
 pub struct UpdateMeRequest {
     /// The name shown to people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
     pub display_name: Option<String>,
     /// A new email address (pending until confirmed), or "" to remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r#"^$|@"#))]
     pub email: Option<String>,
     /// A new mobile number in any common notation (pending until confirmed), or "" to remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -500,6 +525,7 @@ pub struct UpdateMeRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ChangePasswordRequest {
     /// The new password: 8 to 256 characters, not a common one.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub new_password: String,
 }
 
@@ -566,9 +592,17 @@ pub struct Directory {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDirectoryRequest {
-    /// Lowercase letters, digits and `-`, 1 to 63 characters.
+    /// Lowercase letters, digits and `-`, 1 to 63 characters, not
+    /// beginning with `-`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r#"^[a-z0-9][a-z0-9-]{0,62}$"#))]
     pub slug: String,
     /// Its name for people.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
     pub name: String,
     /// The policy; `two-factor` when absent.
     #[serde(default)]
@@ -644,9 +678,16 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     /// The name shown to people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
     pub display_name: Option<String>,
     /// Email address, or "" to remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r#"^$|@"#))]
     pub email: Option<String>,
     /// Mobile number, or "" to remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -712,6 +753,44 @@ pub struct AuditEvent {
     pub ip: Option<String>,
     /// More detail, never a secret.
     pub detail: Option<String>,
+}
+
+/// A redirect URI an application may register: `https://` and a host, or
+/// `http://localhost`, `http://127.0.0.1` or `http://[::1]` for
+/// development; an optional port; a path or query in visible ASCII
+/// (percent-encoded), no `#fragment`; at most 2000 characters. For the
+/// OpenAPI document only.
+#[cfg(feature = "openapi")]
+pub struct RedirectUri;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RedirectUri {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r#"^(?:https://[A-Za-z0-9.-]+|http://(?:localhost|127\.0\.0\.1|\[::1\]))(?::[0-9]{1,5})?(?:[/?][!-"$-~]*)?$"#))
+            .max_length(Some(2000))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ToSchema for RedirectUri {}
+
+/// An OpenID Connect scope a client may be allowed. For the OpenAPI
+/// document only.
+#[cfg(feature = "openapi")]
+#[derive(ToSchema, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// `openid`: an ID token (always allowed).
+    Openid,
+    /// `profile`: name and username.
+    Profile,
+    /// `email`: the confirmed address.
+    Email,
+    /// `phone`: the confirmed number.
+    Phone,
 }
 
 /// An `application/problem+json` body (RFC 9457).

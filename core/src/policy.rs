@@ -12,18 +12,25 @@ pub const MAX_LEVEL: u32 = 1000;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Points {
-    /// Points of the password.
+    /// Points of the password. At most 1000.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub password: u32,
-    /// Points of an SMS code.
+    /// Points of an SMS code. At most 1000.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub sms: u32,
-    /// Points of an email code.
+    /// Points of an email code. At most 1000.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub email: u32,
-    /// Points of an authenticator-app (TOTP) code.
+    /// Points of an authenticator-app (TOTP) code. At most 1000.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub totp: u32,
-    /// Points of a user-verified passkey.
+    /// Points of a user-verified passkey. At most 1000.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub passkey: u32,
-    /// Points of a recovery code (0 in policies saved before there were any).
+    /// Points of a recovery code (0 in policies saved before there were
+    /// any). At most 1000.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub recovery: u32,
 }
 
@@ -59,7 +66,8 @@ impl Points {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// The score a login must reach.
+    /// The score a login must reach: 1 to 1000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub required_level: u32,
     /// What each verified method is worth.
     pub points: Points,

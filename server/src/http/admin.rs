@@ -2,7 +2,7 @@
 //! An admin manages their own directory; admins of the `default` directory
 //! are the operators and manage every directory.
 
-use super::error::AppJson;
+use super::error::{AppJson, AppQuery};
 use super::extract::{ClientIp, DirectoryAdmin, UserAdmin, admin_user};
 use crate::audit;
 use crate::clock::now;
@@ -18,7 +18,7 @@ use authlevel_core::api::{
     Problem, Role, SetupLink, UpdateUserRequest, User,
 };
 use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy, PolicyReport, analyse};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -255,7 +255,9 @@ pub(super) async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<App
 /// confirmed; disabling a user ends their sessions.
 #[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = UpdateUserRequest,
     params(("id" = String, Path, description = "User id")),
-    responses((status = 200, body = User), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = User),
+              (status = 400, body = Problem, description = "`invalid_input`: a display name, email address or mobile number this service does not take"),
+              (status = 409, body = Problem, description = "`conflict`: an administrator cannot remove their own role or disable themselves")))]
 pub(super) async fn patch_user(
     State(app): State<AppState>,
     admin: UserAdmin,
@@ -375,24 +377,31 @@ pub(super) async fn end_sessions(
 
 /// Filters of `GET /api/admin/audit`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Directory id; the admin's own directory when absent (operators: all).
     pub directory: Option<String>,
     /// User id.
     pub user: Option<String>,
     /// At most this many events, newest first (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", params(AuditParams),
-    responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<AuditEvent>),
+              (status = 404, body = Problem, description = "No user of a directory this administrator manages has the `user` id")))]
 pub(super) async fn get_audit(
     State(app): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<AuditParams>,
+    AppQuery(q): AppQuery<AuditParams>,
 ) -> ApiResult<AppJson<Vec<AuditEvent>>> {
     auth.require_admin()?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("`limit` is 1 to 1000."));
+    }
     let directory_id = match q.directory {
         Some(d) => {
             auth.require_admin_of(&d)?;
@@ -407,7 +416,7 @@ pub(super) async fn get_audit(
     let query = AuditQuery {
         directory_id,
         user_id: q.user,
-        limit: q.limit.unwrap_or(100).clamp(1, 1000),
+        limit,
     };
     Ok(AppJson(app.store.audit(&query).await?))
 }

@@ -2,7 +2,7 @@
 //! directory, registered and removed by its administrators.
 
 use super::error::AppJson;
-use super::extract::{ClientIp, DirectoryAdmin};
+use super::extract::{ClientIp, DirectoryAdmin, PathId};
 use crate::audit;
 use crate::clock::now;
 use crate::contact;
@@ -12,9 +12,9 @@ use crate::session::Authenticated;
 use crate::state::AppState;
 use crate::store::ClientRow;
 use crate::token;
-use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient, Problem};
+use authlevel_core::api::{ClientInfo, CreateClientRequest, CreatedClient};
 use authlevel_core::{AuditKind, ErrorCode};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 fn client_info(c: &ClientRow) -> ClientInfo {
@@ -31,32 +31,54 @@ fn client_info(c: &ClientRow) -> ClientInfo {
     }
 }
 
+/// Checks a redirect URI an application registers: `https://` and a host
+/// name (or IPv4 address), or `http://` to `localhost`, `127.0.0.1` or
+/// `[::1]` for development; an optional port; then a path or query in
+/// visible ASCII (RFC 3986: anything else is percent-encoded), no
+/// `#fragment`, at most 2000 characters. `RedirectUri`'s pattern in the
+/// document says the same.
 fn check_uri(uri: &str) -> ApiResult<()> {
-    let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
-        .iter()
-        .any(|p| {
-            uri.strip_prefix(p).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with(':') || rest.starts_with('/')
-            })
-        });
-    let ok = (uri.starts_with("https://") || local)
-        && !uri.contains('#')
-        && uri.len() <= 2000
-        && !uri.chars().any(|c| c.is_whitespace() || c.is_control());
+    let host_ok = match uri.split_once("://") {
+        Some(("https", rest)) => host_of(rest).is_some_and(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        }),
+        Some(("http", rest)) => {
+            host_of(rest).is_some_and(|h| matches!(h, "localhost" | "127.0.0.1" | "[::1]"))
+        }
+        _ => false,
+    };
+    let ok = host_ok && uri.len() <= 2000 && uri.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
     if ok {
         Ok(())
     } else {
         Err(ApiError::invalid(format!(
-            "`{}` is not a redirect URI this login accepts: use https://, or http://localhost for development, without a #fragment.",
+            "`{}` is not a redirect URI this login accepts: use https://, or http://localhost for development, in visible ASCII (percent-encoded), without a #fragment.",
             uri.chars().take(200).collect::<String>()
         )))
     }
 }
 
+/// The host of the authority that begins `rest` (the URI after `://`),
+/// when what follows it is nothing or a port of 1 to 5 digits.
+fn host_of(rest: &str) -> Option<&str> {
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let (host, port) = match authority.strip_prefix("[::1]") {
+        Some(port) => ("[::1]", port),
+        None => authority.split_at(authority.find(':').unwrap_or(authority.len())),
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok.then_some(host)
+}
+
 /// The directory's applications.
 #[utoipa::path(get, path = "/api/admin/directories/{id}/clients", tag = "admin",
     params(("id" = String, Path, description = "Directory id")),
-    responses((status = 200, body = Vec<ClientInfo>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<ClientInfo>)))]
 pub(super) async fn list_clients(
     State(app): State<AppState>,
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
@@ -74,7 +96,7 @@ pub(super) async fn list_clients(
 /// Registers an application; a confidential client's secret is answered once.
 #[utoipa::path(post, path = "/api/admin/directories/{id}/clients", tag = "admin", request_body = CreateClientRequest,
     params(("id" = String, Path, description = "Directory id")),
-    responses((status = 201, body = CreatedClient), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = CreatedClient)))]
 pub(super) async fn create_client(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -94,7 +116,7 @@ pub(super) async fn create_client(
     {
         check_uri(u)?;
     }
-    let scopes = req
+    let mut scopes = req
         .scopes
         .clone()
         .unwrap_or_else(|| oidc::SCOPES.iter().map(|s| (*s).to_owned()).collect());
@@ -103,8 +125,9 @@ pub(super) async fn create_client(
             "Unknown scope `{bad}`; use openid, profile, email, phone."
         )));
     }
+    // Every OpenID Connect client may ask for an ID token.
     if !scopes.iter().any(|s| s == "openid") {
-        return Err(ApiError::invalid("The scopes must include openid."));
+        scopes.insert(0, "openid".to_owned());
     }
     let min_level = req.min_level.unwrap_or(dir.policy.required_level);
     if min_level > authlevel_core::MAX_LEVEL {
@@ -150,12 +173,12 @@ pub(super) async fn create_client(
 /// Removes an application with its codes and tokens.
 #[utoipa::path(delete, path = "/api/admin/clients/{id}", tag = "admin",
     params(("id" = String, Path, description = "client_id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Removed")))]
 pub(super) async fn delete_client(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     auth: Authenticated,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     let client = app.store.client(&id).await?.ok_or_else(|| {
         ApiError::with(ErrorCode::NotFound, "There is no application with this id.")
@@ -183,5 +206,11 @@ mod tests {
         assert!(check_uri("http://localhost.evil.com/cb").is_err());
         assert!(check_uri("http://app.example.com/cb").is_err());
         assert!(check_uri("https://app.example.com/cb#x").is_err());
+        assert!(check_uri("http://[::1]:8080/cb?x=1").is_ok());
+        assert!(check_uri("https://app.example.com:443?x").is_ok());
+        assert!(check_uri("https://[/cb").is_err());
+        assert!(check_uri("https://").is_err());
+        assert!(check_uri("https://a.example:123456/cb").is_err());
+        assert!(check_uri("https://a.example/caf\u{e9}").is_err());
     }
 }

@@ -24,7 +24,9 @@ macro_rules! channel {
      $confirm:ident = $confirm_path:literal, $confirm_doc:literal) => {
         #[doc = $send_doc]
         #[utoipa::path(post, path = $send_path, tag = "login",
-            responses((status = 200, body = SendCodeResponse), (status = 409, body = Problem), (status = 429, body = Problem), (status = 502, body = Problem)))]
+            responses((status = 200, body = SendCodeResponse),
+                      (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it"),
+                      (status = 502, body = Problem, description = "`delivery_failed`: the code could not be sent")))]
         pub(super) async fn $send(
             State(app): State<AppState>,
             browser: Browser,
@@ -34,7 +36,9 @@ macro_rules! channel {
 
         #[doc = $verify_doc]
         #[utoipa::path(post, path = $verify_path, tag = "login", request_body = CodeRequest,
-            responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+            responses((status = 200, body = LoginState),
+                      (status = 401, body = Problem, description = "`invalid_code`: the code is wrong, used, expired or superseded (or the method is locked)"),
+                      (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it")))]
         #[tracing::instrument(skip_all)]
         pub(super) async fn $verify(
             State(app): State<AppState>,
@@ -46,7 +50,9 @@ macro_rules! channel {
 
         #[doc = $confirm_doc]
         #[utoipa::path(post, path = $confirm_path, tag = "me", request_body = CodeRequest,
-            responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+            responses((status = 204, description = "Confirmed: offered at login from now on"),
+                      (status = 401, body = Problem, description = "`invalid_code`: the code is wrong, used or expired"),
+                      (status = 409, body = Problem, description = "`no_login`: nothing is waiting for a code")))]
         #[tracing::instrument(skip_all)]
         pub(super) async fn $confirm(
             State(app): State<AppState>,
@@ -96,7 +102,8 @@ pub struct OutboxMessage {
 /// only for operators (administrators of the `default` directory): it
 /// holds the codes of every directory's users.
 #[utoipa::path(get, path = "/api/admin/dev/outbox", tag = "admin",
-    responses((status = 200, body = Vec<OutboxMessage>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<OutboxMessage>),
+              (status = 404, body = Problem, description = "Not in development mode")))]
 pub(super) async fn dev_outbox(
     State(app): State<AppState>,
     auth: Authenticated,

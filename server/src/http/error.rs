@@ -1,11 +1,13 @@
 //! How an [`ApiError`] is answered (problem+json with a stable code), and
-//! the JSON extractor whose rejections answer in the same shape.
+//! the JSON body and query string extractors whose rejections answer in the
+//! same shape.
 
 use crate::error::ApiError;
 use authlevel_core::api::Problem;
 use authlevel_core::{ErrorCode, PolicyReport};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -65,22 +67,60 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// `Json<T>` whose rejections are problem+json with a stable code.
+/// `Json<T>` whose rejections are problem+json with a stable code. Every
+/// request body is a JSON object (serde would also read a struct from an
+/// array, which no schema of this API allows), and a number with a zero
+/// fraction (`30.0`) is the integer it equals, as in JSON Schema.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AppJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for AppJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(AppJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        if !value.is_object() {
+            return Err(ApiError::with(
+                ErrorCode::InvalidJson,
+                "The body is a JSON object.",
+            ));
         }
+        integral_numbers(&mut value);
+        // Read again from bytes, so a misfit names its field's path.
+        let bytes = serde_json::to_vec(&value).map_err(ApiError::internal)?;
+        axum::Json::<T>::from_bytes(&bytes)
+            .map(|axum::Json(v)| AppJson(v))
+            .map_err(json_rejection)
+    }
+}
+
+/// Turns every number with a zero fraction (`30.0`) into the integer it
+/// equals, where one holds it.
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+            {
+                // In range, the casts are exact; out of range, the number
+                // stays a float and the field's type refuses it.
+                if f >= 0.0 && f < u64::MAX as f64 {
+                    *value = serde_json::Value::from(f as u64);
+                } else if f < 0.0 && f >= i64::MIN as f64 {
+                    *value = serde_json::Value::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -117,7 +157,12 @@ fn data_error_detail(text: &str) -> String {
     let msg = text
         .strip_prefix("Failed to deserialize the JSON body into the target type: ")
         .unwrap_or(text);
-    let msg = match (
+    format!("The JSON does not fit this request: {}", cut_values(msg))
+}
+
+/// serde's message without the value it quotes.
+fn cut_values(msg: &str) -> String {
+    match (
         msg.find("invalid type: ")
             .or_else(|| msg.find("invalid value: ")),
         msg.find(", expected"),
@@ -126,8 +171,37 @@ fn data_error_detail(text: &str) -> String {
             format!("{}a value is not accepted{}", &msg[..start], &msg[end..])
         }
         _ => msg.to_string(),
-    };
-    format!("The JSON does not fit this request: {msg}")
+    }
+}
+
+/// `Query<T>` whose rejection (a parameter of the wrong type) is
+/// problem+json `invalid_input`, with serde's message (values cut out, as
+/// for bodies).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for AppQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(AppQuery(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let msg = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                Err(ApiError::invalid(format!(
+                    "The query string does not fit this request: {}",
+                    cut_values(msg)
+                )))
+            }
+        }
+    }
 }
 
 impl<T: serde::Serialize> IntoResponse for AppJson<T> {
@@ -139,6 +213,16 @@ impl<T: serde::Serialize> IntoResponse for AppJson<T> {
 #[cfg(test)]
 mod tests {
     use super::data_error_detail;
+
+    #[test]
+    fn integral_floats_are_integers() {
+        let mut v = serde_json::json!({"a": 30.0, "b": [1.5, -2.0], "c": {"d": 1e300}, "e": "7.0"});
+        super::integral_numbers(&mut v);
+        assert_eq!(v["a"], serde_json::json!(30));
+        assert_eq!(v["b"], serde_json::json!([1.5, -2]));
+        assert!(v["c"]["d"].is_f64());
+        assert_eq!(v["e"], "7.0");
+    }
 
     #[test]
     fn quoted_values_are_cut_from_serde_messages() {

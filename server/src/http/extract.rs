@@ -214,6 +214,17 @@ async fn path_id(parts: &mut Parts, state: &AppState) -> ApiResult<String> {
         .map_err(|_| ApiError::code(ErrorCode::NotFound))
 }
 
+/// The `{id}` of the path; one that cannot be read (a broken
+/// percent-encoding) names nothing: 404, as an unknown id.
+#[derive(Debug, Clone)]
+pub struct PathId(pub String);
+
+extractor!(
+    PathId,
+    ApiError,
+    async |parts: &mut Parts, state: &AppState| { path_id(parts, state).await.map(PathId) }
+);
+
 /// An administrator of the directory the path's `{id}` names (or an
 /// operator), with that directory.
 #[derive(Debug)]

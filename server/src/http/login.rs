@@ -1,7 +1,7 @@
 //! `/api/login…`, `/api/session`, `/api/logout`: the login flow over HTTP.
 
 use super::cookies::Cookie;
-use super::error::AppJson;
+use super::error::{AppJson, AppQuery};
 use crate::config::Config;
 use crate::error::ApiResult;
 use crate::login::{self, Browser, Outcome};
@@ -10,26 +10,29 @@ use crate::state::AppState;
 use crate::{audit, token};
 use authlevel_core::AuditKind;
 use authlevel_core::api::{LoginState, PasswordLoginRequest, Problem, SessionInfo};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
 
 /// `?directory=` of `GET /api/login`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryParam {
-    /// Directory slug for a login not yet begun; `default` when absent.
+    /// Directory slug for a login not yet begun; `default` when absent. A
+    /// slug no directory has is 404.
+    #[param(max_length = 63)]
     pub directory: Option<String>,
 }
 
 /// The current login's state; without a login in progress, the state of a
 /// fresh login to the directory (its first steps).
 #[utoipa::path(get, path = "/api/login", tag = "login", params(DirectoryParam),
-    responses((status = 200, body = LoginState), (status = 404, body = Problem)))]
+    responses((status = 200, body = LoginState), (status = 404, body = Problem, description = "No directory has this slug")))]
 pub(super) async fn get_login(
     State(app): State<AppState>,
     browser: Browser,
-    Query(q): Query<DirectoryParam>,
+    AppQuery(q): AppQuery<DirectoryParam>,
 ) -> ApiResult<AppJson<LoginState>> {
     Ok(AppJson(
         login::current(&app, browser.flow.as_deref(), q.directory.as_deref()).await?,
@@ -38,8 +41,11 @@ pub(super) async fn get_login(
 
 /// The password step. Answers the login's state; when the level is reached,
 /// the session cookie is set and the flow cookie removed.
-#[utoipa::path(post, path = "/api/login/password", tag = "login", request_body = PasswordLoginRequest,
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/login/password", tag = "login", operation_id = "password_login",
+    request_body = PasswordLoginRequest,
+    responses((status = 200, body = LoginState),
+              (status = 401, body = Problem, description = "`invalid_credentials`: wrong username or password (also for unknown, locked or disabled accounts)"),
+              (status = 409, body = Problem, description = "`method_not_offered`: the directory does not use passwords")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn password(
     State(app): State<AppState>,
@@ -96,7 +102,8 @@ pub(super) async fn get_session(auth: Authenticated) -> ApiResult<AppJson<Sessio
 }
 
 /// Ends the session on the server and removes the cookies.
-#[utoipa::path(post, path = "/api/logout", tag = "session", responses((status = 204)))]
+#[utoipa::path(post, path = "/api/logout", tag = "session", operation_id = "logout",
+    responses((status = 204, description = "Logged out (also without a session)")))]
 pub(super) async fn logout(State(app): State<AppState>, browser: Browser) -> ApiResult<Response> {
     let c = &app.config;
     if let Some(t) = &browser.session {

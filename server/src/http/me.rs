@@ -2,7 +2,7 @@
 //! setup link's enrolment cookie as well as a session.
 
 use super::error::AppJson;
-use super::extract::{ClientIp, Fresh};
+use super::extract::{ClientIp, Fresh, PathId};
 use crate::audit;
 use crate::clock::now;
 use crate::error::ApiError;
@@ -15,12 +15,12 @@ use authlevel_core::api::{
     ChangePasswordRequest, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
 };
 use authlevel_core::{AuditKind, ErrorCode};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 /// The own profile.
-#[utoipa::path(get, path = "/api/me", tag = "me",
-    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/me", tag = "me", operation_id = "get_me",
+    responses((status = 200, body = Me)))]
 pub(super) async fn get_me(
     State(app): State<AppState>,
     auth: Authenticated,
@@ -31,8 +31,11 @@ pub(super) async fn get_me(
 /// Changes the display name, or sets a new email address or mobile number,
 /// which stays pending until the code sent to it (right away) is confirmed
 /// at `/api/me/{phone|email}/verify`. A new phone or email needs a recent login.
-#[utoipa::path(patch, path = "/api/me", tag = "me", request_body = UpdateMeRequest,
-    responses((status = 200, body = Me), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(patch, path = "/api/me", tag = "me", operation_id = "patch_me",
+    request_body = UpdateMeRequest,
+    responses((status = 200, body = Me),
+              (status = 400, body = Problem, description = "`invalid_input`: a display name, email address or mobile number this service does not take (a number outside the numbering plan, a country SMS may not go to)"),
+              (status = 502, body = Problem, description = "`delivery_failed`: the code to the new number or address could not be sent")))]
 pub(super) async fn patch_me(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -49,8 +52,10 @@ pub(super) async fn patch_me(
 /// Sets a new password. From a session it needs a recent login (that login
 /// is the proof of identity); from a setup link's enrolment it is how the
 /// first password is set.
-#[utoipa::path(post, path = "/api/me/password", tag = "me", request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/password", tag = "me", operation_id = "change_password",
+    request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Set"),
+              (status = 400, body = Problem, description = "`weak_password`: a common password, one character repeated, or one that holds the username")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn change_password(
     State(app): State<AppState>,
@@ -65,8 +70,8 @@ pub(super) async fn change_password(
 }
 
 /// The own live sessions, most recently used first, the current one marked.
-#[utoipa::path(get, path = "/api/me/sessions", tag = "me",
-    responses((status = 200, body = Vec<SessionSummary>), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/me/sessions", tag = "me", operation_id = "list_sessions",
+    responses((status = 200, body = Vec<SessionSummary>)))]
 pub(super) async fn list_sessions(
     State(app): State<AppState>,
     auth: Authenticated,
@@ -98,14 +103,14 @@ pub(super) async fn list_sessions(
 }
 
 /// Ends one of the own sessions, on every instance.
-#[utoipa::path(delete, path = "/api/me/sessions/{id}", tag = "me",
+#[utoipa::path(delete, path = "/api/me/sessions/{id}", tag = "me", operation_id = "end_session",
     params(("id" = String, Path, description = "The session's id from the list")),
-    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Ended"), (status = 404, body = Problem, description = "No such session of this user")))]
 pub(super) async fn end_session(
     State(app): State<AppState>,
     auth: Authenticated,
     browser: Browser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     if id.is_empty() || !app.store.delete_user_session(&auth.user.id, &id).await? {
         return Err(ApiError::with(ErrorCode::NotFound, "No such session."));
@@ -120,8 +125,8 @@ pub(super) async fn end_session(
 }
 
 /// Ends every own session but the current one, on every instance.
-#[utoipa::path(post, path = "/api/me/sessions/end-others", tag = "me",
-    responses((status = 204), (status = 401, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/sessions/end-others", tag = "me", operation_id = "end_other_sessions",
+    responses((status = 204, description = "Ended")))]
 pub(super) async fn end_other_sessions(
     State(app): State<AppState>,
     auth: Authenticated,

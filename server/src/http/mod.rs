@@ -13,6 +13,7 @@ mod guard;
 mod login;
 mod me;
 mod oidc;
+mod openapi;
 mod ops;
 mod pages;
 mod passkeys;
@@ -47,9 +48,10 @@ async fn openapi(Extension(doc): Extension<Arc<OpenApiDoc>>) -> AppJson<OpenApiD
     AppJson(doc.as_ref().clone())
 }
 
-/// The routes and the OpenAPI document generated from them.
+/// The routes and the OpenAPI document generated from them, with the
+/// answers every operation shares (`openapi::complete`).
 pub fn api() -> (Router<AppState>, OpenApiDoc) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(login::get_login))
         .routes(routes!(login::password))
         .routes(routes!(login::get_session))
@@ -100,20 +102,25 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(ops::metrics))
         .merge(oidc::router())
         .routes(routes!(openapi))
-        .split_for_parts()
+        .split_for_parts();
+    openapi::complete(&mut doc);
+    (router, doc)
 }
 
 /// The whole application: API, pages, guards and headers.
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api();
     let csp: Arc<str> = pages::content_security_policy(&state.config.static_dir).into();
-    api.merge(pages::router(&state.config.static_dir))
+    // The CSRF guard runs once a route matched, so a method a path does
+    // not serve is 405 (the fallback set after it is not guarded), whatever
+    // its content type.
+    api.route_layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
+        .merge(pages::router(&state.config.static_dir))
         .method_not_allowed_fallback(|| async {
             problem_response(ErrorCode::MethodNotAllowed, None, None)
         })
         .layer(Extension(Arc::new(doc)))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
         .layer(middleware::from_fn_with_state(
             (state.clone(), csp),
             guard::headers,

@@ -3,7 +3,7 @@
 
 use super::cookies::Cookie;
 use super::error::AppJson;
-use super::extract::Fresh;
+use super::extract::{Fresh, PathId};
 use super::login::answer;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{Browser, passkey};
@@ -14,7 +14,7 @@ use authlevel_core::ErrorCode;
 use authlevel_core::api::{
     LoginState, PasskeyInfo, PasskeyStartRequest, Problem, RenamePasskeyRequest,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
@@ -34,9 +34,11 @@ fn info(row: &PasskeyRow) -> PasskeyInfo {
 
 /// WebAuthn request options for a passkey step: discoverable without a
 /// username, else the account's passkeys; after the password, the user's.
-#[utoipa::path(post, path = "/api/login/passkey/start", tag = "login", request_body = PasskeyStartRequest,
+#[utoipa::path(post, path = "/api/login/passkey/start", tag = "login", operation_id = "passkey_login_start",
+    request_body = PasskeyStartRequest,
     responses((status = 200, description = "WebAuthn `CredentialRequestOptions` (publicKey)", body = Object),
-              (status = 409, body = Problem)))]
+              (status = 404, body = Problem, description = "No directory has this slug"),
+              (status = 409, body = Problem, description = "`method_not_offered`: passkeys are off in this directory, or not open in this login")))]
 pub(super) async fn login_start(
     State(app): State<AppState>,
     browser: Browser,
@@ -49,9 +51,11 @@ pub(super) async fn login_start(
 }
 
 /// The signed assertion; answers the login's state.
-#[utoipa::path(post, path = "/api/login/passkey/finish", tag = "login",
-    request_body(content = Object, description = "WebAuthn `PublicKeyCredential` (assertion)"),
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/login/passkey/finish", tag = "login", operation_id = "passkey_login_finish",
+    request_body(content = Assertion, description = "WebAuthn `PublicKeyCredential` (assertion)"),
+    responses((status = 200, body = LoginState),
+              (status = 401, body = Problem, description = "`invalid_credentials`: the assertion does not verify, or names no usable passkey"),
+              (status = 409, body = Problem, description = "`no_login`: no passkey sign-in was started (or it expired); `method_not_offered`")))]
 pub(super) async fn login_finish(
     State(app): State<AppState>,
     browser: Browser,
@@ -65,8 +69,8 @@ pub(super) async fn login_finish(
 }
 
 /// The own passkeys.
-#[utoipa::path(get, path = "/api/me/passkeys", tag = "me",
-    responses((status = 200, body = Vec<PasskeyInfo>), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/me/passkeys", tag = "me", operation_id = "list_passkeys",
+    responses((status = 200, body = Vec<PasskeyInfo>)))]
 pub(super) async fn list(
     State(app): State<AppState>,
     who: Enroller,
@@ -81,9 +85,8 @@ pub(super) async fn list(
 }
 
 /// WebAuthn creation options for a new passkey. Needs a recent login.
-#[utoipa::path(post, path = "/api/me/passkeys/register/start", tag = "me",
-    responses((status = 200, description = "WebAuthn `CredentialCreationOptions` (publicKey)", body = Object),
-              (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/passkeys/register/start", tag = "me", operation_id = "passkey_register_start",
+    responses((status = 200, description = "WebAuthn `CredentialCreationOptions` (publicKey)", body = Object)))]
 pub(super) async fn register_start(
     State(app): State<AppState>,
     who: Fresh,
@@ -95,16 +98,19 @@ pub(super) async fn register_start(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegisterFinish {
     /// The WebAuthn `PublicKeyCredential` (attestation).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Attestation)]
     pub credential: RegisterPublicKeyCredential,
-    /// A name for the passkey ("Laptop"); "Passkey" when absent.
+    /// A name for the passkey ("Laptop"); "Passkey" when absent or blank.
     #[serde(default)]
     pub name: Option<String>,
 }
 
 /// Registers the new passkey. A credential registered to any account is refused.
-#[utoipa::path(post, path = "/api/me/passkeys/register/finish", tag = "me", request_body = RegisterFinish,
-    responses((status = 201, body = PasskeyInfo), (status = 400, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/passkeys/register/finish", tag = "me", operation_id = "passkey_register_finish",
+    request_body = RegisterFinish,
+    responses((status = 201, body = PasskeyInfo),
+              (status = 400, body = Problem, description = "`invalid_input`: the attestation does not verify against the started registration"),
+              (status = 409, body = Problem, description = "`conflict`: no registration was started (or it expired), or the passkey is registered already")))]
 pub(super) async fn register_finish(
     State(app): State<AppState>,
     who: Fresh,
@@ -122,13 +128,14 @@ pub(super) async fn register_finish(
 }
 
 /// Renames a passkey.
-#[utoipa::path(patch, path = "/api/me/passkeys/{id}", tag = "me", request_body = RenamePasskeyRequest,
+#[utoipa::path(patch, path = "/api/me/passkeys/{id}", tag = "me", operation_id = "passkey_rename",
+    request_body = RenamePasskeyRequest,
     params(("id" = String, Path, description = "Passkey id")),
-    responses((status = 204), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Renamed"), (status = 404, body = Problem, description = "No such passkey of this user")))]
 pub(super) async fn rename(
     State(app): State<AppState>,
     who: Enroller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     AppJson(req): AppJson<RenamePasskeyRequest>,
 ) -> ApiResult<StatusCode> {
     let name = req.name.trim();
@@ -144,14 +151,118 @@ pub(super) async fn rename(
 }
 
 /// Removes a passkey. Needs a recent login.
-#[utoipa::path(delete, path = "/api/me/passkeys/{id}", tag = "me",
+#[utoipa::path(delete, path = "/api/me/passkeys/{id}", tag = "me", operation_id = "passkey_remove",
     params(("id" = String, Path, description = "Passkey id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem, description = "No such passkey of this user")))]
 pub(super) async fn remove(
     State(app): State<AppState>,
     who: Fresh,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     passkey::remove(&app, who.user(), &id, who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// The shapes below are for the document only: what webauthn-rs reads of
+// a credential. Its binary fields are base64url without padding, and
+// canonical (the unused bits of the last character are zero), as the
+// pattern on each says.
+
+/// The shape of a WebAuthn assertion (`PublicKeyCredential` of
+/// `navigator.credentials.get`) as webauthn-rs reads it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Assertion {
+    /// The credential id, base64url.
+    id: String,
+    /// The credential id.
+    #[schema(
+        rename = "rawId",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    raw_id: String,
+    /// The authenticator's answer.
+    response: AssertionResponse,
+    /// `public-key`.
+    #[schema(rename = "type")]
+    kind: String,
+    /// Client extension outputs.
+    #[schema(nullable = false)]
+    extensions: Option<AssertionExtensions>,
+}
+
+/// `AuthenticatorAssertionResponse`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AssertionResponse {
+    /// Authenticator data.
+    #[schema(
+        rename = "authenticatorData",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    authenticator_data: String,
+    /// The client data the signature covers.
+    #[schema(
+        rename = "clientDataJSON",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    client_data_json: String,
+    /// The signature.
+    #[schema(
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    signature: String,
+    /// The user handle, for a discoverable passkey.
+    #[schema(
+        rename = "userHandle",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    user_handle: Option<String>,
+}
+
+/// Client extension outputs of an assertion this server reads.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct AssertionExtensions {
+    /// Whether the `appid` extension was used.
+    appid: Option<bool>,
+}
+
+/// The shape of a WebAuthn attestation (`PublicKeyCredential` of
+/// `navigator.credentials.create`) as webauthn-rs reads it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Attestation {
+    /// The credential id, base64url.
+    id: String,
+    /// The credential id.
+    #[schema(
+        rename = "rawId",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    raw_id: String,
+    /// The authenticator's answer.
+    response: AttestationResponse,
+    /// `public-key`.
+    #[schema(rename = "type")]
+    kind: String,
+}
+
+/// `AuthenticatorAttestationResponse`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttestationResponse {
+    /// The attestation object (CBOR).
+    #[schema(
+        rename = "attestationObject",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    attestation_object: String,
+    /// The client data the attestation covers.
+    #[schema(
+        rename = "clientDataJSON",
+        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
+    )]
+    client_data_json: String,
 }

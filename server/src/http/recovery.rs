@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 /// How many of the own recovery codes are left.
-#[utoipa::path(get, path = "/api/me/recovery-codes", tag = "me",
-    responses((status = 200, body = RecoveryCodesStatus), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/me/recovery-codes", tag = "me", operation_id = "recovery_codes_status",
+    responses((status = 200, body = RecoveryCodesStatus)))]
 pub(super) async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStatus>> {
     Ok(AppJson(RecoveryCodesStatus {
         remaining: who.user().recovery_left,
@@ -24,8 +24,8 @@ pub(super) async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStat
 
 /// A new set of recovery codes, shown this once; it replaces the old set.
 /// Needs a fresh login.
-#[utoipa::path(post, path = "/api/me/recovery-codes", tag = "me",
-    responses((status = 200, body = RecoveryCodes), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/recovery-codes", tag = "me", operation_id = "recovery_codes_generate",
+    responses((status = 200, body = RecoveryCodes)))]
 pub(super) async fn generate(
     State(app): State<AppState>,
     who: Fresh,
@@ -39,8 +39,11 @@ pub(super) async fn generate(
 }
 
 /// The recovery-code step of a login begun with the password or a passkey.
-#[utoipa::path(post, path = "/api/login/recovery/verify", tag = "login", request_body = CodeRequest,
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/login/recovery/verify", tag = "login", operation_id = "recovery_verify",
+    request_body = CodeRequest,
+    responses((status = 200, body = LoginState),
+              (status = 401, body = Problem, description = "`invalid_code`: the code is wrong or used (or the method is locked)"),
+              (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or recovery codes are not open in it")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn verify(
     State(app): State<AppState>,
@@ -54,9 +57,9 @@ pub(super) async fn verify(
 }
 
 /// Revokes a user's unused recovery codes.
-#[utoipa::path(delete, path = "/api/admin/users/{id}/recovery-codes", tag = "admin",
+#[utoipa::path(delete, path = "/api/admin/users/{id}/recovery-codes", tag = "admin", operation_id = "recovery_codes_revoke",
     params(("id" = String, Path, description = "User id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Revoked")))]
 pub(super) async fn revoke(State(app): State<AppState>, admin: UserAdmin) -> ApiResult<StatusCode> {
     recovery::revoke(&app, &admin.user, &admin.auth.user.id, admin.ip.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)

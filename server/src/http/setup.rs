@@ -15,8 +15,10 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 
 /// Uses a setup link's token: the link is spent, and an enrolment cookie
 /// lets its holder set a password and enrol methods.
-#[utoipa::path(post, path = "/api/setup", tag = "setup", request_body = SetupRequest,
-    responses((status = 200, body = SetupResponse), (status = 410, body = Problem)))]
+#[utoipa::path(post, path = "/api/setup", tag = "setup", operation_id = "setup_open",
+    request_body = SetupRequest,
+    responses((status = 200, body = SetupResponse),
+              (status = 410, body = Problem, description = "`setup_link_invalid`: the link is unknown, used or expired")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn open(
     State(app): State<AppState>,
@@ -30,8 +32,8 @@ pub(super) async fn open(
 }
 
 /// The enrolment's state, for a reloaded setup page.
-#[utoipa::path(get, path = "/api/setup", tag = "setup",
-    responses((status = 200, body = SetupResponse), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/setup", tag = "setup", operation_id = "setup_status",
+    responses((status = 200, body = SetupResponse)))]
 pub(super) async fn status(
     State(app): State<AppState>,
     who: Enroller,
@@ -43,7 +45,8 @@ pub(super) async fn status(
 }
 
 /// Ends the enrolment; the person then logs in normally.
-#[utoipa::path(post, path = "/api/setup/finish", tag = "setup", responses((status = 204)))]
+#[utoipa::path(post, path = "/api/setup/finish", tag = "setup", operation_id = "setup_finish",
+    responses((status = 204, description = "Ended (also without an enrolment)")))]
 pub(super) async fn finish(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(t) = Cookie::Enrolment.read(&app.config, &headers) {
         setup::finish(&app, &t).await?;

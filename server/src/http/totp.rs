@@ -14,8 +14,8 @@ use axum::response::Response;
 
 /// Starts setting up an authenticator app: a new secret, its `otpauth://`
 /// URI and QR code. It counts only after `confirm`. Needs a recent login.
-#[utoipa::path(post, path = "/api/me/totp/setup", tag = "me",
-    responses((status = 200, body = TotpSetupResponse), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/totp/setup", tag = "me", operation_id = "totp_setup",
+    responses((status = 200, body = TotpSetupResponse)))]
 pub(super) async fn setup(
     State(app): State<AppState>,
     who: Fresh,
@@ -25,8 +25,11 @@ pub(super) async fn setup(
 
 /// Confirms the new secret with a code from the app; from then on the app
 /// is offered at login.
-#[utoipa::path(post, path = "/api/me/totp/confirm", tag = "me", request_body = CodeRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/me/totp/confirm", tag = "me", operation_id = "totp_confirm",
+    request_body = CodeRequest,
+    responses((status = 204, description = "Confirmed: the app is offered at login"),
+              (status = 401, body = Problem, description = "`invalid_code`: the code is wrong"),
+              (status = 409, body = Problem, description = "`no_login`: no setup was started (or it expired)")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn confirm(
     State(app): State<AppState>,
@@ -38,16 +41,19 @@ pub(super) async fn confirm(
 }
 
 /// Removes the authenticator app. Needs a recent login.
-#[utoipa::path(delete, path = "/api/me/totp", tag = "me",
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(delete, path = "/api/me/totp", tag = "me", operation_id = "totp_remove",
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem, description = "No authenticator app is set up")))]
 pub(super) async fn remove(State(app): State<AppState>, who: Fresh) -> ApiResult<StatusCode> {
     totp::remove(&app, who.user(), who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The authenticator-app step of a login begun with the password or a passkey.
-#[utoipa::path(post, path = "/api/login/totp/verify", tag = "login", request_body = CodeRequest,
-    responses((status = 200, body = LoginState), (status = 401, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/login/totp/verify", tag = "login", operation_id = "totp_verify",
+    request_body = CodeRequest,
+    responses((status = 200, body = LoginState),
+              (status = 401, body = Problem, description = "`invalid_code`: the code is wrong (or the method is locked)"),
+              (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the app is not open in it")))]
 #[tracing::instrument(skip_all)]
 pub(super) async fn verify(
     State(app): State<AppState>,

@@ -91,6 +91,18 @@ impl AuthRequest {
             ));
         }
         let challenge = get("code_challenge").map(str::to_owned);
+        // RFC 7636 §4.2: 43 to 128 unreserved characters.
+        let well_formed = |c: &str| {
+            (43..=128).contains(&c.len())
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        };
+        if challenge.as_deref().is_some_and(|c| !well_formed(c)) {
+            return Err(fail(
+                "invalid_request",
+                "code_challenge has 43 to 128 characters of A-Z a-z 0-9 - . _ ~",
+            ));
+        }
         match (get("code_challenge_method"), &challenge) {
             (Some("S256"), Some(_)) | (None, None) => {}
             (None, Some(_)) | (Some(_), _) => {

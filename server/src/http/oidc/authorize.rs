@@ -26,6 +26,57 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(authorize_continue))
 }
 
+/// The parameters of an authorization request, as `oidc::AuthRequest`
+/// checks them (for the document; the handler reads them from the query).
+/// Once the client and its redirect URI are known, a request that breaks
+/// any other rule goes back to the application as an error redirect
+/// (RFC 6749 §4.1.2.1), not to a page.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AuthorizeParams {
+    /// The application's `client_id`; unknown: an error page (400).
+    #[param(min_length = 1)]
+    client_id: String,
+    /// One of the application's registered redirect URIs, exactly;
+    /// otherwise an error page (400).
+    #[param(min_length = 1)]
+    redirect_uri: String,
+    /// Only the authorization code flow.
+    #[param(pattern = "^code$")]
+    response_type: String,
+    /// Space-separated scopes: `openid` and any of `profile`, `email`,
+    /// `phone` the application may use.
+    #[param(
+        pattern = "^[ ]*(?:(?:openid|profile|email|phone)[ ]+)*openid(?:[ ]+(?:openid|profile|email|phone))*[ ]*$"
+    )]
+    scope: String,
+    /// Returned to the application as is.
+    state: Option<String>,
+    /// Put in the ID token.
+    nonce: Option<String>,
+    /// PKCE (RFC 7636): the base64url SHA-256 of the verifier, 43 to 128
+    /// unreserved characters. Required of public clients.
+    #[param(pattern = "^[A-Za-z0-9._~-]{43,128}$")]
+    code_challenge: Option<String>,
+    /// `S256`, with a `code_challenge`.
+    #[param(pattern = "^S256$")]
+    code_challenge_method: Option<String>,
+    /// The most seconds since the login the application accepts.
+    #[param(minimum = 0)]
+    max_age: Option<i64>,
+    /// Space-separated: `login` asks for a new login, `none` for no login
+    /// page (an error when the session does not do); others are ignored.
+    prompt: Option<String>,
+    /// Space-separated levels the login must reach (the highest counts),
+    /// each at most 1000.
+    #[param(pattern = "^[ ]*(?:[+]?0*(?:[0-9]{1,3}|1000)(?:[ ]+|$))*$")]
+    acr_values: Option<String>,
+    /// A JSON object (OpenID Connect Core §5.5); an essential `acr` in its
+    /// `id_token` member asks for a level, as `acr_values` does.
+    claims: Option<String>,
+}
+
 fn satisfies(a: &Authenticated, req: &AuthRequest, requested_at: i64, t: i64) -> bool {
     req.satisfied_by(a.session.level, a.session.authenticated_at, requested_at, t)
 }
@@ -112,9 +163,10 @@ fn to_client(
 /// asked for is reused; otherwise the browser goes through the login page,
 /// which resumes from what the session verified and asks only for the
 /// missing points, and comes back.
-#[utoipa::path(get, path = "/oauth2/authorize", tag = "oidc",
-    responses((status = 303, description = "To the application's redirect URI, or to the login page"),
-              (status = 400, description = "An error page: unknown client or unregistered redirect URI")))]
+#[utoipa::path(get, path = "/oauth2/authorize", tag = "oidc", operation_id = "authorize",
+    params(AuthorizeParams),
+    responses((status = 303, description = "To the application's redirect URI (with a code, or with an error for a request that breaks a rule), or to the login page"),
+              (status = 400, body = String, content_type = "text/html", description = "An error page: unknown client or unregistered redirect URI")))]
 async fn authorize(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -245,23 +297,30 @@ async fn authorize(
 }
 
 /// Where the login page sends the browser once the login is complete.
-#[utoipa::path(get, path = "/oauth2/authorize/continue", tag = "oidc",
-    params(("request" = String, Query, description = "The parked authorization request")),
-    responses((status = 303, description = "To the application with a code"), (status = 400, description = "An error page")))]
+#[utoipa::path(get, path = "/oauth2/authorize/continue", tag = "oidc", operation_id = "authorize_continue",
+    params(("request" = String, Query, description = "The parked authorization request (from the login's `continue_to`)")),
+    responses((status = 303, description = "To the application with a code"),
+              (status = 400, body = String, content_type = "text/html", description = "An error page: no `request`"),
+              (status = 403, body = String, content_type = "text/html", description = "An error page: not logged in at the level the application asks for"),
+              (status = 404, body = String, content_type = "text/html", description = "An error page: the request is unknown, used or expired")))]
 async fn authorize_continue(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Query(p): Query<Params>,
 ) -> OAuthResult<Response> {
-    let expired = || {
+    let page = |status| {
         OAuthError::page(
-            StatusCode::BAD_REQUEST,
+            status,
             "This sign-in has expired",
             "Go back to the application and start again.",
         )
     };
-    let handle = p.get("request").ok_or_else(expired)?;
+    // A handle that names no parked request names nothing: 404.
+    let expired = || page(StatusCode::NOT_FOUND);
+    let handle = p
+        .get("request")
+        .ok_or_else(|| page(StatusCode::BAD_REQUEST))?;
     let id = token::hash(handle);
     let (params, requested_at) = app
         .store

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::oidc;
 use crate::redirect::percent_encode;
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -33,6 +33,38 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Query or form parameters.
 type Params = HashMap<String, String>;
+
+/// A form body (`application/x-www-form-urlencoded`) whose rejection (another
+/// content type, a body too large) is an OAuth `invalid_request` error body.
+#[derive(Debug)]
+pub struct OAuthForm(pub Params);
+
+impl<S: Send + Sync> FromRequest<S> for OAuthForm {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<Params>::from_request(req, state)
+            .await
+            .map(|axum::Form(p)| OAuthForm(p))
+            .map_err(|_| {
+                OAuthError::body(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "send the parameters as application/x-www-form-urlencoded, within the size limit",
+                )
+            })
+    }
+}
+
+/// An OAuth error body (RFC 6749 §5.2), for the document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OAuthErrorBody {
+    /// The OAuth error code: `invalid_request`, `invalid_client`,
+    /// `invalid_grant`, `unsupported_grant_type`.
+    pub error: String,
+    /// Why, for the application's developers.
+    pub error_description: String,
+}
 
 /// How an OpenID Connect endpoint fails.
 #[derive(Debug)]
@@ -181,7 +213,8 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The discovery document.
-#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oidc", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oidc", operation_id = "discovery",
+    responses((status = 200, body = Object)))]
 async fn discovery(State(app): State<AppState>) -> AppJson<serde_json::Value> {
     let base = &app.config.public_url;
     AppJson(json!({
@@ -209,7 +242,8 @@ async fn discovery(State(app): State<AppState>) -> AppJson<serde_json::Value> {
 }
 
 /// The public signing keys.
-#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "oidc", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "oidc", operation_id = "jwks",
+    responses((status = 200, body = Object)))]
 async fn jwks(State(app): State<AppState>) -> ApiResult<AppJson<serde_json::Value>> {
     Ok(AppJson(oidc::jwks(&app).await?))
 }

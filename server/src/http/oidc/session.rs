@@ -2,7 +2,7 @@
 //! and RP-initiated logout (confirmed by the person unless the application
 //! names them with an ID token).
 
-use super::{OAuthResult, Params, escape, page, redirect, with_query};
+use super::{OAuthForm, OAuthResult, Params, escape, page, redirect, with_query};
 use crate::audit;
 use crate::clock::now;
 use crate::http::cookies::Cookie;
@@ -13,7 +13,6 @@ use crate::session;
 use crate::state::AppState;
 use crate::token;
 use authlevel_core::AuditKind;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_SECURITY_POLICY, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -27,6 +26,27 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(userinfo_get, userinfo_post))
         .routes(routes!(logout, logout_confirmed))
 }
+
+/// The parameters of an RP-initiated logout (OpenID Connect RP-Initiated
+/// Logout 1.0), for the document; all optional, unknown ones ignored.
+#[derive(utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct LogoutParams {
+    /// An ID token this server issued; when it names the session's user,
+    /// the logout needs no confirmation.
+    id_token_hint: Option<String>,
+    /// The application, when there is no hint.
+    client_id: Option<String>,
+    /// Where to return: one of the application's registered post-logout
+    /// URIs, else nowhere.
+    post_logout_redirect_uri: Option<String>,
+    /// Returned with the redirect.
+    state: Option<String>,
+}
+
+/// The form of a confirmed logout: the parameters of the GET.
+type LogoutForm = LogoutParams;
 
 async fn userinfo(app: &AppState, headers: &HeaderMap) -> OAuthResult<Response> {
     let unauthorized = || {
@@ -77,13 +97,19 @@ async fn userinfo(app: &AppState, headers: &HeaderMap) -> OAuthResult<Response> 
 }
 
 /// Claims about the user of an access token, by its scopes.
-#[utoipa::path(get, path = "/oauth2/userinfo", tag = "oidc", responses((status = 200, body = Object), (status = 401)))]
+#[utoipa::path(get, path = "/oauth2/userinfo", tag = "oidc", operation_id = "userinfo",
+    params(("Authorization" = Option<String>, Header, description = "`Bearer` and an access token")),
+    responses((status = 200, body = Object, description = "The claims"),
+              (status = 401, description = "No valid access token (`WWW-Authenticate: Bearer`)")))]
 async fn userinfo_get(State(app): State<AppState>, headers: HeaderMap) -> OAuthResult<Response> {
     userinfo(&app, &headers).await
 }
 
 /// Claims about the user of an access token (POST form).
-#[utoipa::path(post, path = "/oauth2/userinfo", tag = "oidc", responses((status = 200, body = Object), (status = 401)))]
+#[utoipa::path(post, path = "/oauth2/userinfo", tag = "oidc", operation_id = "userinfo_post",
+    params(("Authorization" = Option<String>, Header, description = "`Bearer` and an access token")),
+    responses((status = 200, body = Object, description = "The claims"),
+              (status = 401, description = "No valid access token (`WWW-Authenticate: Bearer`)")))]
 async fn userinfo_post(State(app): State<AppState>, headers: HeaderMap) -> OAuthResult<Response> {
     userinfo(&app, &headers).await
 }
@@ -94,10 +120,11 @@ async fn userinfo_post(State(app): State<AppState>, headers: HeaderMap) -> OAuth
 /// names. Without one, a link from anywhere could log people out, so a
 /// browser holding a session gets a page that asks first; its button POSTs
 /// the same parameters here (under the `Origin` check of every POST).
-#[utoipa::path(get, path = "/oauth2/logout", tag = "oidc",
+#[utoipa::path(get, path = "/oauth2/logout", tag = "oidc", operation_id = "oidc_logout",
+    params(LogoutParams),
     responses(
         (status = 303, description = "To the registered post-logout URI"),
-        (status = 200, description = "A logged-out page, or (without a valid `id_token_hint`, while a session is open) a page asking to confirm the logout")))]
+        (status = 200, body = String, content_type = "text/html", description = "A logged-out page, or (without a valid `id_token_hint`, while a session is open) a page asking to confirm the logout")))]
 async fn logout(
     State(app): State<AppState>,
     browser: Browser,
@@ -118,17 +145,17 @@ async fn logout(
 
 /// The logout a person confirmed on the page [`logout`] showed: ends the
 /// session, then returns as a logout with a valid hint does.
-#[utoipa::path(post, path = "/oauth2/logout", tag = "oidc",
-    request_body(content = Object, content_type = "application/x-www-form-urlencoded",
-        description = "The parameters of the GET: `id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`"),
+#[utoipa::path(post, path = "/oauth2/logout", tag = "oidc", operation_id = "oidc_logout_confirmed",
+    request_body(content = LogoutForm, content_type = "application/x-www-form-urlencoded",
+        description = "The parameters of the GET"),
     responses(
         (status = 303, description = "To the registered post-logout URI"),
-        (status = 200, description = "A logged-out page"),
-        (status = 403, description = "A request from another site, refused")))]
+        (status = 200, body = String, content_type = "text/html", description = "A logged-out page"),
+        (status = 400, body = super::OAuthErrorBody, description = "`invalid_request`: not a form")))]
 async fn logout_confirmed(
     State(app): State<AppState>,
     browser: Browser,
-    Form(p): Form<Params>,
+    OAuthForm(p): OAuthForm,
 ) -> OAuthResult<Response> {
     let hint = match p.get("id_token_hint") {
         Some(jwt) => oidc::verified_claims(&app, jwt).await,

@@ -2,7 +2,7 @@
 //! `refresh_token`) and revocation (RFC 7009), with the client
 //! authentication both use.
 
-use super::{OAuthError, OAuthResult, Params};
+use super::{OAuthError, OAuthErrorBody, OAuthForm, OAuthResult, Params};
 use crate::audit;
 use crate::clock::now;
 use crate::crypto::same;
@@ -13,7 +13,6 @@ use crate::state::AppState;
 use crate::store::ClientRow;
 use crate::token;
 use authlevel_core::AuditKind;
-use axum::Form;
 use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -129,17 +128,58 @@ async fn tokens(
     Ok(res)
 }
 
+/// A token request (RFC 6749 §4.1.3, §6), for the document. The client
+/// authenticates with HTTP Basic (`client_secret_basic`) or with
+/// `client_id` and `client_secret` here; a public client sends only its
+/// `client_id`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct TokenRequest {
+    /// `authorization_code` or `refresh_token`.
+    #[schema(pattern = "^(authorization_code|refresh_token)$")]
+    grant_type: String,
+    /// The authorization code (`authorization_code`).
+    code: Option<String>,
+    /// The redirect URI of the authorization request (`authorization_code`).
+    redirect_uri: Option<String>,
+    /// The PKCE verifier (`authorization_code`, when a challenge was sent).
+    code_verifier: Option<String>,
+    /// The refresh token (`refresh_token`).
+    refresh_token: Option<String>,
+    /// The client, without HTTP Basic.
+    client_id: Option<String>,
+    /// The client's secret, without HTTP Basic.
+    client_secret: Option<String>,
+}
+
+/// A revocation request (RFC 7009), for the document; the client
+/// authenticates as for the token endpoint.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RevokeRequest {
+    /// The access or refresh token.
+    token: String,
+    /// A hint the server does not need.
+    token_type_hint: Option<String>,
+    /// The client, without HTTP Basic.
+    client_id: Option<String>,
+    /// The client's secret, without HTTP Basic.
+    client_secret: Option<String>,
+}
+
 /// The token endpoint: `authorization_code` (with PKCE) and `refresh_token`
 /// (rotating: a refresh token works once; a replay revokes its family).
-#[utoipa::path(post, path = "/oauth2/token", tag = "oidc",
-    request_body(content = Object, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = Object), (status = 400, body = Object), (status = 401, body = Object)))]
+#[utoipa::path(post, path = "/oauth2/token", tag = "oidc", operation_id = "token",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = Object, description = "The tokens"),
+              (status = 400, body = OAuthErrorBody, description = "`invalid_request`, `invalid_grant` or `unsupported_grant_type`"),
+              (status = 401, body = OAuthErrorBody, description = "`invalid_client`: client authentication failed")))]
 #[tracing::instrument(skip_all)]
 async fn token_endpoint(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<Params>,
+    OAuthForm(form): OAuthForm,
 ) -> OAuthResult<Response> {
     let client = client_auth(&app, &headers, &form).await?;
     let refuse = async |why: &'static str| {
@@ -233,13 +273,15 @@ async fn token_endpoint(
 }
 
 /// Revokes a token (RFC 7009); a refresh token takes its family along.
-#[utoipa::path(post, path = "/oauth2/revoke", tag = "oidc",
-    request_body(content = Object, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200), (status = 401, body = Object)))]
+#[utoipa::path(post, path = "/oauth2/revoke", tag = "oidc", operation_id = "revoke",
+    request_body(content = RevokeRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Revoked, or nothing to revoke"),
+              (status = 400, body = OAuthErrorBody, description = "`invalid_request`: not a form"),
+              (status = 401, body = OAuthErrorBody, description = "`invalid_client`: client authentication failed")))]
 async fn revoke(
     State(app): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<Params>,
+    OAuthForm(form): OAuthForm,
 ) -> OAuthResult<Response> {
     let client = client_auth(&app, &headers, &form).await?;
     if let Some(t) = form.get("token")
