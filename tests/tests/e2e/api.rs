@@ -133,24 +133,58 @@ async fn openapi_lists_every_route_the_router_serves() {
     let doc = admin.get("/api/openapi.json").await;
     assert_eq!(doc.status, 200);
     let paths = doc.json["paths"].as_object().unwrap();
-    // Every path the core's constants name is documented.
+    // Every path the core names is documented: the constants, and the
+    // functions, called with the document's own `{id}` for an id.
+    use authlevel_core::Method;
     use authlevel_core::api::paths;
-    for p in [
+    let id = "{id}";
+    let mut named: Vec<String> = [
         paths::LOGIN,
         paths::LOGIN_PASSWORD,
+        paths::LOGIN_PASSKEY_START,
+        paths::LOGIN_PASSKEY_FINISH,
         paths::SETUP,
         paths::SETUP_FINISH,
         paths::SESSION,
         paths::LOGOUT,
         paths::ME,
         paths::ME_PASSWORD,
+        paths::ME_TOTP_SETUP,
+        paths::ME_TOTP_CONFIRM,
+        paths::ME_TOTP,
+        paths::ME_PASSKEYS,
+        paths::ME_PASSKEYS_REGISTER_START,
+        paths::ME_PASSKEYS_REGISTER_FINISH,
+        paths::ME_RECOVERY_CODES,
+        paths::ME_SESSIONS,
+        paths::ME_SESSIONS_END_OTHERS,
         paths::ADMIN_DIRECTORIES,
         paths::ADMIN_AUDIT,
         paths::OPENAPI,
         paths::HEALTHZ,
         paths::READYZ,
         paths::METRICS,
-    ] {
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    named.extend([Method::Sms, Method::Email].map(paths::login_send));
+    named.extend(
+        [Method::Sms, Method::Email, Method::Totp, Method::Recovery].map(paths::login_verify),
+    );
+    named.extend([
+        paths::me_passkey(id),
+        paths::me_session(id),
+        paths::admin_policy(id),
+        paths::admin_users(id),
+        paths::admin_user(id),
+        paths::admin_setup_link(id),
+        paths::admin_unlock(id),
+        paths::admin_user_sessions(id),
+        paths::admin_recovery_codes(id),
+        paths::admin_clients(id),
+        paths::admin_client(id),
+    ]);
+    for p in &named {
         assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
     }
     let all = ["get", "post", "put", "patch", "delete"];
