@@ -5,14 +5,16 @@
 //! taken by value, so a request's future owns what it sends and can be
 //! handed on (see `Feedback::run`).
 
+use crate::app::{encode as encode_component, query};
 use authlevel_core::Method;
 use authlevel_core::api::{
-    AuditEvent, ChangePasswordRequest, ClientInfo, CodeRequest, CreateClientRequest,
-    CreateUserRequest, CreatedClient, CreatedUser, Directory, LoginState, Me, PasskeyInfo,
-    PasskeyStartRequest, PasswordLoginRequest, PolicyResponse, Problem, RecoveryCodes,
-    RecoveryCodesStatus, RenamePasskeyRequest, SendCodeResponse, SessionInfo, SessionSummary,
-    SetupLink, SetupRequest, SetupResponse, TotpSetupResponse, UpdateMeRequest, UpdateUserRequest,
-    User, paths,
+    AuditEvent, BulkRequest, BulkResult, ChangePasswordRequest, ClientInfo, CodeRequest,
+    CreateClientRequest, CreateDirectoryRequest, CreateUserRequest, CreatedClient, CreatedUser,
+    Directory, ImportReport, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
+    PasswordLoginRequest, PolicyResponse, Problem, RecoveryCodes, RecoveryCodesStatus,
+    RenamePasskeyRequest, SendCodeResponse, SessionInfo, SessionSummary, SetupLink, SetupRequest,
+    SetupResponse, TotpSetupResponse, UpdateDirectoryRequest, UpdateMeRequest, UpdateUserRequest,
+    User, UsersPage, paths,
 };
 use authlevel_core::{ErrorCode, Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
@@ -84,14 +86,21 @@ pub type ApiResult<T> = Result<T, ApiError>;
 // same-origin only. The server refuses state-changing requests that are not
 // JSON, so those always send a JSON body (`{}` when there is nothing to say).
 async fn exchange(method: HttpMethod, path: &str, body: Option<String>) -> ApiResult<String> {
+    exchange_as(method, path, body.map(|json| ("application/json", json))).await
+}
+
+/// [`exchange`] with a body of another type: `(content type, body)`.
+async fn exchange_as(
+    method: HttpMethod,
+    path: &str,
+    body: Option<(&str, String)>,
+) -> ApiResult<String> {
     let builder = RequestBuilder::new(path)
         .method(method)
         .credentials(RequestCredentials::SameOrigin)
         .header("Accept", "application/json");
     let request = match body {
-        Some(json) => builder
-            .header("Content-Type", "application/json")
-            .body(json),
+        Some((content_type, body)) => builder.header("Content-Type", content_type).body(body),
         None => builder.build(),
     }
     .map_err(|e| transport(None, format!("The request could not be prepared: {e}")))?;
@@ -166,9 +175,20 @@ async fn post_raw(path: &str, body: String) -> ApiResult<String> {
 #[derive(Serialize)]
 struct Empty {}
 
-/// `GET /api/login`: the current login, or the first steps of a new one.
-pub async fn login_state() -> ApiResult<LoginState> {
-    get(paths::LOGIN).await
+/// `GET /api/login[?directory=]`: the current login, or the first steps of
+/// a new one in `directory` (a slug; the default directory when `None`).
+pub async fn login_state(directory: Option<String>) -> ApiResult<LoginState> {
+    match directory {
+        Some(d) => {
+            get(&format!(
+                "{}?directory={}",
+                paths::LOGIN,
+                encode_component(&d)
+            ))
+            .await
+        }
+        None => get(paths::LOGIN).await,
+    }
 }
 
 /// `POST /api/login/password`: the password step.
@@ -219,6 +239,24 @@ pub async fn change_password(req: ChangePasswordRequest) -> ApiResult<()> {
 /// `GET /api/admin/directories`: the directories this administrator manages.
 pub async fn directories() -> ApiResult<Vec<Directory>> {
     get(paths::ADMIN_DIRECTORIES).await
+}
+
+/// `POST /api/admin/directories`: a new directory (operators).
+pub async fn create_directory(req: CreateDirectoryRequest) -> ApiResult<Directory> {
+    send(HttpMethod::POST, paths::ADMIN_DIRECTORIES, &req).await
+}
+
+/// `PATCH /api/admin/directories/{id}`: renames a directory (operators).
+pub async fn rename_directory(
+    directory_id: String,
+    req: UpdateDirectoryRequest,
+) -> ApiResult<Directory> {
+    send(
+        HttpMethod::PATCH,
+        &paths::admin_directory(&directory_id),
+        &req,
+    )
+    .await
 }
 
 /// `GET /api/admin/directories/{id}/policy`: the policy, its analysis and
@@ -359,9 +397,83 @@ pub async fn end_other_sessions() -> ApiResult<()> {
     post_empty(paths::ME_SESSIONS_END_OTHERS, &Empty {}).await
 }
 
-/// `GET /api/admin/directories/{id}/users`: a directory's users.
-pub async fn users(directory_id: String) -> ApiResult<Vec<User>> {
-    get(&paths::admin_users(&directory_id)).await
+/// Which of a directory's users to list or export, as the query names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsersQuery {
+    /// Searched in username, display name, email and phone.
+    pub q: String,
+    /// A `UserFilter`'s query value, or empty.
+    pub filter: String,
+    /// The policy being edited, as JSON (for `cannot_reach_edited`), or empty.
+    pub policy: String,
+}
+
+impl UsersQuery {
+    /// The query string (with its `?`) of these and `more` pairs.
+    fn with(&self, more: &[(&str, &str)]) -> String {
+        let mut pairs = vec![
+            ("q", self.q.as_str()),
+            ("filter", self.filter.as_str()),
+            ("policy", self.policy.as_str()),
+        ];
+        pairs.extend_from_slice(more);
+        query(&pairs)
+    }
+}
+
+/// `GET /api/admin/directories/{id}/users`: one page of the users `which`
+/// names, by username, from `cursor` (the first page when empty).
+pub async fn users(
+    directory_id: String,
+    which: UsersQuery,
+    cursor: String,
+    limit: u32,
+) -> ApiResult<UsersPage> {
+    let limit = limit.to_string();
+    let rest = which.with(&[("cursor", &cursor), ("limit", &limit)]);
+    get(&format!("{}{rest}", paths::admin_users(&directory_id))).await
+}
+
+/// `GET /api/admin/directories/{id}/users/export`: the address of the CSV
+/// of the users `which` names (a link downloads it).
+pub fn users_export_url(directory_id: &str, which: &UsersQuery) -> String {
+    format!(
+        "{}{}",
+        paths::admin_users_export(directory_id),
+        which.with(&[])
+    )
+}
+
+/// `POST /api/admin/directories/{id}/users/import`: checks (`dry_run`) or
+/// applies a CSV file; `update`: existing users are updated, else their
+/// rows are errors.
+pub async fn import_users(
+    directory_id: String,
+    csv: String,
+    dry_run: bool,
+    update: bool,
+) -> ApiResult<ImportReport> {
+    let rest = query(&[
+        ("dry_run", if dry_run { "true" } else { "false" }),
+        ("update", if update { "true" } else { "false" }),
+    ]);
+    let path = format!("{}{rest}", paths::admin_users_import(&directory_id));
+    decode(&exchange_as(HttpMethod::POST, &path, Some(("text/csv", csv))).await?)
+}
+
+/// `POST /api/admin/directories/{id}/users/bulk`: one action for many users.
+pub async fn bulk(directory_id: String, req: BulkRequest) -> ApiResult<BulkResult> {
+    send(
+        HttpMethod::POST,
+        &paths::admin_users_bulk(&directory_id),
+        &req,
+    )
+    .await
+}
+
+/// `GET /api/admin/users/{id}`: one user.
+pub async fn user(user_id: String) -> ApiResult<User> {
+    get(&paths::admin_user(&user_id)).await
 }
 
 /// `POST /api/admin/directories/{id}/users`: a new user and their setup link.

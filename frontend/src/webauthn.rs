@@ -59,7 +59,11 @@ fn text_of(value: JsValue) -> String {
 /// to pick one from the username field's autofill. `Ok(None)`: the request
 /// was replaced or ended on purpose.
 pub async fn login(conditional: bool) -> ApiResult<Option<LoginState>> {
-    let options = api::passkey_login_start(PasskeyStartRequest::default()).await?;
+    let req = PasskeyStartRequest {
+        directory: crate::pages::page_param("directory"),
+        ..PasskeyStartRequest::default()
+    };
+    let options = api::passkey_login_start(req).await?;
     let credential = match get_js(&options, conditional).await {
         Ok(c) => text_of(c),
         Err(e) => return ceremony_error(&e, false).map_or(Ok(None), Err),

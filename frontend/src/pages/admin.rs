@@ -1,16 +1,22 @@
-//! `/admin`: a directory's authentication policy, its users, its
-//! applications and its recent activity. The analysis is computed in the browser by
+//! `/admin/directories/{slug}/{tab}`: one directory, in four tabs as its
+//! administrators know them: *Authentication* (the policy, the live
+//! analysis, and who it leaves behind), *Users*, *Applications* and
+//! *Activity*. The analysis is computed in the browser by
 //! `authlevel_core::analyse` as the administrator types, with the same code
-//! the server runs when it saves.
+//! the server runs when it saves, over the directory's enrolment counts.
 
 use crate::api;
-use crate::app::LOGIN;
+use crate::app::{ADMIN, LOGIN, Nav, Tab, current_tab, directory_path, query};
 use crate::components::{Busy, BusyButton, ProblemMessage, ReportView};
 use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
+use crate::pages::directories::login_url;
 use crate::pages::users::UsersAdmin;
-use authlevel_core::api::Directory;
-use authlevel_core::{Method, MethodSet, Policy, PolicyReport, Preset, analyse};
+use authlevel_core::api::{Directory, UserFilter};
+use authlevel_core::{
+    EnrolmentCount, FindingCode, Method, Policy, PolicyReport, Preset, UserImpact, analyse,
+    minimal_combinations,
+};
 use leptos::prelude::*;
 
 /// A number typed in a field, when it is one.
@@ -18,20 +24,46 @@ fn parse_points(text: &str) -> Option<u32> {
     text.trim().parse().ok()
 }
 
-/// The policy page.
+/// Whether every way to `policy`'s level needs an SMS code.
+pub fn sms_needed(policy: &Policy) -> bool {
+    let ways = minimal_combinations(policy);
+    !ways.is_empty() && ways.iter().all(|w| w.contains(Method::Sms))
+}
+
+/// "1 user has", "3 users have".
+fn users_have(n: u32) -> String {
+    if n == 1 {
+        "1 user has".into()
+    } else {
+        format!("{n} users have")
+    }
+}
+
+/// The address of the users `filter` names, in the Users tab of `slug`.
+fn users_link(slug: &str, filter: UserFilter, policy: Option<&Policy>) -> String {
+    let policy = policy
+        .and_then(|p| serde_json::to_string(p).ok())
+        .unwrap_or_default();
+    format!(
+        "{}{}",
+        directory_path(slug, Tab::Users),
+        query(&[("filter", &filter.as_str()), ("policy", &policy)])
+    )
+}
+
+/// A directory's page.
 #[component]
-pub fn AdminPage() -> impl IntoView {
+pub fn DirectoryPage(slug: String) -> impl IntoView {
     let busy = Busy::get();
-    let directories = RwSignal::new(Vec::<Directory>::new());
-    let selected = RwSignal::new(None::<String>);
+    let nav = Nav::get();
+    let directory = RwSignal::new(None::<Directory>);
     // The policy being edited, and the one saved on the server.
     let policy = RwSignal::new(None::<Policy>);
     let saved = RwSignal::new(None::<Policy>);
-    let enrolments = RwSignal::new(Vec::<MethodSet>::new());
+    let enrolments = RwSignal::new(Vec::<EnrolmentCount>::new());
     let error = RwSignal::new(None::<String>);
     let needs_login = RwSignal::new(false);
-    let notice = RwSignal::new(None::<String>);
-    let refused = RwSignal::new(None::<PolicyReport>);
+    let tab = Memo::new(move |_| current_tab(nav).unwrap_or(Tab::Authentication));
 
     let fail = move |e: api::ApiError| {
         if e.status() == Some(401) {
@@ -39,46 +71,37 @@ pub fn AdminPage() -> impl IntoView {
         }
         error.set(Some(e.message()));
     };
-    let load_policy = move |id: String| {
-        policy.set(None);
-        notice.set(None);
-        refused.set(None);
-        busy.run(
-            api::policy(id),
-            move |r| {
-                policy.set(Some(r.policy));
-                saved.set(Some(r.policy));
-                enrolments.set(r.enrolments);
-            },
-            fail,
-        );
-    };
+    let wanted = slug.clone();
     busy.run(
         api::directories(),
-        move |list| {
-            let first = list
-                .iter()
-                .find(|d| d.slug == "default")
-                .or(list.first())
-                .map(|d| d.id.clone());
-            directories.set(list);
-            match first {
-                Some(id) => {
-                    selected.set(Some(id.clone()));
-                    load_policy(id);
-                }
-                None => error.set(Some("You administer no directory.".into())),
+        move |list| match list.into_iter().find(|d| d.slug == wanted) {
+            Some(d) => {
+                busy.run(
+                    api::policy(d.id.clone()),
+                    move |r| {
+                        policy.set(Some(r.policy));
+                        saved.set(Some(r.policy));
+                        enrolments.set(r.enrolments);
+                    },
+                    fail,
+                );
+                directory.set(Some(d));
             }
+            None => error.set(Some(format!(
+                "There is no directory “{wanted}”, or you do not administer it."
+            ))),
         },
         fail,
     );
-
-    // A user was added or changed: the what-if counts them again; the
-    // policy being edited stays as it is.
-    let users_changed = Callback::new(move |()| {
-        let Some(id) = selected.get_untracked() else {
+    // The Authentication tab shown again: users may have changed since, so
+    // the what-if counts them again; the policy being edited stays.
+    let recount = Callback::new(move |()| {
+        let Some(id) = directory.with_untracked(|d| d.as_ref().map(|d| d.id.clone())) else {
             return;
         };
+        if saved.with_untracked(Option::is_none) {
+            return;
+        }
         // On failure the what-if stays as it was.
         busy.run(
             api::policy(id),
@@ -86,6 +109,80 @@ pub fn AdminPage() -> impl IntoView {
             |_| {},
         );
     });
+
+    let slug = StoredValue::new(slug);
+    view! {
+        <div class="card wide">
+            <p class="crumbs">
+                <a href=ADMIN>"Directories"</a>
+            </p>
+            <h1>
+                {move || {
+                    directory.with(|d| d.as_ref().map_or_else(|| slug.get_value(), |d| d.name.clone()))
+                }}
+            </h1>
+            <p class="hint">
+                "Login page: "
+                {move || {
+                    let url = login_url(&slug.get_value());
+                    let text = url.clone();
+                    view! { <a href=url>{text}</a> }
+                }}
+            </p>
+            <nav class="tabs" aria-label="Directory">
+                {Tab::ALL
+                    .into_iter()
+                    .map(|t| {
+                        view! {
+                            <a
+                                href=directory_path(&slug.get_value(), t)
+                                aria-current=move || (tab.get() == t).then_some("page")
+                            >
+                                {t.label()}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <ProblemMessage message=error />
+            <Show when=move || needs_login.get()>
+                <p>
+                    <a href=LOGIN>"Log in"</a>
+                    " as an administrator of this directory."
+                </p>
+            </Show>
+            {move || {
+                let id = directory.with(|d| d.as_ref().map(|d| d.id.clone()))?;
+                let slug = slug.get_value();
+                Some(match tab.get() {
+                    Tab::Authentication => {
+                        recount.run(());
+                        view! { <PolicyEditor directory_id=id slug policy saved enrolments /> }
+                            .into_any()
+                    }
+                    Tab::Users => view! { <UsersAdmin directory_id=id slug policy=saved /> }.into_any(),
+                    Tab::Applications => view! { <ClientsAdmin directory_id=id /> }.into_any(),
+                    Tab::Activity => view! { <AuditLog directory_id=id /> }.into_any(),
+                })
+            }}
+        </div>
+    }
+}
+
+/// The Authentication tab: presets, level and points, saving, who the
+/// policy leaves behind, and its analysis.
+#[component]
+fn PolicyEditor(
+    directory_id: String,
+    slug: String,
+    policy: RwSignal<Option<Policy>>,
+    saved: RwSignal<Option<Policy>>,
+    enrolments: RwSignal<Vec<EnrolmentCount>>,
+) -> impl IntoView {
+    let busy = Busy::get();
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<PolicyReport>);
     let report = Memo::new(move |_| {
         policy
             .get()
@@ -93,16 +190,18 @@ pub fn AdminPage() -> impl IntoView {
     });
     let dirty = move || policy.get() != saved.get();
     let has_errors = move || report.with(|r| r.as_ref().is_some_and(|r| !r.is_ok()));
+    let id = StoredValue::new(directory_id);
+    let slug = StoredValue::new(slug);
 
     let save = move |_| {
-        let (Some(id), Some(p)) = (selected.get_untracked(), policy.get_untracked()) else {
+        let Some(p) = policy.get_untracked() else {
             return;
         };
         error.set(None);
         notice.set(None);
         refused.set(None);
         busy.run(
-            api::save_policy(id, p),
+            api::save_policy(id.get_value(), p),
             move |_| {
                 saved.set(Some(p));
                 notice.set(Some(
@@ -111,7 +210,7 @@ pub fn AdminPage() -> impl IntoView {
             },
             move |e| {
                 refused.set(e.report().cloned());
-                fail(e);
+                error.set(Some(e.message()));
             },
         );
     };
@@ -155,137 +254,175 @@ pub fn AdminPage() -> impl IntoView {
     };
 
     view! {
-        <div class="card wide">
-            <h1>"Authentication"</h1>
-            <ProblemMessage message=error />
-            <Show when=move || needs_login.get()>
-                <p>
-                    <a href=LOGIN>"Log in"</a>
-                    " as an administrator of this directory."
-                </p>
-            </Show>
-            <Show when=move || { directories.with(|d| d.len() > 1) }>
-                <label for="directory">"Directory"</label>
-                <select
-                    id="directory"
-                    on:change=move |ev| {
-                        let id = event_target_value(&ev);
-                        selected.set(Some(id.clone()));
-                        load_policy(id);
-                    }
-                >
-                    {move || {
-                        directories
-                            .get()
-                            .into_iter()
-                            .map(|d| {
-                                let is_selected = selected.get().as_deref() == Some(d.id.as_str());
-                                view! {
-                                    <option value=d.id.clone() selected=is_selected>
-                                        {format!("{} ({})", d.name, d.slug)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </Show>
-            <Show when=move || policy.with(Option::is_some)>
-                <form class="policy" on:submit=|ev| ev.prevent_default()>
-                    <fieldset class="presets">
-                        <legend>"Start from a preset"</legend>
-                        {Preset::ALL
-                            .into_iter()
-                            .map(|preset| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="secondary"
-                                        aria-pressed=move || {
-                                            (policy.get().and_then(|p| p.preset()) == Some(preset))
-                                                .to_string()
-                                        }
-                                        on:click=move |_| policy.set(Some(preset.policy()))
-                                    >
-                                        {preset.label()}
-                                    </button>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <div class="field">
-                        <label for="required-level">"Required level"</label>
-                        <input
-                            id="required-level"
-                            type="number"
-                            inputmode="numeric"
-                            min="1"
-                            max="1000"
-                            step="1"
-                            prop:value=move || {
-                                policy
-                                    .get()
-                                    .map(|p| p.required_level.to_string())
-                                    .unwrap_or_default()
-                            }
-                            on:input=set_level
-                        />
-                    </div>
-                    <fieldset class="points-grid">
-                        <legend>"Points per method (0 switches a method off)"</legend>
-                        {Method::ALL.into_iter().map(points_field).collect_view()}
-                    </fieldset>
-                    <div class="actions">
-                        <BusyButton
-                            class="primary"
-                            disabled=move || has_errors() || !dirty()
-                            on_click=save
-                        >
-                            "Save"
-                        </BusyButton>
-                        <button
-                            type="button"
-                            class="secondary"
-                            disabled=move || !dirty()
-                            on:click=move |_| policy.set(saved.get_untracked())
-                        >
-                            "Undo changes"
-                        </button>
-                        {move || dirty().then(|| view! { <span class="hint">"Unsaved changes"</span> })}
-                    </div>
-                    {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
-                </form>
-                {move || {
-                    refused
-                        .get()
-                        .map(|r| {
+        <h2>"Authentication"</h2>
+        <ProblemMessage message=error />
+        <Show when=move || policy.with(Option::is_some)>
+            <form class="policy" on:submit=|ev| ev.prevent_default()>
+                <fieldset class="presets">
+                    <legend>"Start from a preset"</legend>
+                    {Preset::ALL
+                        .into_iter()
+                        .map(|preset| {
                             view! {
-                                <h2>"The server refused the policy"</h2>
-                                <ReportView report=r />
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    aria-pressed=move || {
+                                        (policy.get().and_then(|p| p.preset()) == Some(preset))
+                                            .to_string()
+                                    }
+                                    on:click=move |_| policy.set(Some(preset.policy()))
+                                >
+                                    {preset.label()}
+                                </button>
                             }
                         })
-                }}
-                <h2>"What this policy does"</h2>
-                {move || report.get().map(|r| view! { <ReportView report=r /> })}
-            </Show>
+                        .collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="required-level">"Required level"</label>
+                    <input
+                        id="required-level"
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        max="1000"
+                        step="1"
+                        prop:value=move || {
+                            policy.get().map(|p| p.required_level.to_string()).unwrap_or_default()
+                        }
+                        on:input=set_level
+                    />
+                </div>
+                <fieldset class="points-grid">
+                    <legend>"Points per method (0 switches a method off)"</legend>
+                    {Method::ALL.into_iter().map(points_field).collect_view()}
+                </fieldset>
+                <div class="actions">
+                    <BusyButton
+                        class="primary"
+                        disabled=move || has_errors() || !dirty()
+                        on_click=save
+                    >
+                        "Save"
+                    </BusyButton>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || !dirty()
+                        on:click=move |_| policy.set(saved.get_untracked())
+                    >
+                        "Undo changes"
+                    </button>
+                    {move || dirty().then(|| view! { <span class="hint">"Unsaved changes"</span> })}
+                </div>
+                {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
+            </form>
             {move || {
-                selected
+                let p = policy.get()?;
+                let impact = report.with(|r| r.as_ref().and_then(|r| r.users))?;
+                let edited = dirty().then_some(p);
+                Some(view! { <UsersLeftBehind slug=slug.get_value() policy=p edited impact /> })
+            }}
+            {move || {
+                refused
                     .get()
-                    .map(|id| {
+                    .map(|r| {
                         view! {
-                            <UsersAdmin directory_id=id.clone() policy=saved on_change=users_changed />
-                            <ClientsAdmin directory_id=id.clone() />
-                            <AuditLog directory_id=id />
+                            <h2>"The server refused the policy"</h2>
+                            <ReportView report=r />
                         }
                     })
             }}
+            <h2>"What this policy does"</h2>
+            {move || {
+                report
+                    .get()
+                    .map(|mut r| {
+                        // Who is left behind is told above, with links.
+                        r.users = None;
+                        r.warnings
+                            .retain(|f| {
+                                !matches!(
+                                    f.code,
+                                    FindingCode::SmsNeededWithoutPhone | FindingCode::UsersCannotReach
+                                )
+                            });
+                        view! { <ReportView report=r /> }
+                    })
+            }}
+        </Show>
+    }
+}
+
+/// The original product's warning, made useful: how many users have no
+/// mobile number (when SMS codes count) and how many could not reach the
+/// level under `policy`, each with a link to exactly those users. `edited`:
+/// the policy when it is not the saved one (its users are found by it).
+#[component]
+fn UsersLeftBehind(
+    slug: String,
+    policy: Policy,
+    edited: Option<Policy>,
+    impact: UserImpact,
+) -> impl IntoView {
+    let UserImpact {
+        total,
+        cannot_reach,
+        without_phone,
+    } = impact;
+    if total == 0 {
+        return view! {
+            <div class="users-left" role="status">
+                <p>"This directory has no users yet."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let show = |n: u32, href: String| {
+        (n > 0).then(|| view! { " " <a href=href>{format!("Show {}", if n == 1 { "them" } else { "these users" })}</a> })
+    };
+    let phone = (policy.points.sms > 0).then(|| {
+        let why = if without_phone == 0 {
+            "."
+        } else if sms_needed(&policy) {
+            ": they cannot log in until one is added, as every way to the level needs an SMS code."
+        } else {
+            ": SMS codes are not open to them."
+        };
+        view! {
+            <p data-warning="no-phone">
+                {format!("{} no mobile number{why}", users_have(without_phone))}
+                {show(without_phone, users_link(&slug, UserFilter::NoPhone, None))}
+            </p>
+        }
+    });
+    let reach = if cannot_reach == 0 {
+        format!(
+            "All {total} users can reach the level under this policy with what they have enrolled."
+        )
+    } else {
+        format!(
+            "{cannot_reach} of {total} users could not reach the level under this policy with what they have enrolled today."
+        )
+    };
+    let reach_link = match &edited {
+        Some(p) => users_link(&slug, UserFilter::CannotReachEdited, Some(p)),
+        None => users_link(&slug, UserFilter::CannotReach, None),
+    };
+    let warn = without_phone > 0 && policy.points.sms > 0 || cannot_reach > 0;
+    view! {
+        <div class="users-left" class:warning=warn role="status">
+            {phone}
+            <p data-warning="cannot-reach">{reach} {show(cannot_reach, reach_link)}</p>
         </div>
     }
+    .into_any()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_points;
+    use super::*;
 
     #[test]
     fn points_are_whole_numbers() {
@@ -293,5 +430,33 @@ mod tests {
         assert_eq!(parse_points(""), None);
         assert_eq!(parse_points("-1"), None);
         assert_eq!(parse_points("2.5"), None);
+    }
+
+    #[test]
+    fn sms_is_needed_only_when_every_way_has_it() {
+        assert!(!sms_needed(&Preset::TwoFactor.policy()));
+        let mut p = Preset::TwoFactor.policy();
+        p.points.passkey = 0;
+        p.points.email = 0;
+        p.points.totp = 0;
+        p.points.recovery = 0;
+        assert!(sms_needed(&p));
+    }
+
+    #[test]
+    fn links_name_exactly_those_users() {
+        assert_eq!(
+            users_link("acme", UserFilter::NoPhone, None),
+            "/admin/directories/acme/users?filter=no_phone"
+        );
+        let p = Preset::TwoFactor.policy();
+        let link = users_link("acme", UserFilter::CannotReachEdited, Some(&p));
+        let (_, q) = link.split_once('?').unwrap();
+        assert_eq!(
+            crate::app::param(q, "filter").as_deref(),
+            Some("cannot_reach_edited")
+        );
+        let sent: Policy = serde_json::from_str(&crate::app::param(q, "policy").unwrap()).unwrap();
+        assert_eq!(sent, p);
     }
 }

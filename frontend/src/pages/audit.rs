@@ -1,13 +1,13 @@
-//! The recent activity of a directory on the admin page: its newest audit
-//! events (logins, failures, changes by administrators), with user names
-//! in place of ids and the time in the browser's own zone.
+//! The Activity tab of a directory: its newest audit events (logins,
+//! failures, changes by administrators), with user names in place of ids
+//! and the time in the browser's own zone.
 
 use crate::api;
 use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
 use authlevel_core::AuditKind;
 use authlevel_core::api::AuditEvent;
 use leptos::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// How many events the page shows.
 const SHOWN: u32 = 50;
@@ -27,6 +27,9 @@ fn describe(kind: AuditKind) -> &'static str {
         AuditKind::CodeQuota => "code quota reached",
         AuditKind::PolicyUpdate => "policy changed",
         AuditKind::UserCreate => "user created",
+        AuditKind::UsersImport => "users imported",
+        AuditKind::UsersBulk => "action on many users",
+        AuditKind::DirectoryRename => "directory renamed",
         AuditKind::UserUpdate => "user changed",
         AuditKind::UserDelete => "user deleted",
         AuditKind::UserUnlock => "user unlocked",
@@ -69,13 +72,27 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     let load = move || {
         let dir = dir.get_value();
         busy.spawn(async move {
-            match api::audit(dir.clone(), SHOWN).await {
-                Ok(list) => events.set(list),
-                Err(e) => feedback.fail(e),
+            let list = match api::audit(dir, SHOWN).await {
+                Ok(list) => list,
+                Err(e) => return feedback.fail(e),
+            };
+            // The names of the users the events name (a directory may have
+            // many more), each asked for once.
+            let mut known = names.get_untracked();
+            let ids: BTreeSet<String> = list
+                .iter()
+                .flat_map(|e| [e.user_id.clone(), e.actor_id.clone()])
+                .flatten()
+                .filter(|id| !known.contains_key(id))
+                .collect();
+            for id in ids {
+                // A deleted user stays unnamed.
+                if let Ok(u) = api::user(id).await {
+                    known.insert(u.id, u.username);
+                }
             }
-            if let Ok(users) = api::users(dir).await {
-                names.set(users.into_iter().map(|u| (u.id, u.username)).collect());
-            }
+            names.set(known);
+            events.set(list);
         });
     };
     load();

@@ -1,6 +1,6 @@
-//! The applications of a directory on the admin page: the OpenID Connect
-//! clients registered to use this login, registering one (its secret shown
-//! once), and removing one.
+//! The Applications tab of a directory: the OpenID Connect clients
+//! registered to use this login, registering one (its secret shown once),
+//! and removing one.
 
 use crate::api;
 use crate::components::{BusyButton, Feedback, FeedbackView};

@@ -86,7 +86,7 @@ pub fn HomePage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <p>
-                                            <a href=ADMIN>"Authentication policy and users"</a>
+                                            <a href=ADMIN>"Directories: authentication policy, users, applications"</a>
                                         </p>
                                     }
                                 })}

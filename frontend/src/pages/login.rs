@@ -40,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
 
     busy.spawn(async move {
-        match api::login_state().await {
+        match api::login_state(page_param("directory")).await {
             Ok(s) => state.set(Some(s)),
             // No login in progress (or it expired): the start form.
             Err(e) if matches!(e.code(), Some(ErrorCode::NoLogin | ErrorCode::NotFound)) => {}
@@ -234,10 +234,10 @@ fn PasswordStep(
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let req = PasswordLoginRequest {
-            directory: None,
+            directory: page_param("directory"),
             username: username.get_untracked(),
             password: password.get_untracked(),
-            return_to: return_to(),
+            return_to: page_param("return_to"),
         };
         error.set(None);
         busy.run(
@@ -327,11 +327,12 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
     }
 }
 
-/// The `return_to` of the page's address, passed on for the server to check
-/// against its allow-list.
-fn return_to() -> Option<String> {
+/// A value of the page's address: `directory` (the slug of the directory
+/// to log in to: each has its login page at `/?directory=slug`), or
+/// `return_to` (passed on for the server to check against its allow-list).
+pub(crate) fn page_param(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
-        .get("return_to")
+        .get(key)
 }

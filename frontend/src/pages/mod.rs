@@ -3,15 +3,19 @@
 mod admin;
 mod audit;
 mod clients;
+mod directories;
 mod home;
+mod import;
 mod login;
 mod profile;
 mod setup;
 mod users;
 
-pub use admin::AdminPage;
+pub use admin::DirectoryPage;
+pub use directories::DirectoriesPage;
 pub use home::HomePage;
 pub use login::LoginPage;
+pub(crate) use login::page_param;
 pub use profile::ProfilePage;
 pub use setup::SetupPage;
 

@@ -1,21 +1,28 @@
-//! The users of a directory on the admin page: the list (flagging who has
-//! no mobile number when every way to the level needs SMS), creating a user
-//! with their one-time setup link, editing contact details, role and
-//! status, issuing a new setup link, lifting a lockout and ending every
-//! session.
+//! The Users tab of a directory: one page at a time from the server (by
+//! username, with a cursor), a search, the filters, how many match; a
+//! selection for bulk actions (setup links by email, disable, enable) on
+//! the users chosen or on every user that matches; the CSV export of what
+//! matches and the import. Per user: contact details, role and status, a
+//! new setup link, lifting a lockout, ending every session, revoking
+//! recovery codes. The search and the filter live in the address, so a
+//! link (from the Authentication tab's warnings) names exactly those users.
 
-use crate::api;
+use crate::api::{self, UsersQuery};
+use crate::app::{Nav, Tab, directory_path, query};
 use crate::components::{BusyButton, Feedback, FeedbackView};
-use authlevel_core::api::{CreateUserRequest, Role, SetupLink, UpdateUserRequest, User};
-use authlevel_core::{Method, Policy, minimal_combinations};
+use crate::pages::admin::sms_needed;
+use crate::pages::import::ImportUsers;
+use authlevel_core::api::{
+    BulkAction, BulkRequest, BulkResult, CreateUserRequest, Role, SetupLink, UpdateUserRequest,
+    User, UserFilter, UsersPage,
+};
+use authlevel_core::{Method, Policy};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
-/// Whether every way to `policy`'s level needs an SMS code.
-pub fn sms_needed(policy: &Policy) -> bool {
-    let ways = minimal_combinations(policy);
-    !ways.is_empty() && ways.iter().all(|w| w.contains(Method::Sms))
-}
+/// Users per page.
+const PAGE: u32 = 50;
 
 /// `Some(text)` unless `text` is blank.
 fn given(text: String) -> Option<String> {
@@ -23,71 +30,362 @@ fn given(text: String) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// The users of `directory_id`; `policy` is its saved policy.
+/// A filter in words, as the list of filters shows it.
+fn filter_label(filter: UserFilter) -> String {
+    match filter {
+        UserFilter::NoPhone => "No mobile number".into(),
+        UserFilter::NoSecondMethod => {
+            "No second method (SMS, email, authenticator app or recovery codes)".into()
+        }
+        UserFilter::CannotReach => "Cannot reach the level (saved policy)".into(),
+        UserFilter::CannotReachEdited => "Cannot reach the level (policy being edited)".into(),
+        UserFilter::Locked => "Locked out".into(),
+        UserFilter::Disabled => "Disabled".into(),
+        UserFilter::Has(m) => format!("With {}", m.enrolment_need()),
+        UserFilter::Lacks(m) => format!("Without {}", m.enrolment_need()),
+    }
+}
+
+/// What a bulk action does, in words, and its value in the form.
+fn action_label(action: BulkAction) -> (&'static str, &'static str) {
+    match action {
+        BulkAction::SetupLinks => ("setup_links", "Email a new setup link"),
+        BulkAction::Disable => ("disable", "Disable"),
+        BulkAction::Enable => ("enable", "Enable"),
+    }
+}
+
+const ACTIONS: [BulkAction; 3] = [
+    BulkAction::SetupLinks,
+    BulkAction::Disable,
+    BulkAction::Enable,
+];
+
+/// A bulk action's result in words.
+fn bulk_summary(action: BulkAction, r: &BulkResult) -> String {
+    let is = if r.done == 1 { "is" } else { "are" };
+    let done = match action {
+        BulkAction::SetupLinks => "got a new setup link by email".to_owned(),
+        BulkAction::Disable => format!("{is} disabled"),
+        BulkAction::Enable => format!("{is} enabled"),
+    };
+    let mut text = format!("{} {done}.", count_users(r.done));
+    if !r.skipped.is_empty() {
+        let skipped: Vec<String> = r
+            .skipped
+            .iter()
+            .map(|s| format!("{} ({})", s.username, s.reason))
+            .collect();
+        text.push_str(&format!(" Passed over: {}.", skipped.join(", ")));
+    }
+    text
+}
+
+/// "1 user", "3 users".
+fn count_users(n: u32) -> String {
+    if n == 1 {
+        "1 user".into()
+    } else {
+        format!("{n} users")
+    }
+}
+
+/// The users of `directory_id` (whose slug is `slug`); `policy` is its
+/// saved policy.
 #[component]
 pub fn UsersAdmin(
     #[prop(into)] directory_id: String,
+    #[prop(into)] slug: String,
     #[prop(into)] policy: Signal<Option<Policy>>,
-    /// Runs after a user was added or changed.
-    on_change: Callback<()>,
 ) -> impl IntoView {
+    let nav = Nav::get();
     let feedback = Feedback::new();
-    let users = RwSignal::new(Vec::<User>::new());
+    let page = RwSignal::new(None::<UsersPage>);
+    // How many users the pages before the one shown hold.
+    let before = RwSignal::new(0u32);
+    // The cursors of the pages up to the one shown ("" is the first), for
+    // Previous.
+    let cursors = RwSignal::new(vec![String::new()]);
+    let selected = RwSignal::new(BTreeSet::<String>::new());
     // A setup link just issued: whose, and the link (shown once).
     let link = RwSignal::new(None::<(String, SetupLink)>);
     let dir = StoredValue::new(directory_id);
-    let load = Callback::new(move |()| {
-        feedback.run(api::users(dir.get_value()), move |list| {
-            // Not on the first load: the page has just read the rest.
-            let again = users.try_with_untracked(|u| !u.is_empty()).unwrap_or(false);
-            users.set(list);
-            if again {
-                on_change.try_run(());
+    let slug = StoredValue::new(slug);
+    let which = Memo::new(move |_| UsersQuery {
+        q: nav.param("q").unwrap_or_default(),
+        filter: nav.param("filter").unwrap_or_default(),
+        policy: nav.param("policy").unwrap_or_default(),
+    });
+
+    let fetch = move |cursor: String| {
+        let skipped = (cursors.with_untracked(Vec::len) as u32).saturating_sub(1) * PAGE;
+        feedback.run(
+            api::users(dir.get_value(), which.get_untracked(), cursor, PAGE),
+            move |p| {
+                before.set(skipped);
+                page.set(Some(p));
+            },
+        );
+    };
+    // The search being typed.
+    let typed = RwSignal::new(String::new());
+    // A new search or filter (typed, chosen, or by the back button): its
+    // first page, nothing selected.
+    Effect::new(move || {
+        typed.set(which.with(|w| w.q.clone()));
+        cursors.set(vec![String::new()]);
+        selected.update(BTreeSet::clear);
+        fetch(String::new());
+    });
+    // A user was added or changed: the page shown, again.
+    let reload = Callback::new(move |()| {
+        fetch(cursors.with_untracked(|c| c.last().cloned().unwrap_or_default()));
+    });
+    let next = move |_| {
+        let Some(cursor) = page.with_untracked(|p| p.as_ref().and_then(|p| p.next_cursor.clone()))
+        else {
+            return;
+        };
+        cursors.update(|c| c.push(cursor.clone()));
+        fetch(cursor);
+    };
+    let previous = move |_| {
+        cursors.update(|c| {
+            if c.len() > 1 {
+                c.pop();
             }
         });
-    });
-    load.try_run(());
+        reload.run(());
+    };
+    // The users of `q` and `filter`, in the address (a history entry each).
+    let show = move |q: String, filter: String| {
+        let policy = if filter == UserFilter::CannotReachEdited.as_str() {
+            which.with_untracked(|w| w.policy.clone())
+        } else {
+            String::new()
+        };
+        let query = query(&[("q", &q), ("filter", &filter), ("policy", &policy)]);
+        nav.go(&format!(
+            "{}{query}",
+            directory_path(&slug.get_value(), Tab::Users)
+        ));
+    };
+
     let needs_sms = Memo::new(move |_| policy.with(|p| p.as_ref().is_some_and(sms_needed)));
+    let search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        show(
+            typed.get_untracked().trim().to_owned(),
+            which.with_untracked(|w| w.filter.clone()),
+        );
+    };
+    let filters = move || {
+        // The edited policy's filter only with the policy it speaks of.
+        let edited = which.with(|w| !w.policy.is_empty());
+        UserFilter::all()
+            .into_iter()
+            .filter(move |f| edited || *f != UserFilter::CannotReachEdited)
+    };
 
     view! {
         <h2 id="users">"Users"</h2>
         <FeedbackView feedback />
-        {move || {
-            link.get()
-                .map(|(who, l)| {
-                    view! {
-                        <SetupLinkView who link=l />
-                    }
-                })
-        }}
-        {move || {
-            let list = users.get();
-            let missing = list.iter().filter(|u| u.phone.is_none()).count();
-            let warn = (needs_sms.get() && missing > 0)
-                .then(|| {
-                    view! {
-                        <p class="message" role="status">
-                            {if missing == 1 {
-                                "Every way to the level needs an SMS code, and 1 user has no mobile number: they cannot log in until one is added.".to_owned()
-                            } else {
-                                format!(
-                                    "Every way to the level needs an SMS code, and {missing} users have no mobile number: they cannot log in until one is added.",
-                                )
-                            }}
-                        </p>
-                    }
-                });
-            view! {
-                {warn}
-                <ul class="users-list">
-                    {list
-                        .into_iter()
-                        .map(|u| view! { <UserRow user=u needs_sms link feedback on_change=load /> })
-                        .collect_view()}
-                </ul>
+        {move || link.get().map(|(who, l)| view! { <SetupLinkView who link=l /> })}
+        <form class="users-search row" role="search" on:submit=search>
+            <label class="visually-hidden" for="users-q">"Search users"</label>
+            <input
+                id="users-q"
+                type="search"
+                placeholder="Username, name, email or phone"
+                bind:value=typed
+            />
+            <BusyButton class="secondary" submit=true>"Search"</BusyButton>
+        </form>
+        <label for="users-filter">"Show"</label>
+        <select
+            id="users-filter"
+            on:change=move |ev| {
+                show(which.with_untracked(|w| w.q.clone()), event_target_value(&ev))
             }
+        >
+            <option value="" selected=move || which.with(|w| w.filter.is_empty())>
+                "All users"
+            </option>
+            {move || {
+                filters()
+                    .map(|f| {
+                        let value = f.as_str();
+                        let chosen = which.with(|w| w.filter == value);
+                        view! {
+                            <option value=value selected=chosen>
+                                {filter_label(f)}
+                            </option>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </select>
+        {move || {
+            page.with(|p| {
+                p.as_ref()
+                    .map(|p| {
+                        let first = before.get();
+                        let shown = p.users.len() as u32;
+                        let range = if shown == 0 {
+                            String::new()
+                        } else {
+                            format!(" · showing {}–{}", first + 1, first + shown)
+                        };
+                        let matching = if which.with(|w| w.q.is_empty() && w.filter.is_empty()) {
+                            count_users(p.total)
+                        } else if p.total == 1 {
+                            "1 user matches".to_owned()
+                        } else {
+                            format!("{} users match", p.total)
+                        };
+                        view! { <p class="users-total" role="status">{matching}{range}</p> }
+                    })
+            })
         }}
-        <CreateUser directory_id=dir.get_value() link feedback on_change=load />
+        <div class="actions">
+            <a
+                class="button"
+                download="users.csv"
+                href=move || which.with(|w| api::users_export_url(&dir.get_value(), w))
+            >
+                "Export these users (CSV)"
+            </a>
+        </div>
+        <BulkActions directory_id=dir.get_value() which selected page feedback on_done=reload />
+        <ul class="users-list">
+            {move || {
+                page.with(|p| {
+                    p.iter()
+                        .flat_map(|p| p.users.clone())
+                        .map(|u| {
+                            view! { <UserRow user=u needs_sms selected link feedback on_change=reload /> }
+                        })
+                        .collect_view()
+                })
+            }}
+        </ul>
+        <div class="actions pager">
+            <BusyButton
+                class="secondary"
+                disabled=Signal::derive(move || cursors.with(|c| c.len() <= 1))
+                on_click=previous
+            >
+                "Previous"
+            </BusyButton>
+            <BusyButton
+                class="secondary"
+                disabled=Signal::derive(move || {
+                    page.with(|p| p.as_ref().is_none_or(|p| p.next_cursor.is_none()))
+                })
+                on_click=next
+            >
+                "Next"
+            </BusyButton>
+        </div>
+        <CreateUser directory_id=dir.get_value() link feedback on_change=reload />
+        <ImportUsers directory_id=dir.get_value() on_done=reload />
+    }
+}
+
+/// The selection's actions: on the users selected, or on every user the
+/// search and filter match.
+#[component]
+fn BulkActions(
+    directory_id: String,
+    which: Memo<UsersQuery>,
+    selected: RwSignal<BTreeSet<String>>,
+    page: RwSignal<Option<UsersPage>>,
+    feedback: Feedback,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let action = RwSignal::new(BulkAction::SetupLinks);
+    let dir = StoredValue::new(directory_id);
+    let total = move || page.with(|p| p.as_ref().map_or(0, |p| p.total));
+    let run = move |all: bool| {
+        let act = action.get_untracked();
+        let (_, words) = action_label(act);
+        let (req, count) = if all {
+            let w = which.get_untracked();
+            let req = BulkRequest {
+                action: act,
+                user_ids: Vec::new(),
+                filter: given(w.filter),
+                q: given(w.q),
+            };
+            (req, total())
+        } else {
+            let ids: Vec<String> = selected.with_untracked(|s| s.iter().cloned().collect());
+            let n = ids.len() as u32;
+            let req = BulkRequest {
+                action: act,
+                user_ids: ids,
+                filter: None,
+                q: None,
+            };
+            (req, n)
+        };
+        let question = format!("{words}: {}?", count_users(count));
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        feedback.clear();
+        feedback.run(api::bulk(dir.get_value(), req), move |r| {
+            feedback.ok(bulk_summary(act, &r));
+            selected.update(BTreeSet::clear);
+            on_done.run(());
+        });
+    };
+    // The server cannot be sent the edited policy with a bulk action.
+    let by_edited_policy =
+        move || which.with(|w| w.filter == UserFilter::CannotReachEdited.as_str());
+    view! {
+        <fieldset class="bulk">
+            <legend>"With the users chosen"</legend>
+            <label class="visually-hidden" for="bulk-action">"Action"</label>
+            <select
+                id="bulk-action"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(a) = ACTIONS.into_iter().find(|a| action_label(*a).0 == value) {
+                        action.set(a);
+                    }
+                }
+            >
+                {ACTIONS
+                    .into_iter()
+                    .map(|a| {
+                        let (value, words) = action_label(a);
+                        view! { <option value=value>{words}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <div class="actions">
+                <BusyButton
+                    class="secondary"
+                    disabled=Signal::derive(move || selected.with(BTreeSet::is_empty))
+                    on_click=move |_| run(false)
+                >
+                    {move || format!("Apply to {} selected", selected.with(BTreeSet::len))}
+                </BusyButton>
+                <BusyButton
+                    class="secondary"
+                    disabled=Signal::derive(move || total() == 0 || by_edited_policy())
+                    on_click=move |_| run(true)
+                >
+                    {move || format!("Apply to all that match ({})", total())}
+                </BusyButton>
+            </div>
+            <Show when=by_edited_policy>
+                <p class="hint">
+                    "Users found by a policy not yet saved can be chosen one by one; save it to act on all of them."
+                </p>
+            </Show>
+        </fieldset>
     }
 }
 
@@ -119,6 +417,7 @@ fn SetupLinkView(who: String, link: SetupLink) -> impl IntoView {
 fn UserRow(
     user: User,
     needs_sms: Memo<bool>,
+    selected: RwSignal<BTreeSet<String>>,
     link: RwSignal<Option<(String, SetupLink)>>,
     feedback: Feedback,
     on_change: Callback<()>,
@@ -203,7 +502,10 @@ fn UserRow(
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let shown_name = (user.display_name != user.username && !user.display_name.is_empty())
+        .then(|| user.display_name.clone());
     let facts = [
+        shown_name,
         user.email.clone(),
         user.phone.clone(),
         (user.role == Role::Admin).then(|| "administrator".to_owned()),
@@ -214,9 +516,28 @@ fn UserRow(
     .collect::<Vec<_>>()
     .join(" · ");
     let key = user.id.clone();
+    let is_selected = move || id.with_value(|id| selected.with(|s| s.contains(id)));
+    let toggle = move |ev| {
+        let on = event_target_checked(&ev);
+        let id = id.get_value();
+        selected.update(|s| {
+            if on {
+                s.insert(id);
+            } else {
+                s.remove(&id);
+            }
+        });
+    };
     view! {
         <li class="user" data-username=user.username.clone()>
             <div class="user-head">
+                <input
+                    type="checkbox"
+                    class="select"
+                    aria-label=format!("Select {}", user.username)
+                    prop:checked=is_selected
+                    on:change=toggle
+                />
                 <strong>{user.username.clone()}</strong>
                 <span class="hint">{facts}</span>
                 {move || {
@@ -338,21 +659,44 @@ fn CreateUser(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use authlevel_core::Preset;
-
-    #[test]
-    fn sms_is_needed_only_when_every_way_has_it() {
-        assert!(!sms_needed(&Preset::TwoFactor.policy()));
-        let mut p = Preset::TwoFactor.policy();
-        p.points.passkey = 0;
-        p.points.email = 0;
-        p.points.totp = 0;
-        assert!(sms_needed(&p));
-    }
+    use authlevel_core::api::BulkSkip;
 
     #[test]
     fn blank_is_absent() {
         assert_eq!(given("  ".into()), None);
         assert_eq!(given(" a@b.c ".into()), Some("a@b.c".into()));
+    }
+
+    #[test]
+    fn every_filter_reads_as_words() {
+        let labels: BTreeSet<String> = UserFilter::all().into_iter().map(filter_label).collect();
+        assert_eq!(
+            labels.len(),
+            UserFilter::all().len(),
+            "each label is its own"
+        );
+        assert_eq!(
+            filter_label(UserFilter::Lacks(Method::Sms)),
+            "Without a confirmed mobile number"
+        );
+    }
+
+    #[test]
+    fn actions_round_trip_and_summaries_name_who_was_passed_over() {
+        for a in ACTIONS {
+            let value = action_label(a).0;
+            assert_eq!(serde_json::to_value(a).unwrap(), value);
+        }
+        let r = BulkResult {
+            done: 2,
+            skipped: vec![BulkSkip {
+                username: "ann".into(),
+                reason: "no email address".into(),
+            }],
+        };
+        assert_eq!(
+            bulk_summary(BulkAction::SetupLinks, &r),
+            "2 users got a new setup link by email. Passed over: ann (no email address)."
+        );
     }
 }

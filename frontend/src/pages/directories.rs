@@ -1,0 +1,247 @@
+//! `/admin`: the directories this administrator manages, each with its
+//! login page's address and links to its tabs. Operators (administrators
+//! of `default`) see every directory, create directories and rename them.
+
+use crate::api;
+use crate::app::{LOGIN, Tab, directory_path, encode};
+use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
+use authlevel_core::api::{CreateDirectoryRequest, Directory, Role, UpdateDirectoryRequest};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// The longest slug the server accepts.
+const MAX_SLUG: usize = 63;
+
+/// A slug made of a name: lowercase letters and digits, other runs as one
+/// `-`, at most [`MAX_SLUG`] characters.
+fn slug_of(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.truncate(MAX_SLUG);
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// The address of a directory's login page.
+pub fn login_url(slug: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{LOGIN}?directory={}", encode(slug))
+}
+
+/// The directories page.
+#[component]
+pub fn DirectoriesPage() -> impl IntoView {
+    let busy = Busy::get();
+    let feedback = Feedback::new();
+    let directories = RwSignal::new(None::<Vec<Directory>>);
+    let operator = RwSignal::new(false);
+    let needs_login = RwSignal::new(false);
+
+    busy.spawn(async move {
+        match api::directories().await {
+            Ok(list) => directories.set(Some(list)),
+            Err(e) => {
+                needs_login.set(e.status() == Some(401));
+                feedback.fail(e);
+            }
+        }
+        // Operators are the administrators of the default directory.
+        if let Ok(s) = api::session().await {
+            operator.set(s.role == Role::Admin && s.directory == "default");
+        }
+    });
+
+    view! {
+        <div class="card wide">
+            <h1>"Directories"</h1>
+            <FeedbackView feedback />
+            <Show when=move || needs_login.get()>
+                <p>
+                    <a href=LOGIN>"Log in"</a>
+                    " as an administrator."
+                </p>
+            </Show>
+            {move || {
+                directories
+                    .get()
+                    .map(|list| {
+                        if list.is_empty() {
+                            view! { <p class="hint">"You administer no directory."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="directories-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|d| {
+                                            view! { <DirectoryRow directory=d operator directories feedback /> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+            <Show when=move || operator.get()>
+                <CreateDirectory directories feedback />
+            </Show>
+        </div>
+    }
+}
+
+/// One directory: its name, slug, login page, tabs, and (operators) renaming.
+#[component]
+fn DirectoryRow(
+    directory: Directory,
+    operator: RwSignal<bool>,
+    directories: RwSignal<Option<Vec<Directory>>>,
+    feedback: Feedback,
+) -> impl IntoView {
+    let Directory { id, slug, name, .. } = directory;
+    let renaming = RwSignal::new(false);
+    let new_name = RwSignal::new(name.clone());
+    let id = StoredValue::new(id);
+    let rename = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        let req = UpdateDirectoryRequest {
+            name: new_name.get_untracked().trim().to_owned(),
+        };
+        feedback.run(api::rename_directory(id.get_value(), req), move |d| {
+            feedback.ok(format!(
+                "The directory {} is now called {}.",
+                d.slug, d.name
+            ));
+            directories.update(|list| {
+                if let Some(old) = list.iter_mut().flatten().find(|o| o.id == d.id) {
+                    *old = d;
+                }
+            });
+        });
+    };
+    let login = login_url(&slug);
+    let login_text = login.clone();
+    let field = format!("rename-{slug}");
+    view! {
+        <li class="directory" data-slug=slug.clone()>
+            <div class="user-head">
+                <a href=directory_path(&slug, Tab::Authentication)>
+                    <strong>{name}</strong>
+                </a>
+                <span class="hint">{slug.clone()}</span>
+            </div>
+            <p class="hint">"Login page: " <a href=login>{login_text}</a></p>
+            <nav class="actions" aria-label=format!("{slug}: tabs")>
+                {Tab::ALL
+                    .into_iter()
+                    .map(|tab| view! { <a href=directory_path(&slug, tab)>{tab.label()}</a> })
+                    .collect_view()}
+                <Show when=move || operator.get()>
+                    <button
+                        type="button"
+                        class="secondary"
+                        aria-expanded=move || renaming.get().to_string()
+                        on:click=move |_| renaming.update(|r| *r = !*r)
+                    >
+                        "Rename"
+                    </button>
+                </Show>
+            </nav>
+            <Show when=move || renaming.get()>
+                <form class="row" on:submit=rename>
+                    <label class="visually-hidden" for=field.clone()>"New name"</label>
+                    <input id=field.clone() type="text" maxlength="100" required bind:value=new_name />
+                    <BusyButton class="primary" submit=true>"Save name"</BusyButton>
+                </form>
+            </Show>
+        </li>
+    }
+}
+
+/// The form that creates a directory (operators).
+#[component]
+fn CreateDirectory(
+    directories: RwSignal<Option<Vec<Directory>>>,
+    feedback: Feedback,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let slug = RwSignal::new(String::new());
+    // The slug follows the name until it is typed by hand.
+    let slug_typed = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        let req = CreateDirectoryRequest {
+            slug: slug.get_untracked().trim().to_owned(),
+            name: name.get_untracked().trim().to_owned(),
+            policy: None,
+        };
+        feedback.run(api::create_directory(req), move |d| {
+            feedback.ok(format!(
+                "The directory {} is created, with the two-factor policy. Its login page is {}.",
+                d.name,
+                login_url(&d.slug)
+            ));
+            directories.update(|list| list.get_or_insert_default().push(d));
+            name.set(String::new());
+            slug.set(String::new());
+            slug_typed.set(false);
+        });
+    };
+    view! {
+        <h2>"Create a directory"</h2>
+        <form class="directory-create" on:submit=submit>
+            <label for="directory-name">"Name of the directory"</label>
+            <input
+                id="directory-name"
+                type="text"
+                maxlength="100"
+                required
+                prop:value=move || name.get()
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    if !slug_typed.get_untracked() {
+                        slug.set(slug_of(&typed));
+                    }
+                    name.set(typed);
+                }
+            />
+            <label for="directory-slug">
+                "Short name in addresses (lowercase letters, digits and -)"
+            </label>
+            <input
+                id="directory-slug"
+                type="text"
+                autocapitalize="none"
+                spellcheck="false"
+                maxlength="63"
+                pattern="[a-z0-9][a-z0-9\\-]*"
+                required
+                prop:value=move || slug.get()
+                on:input=move |ev| {
+                    slug_typed.set(true);
+                    slug.set(event_target_value(&ev));
+                }
+            />
+            <BusyButton class="primary" submit=true>"Create directory"</BusyButton>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn slugs_of_names() {
+        assert_eq!(slug_of("Acme Corp."), "acme-corp");
+        assert_eq!(slug_of("  Zürich  Büro 2 "), "z-rich-b-ro-2");
+        assert_eq!(slug_of("---"), "");
+        assert_eq!(slug_of(&"a".repeat(70)).len(), 63);
+    }
+}
