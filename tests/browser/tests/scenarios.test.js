@@ -42,7 +42,8 @@ async function withServer(fn, settings) {
 }
 
 // The admin sets a password by the first-start link, logs in under
-// `password-only` (set from the CLI), and opens the admin page.
+// `password-only` (set from the CLI), and opens the Authentication tab of
+// the default directory.
 async function adminLoggedIn(server, page) {
   await setPasswordByLink(page, server.setupLink, PW);
   await server.cli("admin", "set-policy", "--preset", "password-only");
@@ -52,9 +53,17 @@ async function adminLoggedIn(server, page) {
   page.loginProblems = await page.locator(".problem").count();
   await passwordStep(page, server.url, "admin", PW);
   await page.getByRole("heading", { name: "You are logged in" }).waitFor();
-  await page.getByRole("link", { name: /Authentication policy/ }).click();
+  await page.getByRole("link", { name: /^Directories/ }).click();
+  await page.getByRole("heading", { name: "Directories" }).waitFor();
+  await page.locator('li.directory[data-slug="default"]').getByRole("link", { name: "Default", exact: true }).click();
   await page.getByRole("heading", { name: "Authentication" }).waitFor();
   await page.getByLabel("Required level").waitFor();
+}
+
+// Opens a tab of the directory shown.
+async function openTab(page, name) {
+  await page.getByRole("navigation", { name: "Directory" }).getByRole("link", { name, exact: true }).click();
+  await page.locator('.tabs a[aria-current="page"]', { hasText: name }).waitFor();
 }
 
 // A user with a confirmed phone (set by an administrator) and a password.
@@ -230,7 +239,8 @@ test("(e) the admin sees the analysis of a level before saving it", async () => 
 test("(g) the admin adds a user, sees the setup link once, and who lacks a mobile number", async () => {
   await withServer(async (server, page) => {
     await adminLoggedIn(server, page);
-    await page.getByRole("heading", { name: "Users" }).waitFor();
+    await openTab(page, "Users");
+    await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
     await page.getByLabel("Username", { exact: true }).fill("frank");
     await page.getByLabel("Email address (optional)").fill("frank@example.com");
     await page.getByRole("button", { name: "Add user" }).click();
@@ -240,10 +250,14 @@ test("(g) the admin adds a user, sees the setup link once, and who lacks a mobil
     const frank = page.locator('li.user[data-username="frank"]');
     await frank.getByText("frank@example.com").waitFor();
     // Only SMS reaches the level (with the password): frank is flagged.
-    await server.cli("admin", "set-policy", "--preset", "two-factor", "--points", "email=0,totp=0,passkey=0");
+    await server.cli("admin", "set-policy", "--preset", "two-factor", "--points", "email=0,totp=0,passkey=0,recovery=0");
     await page.reload();
     await frank.getByText("No mobile number: cannot reach the level").waitFor();
+    // The Authentication tab counts them; the back button returns.
+    await openTab(page, "Authentication");
     await page.getByText(/2 users have no mobile number: they cannot log in/).waitFor();
+    await page.goBack();
+    await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
     // Adding one lifts the flag.
     await frank.getByRole("button", { name: "Edit" }).click();
     await frank.getByLabel("Mobile number").fill("+41 79 111 22 33");
@@ -312,6 +326,7 @@ test("(i) a new user sets up an authenticator app by their setup link", async ()
 test("(j) the admin registers an application, sees its secret once, and removes it", async () => {
   await withServer(async (server, page) => {
     await adminLoggedIn(server, page);
+    await openTab(page, "Applications");
     await page.getByRole("heading", { name: "Applications (OpenID Connect)" }).waitFor();
     await page.getByText("No application uses this login yet.").waitFor();
     await page.getByLabel(/^Name/).fill("Wiki");
@@ -360,7 +375,7 @@ test("(k) the admin unlocks a locked-out user, ends their sessions, and reads it
       }
       // Locked: the right password is refused like a wrong one.
       assert.equal((await login(PW)).status, 401);
-      await page.reload();
+      await openTab(page, "Users");
       const gus = page.locator('li.user[data-username="gus"]');
       await gus.getByRole("button", { name: "Unlock" }).click();
       await page.getByText(/gus is unlocked/).waitFor();
@@ -375,6 +390,7 @@ test("(k) the admin unlocks a locked-out user, ends their sessions, and reads it
       await page.getByText("Every session of gus has ended.").waitFor();
       assert.equal((await session()).status, 401);
       // The recent activity tells the story, newest first, in names.
+      await openTab(page, "Activity");
       await page.getByRole("button", { name: "Refresh" }).click();
       const activity = page.locator(".audit-list");
       await activity.locator('li[data-kind="user.end_sessions"]', { hasText: "gus · by admin" }).waitFor();
@@ -418,5 +434,189 @@ test("(l) a user sets up recovery codes, downloads them, and logs in with the pa
     await shot(page, "l-logged-in-with-a-recovery-code");
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+  });
+});
+
+test("(m) an operator creates a directory, finds who has no mobile number, and fixes them by a CSV import", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    // The directories page: the operator creates one; it shows its login page.
+    await page.getByRole("link", { name: "Directories", exact: true }).click();
+    await page.getByLabel("Name of the directory").fill("Acme Corp");
+    assert.equal(await page.getByLabel(/^Short name/).inputValue(), "acme-corp");
+    await page.getByRole("button", { name: "Create directory" }).click();
+    await page.getByText(/The directory Acme Corp is created/).waitFor();
+    const acme = page.locator('li.directory[data-slug="acme-corp"]');
+    await acme.getByText(`${server.url}/?directory=acme-corp`).waitFor();
+    await acme.getByRole("button", { name: "Rename" }).click();
+    await acme.getByLabel("New name").fill("Acme Corporation");
+    await acme.getByRole("button", { name: "Save name" }).click();
+    await page.getByText("The directory acme-corp is now called Acme Corporation.").waitFor();
+    await shot(page, "m-directories");
+
+    // Three people without a mobile number, one with.
+    for (const name of ["ann", "ben", "cid"]) {
+      await server.cli("admin", "create-user", name, "--directory", "acme-corp", "--email", `${name}@example.com`);
+    }
+    await server.cli("admin", "create-user", "dot", "--directory", "acme-corp", "--phone", "+41 79 555 00 04");
+
+    await acme.getByRole("link", { name: "Acme Corporation", exact: true }).click();
+    await page.getByRole("heading", { name: "Authentication" }).waitFor();
+    assert.match(page.url(), /\/admin\/directories\/acme-corp\/authentication$/);
+    await page.getByRole("button", { name: "Two-factor" }).click();
+    assert.equal(await page.getByLabel("Required level").inputValue(), "30");
+    const noPhone = page.locator('[data-warning="no-phone"]');
+    await noPhone.getByText("3 users have no mobile number").waitFor();
+    await shot(page, "m-warning");
+
+    // The link names exactly those users.
+    await noPhone.getByRole("link", { name: "Show these users" }).click();
+    assert.match(page.url(), /\/admin\/directories\/acme-corp\/users\?filter=no_phone$/);
+    await page.getByText("3 users match").waitFor();
+    assert.equal(await page.locator("#users-filter").inputValue(), "no_phone");
+    assert.deepEqual(
+      await page.locator("li.user").evaluateAll((rows) => rows.map((r) => r.dataset.username)),
+      ["ann", "ben", "cid"],
+    );
+    // The back button returns to the warning, forward to the users.
+    await page.goBack();
+    await noPhone.waitFor();
+    await page.goForward();
+    await page.getByText("3 users match").waitFor();
+
+    // A CSV that gives them numbers, with one bad row: a dry run first.
+    const csv = [
+      "username,display_name,email,phone,role",
+      "ann,Ann Arbor,ann@example.com,+41 79 555 00 01,user",
+      "ben,Ben Bay,ben@example.com,+41 79 555 00 02,user",
+      "cid,Cid Cove,cid@example.com,+41 79 555 00 03,user",
+      "eve,Eve Edge,eve@example.com,not a number,user",
+    ].join("\n");
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "users.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByLabel(/^Update existing users/).check();
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByText(/^4 rows checked: 0 would be created, 3 updated; 1 with problems/).waitFor();
+    const problems = page.locator(".import-errors li");
+    assert.equal(await problems.count(), 1);
+    assert.equal(await problems.first().getAttribute("data-line"), "5");
+    assert.match(await problems.first().innerText(), /^Line 5: /);
+    await shot(page, "m-dry-run");
+    // The dry run changed nothing.
+    await page.getByRole("button", { name: "Next" }).waitFor();
+    assert.equal(await page.locator("li.user").count(), 3);
+
+    await page.getByRole("button", { name: "Import 3 rows" }).click();
+    await page.getByText(/^Import finished: 4 rows, 0 users created, 3 updated; 1 rows with problems/).waitFor();
+    await page.getByText("0 users match").waitFor();
+    assert.equal(await page.locator("li.user").count(), 0);
+    await shot(page, "m-imported");
+
+    // The warning goes to 0.
+    await openTab(page, "Authentication");
+    await noPhone.getByText("0 users have no mobile number").waitFor();
+    // Who a policy not yet saved leaves behind (nobody has a password yet):
+    // the link carries the policy; the edit outlives the visit.
+    await page.getByLabel("Required level").fill("40");
+    await page.locator('[data-warning="cannot-reach"]').getByText(/^4 of 4 users could not reach the level/).waitFor();
+    await page.locator('[data-warning="cannot-reach"]').getByRole("link", { name: "Show these users" }).click();
+    assert.match(page.url(), /\/users\?filter=cannot_reach_edited&policy=%7B/);
+    await page.getByText("4 users match").waitFor();
+    assert.equal(await page.locator("#users-filter").inputValue(), "cannot_reach_edited");
+    await page.goBack();
+    assert.equal(await page.getByLabel("Required level").inputValue(), "40");
+    await page.getByText("Unsaved changes").waitFor();
+    // A deep link opens its tab with its filter.
+    await page.goto(server.url + "/admin/directories/acme-corp/users?filter=has:sms");
+    await page.getByText("4 users match").waitFor();
+    await page.locator('li.user[data-username="ann"]').getByText("+41795550001").waitFor();
+
+    // The directory's login page logs its users in, by its policy.
+    const ann = await newPage(browser);
+    try {
+      await setPasswordByLink(ann, server.linkOf(await server.cli("admin", "invite", "ann", "--directory", "acme-corp")), PW);
+      await ann.goto(server.url + "/?directory=acme-corp");
+      await ann.getByLabel("Username").fill("ann");
+      await ann.getByLabel("Password", { exact: true }).fill(PW);
+      await ann.getByRole("button", { name: "Sign in", exact: true }).click();
+      await ann.locator(".progress-label", { hasText: "20 of 30 points" }).waitFor();
+      const sms = ann.locator('section.option[data-method="sms"]');
+      await sms.getByRole("button", { name: "Send code" }).click();
+      await sms.getByLabel(/Code sent to/).fill(await server.sms.code("+41795550001"));
+      await sms.getByRole("button", { name: "Verify" }).click();
+      await ann.getByRole("heading", { name: "You are logged in" }).waitFor();
+      assert.match(await ann.locator("dl.facts").innerText(), /acme-corp/);
+      assert.deepEqual(ann.problems, [], "ann's page logged errors");
+    } finally {
+      await ann.context().close();
+    }
+  });
+});
+
+test("(n) the users list pages through thousands, searches, filters, exports, and acts on a selection or every match", async () => {
+  await withServer(async (server, page) => {
+    await adminLoggedIn(server, page);
+    await openTab(page, "Users");
+    // 4,500 users by one import: more than two parts of 2,000 rows.
+    const csv = ["username,display_name,email,phone,role"];
+    for (let i = 1; i <= 4500; i++) {
+      const n = String(i).padStart(4, "0");
+      csv.push(`user-${n},User ${n},user-${n}@example.com,${i % 2 ? `+4179555${n}` : ""},user`);
+    }
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({
+      name: "many.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv.join("\n") + "\n"),
+    });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByText(/^4500 rows checked: 4500 would be created, 0 updated; 0 with problems/).waitFor();
+    await page.getByRole("button", { name: "Import 4500 rows" }).click();
+    await page.getByText(/^Import finished: 4500 rows, 4500 users created, 0 updated; 0 rows/).waitFor({ timeout: 60_000 });
+
+    // Pages of 50 by username, Next and Previous.
+    const total = page.locator(".users-total");
+    await total.getByText("4501 users · showing 1–50").waitFor();
+    const names = () => page.locator("li.user").evaluateAll((rows) => rows.map((r) => r.dataset.username));
+    assert.deepEqual((await names()).slice(0, 2), ["admin", "user-0001"]);
+    await page.getByRole("button", { name: "Next" }).click();
+    await total.getByText("4501 users · showing 51–100").waitFor();
+    assert.equal((await names())[0], "user-0050");
+    await page.getByRole("button", { name: "Previous" }).click();
+    await total.getByText("4501 users · showing 1–50").waitFor();
+
+    // A filter (the admin and the even ones have no number) and a search.
+    await page.locator("#users-filter").selectOption("no_phone");
+    await total.getByText("2251 users match · showing 1–50").waitFor();
+    assert.match(page.url(), /\/users\?filter=no_phone$/);
+    await page.getByLabel("Search users").fill("user-0042");
+    await page.getByRole("button", { name: "Search" }).click();
+    await total.getByText("1 user matches · showing 1–1").waitFor();
+    assert.match(page.url(), /\/users\?q=user-0042&filter=no_phone$/);
+    const exported = await page.getByRole("link", { name: "Export these users (CSV)" }).getAttribute("href");
+    const body = await (await page.request.get(server.url + exported)).text();
+    assert.equal(body.trim().split(/\r?\n/).length, 2, body);
+    assert.match(body, /^username,display_name,email,phone,role/);
+    assert.match(body, /user-0042,User 0042,user-0042@example.com,,user/);
+
+    // A selection: disabled, then found by the disabled filter.
+    await page.getByLabel("Select user-0042").check();
+    await page.locator("#bulk-action").selectOption("disable");
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Apply to 1 selected" }).click();
+    await page.getByText("1 user is disabled.").waitFor();
+    await page.getByLabel("Search users").fill("");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.locator("#users-filter").selectOption("disabled");
+    await total.getByText("1 user matches · showing 1–1").waitFor();
+    await page.locator('li.user[data-username="user-0042"]').getByText("disabled").waitFor();
+    await shot(page, "n-disabled");
+    // Every match: enabled again, and none is left disabled.
+    await page.locator("#bulk-action").selectOption("enable");
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Apply to all that match (1)" }).click();
+    await page.getByText("1 user is enabled.").waitFor();
+    await total.getByText("0 users match").waitFor();
+    // The back button walks the filters back.
+    await page.goBack();
+    await total.getByText("2251 users match · showing 1–50").waitFor();
   });
 });
