@@ -4,7 +4,7 @@
 //! handlers, and the `application/problem+json` media type of every error.
 //!
 //! The rule, per operation, from facts the document already holds (its
-//! method, path, request body and parameters) and two short tables keyed
+//! method, path, request body and parameters) and three short tables keyed
 //! by operation id for what no such fact shows:
 //!
 //! | fact | answers added |
@@ -27,6 +27,10 @@
 //! of its own, as long as its path follows the conventions above (DESIGN
 //! §4: `/api/me…` needs a session, `/api/admin…` an administrator); a route
 //! that needs a fresh login or is rate limited goes into the tables here.
+//!
+//! Parameters are declared as a request carries them, too: never `null`
+//! (utoipa's `Option<T>` says "or null"), and one that `IntoParams` left in
+//! the path, though the path does not name it, in the query.
 
 use authlevel_core::ErrorCode;
 use authlevel_core::api::Problem;
