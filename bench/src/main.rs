@@ -84,7 +84,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_server(sms_url: &str) -> Server {
+/// A fresh server; `rate_limits`: the login and write limits at their
+/// defaults (else off: one load generator on one address would measure
+/// them).
+fn start_server(sms_url: &str, rate_limits: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let public = format!("http://localhost:{port}");
@@ -124,6 +127,7 @@ fn start_server(sms_url: &str) -> Server {
         ("RUST_LOG", "warn".to_owned()),
     ]
     .into_iter()
+    .filter(|(k, _)| !rate_limits || !k.contains("_PER_MINUTE"))
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let mut child = Command::new(std::env::current_exe().unwrap())
@@ -425,8 +429,35 @@ async fn run() {
     let sms_url = format!("http://{}/sms", gl.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(gl, gw).await.unwrap() });
 
-    let server = start_server(&sms_url);
+    let server = start_server(&sms_url, false);
     let base = server.base.clone();
+    // `BENCH_ONLY=scale,flood`: just those phases, printed, not written.
+    if let Ok(only) = std::env::var("BENCH_ONLY") {
+        let admin = setup(&base, &server.admin_link).await;
+        drop(admin);
+        server.cli(&["admin", "set-policy", "--preset", "password-only"]);
+        let admin = client();
+        post(
+            &admin,
+            format!("{base}/api/login/password"),
+            json!({"username": "admin", "password": PASSWORD}),
+        )
+        .await;
+        let mut rows = Vec::new();
+        if only.contains("scale") {
+            rows.extend(scale_phase(&base, &admin, concurrency).await);
+        }
+        if only.contains("flood") {
+            let limit = tokio::task::spawn_blocking(move || argon2_rate(cores))
+                .await
+                .unwrap();
+            rows.extend(flood_phase(&sms_url, limit).await);
+        }
+        for (m, v, r, t) in &rows {
+            println!("| {m} | {v} | {r} | {t} |");
+        }
+        return;
+    }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_idle = server.rss_kib("VmRSS:");
 
@@ -706,6 +737,12 @@ async fn run() {
     }
     let render = page_render_ms(&server.public);
 
+    eprintln!("… a directory of 100,000 users");
+    let scale = scale_phase(&base, &admin, concurrency).await;
+    drop(server);
+    eprintln!("… a password-step flood from another address");
+    let flood = flood_phase(&sms_url, limit).await;
+
     let mib = |kib: u64| kib as f64 / 1024.0;
     let rss_bound = (cores as f64) * 19.0 + 64.0;
     let mut rows = vec![
@@ -796,6 +833,8 @@ async fn run() {
         "".to_owned(),
         "".to_owned(),
     ));
+    rows.extend(scale);
+    rows.extend(flood);
     let mut table = format!(
         "# Benchmark results\n\nMachine: {cores} cores; {concurrency} concurrent clients; each figure the median of {RUNS} runs of {RUN_S} s; a ratio to the argon2id limit is the median of the runs' own ratios, each to the limit interpolated between the limit runs before and after it; the session and bare-handler runs alternate, and their ratio is the median of the pairs' ratios.\nRun with `scripts/bench`.\n\n| measure | value | ratio | target |\n|---|---|---|---|\n"
     );
@@ -804,6 +843,303 @@ async fn run() {
     }
     println!("{table}");
     std::fs::write("bench/RESULTS.md", &table).unwrap();
+}
+
+/// Users in the directory of the scale phase.
+const SCALE_USERS: usize = 100_000;
+
+/// A directory of [`SCALE_USERS`] users: rows/s of the CSV imports that
+/// fill it (through the API, 50,000 rows a file), then the latency of the
+/// policy with its report and what-if, and of a page of a filtered users
+/// list, each under `cores` clients.
+async fn scale_phase(
+    base: &str,
+    admin: &reqwest::Client,
+    concurrency: usize,
+) -> Vec<(String, String, String, String)> {
+    let r = post(
+        admin,
+        format!("{base}/api/admin/directories"),
+        json!({"slug": "scale", "name": "Scale"}),
+    )
+    .await;
+    let dir = r["id"].as_str().unwrap().to_owned();
+    let mut rates = Vec::new();
+    let per_file = SCALE_USERS / 2;
+    for file in 0..2 {
+        let mut csv = String::from("username,display_name,email,phone\n");
+        for i in file * per_file..(file + 1) * per_file {
+            // Two of three have a mobile number; every user an address.
+            let phone = if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("+4179{:07}", 2_000_000 + i)
+            };
+            csv.push_str(&format!(
+                "s{i:06},Scale User {i},s{i:06}@example.com,{phone}\n"
+            ));
+        }
+        let t = Instant::now();
+        let r = admin
+            .post(format!("{base}/api/admin/directories/{dir}/users/import"))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(report["created"], per_file, "{report}");
+        rates.push(per_file as f64 / t.elapsed().as_secs_f64());
+        eprintln!("  imported {} of {SCALE_USERS}", (file + 1) * per_file);
+    }
+    let import_rate = rates.iter().sum::<f64>() / rates.len() as f64;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let clients = cores.min(concurrency);
+    let timed = |url: String| {
+        let admin = admin.clone();
+        async move {
+            let (_, lat) = load(clients, move |_| {
+                let (u, c) = (url.clone(), admin.clone());
+                async move {
+                    let r = c.get(u).send().await.unwrap();
+                    assert!(r.status().is_success());
+                    let _ = r.bytes().await;
+                }
+            })
+            .await;
+            (pct(&lat, 0.5), pct(&lat, 0.99))
+        }
+    };
+    let (p50, p99) = timed(format!("{base}/api/admin/directories/{dir}/policy")).await;
+    let (u50, u99) = timed(format!(
+        "{base}/api/admin/directories/{dir}/users?filter=no_phone&limit=50"
+    ))
+    .await;
+    let (c50, c99) = timed(format!(
+        "{base}/api/admin/directories/{dir}/users?filter=cannot_reach&limit=50"
+    ))
+    .await;
+    vec![
+        (
+            format!("CSV import into a directory, rows/s (API, files of {per_file} rows)"),
+            format!("{import_rate:.0}"),
+            "".to_owned(),
+            target_verdict(import_rate, 5000.0, " rows/s"),
+        ),
+        (
+            format!(
+                "GET …/policy with report and what-if at {SCALE_USERS} users, {clients} clients (p50 {:.1} ms)",
+                ms(p50)
+            ),
+            format!("p99 {:.1} ms", ms(p99)),
+            "".to_owned(),
+            target_verdict_max(ms(p99), 50.0, " ms"),
+        ),
+        (
+            format!(
+                "a page of 50 users without a mobile number, {clients} clients (p50 {:.1} ms)",
+                ms(u50)
+            ),
+            format!("p99 {:.1} ms", ms(u99)),
+            "".to_owned(),
+            target_verdict_max(ms(u99), 50.0, " ms"),
+        ),
+        (
+            format!(
+                "a page of 50 users who cannot reach the level, {clients} clients (p50 {:.1} ms)",
+                ms(c50)
+            ),
+            format!("p99 {:.1} ms", ms(c99)),
+            "".to_owned(),
+            target_verdict_max(ms(c99), 50.0, " ms"),
+        ),
+    ]
+}
+
+/// Seconds each half of the flood phase lasts.
+const FLOOD_S: f64 = 15.0;
+
+/// A user's password logins, one every half second from 127.0.0.1 (within
+/// the per-address and per-account limits), first alone, then while
+/// another address (127.0.0.2) floods the password step at ten times what
+/// the machine can hash (`limit` hashes/s) with wrong passwords for
+/// unknown users. Rate limits at their defaults, on a server of its own.
+async fn flood_phase(sms_url: &str, limit: f64) -> Vec<(String, String, String, String)> {
+    let server = start_server(sms_url, true);
+    let base = server.base.clone();
+    let admin = setup(&base, &server.admin_link).await;
+    drop(admin);
+    server.cli(&["admin", "set-policy", "--preset", "password-only"]);
+    let admin = client();
+    post(
+        &admin,
+        format!("{base}/api/login/password"),
+        json!({"username": "admin", "password": PASSWORD}),
+    )
+    .await;
+    let dirs: Value = admin
+        .get(format!("{base}/api/admin/directories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dir = dirs[0]["id"].as_str().unwrap().to_owned();
+    const USERS: usize = 6;
+    for i in 0..USERS {
+        let r = post(
+            &admin,
+            format!("{base}/api/admin/directories/{dir}/users"),
+            json!({"username": format!("f{i}")}),
+        )
+        .await;
+        setup(&base, r["setup_link"]["url"].as_str().unwrap()).await;
+    }
+    // The user's logins for FLOOD_S seconds: their latencies.
+    let logins = |base: String| async move {
+        let http = pooled();
+        let mut lat = Vec::new();
+        let start = Instant::now();
+        let mut i = 0;
+        while start.elapsed().as_secs_f64() < FLOOD_S {
+            let t = Instant::now();
+            let mut c = Browser::new(&http);
+            let r = c
+                .post(
+                    format!("{base}/api/login/password"),
+                    &json!({"username": format!("f{}", i % USERS), "password": PASSWORD}),
+                )
+                .await;
+            assert_eq!(r["status"], "complete", "{r}");
+            lat.push(t.elapsed());
+            i += 1;
+            tokio::time::sleep(Duration::from_millis(500).saturating_sub(t.elapsed())).await;
+        }
+        lat.sort();
+        lat
+    };
+    let calm = logins(base.clone()).await;
+    let rss_before = server.rss_kib("VmHWM:");
+
+    let flooder = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let rate = 10.0 * limit;
+    let stop = Arc::new(AtomicBool::new(false));
+    let statuses: Arc<Mutex<HashMap<u16, u64>>> = Arc::default();
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(2048));
+    let (sent, dropped) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let flood = {
+        let (stop, statuses, sent, dropped, base) = (
+            stop.clone(),
+            statuses.clone(),
+            sent.clone(),
+            dropped.clone(),
+            base.clone(),
+        );
+        tokio::spawn(async move {
+            // Every 10 ms, the requests due by then (a timer does not tick
+            // faster than a millisecond).
+            let mut tick = tokio::time::interval(Duration::from_millis(10));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            let start = Instant::now();
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                tick.tick().await;
+                let due = (start.elapsed().as_secs_f64() * rate) as u64;
+                while n < due {
+                    n += 1;
+                    let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+                        dropped.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    };
+                    let (c, url, statuses, sent) = (
+                        flooder.clone(),
+                        format!("{base}/api/login/password"),
+                        statuses.clone(),
+                        sent.clone(),
+                    );
+                    tokio::spawn(async move {
+                        sent.fetch_add(1, Ordering::Relaxed);
+                        let status = match c
+                        .post(url)
+                        .json(&json!({"username": format!("nobody{n}"), "password": "wrong guess"}))
+                        .send()
+                        .await
+                    {
+                        Ok(r) => r.status().as_u16(),
+                        Err(_) => 0,
+                    };
+                        *statuses.lock().unwrap().entry(status).or_default() += 1;
+                        drop(permit);
+                    });
+                }
+            }
+        })
+    };
+    let flood_start = Instant::now();
+    let stormy = logins(base.clone()).await;
+    let flood_s = flood_start.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    flood.await.unwrap();
+    let rss_peak = server.rss_kib("VmHWM:");
+    let statuses = statuses.lock().unwrap().clone();
+    let mut codes: Vec<(u16, u64)> = statuses.into_iter().collect();
+    codes.sort();
+    let codes: Vec<String> = codes
+        .iter()
+        .map(|(c, n)| {
+            if *c == 0 {
+                format!("{n} unanswered")
+            } else {
+                format!("{n}× {c}")
+            }
+        })
+        .collect();
+    let offered = sent.load(Ordering::Relaxed) as f64 / flood_s;
+    let (c50, c99) = (pct(&calm, 0.5), pct(&calm, 0.99));
+    let (s50, s99) = (pct(&stormy, 0.5), pct(&stormy, 0.99));
+    vec![
+        (
+            format!(
+                "password-step flood from 127.0.0.2: {offered:.0} req/s sent (10× the {limit:.0} hashes/s measured; {} not sent, 2048 in flight at most): {}",
+                dropped.load(Ordering::Relaxed),
+                codes.join(", ")
+            ),
+            "".to_owned(),
+            "".to_owned(),
+            "".to_owned(),
+        ),
+        (
+            format!(
+                "a user's password logins from 127.0.0.1, calm / during the flood: p50 (ms; {} / {} logins)",
+                calm.len(),
+                stormy.len()
+            ),
+            format!("{:.1} / {:.1}", ms(c50), ms(s50)),
+            format!("{:.2}", ms(s50) / ms(c50).max(0.001)),
+            "".to_owned(),
+        ),
+        (
+            "a user's password logins, calm / during the flood: p99 (ms)".to_owned(),
+            format!("{:.1} / {:.1}", ms(c99), ms(s99)),
+            format!("{:.2}", ms(s99) / ms(c99).max(0.001)),
+            "".to_owned(),
+        ),
+        (
+            "server peak RSS before / after the flood (MiB)".to_owned(),
+            format!(
+                "{:.1} / {:.1}",
+                rss_before as f64 / 1024.0,
+                rss_peak as f64 / 1024.0
+            ),
+            "".to_owned(),
+            "".to_owned(),
+        ),
+    ]
 }
 
 fn ms(d: Duration) -> f64 {

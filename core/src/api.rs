@@ -8,7 +8,7 @@ use crate::error::ErrorCode;
 use crate::method::{Method, MethodSet};
 use crate::policy::Policy;
 use crate::progress::{Evaluation, LoginOption, LoginStatus, Progress};
-use crate::report::PolicyReport;
+use crate::report::{EnrolmentCount, PolicyReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -95,6 +95,22 @@ pub mod paths {
     /// `GET|POST`: a directory's users.
     pub fn admin_users(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/users")
+    }
+    /// `PATCH`: a directory (its name).
+    pub fn admin_directory(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}")
+    }
+    /// `POST` (`text/csv`): imports users.
+    pub fn admin_users_import(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/users/import")
+    }
+    /// `GET`: the users as CSV.
+    pub fn admin_users_export(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/users/export")
+    }
+    /// `POST`: one action for many users.
+    pub fn admin_users_bulk(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/users/bulk")
     }
     /// `GET|PATCH|DELETE`: one user.
     pub fn admin_user(user_id: &str) -> String {
@@ -617,9 +633,10 @@ pub struct PolicyResponse {
     pub policy: Policy,
     /// Its analysis, with the what-if over the directory's users.
     pub report: PolicyReport,
-    /// Every user's enrolled methods, so a browser can compute the what-if
-    /// of a policy before it is saved.
-    pub enrolments: Vec<MethodSet>,
+    /// How many (enabled) users have enrolled each set of methods, so a
+    /// browser can compute the what-if of a policy before it is saved: at
+    /// most one entry per set, however many users the directory has.
+    pub enrolments: Vec<EnrolmentCount>,
 }
 
 /// A user as an administrator sees them.
@@ -648,6 +665,202 @@ pub struct User {
     pub recovery_codes: u32,
     /// When the account was created.
     pub created_at: i64,
+}
+
+/// What a directory's users list can be narrowed to (`?filter=`). The
+/// filters of readiness for a policy (no phone, no second method, cannot
+/// reach) name enabled users only, as the policy report counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserFilter {
+    /// Without a confirmed mobile number.
+    NoPhone,
+    /// Without any confirmed second method (SMS, email, app, recovery codes).
+    NoSecondMethod,
+    /// Who could not reach the level under the saved policy.
+    CannotReach,
+    /// Who could not reach the level under the policy being edited (`policy`).
+    CannotReachEdited,
+    /// Locked out of some method now.
+    Locked,
+    /// Disabled.
+    Disabled,
+    /// With this method enrolled.
+    Has(Method),
+    /// Without this method enrolled.
+    Lacks(Method),
+}
+
+impl UserFilter {
+    /// Every filter, in the order a console lists them.
+    pub fn all() -> Vec<UserFilter> {
+        let mut all = vec![
+            UserFilter::NoPhone,
+            UserFilter::NoSecondMethod,
+            UserFilter::CannotReach,
+            UserFilter::CannotReachEdited,
+            UserFilter::Locked,
+            UserFilter::Disabled,
+        ];
+        all.extend(Method::ALL.map(UserFilter::Has));
+        all.extend(Method::ALL.map(UserFilter::Lacks));
+        all
+    }
+
+    /// Whether the filter names enabled users only: the readiness filters,
+    /// whose users the policy report counts.
+    pub fn counts_enabled_only(self) -> bool {
+        matches!(
+            self,
+            UserFilter::NoPhone
+                | UserFilter::NoSecondMethod
+                | UserFilter::CannotReach
+                | UserFilter::CannotReachEdited
+        )
+    }
+
+    /// The query value: `no_phone`, `has:totp`, …
+    pub fn as_str(self) -> String {
+        match self {
+            UserFilter::NoPhone => "no_phone".into(),
+            UserFilter::NoSecondMethod => "no_second_method".into(),
+            UserFilter::CannotReach => "cannot_reach".into(),
+            UserFilter::CannotReachEdited => "cannot_reach_edited".into(),
+            UserFilter::Locked => "locked".into(),
+            UserFilter::Disabled => "disabled".into(),
+            UserFilter::Has(m) => format!("has:{}", m.as_str()),
+            UserFilter::Lacks(m) => format!("lacks:{}", m.as_str()),
+        }
+    }
+
+    /// The filter of a query value.
+    pub fn parse(s: &str) -> Option<UserFilter> {
+        UserFilter::all().into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// Whether a user who enrolled `enrolled` matches, where the enrolled
+    /// methods decide (`policy`: the policy the filter speaks of); `None`
+    /// for the filters they do not decide (locked, disabled).
+    pub fn by_methods(self, enrolled: MethodSet, policy: &Policy) -> Option<bool> {
+        let second = MethodSet::of(&[Method::Sms, Method::Email, Method::Totp, Method::Recovery]);
+        Some(match self {
+            UserFilter::NoPhone => !enrolled.contains(Method::Sms),
+            UserFilter::NoSecondMethod => enrolled.intersection(second).is_empty(),
+            UserFilter::CannotReach | UserFilter::CannotReachEdited => {
+                !crate::report::can_reach(policy, enrolled)
+            }
+            UserFilter::Has(m) => enrolled.contains(m),
+            UserFilter::Lacks(m) => !enrolled.contains(m),
+            UserFilter::Locked | UserFilter::Disabled => return None,
+        })
+    }
+}
+
+/// A page of a directory's users (`GET …/users`), by username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UsersPage {
+    /// The users of this page.
+    pub users: Vec<User>,
+    /// The `cursor` of the next page; none after the last.
+    pub next_cursor: Option<String>,
+    /// How many users match, over all pages.
+    pub total: u32,
+}
+
+/// `PATCH /api/admin/directories/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDirectoryRequest {
+    /// The new name, 1 to 100 characters without line breaks.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        )
+    )]
+    pub name: String,
+}
+
+/// One row of a CSV import that cannot be applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportError {
+    /// The line of the file (1 is the header).
+    pub line: u32,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// Answer of `POST …/users/import`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportReport {
+    /// Whether nothing was changed (`dry_run=true`).
+    pub dry_run: bool,
+    /// Data rows read.
+    pub rows: u32,
+    /// Users created (or, in a dry run, that would be).
+    pub created: u32,
+    /// Users updated (or that would be).
+    pub updated: u32,
+    /// The rows that cannot be applied; they change nothing.
+    pub errors: Vec<ImportError>,
+}
+
+/// What a bulk action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    /// Emails each user a new setup link.
+    SetupLinks,
+    /// Disables each user (their sessions end).
+    Disable,
+    /// Enables each user.
+    Enable,
+}
+
+/// `POST …/users/bulk`: an action for the users named, or for every user a
+/// filter (and search) matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// The action.
+    pub action: BulkAction,
+    /// The users, by id; or empty, with `filter` or `q`.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// A filter (as `?filter=`), for every user it matches.
+    #[serde(default)]
+    pub filter: Option<String>,
+    /// A search (as `?q=`).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// The policy being edited, for the filter `cannot_reach_edited`.
+    #[serde(default)]
+    pub policy: Option<Policy>,
+}
+
+/// A user a bulk action passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkSkip {
+    /// The username.
+    pub username: String,
+    /// Why, for a person.
+    pub reason: String,
+}
+
+/// Answer of `POST …/users/bulk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkResult {
+    /// Users it was done for.
+    pub done: u32,
+    /// Users passed over.
+    pub skipped: Vec<BulkSkip>,
 }
 
 /// `POST /api/admin/directories/{id}/users`.

@@ -97,6 +97,15 @@ pub enum AuditKind {
     /// An administrator created a user.
     #[serde(rename = "user.create")]
     UserCreate,
+    /// An administrator imported users from a CSV file.
+    #[serde(rename = "users.import")]
+    UsersImport,
+    /// An administrator acted on many users at once.
+    #[serde(rename = "users.bulk")]
+    UsersBulk,
+    /// An operator renamed a directory.
+    #[serde(rename = "directory.rename")]
+    DirectoryRename,
     /// An administrator changed a user.
     #[serde(rename = "user.update")]
     UserUpdate,
@@ -137,7 +146,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 41] = [
+    pub const ALL: [AuditKind; 44] = [
         AuditKind::Bootstrap,
         AuditKind::LoginPassword,
         AuditKind::LoginSms,
@@ -167,6 +176,9 @@ impl AuditKind {
         AuditKind::DirectoryCreate,
         AuditKind::PolicyUpdate,
         AuditKind::UserCreate,
+        AuditKind::UsersImport,
+        AuditKind::UsersBulk,
+        AuditKind::DirectoryRename,
         AuditKind::UserUpdate,
         AuditKind::UserDelete,
         AuditKind::UserSetupLink,
@@ -225,6 +237,9 @@ impl AuditKind {
             AuditKind::DirectoryCreate => "directory.create",
             AuditKind::PolicyUpdate => "policy.update",
             AuditKind::UserCreate => "user.create",
+            AuditKind::UsersImport => "users.import",
+            AuditKind::UsersBulk => "users.bulk",
+            AuditKind::DirectoryRename => "directory.rename",
             AuditKind::UserUpdate => "user.update",
             AuditKind::UserDelete => "user.delete",
             AuditKind::UserSetupLink => "user.setup_link",

@@ -55,6 +55,32 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 22] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidInput,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::OriginRefused,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::ReauthRequired,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::InvalidCode,
+        ErrorCode::MethodNotOffered,
+        ErrorCode::NoLogin,
+        ErrorCode::WeakPassword,
+        ErrorCode::InvalidPolicy,
+        ErrorCode::Conflict,
+        ErrorCode::SetupLinkInvalid,
+        ErrorCode::DeliveryFailed,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+        ErrorCode::Unavailable,
+    ];
+
     /// The wire name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -103,12 +129,50 @@ impl ErrorCode {
         }
     }
 
-    /// A short title a person reads.
+    /// A short title a person reads, in `lang`.
+    pub fn title_in(self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::En => self.title().to_owned(),
+            crate::Lang::Nl => self.title_nl().to_owned(),
+        }
+    }
+
+    /// The title in Dutch.
+    const fn title_nl(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => {
+                "De inhoud van het verzoek is geen geldige JSON voor dit verzoek"
+            }
+            ErrorCode::InvalidInput => "Een waarde in het verzoek wordt niet geaccepteerd",
+            ErrorCode::UnsupportedMediaType => "Dit soort inhoud wordt hier niet geaccepteerd",
+            ErrorCode::PayloadTooLarge => "De inhoud van het verzoek is te groot",
+            ErrorCode::OriginRefused => "Het verzoek kwam van een andere site",
+            ErrorCode::Unauthorized => "Je bent niet ingelogd",
+            ErrorCode::Forbidden => "Dit mag je niet doen",
+            ErrorCode::ReauthRequired => "Log opnieuw in om deze wijziging te bevestigen",
+            ErrorCode::NotFound => "Niet gevonden",
+            ErrorCode::MethodNotAllowed => "Deze actie is hier niet beschikbaar",
+            ErrorCode::InvalidCredentials => "Onjuiste gebruikersnaam of wachtwoord",
+            ErrorCode::InvalidCode => "De code is niet geldig",
+            ErrorCode::MethodNotOffered => "Deze methode is nu niet beschikbaar bij deze inlog",
+            ErrorCode::NoLogin => "Er loopt geen inlog",
+            ErrorCode::WeakPassword => "Kies een ander wachtwoord",
+            ErrorCode::InvalidPolicy => "Het beleid kan niet worden opgeslagen",
+            ErrorCode::Conflict => "Die naam is al in gebruik",
+            ErrorCode::SetupLinkInvalid => "Deze instellink is niet meer geldig",
+            ErrorCode::DeliveryFailed => "De code kon niet worden verstuurd",
+            ErrorCode::RateLimited => "Te veel pogingen; wacht even",
+            ErrorCode::Internal => "Er ging bij ons iets mis",
+            ErrorCode::Unavailable => "De dienst is niet beschikbaar",
+        }
+    }
+
+    /// A short title a person reads, in English.
     pub const fn title(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "The request body is not valid JSON for this request",
             ErrorCode::InvalidInput => "A value in the request is not accepted",
-            ErrorCode::UnsupportedMediaType => "Requests must be sent as application/json",
+            ErrorCode::UnsupportedMediaType => "This kind of request body is not accepted here",
             ErrorCode::PayloadTooLarge => "The request body is too large",
             ErrorCode::OriginRefused => "The request came from another site",
             ErrorCode::Unauthorized => "You are not logged in",

@@ -62,6 +62,16 @@ impl Method {
         }
     }
 
+    /// A name a person reads, in `lang`.
+    pub fn label_in(self, lang: crate::Lang) -> String {
+        crate::text::method_label(lang, self)
+    }
+
+    /// The name inside a sentence, in `lang`.
+    pub fn label_lower_in(self, lang: crate::Lang) -> String {
+        crate::text::method_label_lower(lang, self)
+    }
+
     /// Whether a login may begin with this method. Only the password and a
     /// passkey identify the user; codes are never sent to an unidentified
     /// caller and possession factors alone never complete a login.
@@ -79,6 +89,12 @@ impl Method {
             Method::Passkey => "a registered passkey",
             Method::Recovery => "unused recovery codes",
         }
+    }
+
+    /// What a user must have enrolled for this method to be offered, in
+    /// `lang`.
+    pub fn enrolment_need_in(self, lang: crate::Lang) -> String {
+        crate::text::enrolment_need(lang, self)
     }
 
     const fn bit(self) -> u8 {

@@ -156,6 +156,15 @@ impl Preset {
         }
     }
 
+    /// A name a person reads, in `lang`.
+    pub fn label_in(self, lang: crate::Lang) -> String {
+        match self {
+            Preset::PasswordOnly => crate::text::preset_password_only(lang),
+            Preset::TwoFactor => crate::text::preset_two_factor(lang),
+            Preset::LowBarMfa => crate::text::preset_low_bar(lang),
+        }
+    }
+
     /// The policy of this preset.
     pub const fn policy(self) -> Policy {
         match self {

@@ -59,6 +59,24 @@ pub struct BlockedReason {
 }
 
 impl BlockedReason {
+    /// The reason in plain words in `lang`, naming what would help: whole
+    /// sentences, one for each method the account lacks what it needs for.
+    pub fn message_in(&self, policy: &Policy, lang: crate::Lang) -> String {
+        use crate::text;
+        let mut sentences = vec![if self.no_first_step {
+            text::blocked_no_first_step(lang)
+        } else {
+            text::blocked_missing(lang, policy.required_level, self.missing)
+        }];
+        sentences.extend(
+            self.not_enrolled
+                .iter()
+                .map(|m| text::blocked_lacks(lang, m, policy.points.get(m))),
+        );
+        sentences.push(text::blocked_ask_admin(lang));
+        sentences.join(" ")
+    }
+
     /// The reason in plain words, naming what would help.
     pub fn message(&self, policy: &Policy) -> String {
         let mut msg = if self.no_first_step {

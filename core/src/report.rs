@@ -101,6 +101,11 @@ impl PolicyReport {
     }
 }
 
+/// Whether a user who enrolled `enrolled` can reach `policy`'s level.
+pub fn can_reach(policy: &Policy, enrolled: MethodSet) -> bool {
+    policy.completes(enrolled.intersection(policy.enabled()))
+}
+
 /// The minimal method combinations that complete a login under `policy`,
 /// fewest methods first. Completion is monotone (a superset of a completing
 /// set completes), so a set is minimal when removing any one method breaks it.
@@ -121,15 +126,60 @@ pub fn minimal_combinations(policy: &Policy) -> Vec<MethodSet> {
 
 /// Writes a combination as "password + SMS code".
 pub fn describe(set: MethodSet) -> String {
+    describe_in(set, crate::Lang::En)
+}
+
+/// Writes a combination in `lang`: "password + SMS code", "wachtwoord +
+/// sms-code".
+pub fn describe_in(set: MethodSet, lang: crate::Lang) -> String {
     set.iter()
-        .map(|m| m.label().to_lowercase())
+        .map(|m| m.label_lower_in(lang))
         .collect::<Vec<_>>()
         .join(" + ")
 }
 
-/// Analyses `policy`. `users`, when given, holds each user's enrolled methods
-/// (confirmed phone counts as `sms`, and so on) for the what-if warnings.
-pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
+/// How many users have enrolled exactly `methods` (a confirmed phone counts
+/// as `sms`, and so on): the what-if of a directory, at most one entry per
+/// set of methods however many users it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolmentCount {
+    /// The set of enrolled methods.
+    pub methods: MethodSet,
+    /// How many users have exactly it.
+    pub users: u32,
+}
+
+impl EnrolmentCount {
+    /// The counts of a list of users' enrolled sets, one entry per set, in
+    /// the order of [`MethodSet`]'s bits.
+    pub fn tally(users: impl IntoIterator<Item = MethodSet>) -> Vec<EnrolmentCount> {
+        let mut counts = std::collections::BTreeMap::<MethodSet, u32>::new();
+        for u in users {
+            *counts.entry(u).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .map(|(methods, users)| EnrolmentCount { methods, users })
+            .collect()
+    }
+}
+
+/// Analyses `policy`, in English. `users`, when given, holds how many
+/// users have enrolled each set of methods, for the what-if warnings.
+pub fn analyse(policy: &Policy, users: Option<&[EnrolmentCount]>) -> PolicyReport {
+    analyse_in(policy, users, crate::Lang::En)
+}
+
+/// Analyses `policy`, its findings in `lang`. `users`, when given, holds
+/// how many users have enrolled each set of methods, for the what-if
+/// warnings.
+pub fn analyse_in(
+    policy: &Policy,
+    users: Option<&[EnrolmentCount]>,
+    lang: crate::Lang,
+) -> PolicyReport {
+    use crate::text;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let level = policy.required_level;
@@ -137,13 +187,13 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
     if level == 0 {
         errors.push(Finding::new(
             FindingCode::LevelZero,
-            "The required level must be at least 1; with 0 anyone would be logged in.".into(),
+            text::report_level_zero(lang),
         ));
     }
     if level > MAX_LEVEL {
         errors.push(Finding::new(
             FindingCode::LevelTooHigh,
-            format!("The required level is {level}; it may be at most {MAX_LEVEL}."),
+            text::report_level_too_high(lang, level, MAX_LEVEL),
         ));
     }
     for m in Method::ALL {
@@ -153,10 +203,7 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
                 method: Some(m),
                 ..Finding::new(
                     FindingCode::PointsTooHigh,
-                    format!(
-                        "{} is worth {points} points; a method may be worth at most {MAX_LEVEL}.",
-                        m.label()
-                    ),
+                    text::report_points_too_high(lang, m, points, MAX_LEVEL),
                 )
             });
         }
@@ -165,15 +212,13 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
     if total < level {
         errors.push(Finding::new(
             FindingCode::Unreachable,
-            format!(
-                "All methods together are worth {total} points, below the required level of {level}: nobody could log in."
-            ),
+            text::report_unreachable(lang, total, level),
         ));
     }
     if policy.points.password == 0 && policy.points.passkey == 0 {
         errors.push(Finding::new(
             FindingCode::NoFirstStep,
-            "A login begins with the password or a passkey; with both at 0 points no login can begin.".into(),
+            text::report_no_first_step(lang),
         ));
     }
 
@@ -184,24 +229,21 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
             method: Some(Method::Password),
             ..Finding::new(
                 FindingCode::PasswordAlone,
-                "The password alone reaches the level: this policy does not require a second factor.".into(),
+                text::report_password_alone(lang),
             )
         });
     }
     let with_email: Vec<String> = combos
         .iter()
         .filter(|s| s.contains(Method::Email))
-        .map(|s| describe(*s))
+        .map(|s| describe_in(*s, lang))
         .collect();
     if !with_email.is_empty() {
         warnings.push(Finding {
             method: Some(Method::Email),
             ..Finding::new(
                 FindingCode::EmailNeeded,
-                format!(
-                    "Email codes are needed to reach the level in: {}. NIST SP 800-63B rev 4 does not accept email as an out-of-band authenticator; consider giving the authenticator app or passkeys the points instead.",
-                    with_email.join("; ")
-                ),
+                text::report_email_needed(lang, with_email.join("; ")),
             )
         });
     }
@@ -214,7 +256,7 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
                 method: Some(Method::Recovery),
                 ..Finding::new(
                     FindingCode::RecoveryWithPassword,
-                    "The password and a recovery code reach the level: that is what recovery codes are for, when a phone or an authenticator app is lost.".into(),
+                    text::report_recovery_with_password(lang),
                 )
             });
         }
@@ -226,16 +268,13 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
         if !backed_up.is_empty() {
             let names: Vec<String> = backed_up
                 .iter()
-                .map(|(m, p)| format!("{} ({p})", m.label().to_lowercase()))
+                .map(|(m, p)| format!("{} ({p})", m.label_lower_in(lang)))
                 .collect();
             warnings.push(Finding {
                 method: Some(Method::Recovery),
                 ..Finding::new(
                     FindingCode::RecoveryOutweighs,
-                    format!(
-                        "A recovery code is worth {recovery} points, more than the second methods it backs up: {}. A code kept on paper would count for more than the phone; give it at most as many points.",
-                        names.join(", ")
-                    ),
+                    text::report_recovery_outweighs(lang, recovery, names.join(", ")),
                 )
             });
         }
@@ -244,13 +283,14 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
     let impact = users.map(|users| {
         let enabled = policy.enabled();
         let mut impact = UserImpact::default();
-        for enrolled in users {
-            impact.total += 1;
+        for count in users {
+            let (enrolled, n) = (count.methods, count.users);
+            impact.total += n;
             if !enrolled.contains(Method::Sms) {
-                impact.without_phone += 1;
+                impact.without_phone += n;
             }
             if !policy.completes(enrolled.intersection(enabled)) {
-                impact.cannot_reach += 1;
+                impact.cannot_reach += n;
             }
         }
         impact
@@ -264,10 +304,7 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
                 users: Some(n),
                 ..Finding::new(
                     FindingCode::SmsNeededWithoutPhone,
-                    format!(
-                        "Every way to the level needs an SMS code, and {n} {} no mobile number.",
-                        if n == 1 { "user has" } else { "users have" }
-                    ),
+                    text::report_sms_needed_without_phone(lang, n),
                 )
             });
         }
@@ -277,10 +314,7 @@ pub fn analyse(policy: &Policy, users: Option<&[MethodSet]>) -> PolicyReport {
                 users: Some(n),
                 ..Finding::new(
                     FindingCode::UsersCannotReach,
-                    format!(
-                        "{n} {} could not reach the level with the methods enrolled today; send them a setup link before saving.",
-                        if n == 1 { "user" } else { "users" },
-                    ),
+                    text::report_users_cannot_reach(lang, n),
                 )
             });
         }
@@ -341,7 +375,7 @@ mod tests {
             .iter()
             .find(|f| f.code == FindingCode::RecoveryOutweighs)
             .expect("the warning");
-        assert!(w.message.contains("sms code (10)"), "{}", w.message);
+        assert!(w.message.contains("SMS code (10)"), "{}", w.message);
         p.points.recovery = 0;
         let r = analyse(&p, None);
         assert!(r.notes.is_empty());
@@ -433,7 +467,7 @@ mod tests {
             MethodSet::of(&[Password]),
             MethodSet::of(&[Password, Email]),
         ];
-        let r = analyse(&p, Some(&users));
+        let r = analyse(&p, Some(&EnrolmentCount::tally(users)));
         assert_eq!(
             r.users,
             Some(UserImpact {

@@ -3,7 +3,7 @@
 //! and enrolments.
 
 use authlevel_core::{
-    LoginStatus, Method, MethodSet, Points, Policy, analyse, evaluate, may_attempt,
+    EnrolmentCount, LoginStatus, Method, MethodSet, Points, Policy, analyse, evaluate, may_attempt,
     minimal_combinations,
 };
 use proptest::prelude::*;
@@ -176,7 +176,7 @@ proptest! {
 
     #[test]
     fn what_if_counts_match_evaluate(p in policy(), users in proptest::collection::vec(method_set(), 0..20)) {
-        let r = analyse(&p, Some(&users));
+        let r = analyse(&p, Some(&EnrolmentCount::tally(users.iter().copied())));
         let impact = r.users.unwrap();
         prop_assert_eq!(impact.total as usize, users.len());
         let blocked = users

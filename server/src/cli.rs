@@ -96,6 +96,23 @@ enum AdminCommand {
     /// Makes a new OpenID Connect signing key active; the old ones stay in
     /// the JWKS for a day so tokens they signed still verify.
     RotateKeys,
+    /// Imports users from a CSV file (username,display_name,email,phone,role),
+    /// the same way as the console: every row checked first, each problem
+    /// named by its line, then the valid rows applied 500 to a transaction,
+    /// with progress on standard error.
+    Import {
+        /// The CSV file; `-` reads standard input.
+        file: PathBuf,
+        /// The directory's slug.
+        #[arg(long, default_value = DEFAULT_DIRECTORY)]
+        directory: String,
+        /// Only check the rows and report; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Update users that exist (by username) instead of refusing them.
+        #[arg(long)]
+        update: bool,
+    },
     /// Lists the users of a directory.
     ListUsers {
         /// The directory's slug.
@@ -483,14 +500,11 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                     .map_err(|_| format!("`{value}` is not a number"))?;
                 policy.points.set(method, value);
             }
-            let users: Vec<_> = app
+            let users = app
                 .store
-                .users(&dir.id)
+                .enrolment_counts(&dir.id)
                 .await
-                .map_err(|e| e.to_string())?
-                .iter()
-                .map(crate::store::UserRow::enrolled)
-                .collect();
+                .map_err(|e| e.to_string())?;
             let report = authlevel_core::analyse(&policy, Some(&users));
             for f in report.errors.iter() {
                 println!("error: {}", f.message);
@@ -530,6 +544,58 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 .record(&app)
                 .await;
             println!("New signing key `{kid}` is active; earlier keys stay published for a day.");
+        }
+        AdminCommand::Import {
+            file,
+            directory,
+            dry_run,
+            update,
+        } => {
+            let dir = dir_of(directory).await?;
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(|e| e.to_string())?
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+            };
+            let report = crate::roster::import(
+                &app,
+                &dir,
+                None,
+                None,
+                &text,
+                crate::roster::ImportMode { dry_run, update },
+                |done, all| {
+                    eprint!("\rimported {done} of {all} rows");
+                    if done == all {
+                        eprintln!();
+                    }
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            for e in &report.errors {
+                println!("line {}: {}", e.line, e.message);
+            }
+            let verb = if report.dry_run { "would be " } else { "" };
+            println!(
+                "{} rows: {} {verb}created, {} {verb}updated, {} with problems{}.",
+                report.rows,
+                report.created,
+                report.updated,
+                report.errors.len(),
+                if report.dry_run {
+                    " (dry run: nothing changed)"
+                } else {
+                    ""
+                }
+            );
+            if !report.errors.is_empty() {
+                return Err(format!(
+                    "{} rows have problems and were not imported; fix them and import again",
+                    report.errors.len()
+                ));
+            }
         }
         AdminCommand::ListUsers { directory } => {
             let dir = dir_of(directory).await?;

@@ -22,6 +22,7 @@ pub mod oidc;
 pub mod password;
 pub mod profile;
 pub mod redirect;
+pub mod roster;
 pub mod session;
 pub mod setup;
 pub mod state;

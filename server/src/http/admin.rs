@@ -11,13 +11,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::session::Authenticated;
 use crate::setup::issue_link;
 use crate::state::AppState;
-use crate::store::{AuditQuery, DirectoryRow, NewUser, UserPatch, UserRow};
+use crate::store::{AuditQuery, DirectoryRow, UserPatch};
 use crate::token;
 use authlevel_core::api::{
-    AuditEvent, CreateDirectoryRequest, CreateUserRequest, CreatedUser, Directory, PolicyResponse,
-    Problem, Role, SetupLink, UpdateUserRequest, User,
+    AuditEvent, CreateDirectoryRequest, Directory, PolicyResponse, Problem, Role, SetupLink,
+    UpdateDirectoryRequest, UpdateUserRequest, User,
 };
-use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy, PolicyReport, analyse};
+use authlevel_core::{AuditKind, ErrorCode, Policy, PolicyReport, analyse};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -100,19 +100,36 @@ pub(super) async fn create_directory(
     Ok((StatusCode::CREATED, AppJson(dir.to_api())))
 }
 
-async fn enrolments(app: &AppState, directory_id: &str) -> ApiResult<Vec<MethodSet>> {
-    Ok(app
-        .store
-        .users(directory_id)
-        .await?
-        .iter()
-        .filter(|u| !u.disabled)
-        .map(UserRow::enrolled)
-        .collect())
+/// Renames a directory (operators only); its slug, and so its login URL,
+/// stays.
+#[utoipa::path(patch, path = "/api/admin/directories/{id}", tag = "admin", request_body = UpdateDirectoryRequest,
+    params(("id" = String, Path, description = "Directory id")),
+    responses((status = 200, body = Directory), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn rename_directory(
+    State(app): State<AppState>,
+    admin: DirectoryAdmin,
+    AppJson(req): AppJson<UpdateDirectoryRequest>,
+) -> ApiResult<AppJson<Directory>> {
+    if !admin.auth.is_operator() {
+        return Err(ApiError::with(
+            ErrorCode::Forbidden,
+            "Only administrators of the default directory rename directories.",
+        ));
+    }
+    let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
+    app.store
+        .set_directory_name(&admin.dir.id, &name, now())
+        .await?;
+    admin
+        .event(AuditKind::DirectoryRename, true)
+        .detail(format!("slug {}", admin.dir.slug))
+        .record(&app)
+        .await;
+    Ok(AppJson(DirectoryRow { name, ..admin.dir }.to_api()))
 }
 
-/// The policy with its report and the users' enrolments (for a what-if in
-/// the browser before saving).
+/// The policy with its report and how many users have enrolled each set of
+/// methods (for a what-if in the browser before saving).
 #[utoipa::path(get, path = "/api/admin/directories/{id}/policy", tag = "admin",
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = PolicyResponse), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -120,7 +137,7 @@ pub(super) async fn get_policy(
     State(app): State<AppState>,
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<PolicyResponse>> {
-    let enrolments = enrolments(&app, &dir.id).await?;
+    let enrolments = app.store.enrolment_counts(&dir.id).await?;
     let report = analyse(&dir.policy, Some(&enrolments));
     Ok(AppJson(PolicyResponse {
         policy: dir.policy,
@@ -136,26 +153,22 @@ pub(super) async fn get_policy(
     responses((status = 200, body = PolicyReport), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn put_policy(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    DirectoryAdmin { auth, dir }: DirectoryAdmin,
+    admin: DirectoryAdmin,
     AppJson(policy): AppJson<Policy>,
 ) -> ApiResult<AppJson<PolicyReport>> {
-    let report = analyse(&policy, Some(&enrolments(&app, &dir.id).await?));
+    let dir = &admin.dir;
+    let report = analyse(&policy, Some(&app.store.enrolment_counts(&dir.id).await?));
     if !report.is_ok() {
-        audit::event(AuditKind::PolicyUpdate, false)
-            .directory(&dir.id)
-            .actor(&auth.user.id)
-            .ip(ip.as_deref())
+        admin
+            .event(AuditKind::PolicyUpdate, false)
             .detail("refused: the policy has errors")
             .record(&app)
             .await;
         return Err(ApiError::Policy(Box::new(report)));
     }
     app.store.set_policy(&dir.id, &policy, now()).await?;
-    audit::event(AuditKind::PolicyUpdate, true)
-        .directory(&dir.id)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    admin
+        .event(AuditKind::PolicyUpdate, true)
         .detail(format!(
             "{} -> {}",
             serde_json::to_string(&dir.policy).unwrap_or_default(),
@@ -166,25 +179,8 @@ pub(super) async fn put_policy(
     Ok(AppJson(report))
 }
 
-/// A directory's users.
-#[utoipa::path(get, path = "/api/admin/directories/{id}/users", tag = "admin",
-    params(("id" = String, Path, description = "Directory id")),
-    responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
-pub(super) async fn list_users(
-    State(app): State<AppState>,
-    DirectoryAdmin { dir, .. }: DirectoryAdmin,
-) -> ApiResult<AppJson<Vec<User>>> {
-    Ok(AppJson(
-        app.store
-            .users(&dir.id)
-            .await?
-            .iter()
-            .map(UserRow::to_api)
-            .collect(),
-    ))
-}
-
-fn optional_contact(
+/// A contact field an administrator set: empty is none, else normalised.
+pub(super) fn optional_contact(
     value: Option<&str>,
     f: fn(&str) -> Result<String, &'static str>,
 ) -> ApiResult<Option<String>> {
@@ -192,55 +188,6 @@ fn optional_contact(
         None | Some("") => Ok(None),
         Some(v) => f(v).map(Some).map_err(ApiError::invalid),
     }
-}
-
-/// Creates a user and answers their setup link (shown once).
-#[utoipa::path(post, path = "/api/admin/directories/{id}/users", tag = "admin", request_body = CreateUserRequest,
-    params(("id" = String, Path, description = "Directory id")),
-    responses((status = 201, body = CreatedUser), (status = 400, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn create_user(
-    State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    DirectoryAdmin { auth, dir }: DirectoryAdmin,
-    AppJson(req): AppJson<CreateUserRequest>,
-) -> ApiResult<(StatusCode, AppJson<CreatedUser>)> {
-    let username = contact::normalize_username(&req.username).map_err(ApiError::invalid)?;
-    let new = NewUser {
-        directory_id: dir.id.clone(),
-        display_name: match &req.display_name {
-            Some(n) => contact::display_name(n).map_err(ApiError::invalid)?,
-            None => username.clone(),
-        },
-        username,
-        email: optional_contact(req.email.as_deref(), contact::normalize_email)?,
-        phone: optional_contact(req.phone.as_deref(), contact::normalize_phone)?,
-        role: req.role.unwrap_or_default(),
-    };
-    let user = app
-        .store
-        .insert_user(&token::new_id(), &new, now())
-        .await?
-        .ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::Conflict,
-                "This username is taken in this directory.",
-            )
-        })?;
-    let setup_link = issue_link(&app, &user.id).await?;
-    audit::event(AuditKind::UserCreate, true)
-        .on_user(&user)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
-        .detail(format!("role {}", user.role.as_str()))
-        .record(&app)
-        .await;
-    Ok((
-        StatusCode::CREATED,
-        AppJson(CreatedUser {
-            user: user.to_api(),
-            setup_link,
-        }),
-    ))
 }
 
 /// One user.

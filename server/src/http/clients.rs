@@ -99,8 +99,7 @@ pub(super) async fn list_clients(
     responses((status = 201, body = CreatedClient)))]
 pub(super) async fn create_client(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    DirectoryAdmin { auth, dir }: DirectoryAdmin,
+    DirectoryAdmin { auth, dir, ip }: DirectoryAdmin,
     AppJson(req): AppJson<CreateClientRequest>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;

@@ -233,6 +233,18 @@ pub struct DirectoryAdmin {
     pub auth: Authenticated,
     /// The directory.
     pub dir: DirectoryRow,
+    /// The client's address.
+    pub ip: Option<String>,
+}
+
+impl DirectoryAdmin {
+    /// The audit event of this administrator acting on the directory.
+    pub fn event(&self, kind: AuditKind, success: bool) -> audit::Event {
+        audit::event(kind, success)
+            .directory(&self.dir.id)
+            .actor(&self.auth.user.id)
+            .ip(self.ip.as_deref())
+    }
 }
 
 extractor!(
@@ -246,7 +258,11 @@ extractor!(
             ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
         })?;
         auth.require_admin_of(&dir.id)?;
-        Ok::<_, ApiError>(DirectoryAdmin { auth, dir })
+        Ok::<_, ApiError>(DirectoryAdmin {
+            auth,
+            dir,
+            ip: ClientIp::of(parts, &state.config),
+        })
     }
 );
 

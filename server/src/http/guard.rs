@@ -15,9 +15,9 @@ use axum::response::Response;
 use std::sync::Arc;
 
 /// Refuses state-changing requests from another origin, and POSTs to the API
-/// that are not JSON (a cross-site HTML form can only send form encodings or
-/// `text/plain`, and a JSON POST from another origin needs a CORS preflight
-/// this server never grants).
+/// that are not JSON, or CSV to the users import (a cross-site HTML form can
+/// only send form encodings or `text/plain`, and a JSON or CSV POST from
+/// another origin needs a CORS preflight this server never grants).
 pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
@@ -37,16 +37,20 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
             );
         }
         if *req.method() == Method::POST && req.uri().path().starts_with("/api/") {
-            let json = req
+            // A CSV import is `text/csv`, which is no more a type a form can
+            // send than JSON is: another site's script needs a preflight.
+            let csv_import = req.uri().path().ends_with("/users/import");
+            let accepted = req
                 .headers()
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| {
-                    v.split(';')
-                        .next()
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+                .and_then(|v| v.split(';').next())
+                .map(str::trim)
+                .is_some_and(|t| {
+                    t.eq_ignore_ascii_case("application/json")
+                        || (csv_import && t.eq_ignore_ascii_case("text/csv"))
                 });
-            if !json {
+            if !accepted {
                 return problem_response(
                     ErrorCode::UnsupportedMediaType,
                     Some("Send requests as JSON with Content-Type: application/json.".into()),

@@ -20,6 +20,7 @@ mod passkeys;
 mod recovery;
 mod setup;
 mod totp;
+mod users;
 
 use crate::state::AppState;
 use authlevel_core::ErrorCode;
@@ -85,7 +86,11 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(recovery::revoke))
         .routes(routes!(admin::list_directories, admin::create_directory))
         .routes(routes!(admin::get_policy, admin::put_policy))
-        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::rename_directory))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::import))
+        .routes(routes!(users::export))
+        .routes(routes!(users::bulk))
         .routes(routes!(
             admin::get_user,
             admin::patch_user,

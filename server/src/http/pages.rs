@@ -32,6 +32,15 @@ const CONSOLE: &str = "console";
 /// The paths the console bundle routes (see `frontend/src/app.rs`).
 const CONSOLE_PAGES: [&str; 4] = ["/home", "/setup", "/profile", "/admin"];
 
+/// The console's deep links (`/admin/directories/{id}/users`, …) are its
+/// page too.
+const CONSOLE_TREE: &str = "/admin/";
+
+/// Whether the console bundle answers `path`.
+fn is_console_page(path: &str) -> bool {
+    CONSOLE_PAGES.contains(&path) || path.starts_with(CONSOLE_TREE)
+}
+
 /// A file of the built app by its path inside `dist/` (`console/index.html`).
 type Lookup = fn(&str) -> Option<&'static [u8]>;
 
@@ -135,6 +144,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(static_dir: &Path) -> Router<S> 
             for path in CONSOLE_PAGES {
                 pages = pages.route_service(path, ServeFile::new(&console));
             }
+            pages = pages.route_service("/admin/{*deep}", ServeFile::new(&console));
         }
         pages.fallback_service(ServeDir::new(static_dir).fallback(ServeFile::new(index)))
     } else {
@@ -151,7 +161,7 @@ fn embedded_page(lookup: Lookup, method: &Method, path: &str) -> Response {
     }
     let console_index = format!("{CONSOLE}/index.html");
     let rel = path.trim_start_matches('/');
-    let candidates = if CONSOLE_PAGES.contains(&path) {
+    let candidates = if is_console_page(path) {
         vec![console_index]
     } else if rel.is_empty() || rel.ends_with('/') {
         vec![format!("{rel}index.html")]
@@ -244,6 +254,7 @@ mod tests {
             ("/profile", "console()"),
             ("/home", "console()"),
             ("/setup", "console()"),
+            ("/admin/directories/d1/users", "console()"),
         ] {
             let req = axum::http::Request::get(path)
                 .body(axum::body::Body::empty())
@@ -290,6 +301,12 @@ mod tests {
             ),
             (
                 "/setup",
+                "console()",
+                "text/html; charset=utf-8",
+                "no-cache",
+            ),
+            (
+                "/admin/directories/d1/authentication",
                 "console()",
                 "text/html; charset=utf-8",
                 "no-cache",

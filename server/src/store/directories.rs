@@ -109,6 +109,24 @@ impl Store {
         .await
     }
 
+    /// Renames a directory; false when it is unknown.
+    pub async fn set_directory_name(
+        &self,
+        id: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self
+            .exec(
+                sqlx::query("UPDATE directories SET name = $1, updated_at = $2 WHERE id = $3")
+                    .bind(name)
+                    .bind(now)
+                    .bind(id),
+            )
+            .await?
+            == 1)
+    }
+
     /// Saves a directory's policy.
     pub async fn set_policy(
         &self,

@@ -30,7 +30,7 @@ pub use oidc::{ClientRow, TokenRow};
 pub use passkeys::PasskeyRow;
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use totp::TotpRow;
-pub use users::{NewUser, UserPatch, UserRow};
+pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
 use authlevel_core::api::AuditEvent;
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};

@@ -48,7 +48,8 @@ impl Store {
     /// (to this or any other account).
     pub async fn insert_passkey(&self, p: &PasskeyRow) -> Result<bool, sqlx::Error> {
         Ok(self
-            .exec(
+            .exec_enrolment(
+                &p.user_id,
                 sqlx::query(
                     "INSERT INTO passkeys (id, user_id, credential_id, passkey, name, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id) DO NOTHING",
@@ -149,7 +150,8 @@ impl Store {
     /// Deletes a user's passkey.
     pub async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
         Ok(self
-            .exec(
+            .exec_enrolment(
+                user_id,
                 sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
                     .bind(id)
                     .bind(user_id),

@@ -27,7 +27,7 @@ impl Tx {
             .execute(self.conn())
             .await?;
         }
-        Ok(())
+        self.recount_enrolled(user_id).await
     }
 
     /// Uses the user's unused code with hash `code_hash`: one atomic
@@ -48,6 +48,9 @@ impl Tx {
         .bind(code_hash)
         .execute(self.conn())
         .await?;
+        if done.rows_affected() == 1 {
+            self.recount_enrolled(user_id).await?;
+        }
         Ok(done.rows_affected() == 1)
     }
 }
@@ -56,7 +59,8 @@ impl Store {
     /// Revokes (deletes) every recovery code of a user; answers how many
     /// were unused.
     pub async fn revoke_recovery_codes(&self, user_id: &str) -> Result<u64, sqlx::Error> {
-        self.exec(
+        self.exec_enrolment(
+            user_id,
             sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
                 .bind(user_id),
         )

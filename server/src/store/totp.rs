@@ -62,7 +62,7 @@ impl Store {
         step: i64,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        Ok(self.exec(sqlx::query(
+        Ok(self.exec_enrolment(user_id, sqlx::query(
             "UPDATE totp SET secret_enc = pending_enc, pending_enc = NULL, last_step = $1, confirmed_at = $2 \
              WHERE user_id = $3 AND pending_enc = $4",
         )
@@ -76,7 +76,8 @@ impl Store {
     /// Removes the user's authenticator app.
     pub async fn delete_totp(&self, user_id: &str) -> Result<bool, sqlx::Error> {
         Ok(self
-            .exec(
+            .exec_enrolment(
+                user_id,
                 sqlx::query("DELETE FROM totp WHERE user_id = $1 AND secret_enc IS NOT NULL")
                     .bind(user_id),
             )

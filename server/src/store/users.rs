@@ -182,17 +182,39 @@ impl<'q> BindChange for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArgument
     }
 }
 
-impl Store {
-    /// Creates a user; `None` when the username is taken in that directory.
+/// Sets a user's `enrolled` bits from what they have now (the bits of a
+/// `MethodSet`: password 1, sms 2, email 4, totp 8, passkey 16, recovery
+/// 32), as migration 0012 first did for everyone.
+const RECOUNT: &str = "UPDATE users SET enrolled = \
+       (CASE WHEN password_hash IS NOT NULL THEN 1 ELSE 0 END) \
+     + (CASE WHEN phone IS NOT NULL THEN 2 ELSE 0 END) \
+     + (CASE WHEN email IS NOT NULL THEN 4 ELSE 0 END) \
+     + (CASE WHEN EXISTS (SELECT 1 FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) THEN 8 ELSE 0 END) \
+     + (CASE WHEN EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id) THEN 16 ELSE 0 END) \
+     + (CASE WHEN EXISTS (SELECT 1 FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL) THEN 32 ELSE 0 END) \
+     WHERE id = $1";
+
+impl super::Tx {
+    /// Creates a user (with their `enrolled` bits); false when the
+    /// username is taken in that directory.
     pub async fn insert_user(
-        &self,
+        &mut self,
         id: &str,
         u: &NewUser,
         now: i64,
-    ) -> Result<Option<UserRow>, sqlx::Error> {
-        let done = self.exec(sqlx::query(
+    ) -> Result<bool, sqlx::Error> {
+        // A new user has enrolled no method but the contact points given.
+        let mut enrolled = MethodSet::EMPTY;
+        if u.phone.is_some() {
+            enrolled.insert(Method::Sms);
+        }
+        if u.email.is_some() {
+            enrolled.insert(Method::Email);
+        }
+        let done = sqlx::query(
             "INSERT INTO users (id, directory_id, username, display_name, email, phone, role, \
-             disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8) \
+             disabled, created_at, updated_at, enrolled) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9) \
              ON CONFLICT (directory_id, username) DO NOTHING",
         )
         .bind(id)
@@ -203,9 +225,95 @@ impl Store {
         .bind(u.phone.clone())
         .bind(u.role.as_str())
         .bind(now)
-        )
+        .bind(i64::from(enrolled.bits()))
+        .execute(self.conn())
         .await?;
-        if done == 0 {
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Applies a patch (and brings the `enrolled` bits up to date); false
+    /// when the user is unknown.
+    pub async fn update_user(
+        &mut self,
+        id: &str,
+        p: &UserPatch,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        // One statement: a column is set when its flag is 1, so the update is
+        // atomic and the SQL stays static.
+        let done = sqlx::query(
+            "UPDATE users SET \
+               display_name  = CASE WHEN $2 = 1 THEN $3 ELSE display_name END, \
+               email         = CASE WHEN $4 = 1 THEN $5 ELSE email END, \
+               phone         = CASE WHEN $6 = 1 THEN $7 ELSE phone END, \
+               pending_email = CASE WHEN $8 = 1 THEN $9 ELSE pending_email END, \
+               pending_phone = CASE WHEN $10 = 1 THEN $11 ELSE pending_phone END, \
+               role          = CASE WHEN $12 = 1 THEN $13 ELSE role END, \
+               disabled      = CASE WHEN $14 = 1 THEN $15 ELSE disabled END, \
+               updated_at    = $16 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(i64::from(p.display_name.is_some()))
+        .bind(p.display_name.clone().unwrap_or_default())
+        .bind_change(&p.email)
+        .bind_change(&p.phone)
+        .bind_change(&p.pending_email)
+        .bind_change(&p.pending_phone)
+        .bind(i64::from(p.role.is_some()))
+        .bind(p.role.unwrap_or_default().as_str())
+        .bind(i64::from(p.disabled.is_some()))
+        .bind(i64::from(p.disabled.unwrap_or(false)))
+        .bind(now)
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        self.recount_enrolled(id).await?;
+        Ok(true)
+    }
+
+    /// Brings the user's `enrolled` bits up to date, after a change of what
+    /// they have enrolled in this transaction.
+    pub async fn recount_enrolled(&mut self, user_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(RECOUNT)
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Runs `q`, a write that may change what `user_id` has enrolled, and
+    /// brings their `enrolled` bits up to date, in one transaction; answers
+    /// how many rows `q` changed.
+    pub(crate) async fn exec_enrolment<'q>(
+        &self,
+        user_id: &str,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let n = q.execute(tx.conn()).await?.rows_affected();
+        if n > 0 {
+            tx.recount_enrolled(user_id).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Creates a user; `None` when the username is taken in that directory.
+    pub async fn insert_user(
+        &self,
+        id: &str,
+        u: &NewUser,
+        now: i64,
+    ) -> Result<Option<UserRow>, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let created = tx.insert_user(id, u, now).await?;
+        tx.commit().await?;
+        if !created {
             return Ok(None);
         }
         self.user(id).await
@@ -256,35 +364,9 @@ impl Store {
         p: &UserPatch,
         now: i64,
     ) -> Result<Option<UserRow>, sqlx::Error> {
-        // One statement: a column is set when its flag is 1, so the update is
-        // atomic and the SQL stays static.
-        self.exec(
-            sqlx::query(
-                "UPDATE users SET \
-               display_name  = CASE WHEN $2 = 1 THEN $3 ELSE display_name END, \
-               email         = CASE WHEN $4 = 1 THEN $5 ELSE email END, \
-               phone         = CASE WHEN $6 = 1 THEN $7 ELSE phone END, \
-               pending_email = CASE WHEN $8 = 1 THEN $9 ELSE pending_email END, \
-               pending_phone = CASE WHEN $10 = 1 THEN $11 ELSE pending_phone END, \
-               role          = CASE WHEN $12 = 1 THEN $13 ELSE role END, \
-               disabled      = CASE WHEN $14 = 1 THEN $15 ELSE disabled END, \
-               updated_at    = $16 \
-             WHERE id = $1",
-            )
-            .bind(id)
-            .bind(i64::from(p.display_name.is_some()))
-            .bind(p.display_name.clone().unwrap_or_default())
-            .bind_change(&p.email)
-            .bind_change(&p.phone)
-            .bind_change(&p.pending_email)
-            .bind_change(&p.pending_phone)
-            .bind(i64::from(p.role.is_some()))
-            .bind(p.role.unwrap_or_default().as_str())
-            .bind(i64::from(p.disabled.is_some()))
-            .bind(i64::from(p.disabled.unwrap_or(false)))
-            .bind(now),
-        )
-        .await?;
+        let mut tx = self.begin().await?;
+        tx.update_user(id, p, now).await?;
+        tx.commit().await?;
         self.user(id).await
     }
 
@@ -295,17 +377,168 @@ impl Store {
         hash: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.run(
+        self.exec_enrolment(
+            id,
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(hash)
                 .bind(now)
                 .bind(id),
         )
         .await
+        .map(drop)
     }
 
     /// Deletes a user with everything hanging off them.
     pub async fn delete_user(&self, id: &str) -> Result<bool, sqlx::Error> {
         self.delete_row("users", id).await
+    }
+}
+
+/// What a page of a directory's users is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct UsersQuery {
+    /// The directory.
+    pub directory_id: String,
+    /// Words to find in the username, display name, email or phone.
+    pub search: Option<String>,
+    /// Only users whose `enrolled` bits are one of these.
+    pub enrolled_in: Option<Vec<u8>>,
+    /// Only users locked out of some method at this time.
+    pub locked_at: Option<i64>,
+    /// Only disabled users.
+    pub disabled_only: bool,
+    /// Only enabled users.
+    pub enabled_only: bool,
+    /// Only users after this username (the cursor).
+    pub after: Option<String>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+impl UsersQuery {
+    /// The `WHERE` clause (bound from `$2` on, after the directory) and
+    /// its bound values, in order.
+    fn condition(&self, with_cursor: bool) -> (String, Vec<String>) {
+        let mut sql = String::from("users.directory_id = $1");
+        let mut binds = Vec::new();
+        if let Some(words) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            let pattern = format!(
+                "%{}%",
+                words
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            binds.push(pattern);
+            let n = binds.len() + 1;
+            sql.push_str(&format!(
+                " AND (username LIKE ${n} ESCAPE '\\' OR LOWER(display_name) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(COALESCE(email, '')) LIKE ${n} ESCAPE '\\' OR COALESCE(phone, '') LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(set) = &self.enrolled_in {
+            // Bits of method sets, not user input: written into the query.
+            let list: Vec<String> = set.iter().map(u8::to_string).collect();
+            sql.push_str(&format!(
+                " AND users.enrolled IN ({})",
+                if list.is_empty() {
+                    "-1".to_owned()
+                } else {
+                    list.join(", ")
+                }
+            ));
+        }
+        if let Some(t) = self.locked_at {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM failures f WHERE f.user_id = users.id AND f.locked_until > {t})"
+            ));
+        }
+        if self.disabled_only {
+            sql.push_str(" AND users.disabled = 1");
+        }
+        if self.enabled_only {
+            sql.push_str(" AND users.disabled = 0");
+        }
+        if let (true, Some(after)) = (with_cursor, &self.after) {
+            binds.push(after.clone());
+            sql.push_str(&format!(" AND username > ${}", binds.len() + 1));
+        }
+        (sql, binds)
+    }
+}
+
+impl Store {
+    /// How many enabled users of a directory have enrolled each set of
+    /// methods: one indexed group-by, whatever the number of users.
+    pub async fn enrolment_counts(
+        &self,
+        directory_id: &str,
+    ) -> Result<Vec<authlevel_core::EnrolmentCount>, sqlx::Error> {
+        self.all(
+            sqlx::query(
+                "SELECT enrolled, COUNT(*) AS n FROM users \
+                 WHERE directory_id = $1 AND disabled = 0 GROUP BY enrolled ORDER BY enrolled",
+            )
+            .bind(directory_id),
+            |r| {
+                let bits: i64 = r.try_get("enrolled")?;
+                let n: i64 = r.try_get("n")?;
+                Ok(authlevel_core::EnrolmentCount {
+                    methods: MethodSet::from_bits(u8::try_from(bits & 0xff).unwrap_or(0)),
+                    users: u32::try_from(n).unwrap_or(u32::MAX),
+                })
+            },
+        )
+        .await
+    }
+
+    /// A page of a directory's users matching `q`, by username, and how
+    /// many match over all pages.
+    pub async fn users_page(&self, q: &UsersQuery) -> Result<(Vec<UserRow>, u32), sqlx::Error> {
+        let (cond, binds) = q.condition(true);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM users WHERE {cond} ORDER BY username LIMIT {}",
+            q.limit.max(1)
+        );
+        let mut query = sqlx::query(&sql).bind(&q.directory_id);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let users = self.all(query, row).await?;
+        let (cond, binds) = q.condition(false);
+        let sql = format!("SELECT COUNT(*) AS n FROM users WHERE {cond}");
+        let mut query = sqlx::query(&sql).bind(&q.directory_id);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let total = self
+            .one(query, |r| r.try_get::<i64, _>("n"))
+            .await?
+            .unwrap_or(0);
+        Ok((users, u32::try_from(total).unwrap_or(u32::MAX)))
+    }
+}
+
+impl Store {
+    /// Every username of a directory, with the user's id.
+    pub async fn usernames(
+        &self,
+        directory_id: &str,
+    ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+        Ok(self
+            .all(
+                sqlx::query("SELECT username, id FROM users WHERE directory_id = $1")
+                    .bind(directory_id),
+                |r| Ok((r.try_get("username")?, r.try_get("id")?)),
+            )
+            .await?
+            .into_iter()
+            .collect())
     }
 }

@@ -2,25 +2,10 @@
 //! flows, enumeration by timing, session fixation and timeouts, CSRF,
 //! redirects, re-authentication and notices.
 
-use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{PASSWORD, Server, create_user, set_policy, two_factor, user_id, with_admin};
 use crate::receivers::{SmsGateway, SmtpSink};
 use serde_json::json;
 use std::time::{Duration, Instant};
-
-async fn user_id(admin: &Api, dir: &str, name: &str) -> String {
-    let list = admin
-        .get(&format!("/api/admin/directories/{dir}/users"))
-        .await;
-    list.json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == name)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 #[tokio::test]
 async fn failures_over_parallel_flows_and_case_variants_add_up_and_locked_looks_wrong() {

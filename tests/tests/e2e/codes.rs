@@ -240,20 +240,7 @@ async fn a_new_number_counts_only_once_confirmed() {
     ctx.user(json!({"username": "fox"})).await;
     ctx.two_factor().await;
     // fox enrols a phone through a setup link.
-    let users = ctx
-        .admin
-        .get(&format!("/api/admin/directories/{}/users", ctx.dir))
-        .await;
-    let id = users
-        .json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "fox")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = crate::harness::user_id(&ctx.admin, &ctx.dir, "fox").await;
     let link = ctx
         .admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
@@ -370,14 +357,7 @@ async fn no_header_injection_reaches_the_mail() {
     let ctx = start(&[]).await;
     ctx.user(json!({"username": "jo", "email": "jo@example.com", "phone": PHONE}))
         .await;
-    let users = ctx
-        .admin
-        .get(&format!("/api/admin/directories/{}/users", ctx.dir))
-        .await;
-    let id = users.json.as_array().unwrap()[1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = crate::harness::user_id(&ctx.admin, &ctx.dir, "jo").await;
     for body in [
         json!({"email": "jo@example.com\r\nBcc: victim@evil.com"}),
         json!({"display_name": "Jo\r\nBcc: victim@evil.com"}),

@@ -51,13 +51,8 @@ async fn kill_9_during_user_creation_loses_no_answered_user() {
         admin.password_login("admin", PASSWORD).await.json["status"],
         "complete"
     );
-    let list = admin
-        .get(&format!("/api/admin/directories/{dir}/users"))
-        .await;
+    let list = crate::harness::all_users(&admin, &dir).await;
     let names: std::collections::HashSet<&str> = list
-        .json
-        .as_array()
-        .unwrap()
         .iter()
         .map(|u| u["username"].as_str().unwrap())
         .collect();

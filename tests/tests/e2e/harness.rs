@@ -676,3 +676,38 @@ fn python(program: &str) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// Every user of a directory, page by page through the admin API.
+pub async fn all_users(admin: &Api, dir: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let r = admin
+            .get(&format!(
+                "/api/admin/directories/{dir}/users?limit=200&cursor={cursor}"
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        out.extend(r.json["users"].as_array().expect("users").iter().cloned());
+        match r.json["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => return out,
+        }
+    }
+}
+
+/// The id of the user `name` of a directory.
+pub async fn user_id(admin: &Api, dir: &str, name: &str) -> String {
+    let r = admin
+        .get(&format!("/api/admin/directories/{dir}/users?q={name}"))
+        .await;
+    r.json["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["username"] == name)
+        .unwrap_or_else(|| panic!("no user {name}: {}", r.text))["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}

@@ -21,5 +21,6 @@ mod passkeys;
 mod receivers;
 mod recovery;
 mod release;
+mod roster;
 mod setup;
 mod totp;

@@ -369,18 +369,7 @@ async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
     let captured = auth.do_registration(origin(&server), ccr).unwrap();
 
     create_user(&server, &admin, &dir, json!({"username": "two"})).await;
-    let id = admin
-        .get(&format!("/api/admin/directories/{dir}/users"))
-        .await
-        .json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "two")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = crate::harness::user_id(&admin, &dir, "two").await;
     let link = admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;

@@ -13,18 +13,7 @@ async fn enrol_confirm_then_password_plus_totp_completes_and_codes_work_once() {
 
     // Enrol from a fresh session: under two-factor tia cannot log in yet, so
     // enrol through a setup link, the way a new user does.
-    let id = admin
-        .get(&format!("/api/admin/directories/{dir}/users"))
-        .await
-        .json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "tia")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = crate::harness::user_id(&admin, &dir, "tia").await;
     let link = admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;

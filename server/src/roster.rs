@@ -1,0 +1,586 @@
+//! A directory's users at organisation scale: pages narrowed by a search
+//! and a filter, CSV import (a dry run that names every row's problem by
+//! its line, then batches of one transaction each) and export, and actions
+//! for many users at once.
+
+use crate::audit;
+use crate::clock::now;
+use crate::contact;
+use crate::error::{ApiError, ApiResult};
+use crate::session::Authenticated;
+use crate::state::AppState;
+use crate::store::{DirectoryRow, NewUser, UserPatch, UserRow, UsersQuery};
+use crate::token;
+use authlevel_core::api::{
+    BulkAction, BulkResult, BulkSkip, ImportError, ImportReport, Role, UserFilter,
+};
+use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy};
+use std::collections::HashMap;
+
+/// The most users a page holds.
+pub const MAX_PAGE: i64 = 200;
+/// Rows applied per transaction by an import.
+pub const BATCH: usize = 500;
+/// The columns of the CSV files, in order.
+pub const COLUMNS: [&str; 5] = ["username", "display_name", "email", "phone", "role"];
+
+/// What a list of users is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Words to find.
+    pub search: Option<String>,
+    /// A filter.
+    pub filter: Option<UserFilter>,
+    /// The policy the `cannot_reach_edited` filter speaks of.
+    pub edited: Option<Policy>,
+}
+
+impl Selection {
+    /// Reads `?q=&filter=&policy=`: refuses an unknown filter, and a
+    /// `cannot_reach_edited` without a valid `policy`.
+    pub fn parse(
+        q: Option<&str>,
+        filter: Option<&str>,
+        policy: Option<&str>,
+    ) -> ApiResult<Selection> {
+        let filter = Selection::filter(filter)?;
+        let edited = match policy.filter(|p| !p.trim().is_empty()) {
+            None => None,
+            Some(p) => Some(serde_json::from_str::<Policy>(p).map_err(|_| {
+                ApiError::invalid(
+                    "`policy` is not a policy as JSON, with `required_level` and `points`.",
+                )
+            })?),
+        };
+        Selection::new(q, filter, edited)
+    }
+
+    /// Reads a filter's name; refuses an unknown one.
+    pub fn filter(filter: Option<&str>) -> ApiResult<Option<UserFilter>> {
+        Ok(match filter.filter(|f| !f.is_empty()) {
+            None => None,
+            Some(f) => Some(UserFilter::parse(f).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "`{}` is no filter; use one of: {}.",
+                    f.chars().take(40).collect::<String>(),
+                    UserFilter::all()
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?),
+        })
+    }
+
+    /// A selection of a search, a filter and the policy being edited:
+    /// refuses `cannot_reach_edited` without that policy.
+    pub fn new(
+        q: Option<&str>,
+        filter: Option<UserFilter>,
+        edited: Option<Policy>,
+    ) -> ApiResult<Selection> {
+        if filter == Some(UserFilter::CannotReachEdited) && edited.is_none() {
+            return Err(ApiError::invalid(
+                "The filter cannot_reach_edited needs the policy being edited in `policy`.",
+            ));
+        }
+        Ok(Selection {
+            search: q.map(str::to_owned),
+            filter,
+            edited,
+        })
+    }
+
+    /// The store query of this selection in `dir`, after the username
+    /// `after`, at most `limit` users.
+    pub fn query(&self, dir: &DirectoryRow, after: Option<String>, limit: i64) -> UsersQuery {
+        let policy = self.edited.unwrap_or(dir.policy);
+        let enrolled_in = self.filter.and_then(|f| {
+            // The sets of methods the filter lets through, as bits.
+            MethodSet::all_subsets()
+                .map(|set| f.by_methods(set, &policy).map(|keep| (set, keep)))
+                .collect::<Option<Vec<_>>>()
+                .map(|sets| {
+                    sets.into_iter()
+                        .filter(|(_, keep)| *keep)
+                        .map(|(set, _)| set.bits())
+                        .collect()
+                })
+        });
+        UsersQuery {
+            directory_id: dir.id.clone(),
+            search: self.search.clone(),
+            enrolled_in,
+            locked_at: (self.filter == Some(UserFilter::Locked)).then(now),
+            disabled_only: self.filter == Some(UserFilter::Disabled),
+            enabled_only: self.filter.is_some_and(UserFilter::counts_enabled_only),
+            after,
+            limit,
+        }
+    }
+}
+
+/// Every user of `dir` the selection matches, page by page.
+pub async fn all_matching(
+    app: &AppState,
+    dir: &DirectoryRow,
+    sel: &Selection,
+) -> ApiResult<Vec<UserRow>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, _) = app.store.users_page(&sel.query(dir, after, 1000)).await?;
+        let done = page.len() < 1000;
+        after = page.last().map(|u| u.username.clone());
+        out.extend(page);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// The users as CSV, with a header.
+pub fn to_csv(users: &[UserRow]) -> ApiResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).map_err(ApiError::internal)?;
+    for u in users {
+        w.write_record([
+            u.username.as_str(),
+            u.display_name.as_str(),
+            u.email.as_deref().unwrap_or(""),
+            u.phone.as_deref().unwrap_or(""),
+            u.role.as_str(),
+        ])
+        .map_err(ApiError::internal)?;
+    }
+    String::from_utf8(w.into_inner().map_err(ApiError::internal)?).map_err(ApiError::internal)
+}
+
+/// One valid row of an import. A column the file does not have leaves an
+/// existing user's value as it is (`None`); an empty cell clears it
+/// (`Some(None)`).
+#[derive(Debug, Clone)]
+struct Row {
+    username: String,
+    display_name: Option<String>,
+    email: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    role: Option<Role>,
+    /// The existing user it updates.
+    existing: Option<String>,
+}
+
+/// A field of a row, trimmed; empty as `None`.
+fn field(record: &csv::StringRecord, at: Option<usize>) -> Option<&str> {
+    at.and_then(|i| record.get(i))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Reads and checks every row; answers the valid rows with their lines, and
+/// the problems.
+async fn check(
+    app: &AppState,
+    dir: &DirectoryRow,
+    text: &str,
+    update: bool,
+    actor: Option<&str>,
+) -> ApiResult<(Vec<(u32, Row)>, Vec<ImportError>, u32)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let mut errors = Vec::new();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        _ => {
+            return Ok((
+                Vec::new(),
+                vec![ImportError {
+                    line: 1,
+                    message: format!("The first line names the columns: {}.", COLUMNS.join(",")),
+                }],
+                0,
+            ));
+        }
+    };
+    let mut at = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().trim_start_matches('\u{feff}').to_lowercase();
+        if !COLUMNS.contains(&name.as_str()) {
+            errors.push(ImportError {
+                line: 1,
+                message: format!(
+                    "Unknown column `{}`; the columns are {}.",
+                    name.chars().take(40).collect::<String>(),
+                    COLUMNS.join(", ")
+                ),
+            });
+        }
+        at.insert(name, i);
+    }
+    if !at.contains_key("username") {
+        errors.push(ImportError {
+            line: 1,
+            message: "The column `username` is missing.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Ok((Vec::new(), errors, 0));
+    }
+    let existing = app.store.usernames(&dir.id).await?;
+    let allowed = app.config.allowed_countries().unwrap_or_default();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut count = 0;
+    // The reader skips blank lines and counts only the lines it reads, so
+    // a record's line is counted here from its byte offset.
+    let mut lines = LineCounter::new(text);
+    for record in records {
+        count += 1;
+        let line = lines.at(record_byte(&record));
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(ImportError {
+                    line,
+                    message: format!("This line is not CSV: {e}"),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            count -= 1;
+            continue;
+        }
+        match check_row(&record, &at, &allowed) {
+            Err(message) => errors.push(ImportError { line, message }),
+            Ok(mut row) => {
+                if let Some(first) = seen.get(&row.username) {
+                    errors.push(ImportError {
+                        line,
+                        message: format!("`{}` is on line {first} already.", row.username),
+                    });
+                    continue;
+                }
+                seen.insert(row.username.clone(), line);
+                row.existing = existing.get(&row.username).cloned();
+                if row.existing.is_some()
+                    && row.existing.as_deref() == actor
+                    && row.role == Some(Role::User)
+                {
+                    errors.push(ImportError {
+                        line,
+                        message: "You cannot remove your own administrator role.".into(),
+                    });
+                    continue;
+                }
+                if row.existing.is_some() && !update {
+                    errors.push(ImportError {
+                        line,
+                        message: format!(
+                            "`{}` exists in this directory; import with updating existing users to change it.",
+                            row.username
+                        ),
+                    });
+                    continue;
+                }
+                rows.push((line, row));
+            }
+        }
+    }
+    Ok((rows, errors, count))
+}
+
+/// The byte offset a record starts at.
+fn record_byte(record: &Result<csv::StringRecord, csv::Error>) -> usize {
+    let at = match record {
+        Ok(r) => r.position().map(csv::Position::byte),
+        Err(e) => e.position().map(csv::Position::byte),
+    };
+    usize::try_from(at.unwrap_or(0)).unwrap_or(usize::MAX)
+}
+
+/// Line numbers (1-based) of byte offsets in a text, asked in order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of `byte`, at or after the byte asked before.
+    fn at(&mut self, byte: usize) -> u32 {
+        let mut end = byte.min(self.text.len());
+        // A record's offset may be that of the blank lines before it.
+        while matches!(self.text.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        if end > self.byte {
+            let newlines = self.text[self.byte..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+            self.byte = end;
+        }
+        self.line
+    }
+}
+
+fn check_row(
+    record: &csv::StringRecord,
+    at: &HashMap<String, usize>,
+    allowed_countries: &[u16],
+) -> Result<Row, String> {
+    let get = |name: &str| field(record, at.get(name).copied());
+    // A column of the file: `None` when the file has none.
+    let column = |name: &str| at.contains_key(name).then(|| get(name));
+    let username = contact::normalize_username(get("username").unwrap_or(""))?.to_owned();
+    let display_name = get("display_name").map(contact::display_name).transpose()?;
+    let email = column("email")
+        .map(|e| e.map(contact::normalize_email).transpose())
+        .transpose()?;
+    let phone = column("phone")
+        .map(|p| p.map(contact::normalize_phone).transpose())
+        .transpose()?;
+    if let Some(Some(p)) = &phone {
+        check_sms_reachable(p, allowed_countries)?;
+    }
+    let role = match get("role").map(str::to_lowercase).as_deref() {
+        None => None,
+        Some("user") => Some(Role::User),
+        Some("admin") => Some(Role::Admin),
+        Some(other) => {
+            return Err(format!(
+                "Unknown role `{}`; use user or admin.",
+                other.chars().take(20).collect::<String>()
+            ));
+        }
+    };
+    Ok(Row {
+        username,
+        display_name,
+        email,
+        phone,
+        role,
+        existing: None,
+    })
+}
+
+/// How an import goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportMode {
+    /// Only check every row and report; change nothing.
+    pub dry_run: bool,
+    /// Update users that exist (else their rows are refused).
+    pub update: bool,
+}
+
+/// Refuses a number SMS codes cannot reach: a landline or service number,
+/// or one of a country outside `sms_allowed_countries`.
+fn check_sms_reachable(e164: &str, allowed_countries: &[u16]) -> Result<(), String> {
+    use phonenumber::Type;
+    let Ok(number) = phonenumber::parse(None, e164) else {
+        return Err(format!("{e164} is not a phone number we can read."));
+    };
+    if matches!(
+        number.number_type(&phonenumber::metadata::DATABASE),
+        Type::FixedLine | Type::TollFree | Type::PremiumRate | Type::SharedCost
+    ) {
+        return Err(format!(
+            "{e164} is a landline or service number: it cannot receive SMS codes; give a mobile number."
+        ));
+    }
+    if !allowed_countries.is_empty() && !allowed_countries.contains(&number.code().value()) {
+        return Err(format!(
+            "{e164} cannot get SMS codes here (its country is not in sms_allowed_countries)."
+        ));
+    }
+    Ok(())
+}
+
+/// Imports the CSV `text` into `dir` for the administrator `auth`: every
+/// row is checked first; with `dry_run` nothing changes, else the valid
+/// rows are applied, `BATCH` to a transaction, `progress` told after each
+/// batch (rows done, rows to do). Existing users are updated only with
+/// `update`. A row with a problem changes nothing.
+pub async fn import(
+    app: &AppState,
+    dir: &DirectoryRow,
+    actor: Option<&Authenticated>,
+    ip: Option<&str>,
+    text: &str,
+    how: ImportMode,
+    mut progress: impl FnMut(usize, usize),
+) -> ApiResult<ImportReport> {
+    let ImportMode { dry_run, update } = how;
+    let actor_id = actor.map(|a| a.user.id.as_str());
+    let (rows, errors, count) = check(app, dir, text, update, actor_id).await?;
+    let updated =
+        u32::try_from(rows.iter().filter(|(_, r)| r.existing.is_some()).count()).unwrap_or(0);
+    let created = u32::try_from(rows.len()).unwrap_or(0) - updated;
+    if !dry_run {
+        let t = now();
+        let mut done = 0;
+        for batch in rows.chunks(BATCH) {
+            let mut tx = app.store.begin().await?;
+            for (_, r) in batch {
+                match &r.existing {
+                    Some(id) => {
+                        let patch = UserPatch {
+                            display_name: r.display_name.clone(),
+                            email: r.email.clone(),
+                            phone: r.phone.clone(),
+                            role: r.role,
+                            ..UserPatch::default()
+                        };
+                        tx.update_user(id, &patch, t).await?;
+                    }
+                    None => {
+                        let new = NewUser {
+                            directory_id: dir.id.clone(),
+                            display_name: r
+                                .display_name
+                                .clone()
+                                .unwrap_or_else(|| r.username.clone()),
+                            username: r.username.clone(),
+                            email: r.email.clone().flatten(),
+                            phone: r.phone.clone().flatten(),
+                            role: r.role.unwrap_or_default(),
+                        };
+                        tx.insert_user(&token::new_id(), &new, t).await?;
+                    }
+                }
+            }
+            tx.commit().await?;
+            done += batch.len();
+            progress(done, rows.len());
+        }
+        let mut event = audit::event(AuditKind::UsersImport, true)
+            .directory(&dir.id)
+            .ip(ip)
+            .detail(format!(
+                "{created} created, {updated} updated, {} rows refused",
+                errors.len()
+            ));
+        if let Some(a) = actor {
+            event = event.actor(&a.user.id);
+        }
+        event.record(app).await;
+    }
+    Ok(ImportReport {
+        dry_run,
+        rows: count,
+        created,
+        updated,
+        errors,
+    })
+}
+
+/// Does `action` for `users` (of `dir`) on behalf of `auth`; answers what
+/// was done and what was passed over.
+pub async fn bulk(
+    app: &AppState,
+    dir: &DirectoryRow,
+    auth: &Authenticated,
+    action: BulkAction,
+    users: Vec<UserRow>,
+    ip: Option<&str>,
+) -> ApiResult<BulkResult> {
+    let mut done = 0u32;
+    let mut skipped = Vec::new();
+    let skip = |u: &UserRow, reason: &str| BulkSkip {
+        username: u.username.clone(),
+        reason: reason.to_owned(),
+    };
+    for u in &users {
+        match action {
+            BulkAction::Disable | BulkAction::Enable if u.id == auth.user.id => {
+                skipped.push(skip(u, "That is your own account."));
+            }
+            BulkAction::Disable | BulkAction::Enable => {
+                let disable = action == BulkAction::Disable;
+                let patch = UserPatch {
+                    disabled: Some(disable),
+                    ..UserPatch::default()
+                };
+                app.store.update_user(&u.id, &patch, now()).await?;
+                if disable {
+                    app.store.delete_user_sessions(&u.id).await?;
+                }
+                done += 1;
+            }
+            BulkAction::SetupLinks => {
+                let Some(email) = &u.email else {
+                    skipped.push(skip(u, "No email address."));
+                    continue;
+                };
+                let link = crate::setup::issue_link(app, &u.id).await?;
+                let text = format!(
+                    "Set up your {} account ({}) with this link, within 24 hours:\n\n{}\n\nIt works once. If you did not expect it, ask your administrator.",
+                    dir.name, u.username, link.url
+                );
+                let name = Some(u.display_name.as_str()).filter(|n| !n.is_empty());
+                match app.delivery.email.send(name, email, &text).await {
+                    Ok(()) => done += 1,
+                    Err(e) => {
+                        tracing::warn!(error = %e, user = %u.id, "setup link not delivered");
+                        skipped.push(skip(u, "The email could not be sent."));
+                    }
+                }
+            }
+        }
+    }
+    audit::event(AuditKind::UsersBulk, true)
+        .directory(&dir.id)
+        .actor(&auth.user.id)
+        .ip(ip)
+        .detail(format!(
+            "{}: {done} done, {} passed over",
+            match action {
+                BulkAction::SetupLinks => "setup links",
+                BulkAction::Disable => "disable",
+                BulkAction::Enable => "enable",
+            },
+            skipped.len()
+        ))
+        .record(app)
+        .await;
+    Ok(BulkResult { done, skipped })
+}
+
+/// The users of `dir` with these ids (others are passed over).
+pub async fn by_ids(app: &AppState, dir: &DirectoryRow, ids: &[String]) -> ApiResult<Vec<UserRow>> {
+    if ids.len() > 10_000 {
+        return Err(ApiError::invalid(
+            "At most 10,000 users at once; use a filter for more.",
+        ));
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(u) = app.store.user(id).await?
+            && u.directory_id == dir.id
+        {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// The answer for a directory an administrator may not import into.
+pub fn not_found() -> ApiError {
+    ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
+}
