@@ -168,9 +168,10 @@ pub struct LoginState {
 }
 
 impl LoginState {
-    /// The state of an evaluation under `policy`, with the blocked reason in words.
-    pub fn from_evaluation(eval: Evaluation, policy: &Policy) -> LoginState {
-        let message = eval.blocked.as_ref().map(|b| b.message(policy));
+    /// The state of an evaluation under `policy`, with the blocked reason
+    /// in words, in `lang`.
+    pub fn from_evaluation(eval: Evaluation, policy: &Policy, lang: crate::Lang) -> LoginState {
+        let message = eval.blocked.as_ref().map(|b| b.message_in(policy, lang));
         LoginState {
             status: eval.status,
             progress: eval.progress,
@@ -511,6 +512,10 @@ pub struct Me {
     pub pending_phone: Option<String>,
     /// The methods the user can use at login.
     pub enrolled: MethodSet,
+    /// The language of what is sent to the user (SMS, email, notices);
+    /// none chosen yet: the language of the request that sends it.
+    #[serde(default)]
+    pub language: Option<crate::Lang>,
 }
 
 /// `PATCH /api/me`. Absent fields stay; an empty string removes email or phone.
@@ -534,6 +539,10 @@ pub struct UpdateMeRequest {
     /// A new mobile number in any common notation (pending until confirmed), or "" to remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The language of what is sent to the user; changing it alone needs
+    /// no fresh login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::Lang>,
 }
 
 /// `POST /api/me/password`.
@@ -1073,7 +1082,8 @@ mod tests {
             MethodSet::of(&[Method::Password]),
             MethodSet::of(&[Method::Password, Method::Sms]),
         );
-        let json = serde_json::to_value(LoginState::from_evaluation(e, &p)).unwrap();
+        let json =
+            serde_json::to_value(LoginState::from_evaluation(e, &p, crate::Lang::En)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({

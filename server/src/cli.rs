@@ -370,7 +370,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
     let user_of = |dir_id: String, username: String| {
         let app = app.clone();
         async move {
-            let name = contact::normalize_username(&username).map_err(str::to_owned)?;
+            let name = contact::normalize_username(&username)?;
             app.store
                 .user_by_username(&dir_id, &name)
                 .await
@@ -389,16 +389,10 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
             let dir = dir_of(directory).await?;
             let new = NewUser {
                 directory_id: dir.id.clone(),
-                username: contact::normalize_username(&username).map_err(str::to_owned)?,
+                username: contact::normalize_username(&username)?,
                 display_name: username.trim().to_owned(),
-                email: email
-                    .map(|e| contact::normalize_email(&e))
-                    .transpose()
-                    .map_err(str::to_owned)?,
-                phone: phone
-                    .map(|p| contact::normalize_phone(&p))
-                    .transpose()
-                    .map_err(str::to_owned)?,
+                email: email.map(|e| contact::normalize_email(&e)).transpose()?,
+                phone: phone.map(|p| contact::normalize_phone(&p)).transpose()?,
                 role: if admin { Role::Admin } else { Role::User },
             };
             let user = app

@@ -112,7 +112,8 @@ pub struct Config {
     pub smtp_password: String,
     /// The sender, e.g. `Login <login@example.com>`.
     pub email_from: String,
-    /// The subject of code emails.
+    /// The subject of every email; empty (the default): each message's
+    /// own, in the recipient's language ("Your Default login code").
     pub email_subject: String,
     /// The WebAuthn relying-party ID (a registrable domain); empty: the
     /// host of `public_url`. Subdomains are never allowed.
@@ -194,7 +195,7 @@ impl Default for Config {
             smtp_username: String::new(),
             smtp_password: String::new(),
             email_from: "authlevel <login@localhost>".into(),
-            email_subject: "Your login code".into(),
+            email_subject: String::new(),
             rp_id: String::new(),
             rp_origins: String::new(),
             rp_name: "authlevel".into(),

@@ -4,45 +4,45 @@
 /// A username as stored and compared: trimmed, lower-case (Unicode), so case
 /// variants are one account. Allowed: letters, digits and `.`, `_`, `-`, `@`,
 /// 1 to 64 characters.
-pub fn normalize_username(input: &str) -> Result<String, &'static str> {
+pub fn normalize_username(input: &str) -> Result<String, String> {
     let u = input.trim().to_lowercase();
     let n = u.chars().count();
     if n == 0 || n > 64 {
-        return Err("A username has 1 to 64 characters.");
+        return Err(crate::text::username_length(crate::lang::current()));
     }
     if !u
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err("A username may hold letters, digits and . _ - @ only.");
+        return Err(crate::text::username_chars(crate::lang::current()));
     }
     Ok(u)
 }
 
 /// A name shown to people (a user's, a directory's, an application's):
 /// trimmed, 1 to 100 characters, no control characters.
-pub fn display_name(input: &str) -> Result<String, &'static str> {
+pub fn display_name(input: &str) -> Result<String, String> {
     let n = input.trim();
     if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) {
-        return Err("A display name has 1 to 100 characters and no line breaks.");
+        return Err(crate::text::display_name_length(crate::lang::current()));
     }
     Ok(n.to_owned())
 }
 
 /// A mobile number in E.164 (`+41791234567`), from any common international
 /// notation. Uses libphonenumber's metadata, so impossible numbers are refused.
-pub fn normalize_phone(input: &str) -> Result<String, &'static str> {
+pub fn normalize_phone(input: &str) -> Result<String, String> {
     let trimmed = input.trim();
     if !trimmed.starts_with('+') && !trimmed.starts_with("00") {
-        return Err("Enter the mobile number with its country code, for example +41 79 123 45 67.");
+        return Err(crate::text::phone_country_code(crate::lang::current()));
     }
     let intl = trimmed
         .strip_prefix("00")
         .map_or_else(|| trimmed.to_owned(), |rest| format!("+{rest}"));
     let number = phonenumber::parse(None, &intl)
-        .map_err(|_| "This is not a phone number we can read; use the form +41 79 123 45 67.")?;
+        .map_err(|_| crate::text::phone_unreadable(crate::lang::current()))?;
     if !phonenumber::is_valid(&number) {
-        return Err("This phone number does not exist in its country's numbering plan.");
+        return Err(crate::text::phone_not_in_plan(crate::lang::current()));
     }
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
@@ -50,22 +50,22 @@ pub fn normalize_phone(input: &str) -> Result<String, &'static str> {
 /// An email address, trimmed, with a lower-case domain. Refuses control
 /// characters (so nothing can break out of a mail header), spaces, angle
 /// brackets, and anything that is not `local@domain.tld`.
-pub fn normalize_email(input: &str) -> Result<String, &'static str> {
-    const BAD: &str = "Enter an email address like name@example.com.";
+pub fn normalize_email(input: &str) -> Result<String, String> {
+    let bad = || crate::text::bad_email(crate::lang::current());
     let e = input.trim();
     if e.is_empty() || e.len() > 254 {
-        return Err(BAD);
+        return Err(bad());
     }
     if e.chars().any(|c| {
         c.is_control()
             || c.is_whitespace()
             || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')' | '\\')
     }) {
-        return Err(BAD);
+        return Err(bad());
     }
-    let (local, domain) = e.rsplit_once('@').ok_or(BAD)?;
+    let (local, domain) = e.rsplit_once('@').ok_or_else(bad)?;
     if local.is_empty() || local.len() > 64 || local.contains('@') {
-        return Err(BAD);
+        return Err(bad());
     }
     let domain = domain.to_lowercase();
     let labels: Vec<&str> = domain.split('.').collect();
@@ -74,7 +74,7 @@ pub fn normalize_email(input: &str) -> Result<String, &'static str> {
             .iter()
             .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
     {
-        return Err(BAD);
+        return Err(bad());
     }
     Ok(format!("{local}@{domain}"))
 }

@@ -88,7 +88,7 @@ impl From<crate::password::HashError> for ApiError {
         match e {
             crate::password::HashError::Busy => ApiError::Later {
                 code: ErrorCode::Unavailable,
-                detail: "The service is busy. Please try again in a moment.".into(),
+                detail: crate::text::busy(crate::lang::current()),
                 retry_after_s: 1,
             },
             e => ApiError::internal(e),

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod error;
 mod http;
+pub mod lang;
 pub mod limits;
 pub mod login;
 pub mod metrics;
@@ -27,6 +28,7 @@ pub mod session;
 pub mod setup;
 pub mod state;
 pub mod store;
+pub mod text;
 pub mod token;
 
 pub use http::app;

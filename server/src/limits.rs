@@ -53,16 +53,21 @@ pub struct Limit {
 
 /// Takes one from each limit's counter in the current window of
 /// `window_s` seconds, in `tx`; refuses with `rate_limited` (and the
-/// seconds until the window ends) when any is over. `what` says in words
-/// what was limited.
-pub async fn take(tx: &mut Tx, window_s: i64, limits: &[Limit], what: &str) -> ApiResult<()> {
+/// seconds until the window ends) when any is over. `what` writes what
+/// to tell the person, in their language.
+pub async fn take(
+    tx: &mut Tx,
+    window_s: i64,
+    limits: &[Limit],
+    what: fn(authlevel_core::Lang) -> String,
+) -> ApiResult<()> {
     let t = now();
     let window_start = t - t.rem_euclid(window_s);
     for limit in limits.iter().filter(|l| l.max > 0) {
         if tx.take_count(&limit.key, window_start).await? > limit.max {
             return Err(ApiError::Later {
                 code: ErrorCode::RateLimited,
-                detail: format!("Too many {what} from here. Please wait a moment and try again."),
+                detail: what(crate::lang::current()),
                 retry_after_s: u64::try_from(window_start + window_s - t)
                     .unwrap_or(1)
                     .max(1),

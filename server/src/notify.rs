@@ -7,29 +7,31 @@
 use crate::audit;
 use crate::state::AppState;
 use crate::store::UserRow;
-use authlevel_core::{AuditKind, Method};
+use authlevel_core::{AuditKind, Lang, Method};
 
-/// What the notice of a change says; `None` for kinds that are no change
-/// of a user's methods or contact points.
-fn what(kind: AuditKind) -> Option<&'static str> {
+/// What the notice of a change says (a function of the language); `None`
+/// for kinds that are no change of a user's methods or contact points.
+fn what(kind: AuditKind) -> Option<What> {
+    use crate::text;
     Some(match kind {
-        AuditKind::PasswordSet => "The password was changed",
-        AuditKind::PasskeyAdd => "A passkey was added",
-        AuditKind::PasskeyRemove => "A passkey was removed",
-        AuditKind::TotpAdd => "An authenticator app was added",
-        AuditKind::TotpRemove => "The authenticator app was removed",
-        AuditKind::PhoneConfirm => "A new mobile number was confirmed",
-        AuditKind::EmailConfirm => "A new email address was confirmed",
-        AuditKind::PhoneRemove => "The mobile number was removed",
-        AuditKind::RecoveryGenerate => {
-            "New recovery codes were made; the earlier ones no longer work"
-        }
-        AuditKind::RecoveryRevoke => "Your recovery codes were revoked by an administrator",
-        AuditKind::LoginRecovery => "A recovery code was used to log in",
-        AuditKind::EmailRemove => "The email address was removed",
+        AuditKind::PasswordSet => text::changed_password,
+        AuditKind::PasskeyAdd => text::changed_passkey_added,
+        AuditKind::PasskeyRemove => text::changed_passkey_removed,
+        AuditKind::TotpAdd => text::changed_totp_added,
+        AuditKind::TotpRemove => text::changed_totp_removed,
+        AuditKind::PhoneConfirm => text::changed_phone_confirmed,
+        AuditKind::EmailConfirm => text::changed_email_confirmed,
+        AuditKind::PhoneRemove => text::changed_phone_removed,
+        AuditKind::RecoveryGenerate => text::changed_recovery_new,
+        AuditKind::RecoveryRevoke => text::changed_recovery_revoked,
+        AuditKind::LoginRecovery => text::changed_recovery_used,
+        AuditKind::EmailRemove => text::changed_email_removed,
         _ => return None,
     })
 }
+
+/// A notice's "what happened", written in the language given.
+pub type What = fn(Lang) -> String;
 
 /// Records a change of `user`'s `method` (`kind`, from `ip`) in the audit
 /// log, and when `tell` tells the user by another channel.
@@ -53,17 +55,16 @@ pub async fn method_changed(
 }
 
 /// Tells `user` (as they were before the change) that `what` happened
-/// ("A passkey was added") to `changed`: by email, or by SMS, preferring a
-/// channel other than the one that changed, so a new or removed address
-/// is not the only one to hear of it.
-pub async fn account_changed(app: &AppState, user: &UserRow, what: &str, changed: Method) {
+/// ("A passkey was added") to `changed`, in their language: by email, or by
+/// SMS, preferring a channel other than the one that changed, so a new or
+/// removed address is not the only one to hear of it.
+pub async fn account_changed(app: &AppState, user: &UserRow, what: What, changed: Method) {
     let Ok(Some(dir)) = app.store.directory(&user.directory_id).await else {
         return;
     };
-    let text = format!(
-        "{what} on your {} account ({}). If this was not you, sign in and remove it, or tell your administrator at once.",
-        dir.name, user.username
-    );
+    let lang = crate::lang::for_user(user.language);
+    let text = crate::text::notice(lang, what(lang), &dir.name, &user.username);
+    let subject = crate::text::subject_notice(lang, &dir.name);
     let email = user.email.as_deref().map(|e| (Method::Email, e));
     let phone = user.phone.as_deref().map(|p| (Method::Sms, p));
     let order = if changed == Method::Email {
@@ -76,7 +77,7 @@ pub async fn account_changed(app: &AppState, user: &UserRow, what: &str, changed
     };
     let sent = if channel == Method::Email {
         let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
-        app.delivery.email.send(name, to, &text).await
+        app.delivery.email.send(name, to, &subject, &text).await
     } else {
         app.delivery.sms.send(to, &text).await
     };

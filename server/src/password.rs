@@ -93,7 +93,8 @@ const COMMON: &[&str] = &[
     "autumn2025",
 ];
 
-/// Why a new password is refused, in words for the user.
+/// Why a new password is refused ([`PasswordRule::message`] says it in
+/// words for the user).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordRule {
     /// Fewer than [`MIN_CHARS`] characters.
@@ -108,6 +109,19 @@ pub enum PasswordRule {
     /// Contains the username.
     #[error("The password must not contain your username.")]
     ContainsUsername,
+}
+
+impl PasswordRule {
+    /// The rule in words for the user, in `lang`.
+    pub fn message(&self, lang: authlevel_core::Lang) -> String {
+        use crate::text;
+        match self {
+            PasswordRule::TooShort => text::password_too_short(lang, MIN_CHARS),
+            PasswordRule::TooLong => text::password_too_long(lang, MAX_CHARS),
+            PasswordRule::Common => text::password_common(lang),
+            PasswordRule::ContainsUsername => text::password_has_username(lang),
+        }
+    }
 }
 
 /// Checks a new password: length in characters (not bytes), the common list,

@@ -26,6 +26,7 @@ pub async fn me(app: &AppState, user: &UserRow) -> ApiResult<Me> {
         pending_email: user.pending_email.clone(),
         pending_phone: user.pending_phone.clone(),
         enrolled: user.enrolled(),
+        language: user.language,
     })
 }
 
@@ -37,7 +38,7 @@ type Change = Option<Option<String>>;
 /// becomes pending.
 fn contact_patch(
     value: &str,
-    normalize: fn(&str) -> Result<String, &'static str>,
+    normalize: fn(&str) -> Result<String, String>,
 ) -> ApiResult<(Change, Change)> {
     if value.trim().is_empty() {
         Ok((Some(None), Some(None)))
@@ -56,7 +57,10 @@ pub async fn update(
     req: &UpdateMeRequest,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
-    let mut patch = UserPatch::default();
+    let mut patch = UserPatch {
+        language: req.language,
+        ..UserPatch::default()
+    };
     if let Some(name) = &req.display_name {
         patch.display_name = Some(contact::display_name(name).map_err(ApiError::invalid)?);
     }

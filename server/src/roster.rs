@@ -11,10 +11,11 @@ use crate::session::Authenticated;
 use crate::state::AppState;
 use crate::store::{DirectoryRow, NewUser, UserPatch, UserRow, UsersQuery};
 use crate::token;
+use crate::{lang, text};
 use authlevel_core::api::{
     BulkAction, BulkResult, BulkSkip, ImportError, ImportReport, Role, UserFilter,
 };
-use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy};
+use authlevel_core::{AuditKind, Lang, MethodSet, Policy};
 use std::collections::HashMap;
 
 /// The most users a page holds.
@@ -46,11 +47,10 @@ impl Selection {
         let filter = Selection::filter(filter)?;
         let edited = match policy.filter(|p| !p.trim().is_empty()) {
             None => None,
-            Some(p) => Some(serde_json::from_str::<Policy>(p).map_err(|_| {
-                ApiError::invalid(
-                    "`policy` is not a policy as JSON, with `required_level` and `points`.",
-                )
-            })?),
+            Some(p) => Some(
+                serde_json::from_str::<Policy>(p)
+                    .map_err(|_| ApiError::invalid(text::policy_param_invalid(lang::current())))?,
+            ),
         };
         Selection::new(q, filter, edited)
     }
@@ -60,14 +60,11 @@ impl Selection {
         Ok(match filter.filter(|f| !f.is_empty()) {
             None => None,
             Some(f) => Some(UserFilter::parse(f).ok_or_else(|| {
-                ApiError::invalid(format!(
-                    "`{}` is no filter; use one of: {}.",
-                    f.chars().take(40).collect::<String>(),
-                    UserFilter::all()
-                        .iter()
-                        .map(|f| f.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let known: Vec<String> = UserFilter::all().iter().map(|f| f.as_str()).collect();
+                ApiError::invalid(text::unknown_filter(
+                    lang::current(),
+                    &f.chars().take(40).collect::<String>(),
+                    &known.join(", "),
                 ))
             })?),
         })
@@ -81,9 +78,9 @@ impl Selection {
         edited: Option<Policy>,
     ) -> ApiResult<Selection> {
         if filter == Some(UserFilter::CannotReachEdited) && edited.is_none() {
-            return Err(ApiError::invalid(
-                "The filter cannot_reach_edited needs the policy being edited in `policy`.",
-            ));
+            return Err(ApiError::invalid(text::edited_policy_needed(
+                lang::current(),
+            )));
         }
         Ok(Selection {
             search: q.map(str::to_owned),
@@ -200,7 +197,7 @@ async fn check(
                 Vec::new(),
                 vec![ImportError {
                     line: 1,
-                    message: format!("The first line names the columns: {}.", COLUMNS.join(",")),
+                    message: text::import_header(lang::current(), &COLUMNS.join(",")),
                 }],
                 0,
             ));
@@ -212,10 +209,10 @@ async fn check(
         if !COLUMNS.contains(&name.as_str()) {
             errors.push(ImportError {
                 line: 1,
-                message: format!(
-                    "Unknown column `{}`; the columns are {}.",
-                    name.chars().take(40).collect::<String>(),
-                    COLUMNS.join(", ")
+                message: text::import_unknown_column(
+                    lang::current(),
+                    &name.chars().take(40).collect::<String>(),
+                    &COLUMNS.join(", "),
                 ),
             });
         }
@@ -224,7 +221,7 @@ async fn check(
     if !at.contains_key("username") {
         errors.push(ImportError {
             line: 1,
-            message: "The column `username` is missing.".into(),
+            message: text::import_no_username(lang::current()),
         });
     }
     if !errors.is_empty() {
@@ -246,7 +243,7 @@ async fn check(
             Err(e) => {
                 errors.push(ImportError {
                     line,
-                    message: format!("This line is not CSV: {e}"),
+                    message: text::import_not_csv(lang::current(), &e.to_string()),
                 });
                 continue;
             }
@@ -261,7 +258,7 @@ async fn check(
                 if let Some(first) = seen.get(&row.username) {
                     errors.push(ImportError {
                         line,
-                        message: format!("`{}` is on line {first} already.", row.username),
+                        message: text::import_duplicate(lang::current(), &row.username, *first),
                     });
                     continue;
                 }
@@ -273,17 +270,14 @@ async fn check(
                 {
                     errors.push(ImportError {
                         line,
-                        message: "You cannot remove your own administrator role.".into(),
+                        message: text::import_own_role(lang::current()),
                     });
                     continue;
                 }
                 if row.existing.is_some() && !update {
                     errors.push(ImportError {
                         line,
-                        message: format!(
-                            "`{}` exists in this directory; import with updating existing users to change it.",
-                            row.username
-                        ),
+                        message: text::import_exists(lang::current(), &row.username),
                     });
                     continue;
                 }
@@ -364,9 +358,9 @@ fn check_row(
         Some("user") => Some(Role::User),
         Some("admin") => Some(Role::Admin),
         Some(other) => {
-            return Err(format!(
-                "Unknown role `{}`; use user or admin.",
-                other.chars().take(20).collect::<String>()
+            return Err(text::import_unknown_role(
+                lang::current(),
+                &other.chars().take(20).collect::<String>(),
             ));
         }
     };
@@ -394,20 +388,16 @@ pub struct ImportMode {
 fn check_sms_reachable(e164: &str, allowed_countries: &[u16]) -> Result<(), String> {
     use phonenumber::Type;
     let Ok(number) = phonenumber::parse(None, e164) else {
-        return Err(format!("{e164} is not a phone number we can read."));
+        return Err(text::import_phone_unreadable(lang::current(), e164));
     };
     if matches!(
         number.number_type(&phonenumber::metadata::DATABASE),
         Type::FixedLine | Type::TollFree | Type::PremiumRate | Type::SharedCost
     ) {
-        return Err(format!(
-            "{e164} is a landline or service number: it cannot receive SMS codes; give a mobile number."
-        ));
+        return Err(text::import_landline(lang::current(), e164));
     }
     if !allowed_countries.is_empty() && !allowed_countries.contains(&number.code().value()) {
-        return Err(format!(
-            "{e164} cannot get SMS codes here (its country is not in sms_allowed_countries)."
-        ));
+        return Err(text::import_country(lang::current(), e164));
     }
     Ok(())
 }
@@ -502,14 +492,14 @@ pub async fn bulk(
 ) -> ApiResult<BulkResult> {
     let mut done = 0u32;
     let mut skipped = Vec::new();
-    let skip = |u: &UserRow, reason: &str| BulkSkip {
+    let skip = |u: &UserRow, reason: fn(Lang) -> String| BulkSkip {
         username: u.username.clone(),
-        reason: reason.to_owned(),
+        reason: reason(lang::current()),
     };
     for u in &users {
         match action {
             BulkAction::Disable | BulkAction::Enable if u.id == auth.user.id => {
-                skipped.push(skip(u, "That is your own account."));
+                skipped.push(skip(u, text::bulk_skip_self));
             }
             BulkAction::Disable | BulkAction::Enable => {
                 let disable = action == BulkAction::Disable;
@@ -525,20 +515,19 @@ pub async fn bulk(
             }
             BulkAction::SetupLinks => {
                 let Some(email) = &u.email else {
-                    skipped.push(skip(u, "No email address."));
+                    skipped.push(skip(u, text::bulk_skip_no_email));
                     continue;
                 };
                 let link = crate::setup::issue_link(app, &u.id).await?;
-                let text = format!(
-                    "Set up your {} account ({}) with this link, within 24 hours:\n\n{}\n\nIt works once. If you did not expect it, ask your administrator.",
-                    dir.name, u.username, link.url
-                );
+                let to_lang = lang::for_user(u.language);
+                let body = text::setup_link_email(to_lang, &dir.name, &u.username, &link.url);
+                let subject = text::subject_setup_link(to_lang, &dir.name);
                 let name = Some(u.display_name.as_str()).filter(|n| !n.is_empty());
-                match app.delivery.email.send(name, email, &text).await {
+                match app.delivery.email.send(name, email, &subject, &body).await {
                     Ok(()) => done += 1,
                     Err(e) => {
                         tracing::warn!(error = %e, user = %u.id, "setup link not delivered");
-                        skipped.push(skip(u, "The email could not be sent."));
+                        skipped.push(skip(u, text::bulk_skip_not_sent));
                     }
                 }
             }
@@ -565,9 +554,7 @@ pub async fn bulk(
 /// The users of `dir` with these ids (others are passed over).
 pub async fn by_ids(app: &AppState, dir: &DirectoryRow, ids: &[String]) -> ApiResult<Vec<UserRow>> {
     if ids.len() > 10_000 {
-        return Err(ApiError::invalid(
-            "At most 10,000 users at once; use a filter for more.",
-        ));
+        return Err(ApiError::invalid(text::bulk_too_many(lang::current())));
     }
     let mut out = Vec::new();
     for id in ids {
@@ -578,9 +565,4 @@ pub async fn by_ids(app: &AppState, dir: &DirectoryRow, ids: &[String]) -> ApiRe
         }
     }
     Ok(out)
-}
-
-/// The answer for a directory an administrator may not import into.
-pub fn not_found() -> ApiError {
-    ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
 }

@@ -160,6 +160,6 @@ impl Authenticated {
 fn forbidden() -> ApiError {
     ApiError::with(
         ErrorCode::Forbidden,
-        "Only an administrator of this directory may do this.",
+        crate::text::admins_only(crate::lang::current()),
     )
 }

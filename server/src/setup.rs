@@ -80,7 +80,7 @@ pub async fn open(
             .await;
         return Err(ApiError::with(
             ErrorCode::SetupLinkInvalid,
-            "This setup link was already used or has expired. Ask your administrator for a new one.",
+            crate::text::setup_link_spent(crate::lang::current()),
         ));
     };
     let user = app
@@ -89,7 +89,10 @@ pub async fn open(
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(|| {
-            ApiError::with(ErrorCode::SetupLinkInvalid, "This account is not active.")
+            ApiError::with(
+                ErrorCode::SetupLinkInvalid,
+                crate::text::account_inactive(crate::lang::current()),
+            )
         })?;
     let enrolment = token::new_token();
     app.store

@@ -19,7 +19,7 @@ pub enum Email {
     Log {
         /// The sender.
         from: Mailbox,
-        /// The subject.
+        /// The subject of every email, when the operator set one.
         subject: String,
         /// Whether the server runs in dev mode.
         dev: bool,
@@ -60,6 +60,12 @@ pub fn build(
         .header(ContentType::TEXT_PLAIN)
         .body(body.to_owned())
         .map_err(|e| DeliveryError(format!("email could not be built: {e}")))
+}
+
+/// The subject: `email_subject` when the operator set one, else the
+/// message's own (in the recipient's language).
+fn pick<'a>(fixed: &'a str, own: &'a str) -> &'a str {
+    if fixed.is_empty() { own } else { fixed }
 }
 
 impl Email {
@@ -107,11 +113,16 @@ impl Email {
         &self,
         to_name: Option<&str>,
         to_address: &str,
+        subject: &str,
         body: &str,
     ) -> Result<(), DeliveryError> {
         match self {
-            Email::Log { from, subject, dev } => {
-                build(from, subject, to_name, to_address, body)?;
+            Email::Log {
+                from,
+                subject: fixed,
+                dev,
+            } => {
+                build(from, pick(fixed, subject), to_name, to_address, body)?;
                 if !dev {
                     return Err(super::withheld("email", "email_delivery"));
                 }
@@ -121,9 +132,9 @@ impl Email {
             Email::Smtp {
                 transport,
                 from,
-                subject,
+                subject: fixed,
             } => {
-                let message = build(from, subject, to_name, to_address, body)?;
+                let message = build(from, pick(fixed, subject), to_name, to_address, body)?;
                 transport
                     .send(message)
                     .await

@@ -17,7 +17,8 @@ use authlevel_core::api::{
     AuditEvent, CreateDirectoryRequest, Directory, PolicyResponse, Problem, Role, SetupLink,
     UpdateDirectoryRequest, UpdateUserRequest, User,
 };
-use authlevel_core::{AuditKind, ErrorCode, Policy, PolicyReport, analyse};
+use authlevel_core::report::analyse_in;
+use authlevel_core::{AuditKind, ErrorCode, Policy, PolicyReport};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -50,9 +51,9 @@ fn check_slug(slug: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            "A directory's slug has 1 to 63 lower-case letters, digits or dashes.",
-        ))
+        Err(ApiError::invalid(crate::text::bad_slug(
+            crate::lang::current(),
+        )))
     }
 }
 
@@ -68,13 +69,13 @@ pub(super) async fn create_directory(
     if !auth.is_operator() {
         return Err(ApiError::with(
             ErrorCode::Forbidden,
-            "Only administrators of the default directory create directories.",
+            crate::text::operators_create_directories(crate::lang::current()),
         ));
     }
     check_slug(&req.slug)?;
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
     let policy = req.policy.unwrap_or_default();
-    let report = analyse(&policy, Some(&[]));
+    let report = analyse_in(&policy, Some(&[]), crate::lang::current());
     if !report.is_ok() {
         return Err(ApiError::Policy(Box::new(report)));
     }
@@ -87,7 +88,7 @@ pub(super) async fn create_directory(
     if !app.store.insert_directory(&dir, now()).await? {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "A directory with this slug exists.",
+            crate::text::slug_taken(crate::lang::current()),
         ));
     }
     audit::event(AuditKind::DirectoryCreate, true)
@@ -113,7 +114,7 @@ pub(super) async fn rename_directory(
     if !admin.auth.is_operator() {
         return Err(ApiError::with(
             ErrorCode::Forbidden,
-            "Only administrators of the default directory rename directories.",
+            crate::text::operators_rename_directories(crate::lang::current()),
         ));
     }
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
@@ -138,7 +139,7 @@ pub(super) async fn get_policy(
     DirectoryAdmin { dir, .. }: DirectoryAdmin,
 ) -> ApiResult<AppJson<PolicyResponse>> {
     let enrolments = app.store.enrolment_counts(&dir.id).await?;
-    let report = analyse(&dir.policy, Some(&enrolments));
+    let report = analyse_in(&dir.policy, Some(&enrolments), crate::lang::current());
     Ok(AppJson(PolicyResponse {
         policy: dir.policy,
         report,
@@ -157,7 +158,8 @@ pub(super) async fn put_policy(
     AppJson(policy): AppJson<Policy>,
 ) -> ApiResult<AppJson<PolicyReport>> {
     let dir = &admin.dir;
-    let report = analyse(&policy, Some(&app.store.enrolment_counts(&dir.id).await?));
+    let counts = app.store.enrolment_counts(&dir.id).await?;
+    let report = analyse_in(&policy, Some(&counts), crate::lang::current());
     if !report.is_ok() {
         admin
             .event(AuditKind::PolicyUpdate, false)
@@ -182,7 +184,7 @@ pub(super) async fn put_policy(
 /// A contact field an administrator set: empty is none, else normalised.
 pub(super) fn optional_contact(
     value: Option<&str>,
-    f: fn(&str) -> Result<String, &'static str>,
+    f: fn(&str) -> Result<String, String>,
 ) -> ApiResult<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
@@ -215,7 +217,7 @@ pub(super) async fn patch_user(
     {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "You cannot remove your own administrator role or disable yourself.",
+            crate::text::not_yourself(crate::lang::current()),
         ));
     }
     let patch = UserPatch {
@@ -274,7 +276,7 @@ pub(super) async fn delete_user(
     if admin.user.id == admin.auth.user.id {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "You cannot delete your own account.",
+            crate::text::not_delete_yourself(crate::lang::current()),
         ));
     }
     app.store.delete_user(&admin.user.id).await?;
@@ -347,7 +349,10 @@ pub(super) async fn get_audit(
     auth.require_admin()?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::invalid("`limit` is 1 to 1000."));
+        return Err(ApiError::invalid(crate::text::limit_range(
+            crate::lang::current(),
+            1000,
+        )));
     }
     let directory_id = match q.directory {
         Some(d) => {

@@ -53,9 +53,9 @@ fn check_uri(uri: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!(
-            "`{}` is not a redirect URI this login accepts: use https://, or http://localhost for development, in visible ASCII (percent-encoded), without a #fragment.",
-            uri.chars().take(200).collect::<String>()
+        Err(ApiError::invalid(crate::text::bad_redirect_uri(
+            crate::lang::current(),
+            &uri.chars().take(200).collect::<String>(),
         )))
     }
 }
@@ -104,9 +104,9 @@ pub(super) async fn create_client(
 ) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
     if req.redirect_uris.is_empty() {
-        return Err(ApiError::invalid(
-            "An application needs at least one redirect URI.",
-        ));
+        return Err(ApiError::invalid(crate::text::redirect_uri_needed(
+            crate::lang::current(),
+        )));
     }
     for u in req
         .redirect_uris
@@ -120,8 +120,9 @@ pub(super) async fn create_client(
         .clone()
         .unwrap_or_else(|| oidc::SCOPES.iter().map(|s| (*s).to_owned()).collect());
     if let Some(bad) = scopes.iter().find(|s| !oidc::SCOPES.contains(&s.as_str())) {
-        return Err(ApiError::invalid(format!(
-            "Unknown scope `{bad}`; use openid, profile, email, phone."
+        return Err(ApiError::invalid(crate::text::unknown_scope(
+            crate::lang::current(),
+            bad,
         )));
     }
     // Every OpenID Connect client may ask for an ID token.
@@ -130,7 +131,10 @@ pub(super) async fn create_client(
     }
     let min_level = req.min_level.unwrap_or(dir.policy.required_level);
     if min_level > authlevel_core::MAX_LEVEL {
-        return Err(ApiError::invalid("The minimum level is at most 1000."));
+        return Err(ApiError::invalid(crate::text::min_level_range(
+            crate::lang::current(),
+            authlevel_core::MAX_LEVEL,
+        )));
     }
     let secret = (!req.public).then(token::new_token);
     let row = ClientRow {
@@ -180,7 +184,10 @@ pub(super) async fn delete_client(
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     let client = app.store.client(&id).await?.ok_or_else(|| {
-        ApiError::with(ErrorCode::NotFound, "There is no application with this id.")
+        ApiError::with(
+            ErrorCode::NotFound,
+            crate::text::no_such_application(crate::lang::current()),
+        )
     })?;
     auth.require_admin_of(&client.directory_id)?;
     app.store.delete_client(&client.id).await?;

@@ -111,13 +111,13 @@ pub(super) async fn dev_outbox(
     if !auth.is_operator() {
         return Err(ApiError::with(
             ErrorCode::Forbidden,
-            "Only an administrator of the default directory may read the outbox.",
+            crate::text::outbox_operators(crate::lang::current()),
         ));
     }
     if !app.config.dev {
         return Err(ApiError::with(
             ErrorCode::NotFound,
-            "The outbox exists in development mode only.",
+            crate::text::outbox_dev_only(crate::lang::current()),
         ));
     }
     let rows = app.store.outbox(50).await?;

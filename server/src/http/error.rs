@@ -20,7 +20,7 @@ pub fn problem_response(
     let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = Problem {
         kind: "about:blank".into(),
-        title: code.title().into(),
+        title: code.title_in(crate::lang::current()),
         status: status.as_u16(),
         code,
         detail,
@@ -52,7 +52,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Policy(report) => problem_response(
                 code,
-                Some("The policy has errors; nothing was saved.".into()),
+                Some(crate::text::policy_has_errors(crate::lang::current())),
                 Some(*report),
             ),
             ApiError::Database(e) => {
@@ -89,7 +89,7 @@ where
         if !value.is_object() {
             return Err(ApiError::with(
                 ErrorCode::InvalidJson,
-                "The body is a JSON object.",
+                crate::text::body_not_object(crate::lang::current()),
             ));
         }
         integral_numbers(&mut value);
@@ -128,21 +128,25 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::with(
             ErrorCode::UnsupportedMediaType,
-            "Send the body as JSON with Content-Type: application/json.",
+            crate::text::send_json(crate::lang::current()),
         ),
         JsonRejection::JsonDataError(e) => {
             ApiError::with(ErrorCode::InvalidJson, data_error_detail(&e.body_text()))
         }
-        JsonRejection::JsonSyntaxError(_) => {
-            ApiError::with(ErrorCode::InvalidJson, "The body is not well-formed JSON.")
-        }
+        JsonRejection::JsonSyntaxError(_) => ApiError::with(
+            ErrorCode::InvalidJson,
+            crate::text::json_malformed(crate::lang::current()),
+        ),
         JsonRejection::BytesRejection(e) => {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::with(ErrorCode::PayloadTooLarge, "The request body is too large.")
+                ApiError::with(
+                    ErrorCode::PayloadTooLarge,
+                    crate::text::body_too_large(crate::lang::current()),
+                )
             } else {
                 ApiError::with(
                     ErrorCode::InvalidJson,
-                    "The request body could not be read.",
+                    crate::text::body_unreadable(crate::lang::current()),
                 )
             }
         }
@@ -157,7 +161,7 @@ fn data_error_detail(text: &str) -> String {
     let msg = text
         .strip_prefix("Failed to deserialize the JSON body into the target type: ")
         .unwrap_or(text);
-    format!("The JSON does not fit this request: {}", cut_values(msg))
+    crate::text::json_misfit(crate::lang::current(), &cut_values(msg))
 }
 
 /// serde's message without the value it quotes.
@@ -195,9 +199,9 @@ where
                 let msg = text
                     .strip_prefix("Failed to deserialize query string: ")
                     .unwrap_or(&text);
-                Err(ApiError::invalid(format!(
-                    "The query string does not fit this request: {}",
-                    cut_values(msg)
+                Err(ApiError::invalid(crate::text::query_misfit(
+                    crate::lang::current(),
+                    &cut_values(msg),
                 )))
             }
         }

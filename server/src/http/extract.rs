@@ -147,7 +147,10 @@ extractor!(
 );
 
 fn not_logged_in() -> ApiError {
-    ApiError::with(ErrorCode::Unauthorized, "Please log in.")
+    ApiError::with(
+        ErrorCode::Unauthorized,
+        crate::text::please_log_in(crate::lang::current()),
+    )
 }
 
 async fn authenticated(parts: &mut Parts, state: &AppState) -> ApiResult<Authenticated> {
@@ -255,7 +258,10 @@ extractor!(
         auth.require_admin()?;
         let id = path_id(parts, state).await?;
         let dir = state.store.directory(&id).await?.ok_or_else(|| {
-            ApiError::with(ErrorCode::NotFound, "There is no directory with this id.")
+            ApiError::with(
+                ErrorCode::NotFound,
+                crate::text::no_such_directory(crate::lang::current()),
+            )
         })?;
         auth.require_admin_of(&dir.id)?;
         Ok::<_, ApiError>(DirectoryAdmin {
@@ -306,11 +312,12 @@ extractor!(
 /// The user `id`, for an administrator of their directory.
 pub async fn admin_user(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {
     auth.require_admin()?;
-    let user = app
-        .store
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::with(ErrorCode::NotFound, "There is no user with this id."))?;
+    let user = app.store.user(id).await?.ok_or_else(|| {
+        ApiError::with(
+            ErrorCode::NotFound,
+            crate::text::no_such_user(crate::lang::current()),
+        )
+    })?;
     auth.require_admin_of(&user.directory_id)?;
     Ok(user)
 }

@@ -5,9 +5,11 @@
 use super::error::problem_response;
 use crate::state::AppState;
 use authlevel_core::ErrorCode;
+use authlevel_core::Lang;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, STRICT_TRANSPORT_SECURITY,
+    ACCEPT_LANGUAGE, CONTENT_LANGUAGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, ORIGIN,
+    STRICT_TRANSPORT_SECURITY, VARY,
 };
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
@@ -32,7 +34,7 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
         if foreign_origin || cross_site {
             return problem_response(
                 ErrorCode::OriginRefused,
-                Some("This request came from another site and was refused.".into()),
+                Some(crate::text::other_site(crate::lang::current())),
                 None,
             );
         }
@@ -53,7 +55,7 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
             if !accepted {
                 return problem_response(
                     ErrorCode::UnsupportedMediaType,
-                    Some("Send requests as JSON with Content-Type: application/json.".into()),
+                    Some(crate::text::send_requests_as_json(crate::lang::current())),
                     None,
                 );
             }
@@ -65,17 +67,38 @@ pub async fn csrf(State(app): State<AppState>, req: Request, next: Next) -> Resp
 /// `Strict-Transport-Security` when `public_url` is `https://`.
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
-/// Adds the security headers (`csp`: the Content-Security-Policy) to every
-/// response and counts it.
+/// The request's language: the `lang` cookie (set by the pages' language
+/// switch), else `Accept-Language`, else English.
+fn request_lang(req: &Request) -> Lang {
+    let cookie = req
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix("lang="));
+    let accept = req
+        .headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(cookie, accept)
+}
+
+/// Answers the request in its language ([`crate::lang`]), says which
+/// (`Content-Language`, and `Vary` on what chose it), adds the security
+/// headers (`csp`: the Content-Security-Policy) and counts the response.
 pub async fn headers(
     State((app, csp)): State<(AppState, Arc<str>)>,
     req: Request,
     next: Next,
 ) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let mut res = next.run(req).await;
+    let lang = request_lang(&req);
+    let mut res = crate::lang::scope(lang, next.run(req)).await;
     app.metrics.response(res.status().as_u16());
     let h = res.headers_mut();
+    h.insert(CONTENT_LANGUAGE, HeaderValue::from_static(lang.as_str()));
+    h.append(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     // A page that needs a narrower or other policy (the logout
     // confirmation, whose form may be redirected to an application) sets
     // its own.

@@ -113,7 +113,10 @@ pub(super) async fn end_session(
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     if id.is_empty() || !app.store.delete_user_session(&auth.user.id, &id).await? {
-        return Err(ApiError::with(ErrorCode::NotFound, "No such session."));
+        return Err(ApiError::with(
+            ErrorCode::NotFound,
+            crate::text::no_such_session(crate::lang::current()),
+        ));
     }
     audit::event(AuditKind::SessionEnd, true)
         .on_user(&auth.user)

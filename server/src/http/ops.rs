@@ -25,7 +25,7 @@ pub(super) async fn readyz(State(app): State<AppState>) -> ApiResult<&'static st
     } else {
         Err(ApiError::with(
             ErrorCode::Unavailable,
-            "The database does not answer.",
+            crate::text::database_silent(crate::lang::current()),
         ))
     }
 }

@@ -125,7 +125,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(static_dir: &Path) -> Router<S> 
         any(|| async {
             problem_response(
                 ErrorCode::NotFound,
-                Some("There is no such API route.".into()),
+                Some(crate::text::no_such_route(crate::lang::current())),
                 None,
             )
         }),

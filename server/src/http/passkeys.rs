@@ -140,12 +140,15 @@ pub(super) async fn rename(
 ) -> ApiResult<StatusCode> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            "A passkey's name has 1 to 64 characters.",
-        ));
+        return Err(ApiError::invalid(crate::text::passkey_name_length(
+            crate::lang::current(),
+        )));
     }
     if !app.store.rename_passkey(&who.user().id, &id, name).await? {
-        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
+        return Err(ApiError::with(
+            ErrorCode::NotFound,
+            crate::text::no_such_passkey(crate::lang::current()),
+        ));
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -66,7 +66,10 @@ pub(super) async fn list_users(
 ) -> ApiResult<AppJson<UsersPage>> {
     let limit = p.limit.unwrap_or(50);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::invalid("`limit` is 1 to 200."));
+        return Err(ApiError::invalid(crate::text::limit_range(
+            crate::lang::current(),
+            200,
+        )));
     }
     let sel = Selection::parse(p.q.as_deref(), p.filter.as_deref(), p.policy.as_deref())?;
     let (users, total) = app
@@ -111,7 +114,7 @@ pub(super) async fn create_user(
         .ok_or_else(|| {
             ApiError::with(
                 ErrorCode::Conflict,
-                "This username is taken in this directory.",
+                crate::text::username_taken(crate::lang::current()),
             )
         })?;
     let setup_link = issue_link(&app, &user.id).await?;
@@ -169,7 +172,7 @@ pub(super) async fn import(
     if !csv {
         return Err(ApiError::with(
             ErrorCode::UnsupportedMediaType,
-            "Send the users as CSV with Content-Type: text/csv.",
+            crate::text::send_csv(crate::lang::current()),
         ));
     }
     let bytes = axum::body::to_bytes(body, IMPORT_LIMIT)
@@ -177,11 +180,11 @@ pub(super) async fn import(
         .map_err(|_| {
             ApiError::with(
                 ErrorCode::PayloadTooLarge,
-                "The file is larger than 8 MiB; split it and import the parts.",
+                crate::text::csv_too_large(crate::lang::current()),
             )
         })?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| ApiError::invalid("The file is not UTF-8 text; save it as CSV UTF-8."))?;
+        .map_err(|_| ApiError::invalid(crate::text::csv_not_utf8(crate::lang::current())))?;
     let report = roster::import(
         &app,
         &dir,
@@ -251,9 +254,9 @@ pub(super) async fn bulk(
 ) -> ApiResult<AppJson<BulkResult>> {
     let users = if !req.user_ids.is_empty() {
         if req.filter.is_some() || req.q.is_some() {
-            return Err(ApiError::invalid(
-                "Name the users by id, or select them with a filter, not both.",
-            ));
+            return Err(ApiError::invalid(crate::text::bulk_both(
+                crate::lang::current(),
+            )));
         }
         roster::by_ids(&app, &dir, &req.user_ids).await?
     } else if req.filter.is_some() || req.q.is_some() {
@@ -261,9 +264,9 @@ pub(super) async fn bulk(
         let sel = Selection::new(req.q.as_deref(), filter, req.policy)?;
         roster::all_matching(&app, &dir, &sel).await?
     } else {
-        return Err(ApiError::invalid(
-            "Name the users (user_ids) or select them (filter or q).",
-        ));
+        return Err(ApiError::invalid(crate::text::bulk_neither(
+            crate::lang::current(),
+        )));
     };
     let result = roster::bulk(&app, &dir, &auth, req.action, users, ip.as_deref()).await?;
     Ok(AppJson(result))

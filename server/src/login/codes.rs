@@ -12,8 +12,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{CodeRow, DirectoryRow, NewCode, Tx, UserPatch, UserRow};
 use crate::token;
+use crate::{lang, text};
 use authlevel_core::api::SendCodeResponse;
-use authlevel_core::{AuditKind, ErrorCode, Method};
+use authlevel_core::{AuditKind, ErrorCode, Lang, Method};
 use rand::Rng;
 
 /// What a code is for.
@@ -68,11 +69,11 @@ fn normalize(code: &str) -> String {
         .collect()
 }
 
-fn lifetime(ttl_s: i64) -> String {
+fn lifetime(lang: Lang, ttl_s: i64) -> String {
     if ttl_s >= 120 {
-        format!("{} minutes", ttl_s / 60)
+        text::minutes(lang, ttl_s / 60)
     } else {
-        format!("{ttl_s} seconds")
+        text::seconds(lang, ttl_s)
     }
 }
 
@@ -81,22 +82,38 @@ fn host_of(public_url: &str) -> &str {
     rest.split(['/', ':']).next().unwrap_or(rest)
 }
 
-fn message(app: &AppState, dir: &DirectoryRow, purpose: Purpose, code: &str) -> String {
-    let ttl = lifetime(app.config.code_ttl_s);
-    let what = match purpose {
-        Purpose::LoginSms | Purpose::LoginEmail => format!("your {} login code", dir.name),
-        Purpose::ConfirmPhone => format!("your code to confirm this number for {}", dir.name),
-        Purpose::ConfirmEmail => format!("your code to confirm this address for {}", dir.name),
+/// The message carrying `code`, in `lang`, and its email subject.
+fn message(
+    app: &AppState,
+    dir: &DirectoryRow,
+    purpose: Purpose,
+    code: &str,
+    lang: Lang,
+) -> (String, String) {
+    let ttl = lifetime(lang, app.config.code_ttl_s);
+    let name = dir.name.as_str();
+    let (mut m, subject) = match purpose {
+        Purpose::LoginSms | Purpose::LoginEmail => (
+            text::code_login(lang, code, name, &ttl),
+            text::subject_login_code(lang, name),
+        ),
+        Purpose::ConfirmPhone => (
+            text::code_confirm_phone(lang, code, name, &ttl),
+            String::new(),
+        ),
+        Purpose::ConfirmEmail => (
+            text::code_confirm_email(lang, code, name, &ttl),
+            text::subject_confirm_email(lang, name),
+        ),
     };
-    let mut m =
-        format!("{code} is {what}. It expires in {ttl}. Never share it; we will never ask for it.");
     if purpose.channel() == Method::Sms {
         // Origin-bound one-time code (WebOTP) so phones can fill it in.
         m.push_str(&format!("\n\n@{} #{code}", host_of(&app.config.public_url)));
     } else {
-        m.push_str("\n\nIf you did not ask for this, you can ignore this message.");
+        m.push_str("\n\n");
+        m.push_str(&text::code_email_footer(lang));
     }
-    m
+    (m, subject)
 }
 
 fn rate_limited(detail: impl Into<String>) -> ApiError {
@@ -133,7 +150,7 @@ pub async fn send(
         if !country_ok {
             return Err(ApiError::with(
                 ErrorCode::InvalidInput,
-                "SMS codes cannot be sent to numbers of this country here. Use another method or ask your administrator.",
+                text::sms_country_refused(lang::current()),
             ));
         }
     }
@@ -162,9 +179,8 @@ pub async fn send(
         let wait = last + c.code_resend_cooldown_s - t;
         if wait > 0 {
             tx.rollback().await?;
-            return Err(rate_limited(format!(
-                "Please wait {wait} seconds before asking for a new code."
-            )));
+            let wait = text::seconds(lang::current(), wait);
+            return Err(rate_limited(text::code_wait(lang::current(), &wait)));
         }
     }
     let over = if history.per_destination >= c.code_per_destination_per_hour {
@@ -186,9 +202,7 @@ pub async fn send(
             .detail(format!("hourly {which} quota reached"))
             .record(app)
             .await;
-        return Err(rate_limited(
-            "Too many codes were requested. Please try again later or use another method.",
-        ));
+        return Err(rate_limited(text::code_quota(lang::current())));
     }
 
     let code = new_code();
@@ -207,12 +221,15 @@ pub async fn send(
     })
     .await?;
     tx.commit().await?;
-    let text = message(app, dir, purpose, &code);
+    let (body, subject) = message(app, dir, purpose, &code, lang::for_user(user.language));
     let sent = match channel {
-        Method::Sms => app.delivery.sms.send(destination, &text).await,
+        Method::Sms => app.delivery.sms.send(destination, &body).await,
         _ => {
             let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
-            app.delivery.email.send(name, destination, &text).await
+            app.delivery
+                .email
+                .send(name, destination, &subject, &body)
+                .await
         }
     };
     let masked = if channel == Method::Sms {
@@ -229,9 +246,7 @@ pub async fn send(
             .await;
         return Err(ApiError::with(
             ErrorCode::DeliveryFailed,
-            format!(
-                "The code could not be sent to {masked}. Try again in a moment, or use another method."
-            ),
+            text::code_not_sent(lang::current(), &masked),
         ));
     }
     let dev_outbox = match channel {
@@ -243,7 +258,7 @@ pub async fn send(
     };
     if dev_outbox && c.dev {
         app.store
-            .insert_outbox(t, channel.as_str(), destination, &text)
+            .insert_outbox(t, channel.as_str(), destination, &body)
             .await?;
     }
     event(AuditKind::CodeSend, true)
@@ -275,11 +290,11 @@ impl Refusal {
         ApiError::with(
             ErrorCode::InvalidCode,
             match self {
-                Refusal::NoCode => "No code is waiting for this step. Send a new one.",
-                Refusal::Expired => "This code has expired. Send a new one.",
-                Refusal::Exhausted => "Too many wrong tries for this code. Send a new one.",
-                Refusal::Wrong => "That code is not valid. Check it and try again.",
-            },
+                Refusal::NoCode => text::code_none,
+                Refusal::Expired => text::code_expired,
+                Refusal::Exhausted => text::code_exhausted,
+                Refusal::Wrong => text::code_wrong,
+            }(lang::current()),
         )
     }
 }
@@ -399,7 +414,7 @@ pub async fn confirm(
     let Some(pending) = pending else {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "Nothing is waiting for confirmation; enter the new value first.",
+            text::nothing_pending(lang::current()),
         ));
     };
     let Some(row) = waiting(app, user, purpose, None).await? else {
@@ -455,6 +470,6 @@ mod tests {
             host_of("https://login.example.com:8443/x"),
             "login.example.com"
         );
-        assert_eq!(lifetime(600), "10 minutes");
+        assert_eq!(lifetime(Lang::En, 600), "10 minutes");
     }
 }

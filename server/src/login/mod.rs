@@ -93,7 +93,7 @@ pub fn state_of(
     let policy = effective_policy(dir, flow);
     let enrolled = user.map_or(MethodSet::ALL, UserRow::enrolled);
     let eval = evaluate(&policy, verified, enrolled);
-    let mut state = LoginState::from_evaluation(eval.clone(), &policy);
+    let mut state = LoginState::from_evaluation(eval.clone(), &policy, crate::lang::current());
     if let Some(user) = user {
         for option in &mut state.options {
             option.hint = match option.method {
@@ -109,9 +109,12 @@ pub fn state_of(
         } else if let (Some(name), Some(level)) = (&f.client_name, f.required_level)
             && level > dir.policy.required_level
         {
-            let ask = format!(
-                "{name} asks for level {level}, more than this directory's {}; you have {} of it.",
-                dir.policy.required_level, eval.progress.earned
+            let ask = crate::text::client_asks_more(
+                crate::lang::current(),
+                name,
+                level,
+                dir.policy.required_level,
+                eval.progress.earned,
             );
             state.message = Some(match state.message.take() {
                 Some(m) => format!("{ask} {m}"),
@@ -144,7 +147,10 @@ pub async fn current(
 
 /// The answer for a directory slug that names none.
 pub fn no_directory() -> ApiError {
-    ApiError::with(ErrorCode::NotFound, "There is no directory with that name.")
+    ApiError::with(
+        ErrorCode::NotFound,
+        crate::text::no_such_directory_name(crate::lang::current()),
+    )
 }
 
 /// The unexpired flow a flow token names.
@@ -207,7 +213,7 @@ pub async fn advance(
     let expired = || {
         ApiError::with(
             ErrorCode::NoLogin,
-            "This login has expired; please start again.",
+            crate::text::login_expired(crate::lang::current()),
         )
     };
     let t = now();
@@ -258,7 +264,7 @@ pub async fn advance(
     if stored && !tx.delete_flow(&flow.id).await? {
         return Err(ApiError::with(
             ErrorCode::NoLogin,
-            "This login has already completed or expired.",
+            crate::text::login_over(crate::lang::current()),
         ));
     }
     if let Some(old) = &browser.session {
@@ -402,7 +408,7 @@ pub async fn identified_flow(
     let no_login = || {
         ApiError::with(
             ErrorCode::NoLogin,
-            "No login is in progress. Start with your password or a passkey.",
+            crate::text::no_login(crate::lang::current()),
         )
     };
     let token = flow_token.ok_or_else(no_login)?;
@@ -416,7 +422,7 @@ pub async fn identified_flow(
     if !eval.offers(method) {
         return Err(ApiError::with(
             ErrorCode::MethodNotOffered,
-            format!("{} is not available in this login now.", method.label()),
+            crate::text::method_not_offered(crate::lang::current(), method),
         ));
     }
     Ok((flow, dir, user))

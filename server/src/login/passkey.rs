@@ -144,7 +144,7 @@ async fn put_state<T: Serialize>(
             &mut tx,
             limits::MINUTE,
             &limits::anonymous_write(app, ip),
-            "sign-in attempts",
+            crate::text::too_many_sign_in_attempts,
         )
         .await?;
     }
@@ -220,7 +220,7 @@ pub async fn login_start(
     if dir.policy.points.passkey == 0 {
         return Err(ApiError::with(
             ErrorCode::MethodNotOffered,
-            "This directory does not use passkeys; sign in with your password.",
+            crate::text::passkeys_off(crate::lang::current()),
         ));
     }
     let (user_id, decoy) = match req
@@ -276,7 +276,7 @@ pub async fn login_start(
 fn refused() -> ApiError {
     ApiError::with(
         ErrorCode::InvalidCredentials,
-        "The passkey could not be verified. Try again, or use another method.",
+        crate::text::passkey_not_verified(crate::lang::current()),
     )
 }
 
@@ -291,7 +291,12 @@ pub async fn login_finish(
 ) -> ApiResult<Outcome> {
     let ip = browser.ip();
     let rp = &app.webauthn;
-    let no_login = || ApiError::with(ErrorCode::NoLogin, "Start the passkey sign-in again.");
+    let no_login = || {
+        ApiError::with(
+            ErrorCode::NoLogin,
+            crate::text::passkey_start_again(crate::lang::current()),
+        )
+    };
     let c = LoginCeremony::take(app, browser.passkey.as_deref())
         .await?
         .ok_or_else(no_login)?;
@@ -429,7 +434,10 @@ pub async fn list(app: &AppState, user: &UserRow) -> ApiResult<Vec<PasskeyRow>> 
 /// Removes a passkey of `user`, and the user hears of it.
 pub async fn remove(app: &AppState, user: &UserRow, id: &str, ip: Option<&str>) -> ApiResult<()> {
     if !app.store.delete_passkey(&user.id, id).await? {
-        return Err(ApiError::with(ErrorCode::NotFound, "No such passkey."));
+        return Err(ApiError::with(
+            ErrorCode::NotFound,
+            crate::text::no_such_passkey(crate::lang::current()),
+        ));
     }
     crate::notify::method_changed(
         app,
@@ -454,7 +462,12 @@ pub async fn register_finish(
 ) -> ApiResult<PasskeyRow> {
     let state: PasskeyRegistration = take_state(app, &state_key("reg", &user.id))
         .await?
-        .ok_or_else(|| ApiError::with(ErrorCode::Conflict, "Start adding the passkey again."))?;
+        .ok_or_else(|| {
+            ApiError::with(
+                ErrorCode::Conflict,
+                crate::text::passkey_add_again(crate::lang::current()),
+            )
+        })?;
     let passkey = app
         .webauthn
         .finish_passkey_registration(cred, &state)
@@ -462,7 +475,7 @@ pub async fn register_finish(
             tracing::info!(error = %e, "passkey registration refused");
             ApiError::with(
                 ErrorCode::InvalidInput,
-                "The passkey could not be registered. Try again.",
+                crate::text::passkey_not_registered(crate::lang::current()),
             )
         })?;
     let name = name
@@ -481,7 +494,7 @@ pub async fn register_finish(
     if !app.store.insert_passkey(&row).await? {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "This passkey is registered already.",
+            crate::text::passkey_registered_already(crate::lang::current()),
         ));
     }
     crate::notify::method_changed(app, user, AuditKind::PasskeyAdd, Method::Passkey, ip, true)

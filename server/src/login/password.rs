@@ -13,7 +13,10 @@ use authlevel_core::api::PasswordLoginRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 
 fn wrong_password() -> ApiError {
-    ApiError::with(ErrorCode::InvalidCredentials, "Wrong username or password.")
+    ApiError::with(
+        ErrorCode::InvalidCredentials,
+        crate::text::wrong_password(crate::lang::current()),
+    )
 }
 
 /// The password step of the browser's login (or of a new one).
@@ -45,7 +48,7 @@ pub async fn step(
         let _ = app.hasher.verify(&req.password, None).await;
         return Err(ApiError::with(
             ErrorCode::MethodNotOffered,
-            "This directory does not use passwords; sign in with a passkey.",
+            crate::text::passwords_off(crate::lang::current()),
         ));
     }
     let hash = user
@@ -61,7 +64,7 @@ pub async fn step(
         &mut tx,
         limits::MINUTE,
         &limits::password_step(app, browser.ip(), dir_id, name),
-        "login attempts",
+        crate::text::too_many_login_attempts,
     )
     .await?;
     let attempt = match &user {
@@ -122,8 +125,12 @@ pub async fn set(
     ip: Option<&str>,
     notify: bool,
 ) -> ApiResult<()> {
-    crate::password::check_new(new_password, &user.username)
-        .map_err(|rule| ApiError::with(ErrorCode::WeakPassword, rule.to_string()))?;
+    crate::password::check_new(new_password, &user.username).map_err(|rule| {
+        ApiError::with(
+            ErrorCode::WeakPassword,
+            rule.message(crate::lang::current()),
+        )
+    })?;
     let hash = app.hasher.hash(new_password).await?;
     app.store
         .set_password_hash(&user.id, &hash, crate::clock::now())

@@ -104,7 +104,7 @@ pub async fn revoke(
     crate::notify::account_changed(
         app,
         user,
-        "Your recovery codes were revoked by an administrator",
+        crate::text::changed_recovery_revoked,
         Method::Recovery,
     )
     .await;
@@ -129,7 +129,7 @@ pub async fn verify(app: &AppState, browser: &Browser, typed: &str) -> ApiResult
     if !used {
         let error = ApiError::with(
             ErrorCode::InvalidCode,
-            "That recovery code is not valid, or it was used before.",
+            crate::text::recovery_wrong(crate::lang::current()),
         );
         return Err(step.refused(Some(tx), error).await?);
     }
@@ -137,15 +137,12 @@ pub async fn verify(app: &AppState, browser: &Browser, typed: &str) -> ApiResult
     crate::notify::account_changed(
         app,
         &user,
-        "A recovery code was used to log in",
+        crate::text::changed_recovery_used,
         Method::Recovery,
     )
     .await;
     let left = user.recovery_left.saturating_sub(1);
-    let advice = format!(
-        "You used a recovery code; {left} {} left. Set up a new phone or authenticator app in your profile, and make new recovery codes.",
-        if left == 1 { "is" } else { "are" }
-    );
+    let advice = crate::text::recovery_advice(crate::lang::current(), left);
     let state = match &mut outcome {
         Outcome::Continue { state, .. } | Outcome::Complete { state, .. } => state,
     };

@@ -123,7 +123,7 @@ pub async fn confirm(
     let Some(sealed) = app.store.totp(&user.id).await?.and_then(|r| r.pending_enc) else {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "Start the authenticator-app setup first.",
+            crate::text::totp_setup_first(crate::lang::current()),
         ));
     };
     let secret = app.secrets.open(&sealed, &user.id)?;
@@ -136,7 +136,7 @@ pub async fn confirm(
             .await;
         return Err(ApiError::with(
             ErrorCode::InvalidCode,
-            "That code does not match. Check the app shows this account and that the phone's clock is right.",
+            crate::text::totp_no_match(crate::lang::current()),
         ));
     };
     if !app
@@ -146,7 +146,7 @@ pub async fn confirm(
     {
         return Err(ApiError::with(
             ErrorCode::Conflict,
-            "The setup changed meanwhile; start it again.",
+            crate::text::totp_setup_changed(crate::lang::current()),
         ));
     }
     crate::notify::method_changed(app, user, AuditKind::TotpAdd, Method::Totp, ip, true).await;
@@ -158,7 +158,7 @@ pub async fn remove(app: &AppState, user: &UserRow, ip: Option<&str>) -> ApiResu
     if !app.store.delete_totp(&user.id).await? {
         return Err(ApiError::with(
             ErrorCode::NotFound,
-            "No authenticator app is set up.",
+            crate::text::totp_none(crate::lang::current()),
         ));
     }
     crate::notify::method_changed(app, user, AuditKind::TotpRemove, Method::Totp, ip, true).await;
@@ -171,7 +171,7 @@ pub async fn verify(app: &AppState, browser: &Browser, code: &str) -> ApiResult<
     let refused = || {
         ApiError::with(
             ErrorCode::InvalidCode,
-            "That code is not valid. Check it and try again.",
+            crate::text::code_wrong(crate::lang::current()),
         )
     };
     let Some(sealed) = app

@@ -2,7 +2,7 @@
 
 use super::Store;
 use authlevel_core::api::{Role, User};
-use authlevel_core::{Method, MethodSet};
+use authlevel_core::{Lang, Method, MethodSet};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::fmt;
@@ -40,6 +40,8 @@ pub struct UserRow {
     pub has_passkey: bool,
     /// Recovery codes left unused.
     pub recovery_left: u32,
+    /// The language of what is sent to them, once chosen.
+    pub language: Option<Lang>,
 }
 
 impl fmt::Debug for UserRow {
@@ -136,6 +138,8 @@ pub struct UserPatch {
     pub role: Option<Role>,
     /// New disabled flag.
     pub disabled: Option<bool>,
+    /// The language of what is sent to them.
+    pub language: Option<Lang>,
 }
 
 pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
@@ -157,6 +161,10 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         has_totp: r.try_get::<i64, _>("totp_count")? > 0,
         has_passkey: r.try_get::<i64, _>("passkey_count")? > 0,
         recovery_left: u32::try_from(r.try_get::<i64, _>("recovery_count")?).unwrap_or(0),
+        language: r
+            .try_get::<Option<String>, _>("language")?
+            .as_deref()
+            .and_then(Lang::parse),
     })
 }
 
@@ -164,7 +172,7 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 // on PostgreSQL and an integer on SQLite). Qualified, so a query may join
 // `users` with tables that have an `id` or `created_at` too.
 pub(super) const COLUMNS: &str = "users.id, users.directory_id, username, display_name, email, \
-                       phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, \
+                       phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, users.language, \
                        (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
                        (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count, \
                        (SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = users.id AND rc.used_at IS NULL) AS recovery_count";
@@ -250,7 +258,8 @@ impl super::Tx {
                pending_phone = CASE WHEN $10 = 1 THEN $11 ELSE pending_phone END, \
                role          = CASE WHEN $12 = 1 THEN $13 ELSE role END, \
                disabled      = CASE WHEN $14 = 1 THEN $15 ELSE disabled END, \
-               updated_at    = $16 \
+               updated_at    = $16, \
+               language      = CASE WHEN $17 = 1 THEN $18 ELSE language END \
              WHERE id = $1",
         )
         .bind(id)
@@ -265,6 +274,8 @@ impl super::Tx {
         .bind(i64::from(p.disabled.is_some()))
         .bind(i64::from(p.disabled.unwrap_or(false)))
         .bind(now)
+        .bind(i64::from(p.language.is_some()))
+        .bind(p.language.unwrap_or_default().as_str())
         .execute(self.conn())
         .await?;
         if done.rows_affected() == 0 {

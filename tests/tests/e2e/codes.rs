@@ -86,7 +86,7 @@ async fn password_plus_sms_and_password_plus_email_complete() {
     assert_eq!(r.json["sent_to"], "a•••@example.com", "{}", r.text);
     let mail = ctx.smtp.all().pop().expect("a mail");
     assert_eq!(mail.rcpt_tos, vec!["ann@example.com"]);
-    assert!(mail.data.contains("Subject: Your login code"));
+    assert!(mail.data.contains("Subject: Your Default login code"));
     let r = c
         .post(
             "/api/login/email/verify",

@@ -13,6 +13,7 @@ mod deploy;
 mod durability;
 mod hardening;
 mod harness;
+mod language;
 mod login;
 mod logs;
 mod multi;

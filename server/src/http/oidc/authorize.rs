@@ -180,8 +180,8 @@ async fn authorize(
     let Some(client) = client else {
         return Err(OAuthError::page(
             StatusCode::BAD_REQUEST,
-            "Unknown application",
-            "The application that sent you here is not registered with this login.",
+            crate::text::oidc_unknown_app_title(crate::lang::current()),
+            crate::text::oidc_unknown_app(crate::lang::current()),
         ));
     };
     let dir = app.store.directory(&client.directory_id).await?;
@@ -197,8 +197,8 @@ async fn authorize(
                 .await;
             return Err(OAuthError::page(
                 StatusCode::BAD_REQUEST,
-                "Cannot return to the application",
-                "The address the application asked to return to is not registered, so this login will not send you there.",
+                crate::text::oidc_no_return_title(crate::lang::current()),
+                crate::text::oidc_no_return(crate::lang::current()),
             ));
         }
         Err(AuthError::ToClient {
@@ -251,7 +251,7 @@ async fn authorize(
         &mut tx,
         limits::MINUTE,
         &limits::anonymous_write(&app, ip.as_deref()),
-        "sign-in requests",
+        crate::text::too_many_sign_in_requests,
     )
     .await?;
     tx.insert_oidc_request(
@@ -312,8 +312,8 @@ async fn authorize_continue(
     let page = |status| {
         OAuthError::page(
             status,
-            "This sign-in has expired",
-            "Go back to the application and start again.",
+            crate::text::oidc_expired_title(crate::lang::current()),
+            crate::text::oidc_start_again(crate::lang::current()),
         )
     };
     // A handle that names no parked request names nothing: 404.
@@ -342,11 +342,8 @@ async fn authorize_continue(
         }
         _ => Err(OAuthError::page(
             StatusCode::FORBIDDEN,
-            "Not logged in at the level asked for",
-            format!(
-                "{} asks for level {}. Go back to the application and try again.",
-                client.name, req.required_level
-            ),
+            crate::text::oidc_level_title(crate::lang::current()),
+            crate::text::oidc_level(crate::lang::current(), &client.name, req.required_level),
         )),
     }
 }

@@ -75,7 +75,7 @@ pub enum OAuthError {
         /// The status.
         status: StatusCode,
         /// The heading.
-        title: &'static str,
+        title: String,
         /// What happened and what to do.
         text: String,
     },
@@ -117,11 +117,11 @@ impl From<serde_json::Error> for OAuthError {
 
 impl OAuthError {
     /// A page for a person.
-    fn page(status: StatusCode, title: &'static str, text: impl Into<String>) -> OAuthError {
+    fn page(status: StatusCode, title: String, text: String) -> OAuthError {
         OAuthError::Page {
             status,
             title,
-            text: text.into(),
+            text,
         }
     }
 
@@ -142,7 +142,7 @@ impl IntoResponse for OAuthError {
                 status,
                 title,
                 text,
-            } => page(status, title, &text),
+            } => page(status, &title, &text),
             OAuthError::ToClient { location } => redirect(&location),
             OAuthError::Body {
                 status,
@@ -182,11 +182,14 @@ fn escape(s: &str) -> String {
 
 /// A page for a person, when the request cannot go back to the application.
 fn page(status: StatusCode, title: &str, text: &str) -> Response {
+    let lang = crate::lang::current();
     let body = format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>{t}</title><h1>{t}</h1><p>{x}</p><p><a href=\"/\">Go to the login page</a></p></html>",
+        "<!doctype html><html lang=\"{l}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{t}</title><h1>{t}</h1><p>{x}</p><p><a href=\"/\">{home}</a></p></html>",
+        l = lang.as_str(),
         t = escape(title),
-        x = escape(text)
+        x = escape(text),
+        home = escape(&crate::text::to_login_page(lang)),
     );
     (status, Html(body)).into_response()
 }

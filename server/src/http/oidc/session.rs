@@ -11,6 +11,7 @@ use crate::login::Browser;
 use crate::oidc::{self, Grant};
 use crate::session;
 use crate::state::AppState;
+use crate::text;
 use crate::token;
 use authlevel_core::AuditKind;
 use axum::extract::{Query, State};
@@ -193,8 +194,8 @@ async fn end_session(
         clear,
         page(
             StatusCode::OK,
-            "You are logged out",
-            "You can close this window.",
+            &crate::text::logged_out_title(crate::lang::current()),
+            &crate::text::logged_out(crate::lang::current()),
         ),
     )
         .into_response())
@@ -240,13 +241,19 @@ fn confirmation(app: &AppState, username: &str, p: &Params, back: Option<&str>) 
             escape(&p[name])
         ));
     }
+    let lang = crate::lang::current();
+    let question = text::logout_question(lang);
     let body = format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <meta name=\"referrer\" content=\"same-origin\"><title>Log out?</title><h1>Log out?</h1>\
-         <p>A link or an application asks to end your session. You are logged in as {user}.</p>\
-         <form method=\"post\" action=\"{action}\">{fields}<button type=\"submit\">Log out</button></form>\
-         <p><a href=\"/\">Stay logged in</a></p></html>",
-        user = escape(username),
+        "<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <meta name=\"referrer\" content=\"same-origin\"><title>{question}</title><h1>{question}</h1>\
+         <p>{why}</p>\
+         <form method=\"post\" action=\"{action}\">{fields}<button type=\"submit\">{button}</button></form>\
+         <p><a href=\"/\">{stay}</a></p></html>",
+        lang = lang.as_str(),
+        question = escape(&question),
+        why = escape(&text::logout_why(lang, username)),
+        button = escape(&text::logout_button(lang)),
+        stay = escape(&text::stay_logged_in(lang)),
         action = escape(&format!("{}/oauth2/logout", app.config.public_url)),
     );
     let back_origin = back.and_then(origin_of).unwrap_or_default();
