@@ -316,6 +316,8 @@ fn BulkActions(
                 user_ids: Vec::new(),
                 filter: given(w.filter),
                 q: given(w.q),
+                // The edited policy's users are acted on one by one.
+                policy: None,
             };
             (req, total())
         } else {
@@ -326,6 +328,7 @@ fn BulkActions(
                 user_ids: ids,
                 filter: None,
                 q: None,
+                policy: None,
             };
             (req, n)
         };
