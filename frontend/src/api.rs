@@ -6,6 +6,7 @@
 //! handed on (see `Feedback::run`).
 
 use crate::app::{encode as encode_component, query};
+use crate::text;
 use authlevel_core::Method;
 use authlevel_core::api::{
     AuditEvent, BulkRequest, BulkResult, ChangePasswordRequest, ClientInfo, CodeRequest,
@@ -16,7 +17,7 @@ use authlevel_core::api::{
     SetupResponse, TotpSetupResponse, UpdateDirectoryRequest, UpdateMeRequest, UpdateUserRequest,
     User, UsersPage, paths,
 };
-use authlevel_core::{ErrorCode, Policy, PolicyReport};
+use authlevel_core::{ErrorCode, Lang, Policy, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -27,13 +28,38 @@ use web_sys::RequestCredentials;
 pub enum ApiError {
     /// The server refused with a problem+json body (boxed: it is large).
     Problem(Box<Problem>),
-    /// No answer, or an answer that is not what the API promises.
+    /// No answer, or an answer that is not what the API promises, or a
+    /// passkey ceremony of the browser that failed.
     Transport {
         /// The HTTP status, when there was an answer.
         status: Option<u16>,
-        /// What went wrong, for a person.
-        message: String,
+        /// What went wrong.
+        fault: Fault,
     },
+}
+
+/// What went wrong on the browser's side of a request, worded by
+/// [`ApiError::message`] in the page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The request could not be built.
+    Unprepared,
+    /// No answer.
+    Unreachable,
+    /// An answer that could not be read, or not of the promised shape.
+    Unreadable,
+    /// A failure status without a problem+json body.
+    Status,
+    /// The person ended a passkey request, or let it time out.
+    PasskeyNotUsed,
+    /// This device already holds a passkey of the account.
+    PasskeyExists,
+    /// WebAuthn refused the page's address.
+    PasskeyAddress,
+    /// WebAuthn is not available.
+    PasskeyUnsupported,
+    /// Any other failed passkey ceremony.
+    PasskeyFailed,
 }
 
 impl ApiError {
@@ -53,11 +79,23 @@ impl ApiError {
         }
     }
 
-    /// What went wrong, in words: the problem's `detail`, else its `title`.
-    pub fn message(&self) -> String {
+    /// What went wrong, in words: the problem's `detail`, else its `title`
+    /// (the server words them in the request's language), or the browser's
+    /// own failure in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
         match self {
             ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
-            ApiError::Transport { message, .. } => message.clone(),
+            ApiError::Transport { status, fault } => match fault {
+                Fault::Unprepared => text::error_unprepared(lang),
+                Fault::Unreachable => text::error_unreachable(lang),
+                Fault::Unreadable => text::error_unreadable(lang),
+                Fault::Status => text::error_status(lang, status.map_or(0, u32::from)),
+                Fault::PasskeyNotUsed => text::passkey_not_used(lang),
+                Fault::PasskeyExists => text::passkey_exists(lang),
+                Fault::PasskeyAddress => text::passkey_address(lang),
+                Fault::PasskeyUnsupported => text::passkey_unsupported(lang),
+                Fault::PasskeyFailed => text::passkey_failed(lang),
+            },
         }
     }
 
@@ -103,47 +141,36 @@ async fn exchange_as(
         Some((content_type, body)) => builder.header("Content-Type", content_type).body(body),
         None => builder.build(),
     }
-    .map_err(|e| transport(None, format!("The request could not be prepared: {e}")))?;
-    let response = request.send().await.map_err(|e| {
-        transport(
-            None,
-            format!("The server could not be reached; check your connection and try again. ({e})"),
-        )
-    })?;
+    .map_err(|_| transport(None, Fault::Unprepared))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| transport(None, Fault::Unreachable))?;
     let status = response.status();
-    let text = response.text().await.map_err(|e| {
-        transport(
-            Some(status),
-            format!("The server's answer could not be read: {e}"),
-        )
-    })?;
+    let text = response
+        .text()
+        .await
+        .map_err(|_| transport(Some(status), Fault::Unreadable))?;
     if response.ok() {
         return Ok(text);
     }
     Err(match serde_json::from_str::<Problem>(&text) {
         Ok(p) => ApiError::Problem(Box::new(p)),
-        Err(_) => transport(
-            Some(status),
-            format!(
-                "The server answered {status} {}. Please try again later.",
-                response.status_text()
-            ),
-        ),
+        Err(_) => transport(Some(status), Fault::Status),
     })
 }
 
-fn transport(status: Option<u16>, message: String) -> ApiError {
-    ApiError::Transport { status, message }
+/// A failure of the browser's side.
+pub fn transport(status: Option<u16>, fault: Fault) -> ApiError {
+    ApiError::Transport { status, fault }
 }
 
 fn decode<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_str(text)
-        .map_err(|e| transport(None, format!("The server's answer could not be read: {e}")))
+    serde_json::from_str(text).map_err(|_| transport(None, Fault::Unreadable))
 }
 
 fn encode<B: Serialize + ?Sized>(body: &B) -> ApiResult<String> {
-    serde_json::to_string(body)
-        .map_err(|e| transport(None, format!("The request could not be prepared: {e}")))
+    serde_json::to_string(body).map_err(|_| transport(None, Fault::Unprepared))
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
@@ -294,6 +321,17 @@ pub async fn me() -> ApiResult<Me> {
 /// `PATCH /api/me`: changes the profile; a new phone or email gets a code.
 pub async fn update_me(req: UpdateMeRequest) -> ApiResult<Me> {
     send(HttpMethod::PATCH, paths::ME, &req).await
+}
+
+/// `PATCH /api/me {"language": …}`: the language of what is sent to the
+/// logged-in person. The body is written here and the answer left unread,
+/// so the login page, whose switch calls this, carries no serde code for
+/// the profile.
+pub async fn set_language(lang: Lang) -> ApiResult<()> {
+    let body = format!(r#"{{"language":"{}"}}"#, lang.as_str());
+    exchange(HttpMethod::PATCH, paths::ME, Some(body))
+        .await
+        .map(drop)
 }
 
 /// `POST /api/me/{phone|email}/verify`: confirms a pending mobile number

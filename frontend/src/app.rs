@@ -14,7 +14,10 @@
 //! the app's download.)
 
 use crate::components::{Busy, BusyIndicator};
+use crate::language::{self, LanguageSwitch};
 use crate::pages::LoginPage;
+use crate::text;
+use authlevel_core::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -80,13 +83,13 @@ impl Tab {
         }
     }
 
-    /// Its name for people.
-    pub const fn label(self) -> &'static str {
+    /// Its name for people, in `lang`.
+    pub fn label_in(self, lang: Lang) -> String {
         match self {
-            Tab::Authentication => "Authentication",
-            Tab::Users => "Users",
-            Tab::Applications => "Applications",
-            Tab::Activity => "Activity",
+            Tab::Authentication => text::admin::tab_authentication(lang),
+            Tab::Users => text::admin::tab_users(lang),
+            Tab::Applications => text::admin::tab_applications(lang),
+            Tab::Activity => text::admin::tab_activity(lang),
         }
     }
 }
@@ -346,7 +349,13 @@ pub fn current_tab(nav: Nav) -> Option<Tab> {
 
 /// The header, and the page `page` makes of the route; a path this bundle
 /// does not route is the other bundle's (a full page load) or not found.
-fn shell(bundle: Bundle, page: fn(Page) -> AnyView) -> impl IntoView {
+/// `title`: the document's title, when the bundle has one of its own.
+fn shell(
+    bundle: Bundle,
+    title: Option<fn(Lang) -> String>,
+    page: fn(Page) -> AnyView,
+) -> impl IntoView {
+    language::provide(title);
     Busy::provide();
     let nav = Nav::provide(bundle);
     if bundle == Bundle::Console {
@@ -358,6 +367,7 @@ fn shell(bundle: Bundle, page: fn(Page) -> AnyView) -> impl IntoView {
         <header class="top">
             <a class="brand" href=LOGIN>"authlevel"</a>
             <BusyIndicator />
+            <LanguageSwitch />
         </header>
         <main>
             {move || {
@@ -386,14 +396,16 @@ fn shell(bundle: Bundle, page: fn(Page) -> AnyView) -> impl IntoView {
 /// The login bundle: the login page.
 #[component]
 pub fn LoginApp() -> impl IntoView {
-    shell(Bundle::Login, |_| view! { <LoginPage /> }.into_any())
+    shell(Bundle::Login, Some(text::title_login), |_| {
+        view! { <LoginPage /> }.into_any()
+    })
 }
 
 /// The console bundle: home, setup link, profile, administration.
 #[component]
 pub fn ConsoleApp() -> impl IntoView {
     use crate::pages::{DirectoriesPage, DirectoryPage, HomePage, ProfilePage, SetupPage};
-    shell(Bundle::Console, |page| match page {
+    shell(Bundle::Console, None, |page| match page {
         Page::Setup => view! { <SetupPage /> }.into_any(),
         Page::Directories => view! { <DirectoriesPage /> }.into_any(),
         Page::Directory(slug) => view! { <DirectoryPage slug /> }.into_any(),
@@ -404,11 +416,13 @@ pub fn ConsoleApp() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
+    let lang = language::lang();
     view! {
         <div class="card">
-            <h1>"Page not found"</h1>
+            <h1>{text::not_found_title(lang)}</h1>
+            <p>{text::not_found_text(lang)}</p>
             <p>
-                "There is nothing at this address. " <a href=LOGIN>"Go to the login page"</a> "."
+                <a href=LOGIN>{text::to_login_page(lang)}</a>
             </p>
         </div>
     }

@@ -7,7 +7,9 @@
 mod api;
 mod app;
 mod components;
+mod language;
 mod pages;
+mod text;
 mod webauthn;
 
 /// Mounts the login page (the `authlevel-frontend` binary).

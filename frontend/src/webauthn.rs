@@ -2,7 +2,7 @@
 //! start and finish endpoints. The browser calls live in `webauthn.js`
 //! (JSON strings in and out), which keeps this side free of JS object glue.
 
-use crate::api::{self, ApiError, ApiResult};
+use crate::api::{self, ApiError, ApiResult, Fault};
 use authlevel_core::api::{LoginState, PasskeyInfo, PasskeyStartRequest};
 use wasm_bindgen::prelude::*;
 
@@ -32,23 +32,18 @@ pub async fn conditional_available() -> bool {
     conditional_available_js().await.as_bool() == Some(true)
 }
 
-/// A failed ceremony in words; `None` when it was only ended on purpose
-/// (another request replaced it).
+/// A failed ceremony; `None` when it was only ended on purpose (another
+/// request replaced it).
 fn ceremony_error(error: &JsValue, creating: bool) -> Option<ApiError> {
-    let message = match error_name(error).as_str() {
+    let fault = match error_name(error).as_str() {
         "AbortError" => return None,
-        "NotAllowedError" => {
-            "No passkey was used: the request was cancelled or timed out. Try again when you are ready."
-        }
-        "InvalidStateError" if creating => "This device already holds a passkey for your account.",
-        "SecurityError" => "Passkeys need this page at its proper address (https, or localhost).",
-        "NotSupportedError" => "This browser or device cannot use passkeys.",
-        _ => "The passkey did not work. Try again, or use another way to sign in.",
+        "NotAllowedError" => Fault::PasskeyNotUsed,
+        "InvalidStateError" if creating => Fault::PasskeyExists,
+        "SecurityError" => Fault::PasskeyAddress,
+        "NotSupportedError" => Fault::PasskeyUnsupported,
+        _ => Fault::PasskeyFailed,
     };
-    Some(ApiError::Transport {
-        status: None,
-        message: message.into(),
-    })
+    Some(api::transport(None, fault))
 }
 
 fn text_of(value: JsValue) -> String {
@@ -57,15 +52,23 @@ fn text_of(value: JsValue) -> String {
 
 /// Signs in with a discoverable passkey: `conditional` waits for the person
 /// to pick one from the username field's autofill. `Ok(None)`: the request
-/// was replaced or ended on purpose.
+/// was replaced or ended on purpose, or the autofill's request failed in the
+/// background (the person asked for nothing, so there is nothing to say:
+/// a fresh login page opens without an error).
 pub async fn login(conditional: bool) -> ApiResult<Option<LoginState>> {
     let req = PasskeyStartRequest {
         directory: crate::pages::page_param("directory"),
         ..PasskeyStartRequest::default()
     };
-    let options = api::passkey_login_start(req).await?;
+    let options = match api::passkey_login_start(req).await {
+        Ok(o) => o,
+        // A directory without passkeys, too many requests, …
+        Err(_) if conditional => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let credential = match get_js(&options, conditional).await {
         Ok(c) => text_of(c),
+        Err(_) if conditional => return Ok(None),
         Err(e) => return ceremony_error(&e, false).map_or(Ok(None), Err),
     };
     api::passkey_login_finish(credential).await.map(Some)

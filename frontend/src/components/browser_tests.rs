@@ -2,7 +2,7 @@
 //! `scripts/test-browser` in headless Chromium through chromedriver).
 
 use super::{OptionCard, ProgressBar};
-use authlevel_core::{LoginOption, Method, MethodSet, Progress};
+use authlevel_core::{Lang, LoginOption, Method, MethodSet, Progress};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -112,4 +112,41 @@ fn option_card_without_completion_or_hint() {
     let text = host.text_content().unwrap_or_default();
     assert!(!text.contains("Completes"), "{text}");
     assert!(host.query_selector(".hint").ok().flatten().is_none());
+}
+
+#[wasm_bindgen_test]
+fn dutch_from_the_context_and_more_than_the_level_in_words() {
+    let progress = Progress {
+        earned: 50,
+        required: 30,
+        verified: MethodSet::of(&[Method::Password, Method::Passkey]),
+    };
+    let host = render(move || {
+        provide_context(Lang::Nl);
+        view! { <ProgressBar progress label="Wat je hebt ingesteld" /> }
+    });
+    assert_says(
+        &host,
+        &[
+            "50 punten, meer dan het niveau van 30",
+            "Wachtwoord",
+            "Toegangssleutel (passkey)",
+        ],
+    );
+    let text = host.text_content().unwrap_or_default();
+    assert!(!text.contains("50 van 30"), "{text}");
+    let option = LoginOption {
+        method: Method::Sms,
+        points: 1,
+        completes: true,
+        hint: None,
+    };
+    let host = render(move || {
+        provide_context(Lang::Nl);
+        view! { <OptionCard option /> }
+    });
+    assert_says(
+        &host,
+        &["Sms-code", "+1 punt", "Hiermee is je inlog compleet"],
+    );
 }

@@ -2,6 +2,8 @@
 //! that waits while it is not zero.
 
 use crate::api::{ApiError, ApiResult};
+use crate::language::lang;
+use crate::text;
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use std::future::Future;
@@ -65,6 +67,7 @@ impl Busy {
 #[component]
 pub fn BusyIndicator() -> impl IntoView {
     let busy = Busy::get();
+    let working = text::working(lang());
     view! {
         <div class="busy" role="status" aria-live="polite">
             {move || {
@@ -72,7 +75,7 @@ pub fn BusyIndicator() -> impl IntoView {
                     .then(|| {
                         view! {
                             <span class="spinner" aria-hidden="true"></span>
-                            <span>"Working…"</span>
+                            <span>{working.clone()}</span>
                         }
                     })
             }}

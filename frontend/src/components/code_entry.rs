@@ -4,6 +4,8 @@
 
 use super::{Busy, BusyButton, ProblemMessage};
 use crate::api;
+use crate::language::lang;
+use crate::text;
 use authlevel_core::Method;
 use authlevel_core::api::{CodeRequest, LoginState};
 use leptos::ev::SubmitEvent;
@@ -26,6 +28,7 @@ pub fn countdown(seconds: u32) -> String {
 #[component]
 pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let delivered = matches!(method, Method::Sms | Method::Email);
     let sent = RwSignal::new(None::<Sent>);
     let code = RwSignal::new(String::new());
@@ -60,7 +63,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 }));
                 code.set(String::new());
             },
-            move |e| error.set(Some(e.message())),
+            move |e| error.set(Some(e.message(lang))),
         );
     };
     let verify = Callback::new(move |()| {
@@ -74,7 +77,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 on_state.try_run(state);
             },
             move |e| {
-                error.set(Some(e.message()));
+                error.set(Some(e.message(lang)));
                 code.set(String::new());
             },
         );
@@ -82,10 +85,10 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
 
     let field_id = format!("code-{}", method.as_str());
     let field_label = move || match (method, sent.get()) {
-        (Method::Totp, _) => "Code from your authenticator app".to_string(),
-        (Method::Recovery, _) => "One of your recovery codes".to_string(),
-        (_, Some(s)) => format!("Code sent to {}", s.to),
-        (_, None) => "Code".to_string(),
+        (Method::Totp, _) => text::code_from_app(lang),
+        (Method::Recovery, _) => text::recovery_code_field(lang),
+        (_, Some(s)) => text::code_sent_to(lang, &s.to),
+        (_, None) => text::code(lang),
     };
     let show_form = move || !delivered || sent.with(Option::is_some);
 
@@ -96,7 +99,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                     .then(|| {
                         view! {
                             <BusyButton class="primary" on_click=move |_| send_code()>
-                                "Send code"
+                                {text::send_code(lang)}
                             </BusyButton>
                         }
                     })
@@ -105,7 +108,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 <CodeForm
                     id=field_id.clone()
                     label=field_label
-                    button="Verify"
+                    button=text::verify(lang)
                     code
                     name="code"
                     letters=method == Method::Recovery
@@ -114,17 +117,17 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                 {move || {
                     remaining()
                         .map(|left| {
-                            let text = if left > 0 {
-                                format!("The code expires in {}.", countdown(left))
+                            let words = if left > 0 {
+                                text::code_expires_in(lang, &countdown(left))
                             } else {
-                                "The code has expired; send a new one.".to_string()
+                                text::code_expired(lang)
                             };
                             view! {
                                 <p class="expiry">
-                                    <span class="countdown">{text}</span>
+                                    <span class="countdown">{words}</span>
                                     " "
                                     <BusyButton class="link" on_click=move |_| send_code()>
-                                        "Send a new code"
+                                        {text::send_new_code(lang)}
                                     </BusyButton>
                                 </p>
                             }
@@ -142,7 +145,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
 pub fn CodeForm(
     #[prop(into)] id: String,
     #[prop(into)] label: Signal<String>,
-    button: &'static str,
+    #[prop(into)] button: String,
     code: RwSignal<String>,
     /// The field's `name`, when it has one.
     #[prop(optional)]

@@ -6,9 +6,11 @@
 use super::code_entry::CodeForm;
 use super::{BusyButton, Feedback};
 use crate::api;
+use crate::language::lang;
+use crate::text::{self, account as t};
 use crate::webauthn;
-use authlevel_core::Method;
 use authlevel_core::api::{ChangePasswordRequest, CodeRequest, UpdateMeRequest};
+use authlevel_core::{Lang, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -25,13 +27,14 @@ fn ConfirmForm(
         on_code.run(code.get_untracked());
         code.set(String::new());
     });
-    view! { <CodeForm id label button="Confirm" code on_submit /> }
+    view! { <CodeForm id label button=t::confirm(lang()) code on_submit /> }
 }
 
 /// Sets up an authenticator app: the QR code and the secret, then a code
 /// from the app confirms it.
 #[component]
 pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
+    let lang = feedback.lang;
     let secret = RwSignal::new(None::<(String, String)>);
     let start = move |_| {
         feedback.clear();
@@ -43,7 +46,7 @@ pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
         feedback.clear();
         feedback.run(api::totp_confirm(CodeRequest { code }), move |()| {
             secret.set(None);
-            feedback.ok("Your authenticator app is set up.");
+            feedback.ok(t::totp_done(lang));
             on_done.try_run(());
         });
     });
@@ -52,22 +55,18 @@ pub fn TotpEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
             None => {
                 view! {
                     <BusyButton class="secondary" on_click=start>
-                        "Set up an authenticator app"
+                        {t::totp_start(lang)}
                     </BusyButton>
                 }
                     .into_any()
             }
             Some((text, svg)) => {
                 view! {
-                    <p>"Scan this code with your authenticator app, or type the key into it."</p>
+                    <p>{t::totp_scan(lang)}</p>
                     // The server's SVG: a QR code of the otpauth:// URI, no scripts.
-                    <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=svg></div>
-                    <p>"Key: " <code class="secret">{text}</code></p>
-                    <ConfirmForm
-                        id="totp-confirm"
-                        label="Code from your authenticator app".to_string()
-                        on_code=confirm
-                    />
+                    <div class="qr" role="img" aria-label=t::totp_qr(lang) inner_html=svg></div>
+                    <p>{t::totp_key(lang)} " " <code class="secret">{text}</code></p>
+                    <ConfirmForm id="totp-confirm" label=text::code_from_app(lang) on_code=confirm />
                 }
                     .into_any()
             }
@@ -87,6 +86,7 @@ pub fn ContactEnrol(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let phone = method == Method::Sms;
+    let lang = feedback.lang;
     let value = RwSignal::new(String::new());
     // The destination waiting for its code (the server's normalised form).
     let awaiting = RwSignal::new(pending.get_untracked());
@@ -112,7 +112,7 @@ pub fn ContactEnrol(
                 me.pending_email
             };
             if new.is_empty() {
-                feedback.ok("Removed.");
+                feedback.ok(t::removed(lang));
                 on_done.try_run(());
             }
             awaiting.set(p);
@@ -130,18 +130,29 @@ pub fn ContactEnrol(
             move |()| {
                 awaiting.set(None);
                 feedback.ok(if phone {
-                    "Your mobile number is confirmed."
+                    t::phone_confirmed(lang)
                 } else {
-                    "Your email address is confirmed."
+                    t::email_confirmed(lang)
                 });
                 on_done.try_run(());
             },
         );
     });
-    let (label, new_label, kind, autocomplete) = if phone {
-        ("Mobile number", "New mobile number", "tel", "tel")
+    type Words = fn(Lang) -> String;
+    let (label, new_label, example, kind): (Words, Words, Words, _) = if phone {
+        (
+            text::mobile_number,
+            t::new_mobile_number,
+            t::phone_example,
+            "tel",
+        )
     } else {
-        ("Email address", "New email address", "email", "email")
+        (
+            text::email_address,
+            t::new_email_address,
+            t::email_example,
+            "email",
+        )
     };
     view! {
         {move || {
@@ -150,9 +161,9 @@ pub fn ContactEnrol(
                 .map(|c| {
                     view! {
                         <p>
-                            "Confirmed: " <strong>{c}</strong> " "
+                            {t::confirmed(lang)} " " <strong>{c}</strong> " "
                             <BusyButton class="link" on_click=move |_| change(String::new())>
-                                "Remove"
+                                {text::remove(lang)}
                             </BusyButton>
                         </p>
                     }
@@ -160,18 +171,18 @@ pub fn ContactEnrol(
         }}
         <form class="contact-form" on:submit=submit>
             <label for=field.clone()>
-                {move || if current.with(Option::is_some) { new_label } else { label }}
+                {move || if current.with(Option::is_some) { new_label(lang) } else { label(lang) }}
             </label>
             <div class="row">
                 <input
                     id=field.clone()
                     type=kind
-                    autocomplete=autocomplete
-                    placeholder=if phone { "+41 79 123 45 67" } else { "name@example.com" }
+                    autocomplete=kind
+                    placeholder=example(lang)
                     required
                     bind:value=value
                 />
-                <BusyButton class="secondary" submit=true>"Send code"</BusyButton>
+                <BusyButton class="secondary" submit=true>{text::send_code(lang)}</BusyButton>
             </div>
         </form>
         {move || {
@@ -181,7 +192,7 @@ pub fn ContactEnrol(
                     view! {
                         <ConfirmForm
                             id=format!("{field}-code")
-                            label=format!("Code sent to {to}")
+                            label=text::code_sent_to(lang, &to)
                             on_code=confirm
                         />
                     }
@@ -193,7 +204,8 @@ pub fn ContactEnrol(
 /// Adds a passkey on this device, under a name the person chooses.
 #[component]
 pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
-    let name = RwSignal::new(String::from("Passkey"));
+    let lang = feedback.lang;
+    let name = RwSignal::new(t::passkey_default_name(lang));
     let supported = webauthn::supported();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -201,22 +213,22 @@ pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView 
         // `None`: the ceremony was ended on purpose; nothing to say.
         feedback.run(webauthn::register(name.get_untracked()), move |added| {
             if let Some(p) = added {
-                feedback.ok(format!("Passkey “{}” added.", p.name));
-                name.set("Passkey".into());
+                feedback.ok(t::passkey_added(lang, &p.name));
+                name.set(t::passkey_default_name(lang));
                 on_done.try_run(());
             }
         });
     };
     view! {
         <form class="passkey-form" on:submit=submit>
-            <label for="passkey-name">"Name of the new passkey"</label>
+            <label for="passkey-name">{t::passkey_name(lang)}</label>
             <div class="row">
                 <input id="passkey-name" type="text" maxlength="64" required bind:value=name />
                 <BusyButton class="secondary" submit=true disabled=!supported>
-                    "Add a passkey"
+                    {t::add_passkey(lang)}
                 </BusyButton>
             </div>
-            {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
+            {(!supported).then(|| view! { <p class="hint">{text::passkeys_unsupported(lang)}</p> })}
         </form>
     }
 }
@@ -227,22 +239,21 @@ pub fn PasskeyEnrol(feedback: Feedback, on_done: Callback<()>) -> impl IntoView 
 #[component]
 pub fn NewPasswordForm(
     feedback: Feedback,
-    button: &'static str,
-    done: &'static str,
+    button: fn(Lang) -> String,
+    done: fn(Lang) -> String,
     /// Whether the button is the page's main action.
     #[prop(optional)]
     primary: bool,
     #[prop(optional)] on_done: Option<Callback<()>>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         feedback.clear();
         if password.get_untracked() != confirm.get_untracked() {
-            feedback.error.set(Some(
-                "The two passwords differ; type the same one twice.".into(),
-            ));
+            feedback.refuse(t::passwords_differ);
             return;
         }
         let req = ChangePasswordRequest {
@@ -251,7 +262,7 @@ pub fn NewPasswordForm(
         feedback.run(api::change_password(req), move |()| {
             password.set(String::new());
             confirm.set(String::new());
-            feedback.ok(done);
+            feedback.ok(done(lang));
             if let Some(f) = on_done {
                 f.try_run(());
             }
@@ -259,7 +270,7 @@ pub fn NewPasswordForm(
     };
     view! {
         <form class="password-form" on:submit=submit>
-            <label for="new-password">"New password"</label>
+            <label for="new-password">{t::new_password(lang)}</label>
             <input
                 id="new-password"
                 name="new-password"
@@ -271,10 +282,8 @@ pub fn NewPasswordForm(
                 aria-describedby="password-rules"
                 bind:value=password
             />
-            <p id="password-rules" class="hint">
-                "8 to 256 characters; any characters; not a common password."
-            </p>
-            <label for="confirm-password">"Type it again"</label>
+            <p id="password-rules" class="hint">{t::password_rules(lang)}</p>
+            <label for="confirm-password">{t::type_again(lang)}</label>
             <input
                 id="confirm-password"
                 name="confirm-password"
@@ -284,7 +293,7 @@ pub fn NewPasswordForm(
                 bind:value=confirm
             />
             <BusyButton class=if primary { "primary" } else { "secondary" } submit=true>
-                {button}
+                {button(lang)}
             </BusyButton>
         </form>
     }

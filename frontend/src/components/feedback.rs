@@ -4,6 +4,9 @@
 use super::{Busy, ProblemMessage};
 use crate::api::{self, ApiError, ApiResult};
 use crate::app::{LOGIN, Nav};
+use crate::language;
+use crate::text::account as t;
+use authlevel_core::Lang;
 use leptos::prelude::*;
 
 /// A page's messages: an error in words, a success notice, and whether the
@@ -16,17 +19,21 @@ pub struct Feedback {
     pub notice: RwSignal<Option<String>>,
     /// The server wants a login younger than its re-authentication window.
     pub reauth: RwSignal<bool>,
+    /// The page's language, which failures are worded in.
+    pub lang: Lang,
     /// The requests in flight, which `run` counts in.
     busy: Busy,
 }
 
 impl Feedback {
-    /// No messages yet. Made in a component, so it finds the app's [`Busy`].
+    /// No messages yet. Made in a component, so it finds the app's [`Busy`]
+    /// and language.
     pub fn new() -> Feedback {
         Feedback {
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
             reauth: RwSignal::new(false),
+            lang: language::lang(),
             busy: Busy::get(),
         }
     }
@@ -42,7 +49,7 @@ impl Feedback {
         if e.needs_reauth() {
             self.reauth.set(true);
         } else {
-            self.error.set(Some(e.message()));
+            self.error.set(Some(e.message(self.lang)));
         }
     }
 
@@ -56,10 +63,30 @@ impl Feedback {
         self.busy.run(request, done, move |e| self.fail(e));
     }
 
+    /// Asks `question` first (the browser's dialog); when the person
+    /// agrees, runs `request` as [`Feedback::run`] does.
+    pub fn run_if_confirmed<T: 'static>(
+        self,
+        question: &str,
+        request: impl Future<Output = ApiResult<T>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if window().confirm_with_message(question).unwrap_or(false) {
+            self.clear();
+            self.run(request, done);
+        }
+    }
+
     /// Shows a success.
     pub fn ok(self, text: impl Into<String>) {
         self.error.set(None);
         self.notice.set(Some(text.into()));
+    }
+
+    /// Shows a failure of the page's own, worded by `words` in the page's
+    /// language.
+    pub fn refuse(self, words: fn(Lang) -> String) {
+        self.error.set(Some(words(self.lang)));
     }
 }
 
@@ -88,11 +115,9 @@ pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
         }}
         <Show when=move || feedback.reauth.get()>
             <div class="message reauth" role="alert">
-                <p>
-                    "For this change, sign in again: it needs a login from the last few minutes."
-                </p>
+                <p>{t::reauth_text(feedback.lang)}</p>
                 <button type="button" class="primary" on:click=sign_in_again>
-                    "Sign in again"
+                    {t::sign_in_again(feedback.lang)}
                 </button>
             </div>
         </Show>

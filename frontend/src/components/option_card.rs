@@ -1,5 +1,7 @@
 //! One method the user can still use in this login.
 
+use crate::language::lang;
+use crate::text;
 use authlevel_core::LoginOption;
 use leptos::prelude::*;
 
@@ -11,6 +13,7 @@ pub fn OptionCard(
     option: LoginOption,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let lang = lang();
     let LoginOption {
         method,
         points,
@@ -20,10 +23,10 @@ pub fn OptionCard(
     view! {
         <section class="option" data-method=method.as_str()>
             <header>
-                <h3>{method.label()}</h3>
-                <span class="points">{format!("+{points} points")}</span>
+                <h3>{method.label_in(lang)}</h3>
+                <span class="points">{text::option_points(lang, points)}</span>
             </header>
-            {completes.then(|| view! { <p class="completes">"✓ Completes your login"</p> })}
+            {completes.then(|| view! { <p class="completes">{text::option_completes(lang)}</p> })}
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             {children.map(|c| c())}
         </section>

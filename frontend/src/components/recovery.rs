@@ -3,17 +3,16 @@
 
 use super::{BusyButton, Feedback};
 use crate::api;
+use crate::text::{self, account as t};
+use authlevel_core::Lang;
 use leptos::prelude::*;
 
 /// At or below this many codes left, the person is told to make new ones.
 const FEW: u32 = 3;
 
 /// The file a set downloads as: one code per line, with what they are.
-fn as_text(codes: &[String]) -> String {
-    let mut text = String::from(
-        "Recovery codes. Each works once, in place of your phone or authenticator app.\n\
-         Keep them somewhere safe, apart from your devices.\n\n",
-    );
+fn as_text(lang: Lang, codes: &[String]) -> String {
+    let mut text = t::recovery_file_intro(lang);
     for code in codes {
         text.push_str(code);
         text.push('\n');
@@ -35,19 +34,20 @@ pub fn RecoveryCodesEnrol(
     #[prop(into)] remaining: Signal<Option<u32>>,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let shown = RwSignal::new(None::<Vec<String>>);
     let make = move |_| {
         feedback.clear();
         feedback.run(api::make_recovery_codes(), move |r| {
             shown.set(Some(r.codes));
-            feedback.ok("Your new recovery codes are below. Any earlier ones no longer work.");
+            feedback.ok(t::recovery_made(lang));
             on_done.try_run(());
         });
     };
     let copy = move |_| {
         if let (Some(codes), Some(w)) = (shown.get_untracked(), web_sys::window()) {
-            let _ = w.navigator().clipboard().write_text(&as_text(&codes));
-            feedback.ok("Copied.");
+            let _ = w.navigator().clipboard().write_text(&as_text(lang, &codes));
+            feedback.ok(text::copied(lang));
         }
     };
     let print = move |_| {
@@ -60,16 +60,11 @@ pub fn RecoveryCodesEnrol(
             remaining
                 .get()
                 .map(|n| {
-                    let text = match n {
-                        0 => "You have no recovery codes.".to_owned(),
-                        1 => "1 recovery code is left.".to_owned(),
-                        n => format!("{n} recovery codes are left."),
-                    };
                     let few = n > 0 && n <= FEW;
                     view! {
                         <p class:warning=few data-testid="recovery-left">
-                            {text}
-                            {few.then_some(" Make a new set before they run out.")}
+                            {t::recovery_left(lang, n)}
+                            {few.then(|| format!(" {}", t::recovery_few(lang)))}
                         </p>
                     }
                 })
@@ -77,23 +72,29 @@ pub fn RecoveryCodesEnrol(
         {move || match shown.get() {
             None => view! {
                 <BusyButton class="secondary" on_click=make>
-                    {move || if remaining.get().unwrap_or(0) > 0 { "Make a new set" } else { "Make recovery codes" }}
+                    {move || {
+                        if remaining.get().unwrap_or(0) > 0 {
+                            t::recovery_new_set(lang)
+                        } else {
+                            t::recovery_make(lang)
+                        }
+                    }}
                 </BusyButton>
             }
                 .into_any(),
             Some(codes) => {
-                let href = data_url(&as_text(&codes));
+                let href = data_url(&as_text(lang, &codes));
                 view! {
-                    <p>
-                        "Keep these somewhere safe, apart from your phone. Each works once; they are shown only now."
-                    </p>
+                    <p>{t::recovery_keep(lang)}</p>
                     <ol class="recovery-codes">
                         {codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
                     </ol>
                     <p class="row">
-                        <BusyButton class="secondary" on_click=copy>"Copy"</BusyButton>
-                        <BusyButton class="secondary" on_click=print>"Print"</BusyButton>
-                        <a class="button secondary" href=href download="recovery-codes.txt">"Download"</a>
+                        <BusyButton class="secondary" on_click=copy>{text::copy(lang)}</BusyButton>
+                        <BusyButton class="secondary" on_click=print>{t::print(lang)}</BusyButton>
+                        <a class="button secondary" href=href download=t::recovery_file_name(lang)>
+                            {t::download(lang)}
+                        </a>
                     </p>
                 }
                     .into_any()

@@ -1,13 +1,16 @@
 //! A policy's analysis: errors, warnings, the ways to the level, and the
 //! what-if over today's users.
 
+use crate::language::lang;
+use crate::text::admin as t;
 use authlevel_core::PolicyReport;
-use authlevel_core::report::describe;
+use authlevel_core::report::describe_in;
 use leptos::prelude::*;
 
 /// Shows `report`.
 #[component]
 pub fn ReportView(report: PolicyReport) -> impl IntoView {
+    let lang = lang();
     let PolicyReport {
         errors,
         warnings,
@@ -18,7 +21,7 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
     let errors = (!errors.is_empty()).then(|| {
         view! {
             <div class="findings errors" role="alert">
-                <h3>"Cannot be saved"</h3>
+                <h3>{t::cannot_be_saved(lang)}</h3>
                 <ul>
                     {errors
                         .into_iter()
@@ -31,7 +34,7 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
     let warnings = (!warnings.is_empty()).then(|| {
         view! {
             <div class="findings warnings">
-                <h3>"Warnings"</h3>
+                <h3>{t::warnings(lang)}</h3>
                 <ul>
                     {warnings
                         .into_iter()
@@ -49,13 +52,13 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
         }
     });
     let combinations = if minimal_combinations.is_empty() {
-        view! { <p>"No combination of methods reaches the level."</p> }.into_any()
+        view! { <p>{t::no_combination(lang)}</p> }.into_any()
     } else {
         view! {
             <ul class="combinations">
                 {minimal_combinations
                     .into_iter()
-                    .map(|s| view! { <li>{describe(s)}</li> })
+                    .map(|s| view! { <li>{describe_in(s, lang)}</li> })
                     .collect_view()}
             </ul>
         }
@@ -63,15 +66,9 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
     };
     let users = users.map(|u| {
         let text = if u.cannot_reach == 0 {
-            format!(
-                "All {} users can reach the level with what they have enrolled today.",
-                u.total
-            )
+            t::report_all_reach(lang, u.total)
         } else {
-            format!(
-                "{} of {} users could not reach the level with what they have enrolled today.",
-                u.cannot_reach, u.total
-            )
+            t::report_some_cannot(lang, u.cannot_reach, u.total)
         };
         view! { <p class="users">{text}</p> }
     });
@@ -80,7 +77,7 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
             {errors}
             {warnings}
             {notes}
-            <h3>"Ways to reach the level"</h3>
+            <h3>{t::ways_to_level(lang)}</h3>
             {combinations}
             {users}
         </div>

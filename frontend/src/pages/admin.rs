@@ -2,19 +2,23 @@
 //! administrators know them: *Authentication* (the policy, the live
 //! analysis, and who it leaves behind), *Users*, *Applications* and
 //! *Activity*. The analysis is computed in the browser by
-//! `authlevel_core::analyse` as the administrator types, with the same code
-//! the server runs when it saves, over the directory's enrolment counts.
+//! `authlevel_core::analyse_in` as the administrator types, with the same
+//! code the server runs when it saves, over the directory's enrolment
+//! counts, in the page's language.
 
 use crate::api;
 use crate::app::{ADMIN, LOGIN, Nav, Tab, current_tab, directory_path, query};
 use crate::components::{Busy, BusyButton, ProblemMessage, ReportView};
+use crate::language::lang;
 use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
 use crate::pages::directories::login_url;
 use crate::pages::users::UsersAdmin;
+use crate::text::{self, admin as t};
 use authlevel_core::api::{Directory, UserFilter};
+use authlevel_core::report::analyse_in;
 use authlevel_core::{
-    EnrolmentCount, FindingCode, Method, Policy, PolicyReport, Preset, UserImpact, analyse,
+    EnrolmentCount, FindingCode, Method, Policy, PolicyReport, Preset, UserImpact,
     minimal_combinations,
 };
 use leptos::prelude::*;
@@ -28,15 +32,6 @@ fn parse_points(text: &str) -> Option<u32> {
 pub fn sms_needed(policy: &Policy) -> bool {
     let ways = minimal_combinations(policy);
     !ways.is_empty() && ways.iter().all(|w| w.contains(Method::Sms))
-}
-
-/// "1 user has", "3 users have".
-fn users_have(n: u32) -> String {
-    if n == 1 {
-        "1 user has".into()
-    } else {
-        format!("{n} users have")
-    }
 }
 
 /// The address of the users `filter` names, in the Users tab of `slug`.
@@ -55,6 +50,7 @@ fn users_link(slug: &str, filter: UserFilter, policy: Option<&Policy>) -> String
 #[component]
 pub fn DirectoryPage(slug: String) -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let nav = Nav::get();
     let directory = RwSignal::new(None::<Directory>);
     // The policy being edited, and the one saved on the server.
@@ -69,7 +65,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
         if e.status() == Some(401) {
             needs_login.set(true);
         }
-        error.set(Some(e.message()));
+        error.set(Some(e.message(lang)));
     };
     let wanted = slug.clone();
     busy.run(
@@ -87,9 +83,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
                 );
                 directory.set(Some(d));
             }
-            None => error.set(Some(format!(
-                "There is no directory “{wanted}”, or you do not administer it."
-            ))),
+            None => error.set(Some(t::no_such_directory(lang, &wanted))),
         },
         fail,
     );
@@ -114,7 +108,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
     view! {
         <div class="card wide">
             <p class="crumbs">
-                <a href=ADMIN>"Directories"</a>
+                <a href=ADMIN>{t::directories(lang)}</a>
             </p>
             <h1>
                 {move || {
@@ -122,14 +116,15 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
                 }}
             </h1>
             <p class="hint">
-                "Login page: "
+                {t::login_page(lang)}
+                " "
                 {move || {
                     let url = login_url(&slug.get_value());
                     let text = url.clone();
                     view! { <a href=url>{text}</a> }
                 }}
             </p>
-            <nav class="tabs" aria-label="Directory">
+            <nav class="tabs" aria-label=t::directory_tabs(lang)>
                 {Tab::ALL
                     .into_iter()
                     .map(|t| {
@@ -138,7 +133,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
                                 href=directory_path(&slug.get_value(), t)
                                 aria-current=move || (tab.get() == t).then_some("page")
                             >
-                                {t.label()}
+                                {t.label_in(lang)}
                             </a>
                         }
                     })
@@ -147,8 +142,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
             <ProblemMessage message=error />
             <Show when=move || needs_login.get()>
                 <p>
-                    <a href=LOGIN>"Log in"</a>
-                    " as an administrator of this directory."
+                    <a href=LOGIN>{t::log_in_as_admin_here(lang)}</a>
                 </p>
             </Show>
             {move || {
@@ -180,13 +174,14 @@ fn PolicyEditor(
     enrolments: RwSignal<Vec<EnrolmentCount>>,
 ) -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let refused = RwSignal::new(None::<PolicyReport>);
     let report = Memo::new(move |_| {
         policy
             .get()
-            .map(|p| enrolments.with(|users| analyse(&p, Some(users))))
+            .map(|p| enrolments.with(|users| analyse_in(&p, Some(users), lang)))
     });
     let dirty = move || policy.get() != saved.get();
     let has_errors = move || report.with(|r| r.as_ref().is_some_and(|r| !r.is_ok()));
@@ -204,13 +199,11 @@ fn PolicyEditor(
             api::save_policy(id.get_value(), p),
             move |_| {
                 saved.set(Some(p));
-                notice.set(Some(
-                    "Saved. The policy applies from the next login step.".into(),
-                ));
+                notice.set(Some(t::policy_saved(lang)));
             },
             move |e| {
                 refused.set(e.report().cloned());
-                error.set(Some(e.message()));
+                error.set(Some(e.message(lang)));
             },
         );
     };
@@ -228,7 +221,7 @@ fn PolicyEditor(
         let id = format!("points-{}", m.as_str());
         view! {
             <div class="field">
-                <label for=id.clone()>{m.label()}</label>
+                <label for=id.clone()>{m.label_in(lang)}</label>
                 <input
                     id=id
                     type="number"
@@ -254,12 +247,12 @@ fn PolicyEditor(
     };
 
     view! {
-        <h2>"Authentication"</h2>
+        <h2>{t::tab_authentication(lang)}</h2>
         <ProblemMessage message=error />
         <Show when=move || policy.with(Option::is_some)>
             <form class="policy" on:submit=|ev| ev.prevent_default()>
                 <fieldset class="presets">
-                    <legend>"Start from a preset"</legend>
+                    <legend>{t::start_from_preset(lang)}</legend>
                     {Preset::ALL
                         .into_iter()
                         .map(|preset| {
@@ -273,14 +266,14 @@ fn PolicyEditor(
                                     }
                                     on:click=move |_| policy.set(Some(preset.policy()))
                                 >
-                                    {preset.label()}
+                                    {preset.label_in(lang)}
                                 </button>
                             }
                         })
                         .collect_view()}
                 </fieldset>
                 <div class="field">
-                    <label for="required-level">"Required level"</label>
+                    <label for="required-level">{t::required_level(lang)}</label>
                     <input
                         id="required-level"
                         type="number"
@@ -295,7 +288,7 @@ fn PolicyEditor(
                     />
                 </div>
                 <fieldset class="points-grid">
-                    <legend>"Points per method (0 switches a method off)"</legend>
+                    <legend>{t::points_per_method(lang)}</legend>
                     {Method::ALL.into_iter().map(points_field).collect_view()}
                 </fieldset>
                 <div class="actions">
@@ -304,7 +297,7 @@ fn PolicyEditor(
                         disabled=move || has_errors() || !dirty()
                         on_click=save
                     >
-                        "Save"
+                        {text::save(lang)}
                     </BusyButton>
                     <button
                         type="button"
@@ -312,9 +305,11 @@ fn PolicyEditor(
                         disabled=move || !dirty()
                         on:click=move |_| policy.set(saved.get_untracked())
                     >
-                        "Undo changes"
+                        {t::undo_changes(lang)}
                     </button>
-                    {move || dirty().then(|| view! { <span class="hint">"Unsaved changes"</span> })}
+                    {move || {
+                        dirty().then(|| view! { <span class="hint">{t::unsaved_changes(lang)}</span> })
+                    }}
                 </div>
                 {move || notice.get().map(|n| view! { <p class="ok" role="status">{n}</p> })}
             </form>
@@ -329,12 +324,12 @@ fn PolicyEditor(
                     .get()
                     .map(|r| {
                         view! {
-                            <h2>"The server refused the policy"</h2>
+                            <h2>{t::server_refused(lang)}</h2>
                             <ReportView report=r />
                         }
                     })
             }}
-            <h2>"What this policy does"</h2>
+            <h2>{t::what_policy_does(lang)}</h2>
             {move || {
                 report
                     .get()
@@ -366,6 +361,7 @@ fn UsersLeftBehind(
     edited: Option<Policy>,
     impact: UserImpact,
 ) -> impl IntoView {
+    let lang = lang();
     let UserImpact {
         total,
         cannot_reach,
@@ -374,37 +370,33 @@ fn UsersLeftBehind(
     if total == 0 {
         return view! {
             <div class="users-left" role="status">
-                <p>"This directory has no users yet."</p>
+                <p>{t::no_users_yet(lang)}</p>
             </div>
         }
         .into_any();
     }
-    let show = |n: u32, href: String| {
-        (n > 0).then(|| view! { " " <a href=href>{format!("Show {}", if n == 1 { "them" } else { "these users" })}</a> })
+    let show = move |n: u32, href: String| {
+        (n > 0).then(|| view! { " " <a href=href>{t::show_them(lang, n)}</a> })
     };
     let phone = (policy.points.sms > 0).then(|| {
-        let why = if without_phone == 0 {
-            "."
+        let words = if without_phone == 0 {
+            t::no_phone_plain(lang, 0)
         } else if sms_needed(&policy) {
-            ": they cannot log in until one is added, as every way to the level needs an SMS code."
+            t::no_phone_blocked(lang, without_phone)
         } else {
-            ": SMS codes are not open to them."
+            t::no_phone_no_sms(lang, without_phone)
         };
         view! {
             <p data-warning="no-phone">
-                {format!("{} no mobile number{why}", users_have(without_phone))}
+                {words}
                 {show(without_phone, users_link(&slug, UserFilter::NoPhone, None))}
             </p>
         }
     });
     let reach = if cannot_reach == 0 {
-        format!(
-            "All {total} users can reach the level under this policy with what they have enrolled."
-        )
+        t::reach_all(lang, total)
     } else {
-        format!(
-            "{cannot_reach} of {total} users could not reach the level under this policy with what they have enrolled today."
-        )
+        t::reach_some(lang, cannot_reach, total)
     };
     let reach_link = match &edited {
         Some(p) => users_link(&slug, UserFilter::CannotReachEdited, Some(p)),

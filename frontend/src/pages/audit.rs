@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
-use authlevel_core::AuditKind;
+use crate::text::admin::{self as t, audit_kind};
 use authlevel_core::api::AuditEvent;
 use leptos::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -12,60 +12,12 @@ use std::collections::{BTreeSet, HashMap};
 /// How many events the page shows.
 const SHOWN: u32 = 50;
 
-/// What an event kind means, in words. Exhaustive: a new kind needs words.
-fn describe(kind: AuditKind) -> &'static str {
-    match kind {
-        AuditKind::LoginComplete => "logged in",
-        AuditKind::LoginPassword => "password step",
-        AuditKind::LoginPasskey => "passkey step",
-        AuditKind::LoginRecovery => "recovery code step",
-        AuditKind::LoginSms => "SMS code step",
-        AuditKind::LoginEmail => "email code step",
-        AuditKind::LoginTotp => "authenticator app step",
-        AuditKind::Logout => "logged out",
-        AuditKind::CodeSend => "code sent",
-        AuditKind::CodeQuota => "code quota reached",
-        AuditKind::PolicyUpdate => "policy changed",
-        AuditKind::UserCreate => "user created",
-        AuditKind::UsersImport => "users imported",
-        AuditKind::UsersBulk => "action on many users",
-        AuditKind::DirectoryRename => "directory renamed",
-        AuditKind::UserUpdate => "user changed",
-        AuditKind::UserDelete => "user deleted",
-        AuditKind::UserUnlock => "user unlocked",
-        AuditKind::UserEndSessions => "sessions ended",
-        AuditKind::PasskeyAdd => "passkey added",
-        AuditKind::PasskeyRemove => "passkey removed",
-        AuditKind::PasswordSet => "password set",
-        AuditKind::TotpAdd | AuditKind::TotpConfirm => "authenticator app set up",
-        AuditKind::RecoveryGenerate => "recovery codes made",
-        AuditKind::RecoveryRevoke => "recovery codes revoked",
-        AuditKind::TotpRemove => "authenticator app removed",
-        AuditKind::PhoneConfirm => "phone number confirmed",
-        AuditKind::EmailConfirm => "email address confirmed",
-        AuditKind::PhoneRemove => "mobile number removed",
-        AuditKind::EmailRemove => "email address removed",
-        AuditKind::SessionEnd => "session ended by the user",
-        AuditKind::ProfileContact => "contact details changed",
-        AuditKind::SetupOpen => "setup link opened",
-        AuditKind::UserSetupLink => "setup link issued",
-        AuditKind::DirectoryCreate => "directory created",
-        AuditKind::Bootstrap => "first start",
-        AuditKind::OidcAuthorize => "application asked for a login",
-        AuditKind::OidcToken => "application got tokens",
-        AuditKind::OidcClientAuth => "application authentication",
-        AuditKind::OidcRevoke => "token revoked",
-        AuditKind::OidcRotateKeys => "signing keys rotated",
-        AuditKind::ClientCreate => "application registered",
-        AuditKind::ClientDelete => "application removed",
-    }
-}
-
 /// The newest events of `directory_id`.
 #[component]
 pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     let busy = Busy::get();
     let feedback = Feedback::new();
+    let lang = feedback.lang;
     let events = RwSignal::new(Vec::<AuditEvent>::new());
     let names = RwSignal::new(HashMap::<String, String>::new());
     let dir = StoredValue::new(directory_id);
@@ -97,18 +49,13 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
     };
     load();
     let name = move |id: &Option<String>| {
-        id.as_ref().map(|id| {
-            names.with(|n| {
-                n.get(id)
-                    .cloned()
-                    .unwrap_or_else(|| "a deleted user".into())
-            })
-        })
+        id.as_ref()
+            .map(|id| names.with(|n| n.get(id).cloned().unwrap_or_else(|| t::deleted_user(lang))))
     };
     view! {
-        <h2 id="activity">"Recent activity"</h2>
+        <h2 id="activity">{t::recent_activity(lang)}</h2>
         <FeedbackView feedback />
-        <BusyButton class="secondary" on_click=move |_| load()>"Refresh"</BusyButton>
+        <BusyButton class="secondary" on_click=move |_| load()>{t::refresh(lang)}</BusyButton>
         <ul class="audit-list">
             {move || {
                 events
@@ -117,14 +64,14 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
                     .map(|e| {
                         let failed = e.outcome != "success";
                         let who = name(&e.user_id);
-                        let by = name(&e.actor_id).map(|a| format!("by {a}"));
+                        let by = name(&e.actor_id).map(|a| t::by(lang, &a));
                         let line = [
-                            Some(describe(e.kind).to_owned()),
-                            failed.then(|| "failed".to_owned()),
+                            Some(audit_kind(lang, e.kind).to_owned()),
+                            failed.then(|| t::failed(lang)),
                             who,
                             by,
                             e.detail.clone(),
-                            e.ip.clone().map(|ip| format!("from {ip}")),
+                            e.ip.as_deref().map(|ip| t::from_ip(lang, ip)),
                         ]
                         .into_iter()
                         .flatten()
@@ -132,7 +79,7 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
                         .join(" · ");
                         view! {
                             <li class:failed=failed data-kind=e.kind.as_str()>
-                                <time>{super::local_time(e.at)}</time>
+                                <time>{super::local_time(lang, e.at)}</time>
                                 " "
                                 {line}
                             </li>
@@ -141,20 +88,5 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
                     .collect_view()
             }}
         </ul>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::describe;
-    use authlevel_core::AuditKind;
-
-    #[test]
-    fn every_kind_reads_as_words() {
-        assert_eq!(describe(AuditKind::LoginComplete), "logged in");
-        assert_eq!(describe(AuditKind::PhoneConfirm), "phone number confirmed");
-        for kind in AuditKind::ALL {
-            assert!(!describe(kind).contains('.'), "{kind}");
-        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::components::{BusyButton, Feedback, FeedbackView};
+use crate::text::{self, admin as t};
 use authlevel_core::api::{ClientInfo, CreateClientRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ fn lines(text: &str) -> Vec<String> {
 #[component]
 pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
     let feedback = Feedback::new();
+    let lang = feedback.lang;
     let clients = RwSignal::new(Vec::<ClientInfo>::new());
     // The application just registered, with its secret (shown once).
     let created = RwSignal::new(None::<(ClientInfo, Option<String>)>);
@@ -31,29 +33,22 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
     load.try_run(());
 
     let remove = move |client: ClientInfo| {
-        let question = format!(
-            "Remove the application “{}”? Its users are signed out of it and it can no longer use this login.",
-            client.name
-        );
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
-        }
-        feedback.clear();
-        feedback.run(api::delete_client(client.client_id), move |()| {
-            feedback.ok(format!("{} is removed.", client.name));
+        let question = t::confirm_remove_app(lang, &client.name);
+        feedback.run_if_confirmed(&question, api::delete_client(client.client_id), move |()| {
+            feedback.ok(t::app_removed(lang, &client.name));
             created.set(None);
             load.try_run(());
         });
     };
 
     view! {
-        <h2 id="applications">"Applications (OpenID Connect)"</h2>
+        <h2 id="applications">{t::applications_title(lang)}</h2>
         <FeedbackView feedback />
         {move || created.get().map(|(c, secret)| view! { <CreatedView client=c secret /> })}
         {move || {
             let list = clients.get();
             if list.is_empty() {
-                view! { <p class="hint">"No application uses this login yet."</p> }.into_any()
+                view! { <p class="hint">{t::no_apps(lang)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="clients-list">
@@ -61,13 +56,14 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
                             .into_iter()
                             .map(|c| {
                                 let kind = if c.confidential {
-                                    "confidential (client secret)"
+                                    t::app_confidential(lang)
                                 } else {
-                                    "public (PKCE)"
+                                    t::app_public(lang)
                                 };
                                 let facts = format!(
-                                    "{} · {kind} · level {} or more",
-                                    c.client_id, c.min_level
+                                    "{} · {kind} · {}",
+                                    c.client_id,
+                                    t::level_or_more(lang, c.min_level)
                                 );
                                 let uris = c.redirect_uris.join(", ");
                                 let (name, key) = (c.name.clone(), c.client_id.clone());
@@ -77,12 +73,12 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
                                             <strong>{name}</strong>
                                             <span class="hint">{facts}</span>
                                         </div>
-                                        <p class="hint">"Redirects to " {uris}</p>
+                                        <p class="hint">{t::redirects_to(lang, &uris)}</p>
                                         <BusyButton
                                             class="secondary"
                                             on_click=move |_| remove(c.clone())
                                         >
-                                            "Remove"
+                                            {text::remove(lang)}
                                         </BusyButton>
                                     </li>
                                 }
@@ -101,17 +97,16 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
 /// this once, only its hash is kept.
 #[component]
 fn CreatedView(client: ClientInfo, secret: Option<String>) -> impl IntoView {
+    let lang = crate::language::lang();
     view! {
         <div class="setup-link" role="status">
-            <p>{format!("{} is registered.", client.name)}</p>
-            <label for="client-id">"Client ID"</label>
+            <p>{t::app_registered(lang, &client.name)}</p>
+            <label for="client-id">{t::client_id(lang)}</label>
             <input id="client-id" type="text" readonly prop:value=client.client_id.clone() />
             {secret
                 .map(|s| {
                     view! {
-                        <label for="client-secret">
-                            "Client secret (shown once: copy it into the application now)"
-                        </label>
+                        <label for="client-secret">{t::client_secret(lang)}</label>
                         <input id="client-secret" type="text" readonly prop:value=s />
                     }
                 })}
@@ -126,6 +121,7 @@ fn CreateClient(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let name = RwSignal::new(String::new());
     let redirects = RwSignal::new(String::new());
     let logout_redirects = RwSignal::new(String::new());
@@ -141,10 +137,7 @@ fn CreateClient(
             l => match l.parse::<u32>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    feedback.error.set(Some(
-                        "The lowest level must be a whole number, or empty for the directory's."
-                            .into(),
-                    ));
+                    feedback.refuse(t::min_level_invalid);
                     return;
                 }
             },
@@ -167,11 +160,11 @@ fn CreateClient(
         });
     };
     view! {
-        <h3>"Register an application"</h3>
+        <h3>{t::register_app_title(lang)}</h3>
         <form class="client-create" on:submit=submit>
-            <label for="client-name">"Name (shown to users when it asks for a higher level)"</label>
+            <label for="client-name">{t::app_name(lang)}</label>
             <input id="client-name" type="text" maxlength="100" required bind:value=name />
-            <label for="client-redirects">"Redirect URIs, one per line (exact match)"</label>
+            <label for="client-redirects">{t::redirect_uris(lang)}</label>
             <textarea
                 id="client-redirects"
                 rows="2"
@@ -179,15 +172,15 @@ fn CreateClient(
                 placeholder="https://app.example.com/callback"
                 bind:value=redirects
             ></textarea>
-            <label for="client-logout">"After-logout URIs, one per line (optional)"</label>
+            <label for="client-logout">{t::logout_uris(lang)}</label>
             <textarea id="client-logout" rows="1" bind:value=logout_redirects></textarea>
-            <label for="client-level">"Lowest level it accepts (empty: the directory's)"</label>
+            <label for="client-level">{t::min_level(lang)}</label>
             <input id="client-level" type="number" inputmode="numeric" min="1" max="1000" bind:value=min_level />
             <label class="check">
                 <input type="checkbox" bind:checked=public />
-                "Public application (runs in a browser or on a phone: no secret, PKCE required)"
+                {t::public_app(lang)}
             </label>
-            <BusyButton class="primary" submit=true>"Register"</BusyButton>
+            <BusyButton class="primary" submit=true>{t::register(lang)}</BusyButton>
         </form>
     }
 }

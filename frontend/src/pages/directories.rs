@@ -5,6 +5,7 @@
 use crate::api;
 use crate::app::{LOGIN, Tab, directory_path, encode};
 use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
+use crate::text::{self, admin as t};
 use authlevel_core::api::{CreateDirectoryRequest, Directory, Role, UpdateDirectoryRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -41,6 +42,7 @@ pub fn DirectoriesPage() -> impl IntoView {
     let directories = RwSignal::new(None::<Vec<Directory>>);
     let operator = RwSignal::new(false);
     let needs_login = RwSignal::new(false);
+    let lang = feedback.lang;
 
     busy.spawn(async move {
         match api::directories().await {
@@ -58,12 +60,11 @@ pub fn DirectoriesPage() -> impl IntoView {
 
     view! {
         <div class="card wide">
-            <h1>"Directories"</h1>
+            <h1>{t::directories(lang)}</h1>
             <FeedbackView feedback />
             <Show when=move || needs_login.get()>
                 <p>
-                    <a href=LOGIN>"Log in"</a>
-                    " as an administrator."
+                    <a href=LOGIN>{t::log_in_as_admin(lang)}</a>
                 </p>
             </Show>
             {move || {
@@ -71,7 +72,7 @@ pub fn DirectoriesPage() -> impl IntoView {
                     .get()
                     .map(|list| {
                         if list.is_empty() {
-                            view! { <p class="hint">"You administer no directory."</p> }.into_any()
+                            view! { <p class="hint">{t::no_directories(lang)}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="directories-list">
@@ -103,6 +104,7 @@ fn DirectoryRow(
     feedback: Feedback,
 ) -> impl IntoView {
     let Directory { id, slug, name, .. } = directory;
+    let lang = feedback.lang;
     let renaming = RwSignal::new(false);
     let new_name = RwSignal::new(name.clone());
     let id = StoredValue::new(id);
@@ -113,10 +115,7 @@ fn DirectoryRow(
             name: new_name.get_untracked().trim().to_owned(),
         };
         feedback.run(api::rename_directory(id.get_value(), req), move |d| {
-            feedback.ok(format!(
-                "The directory {} is now called {}.",
-                d.slug, d.name
-            ));
+            feedback.ok(t::directory_renamed(lang, &d.slug, &d.name));
             directories.update(|list| {
                 if let Some(old) = list.iter_mut().flatten().find(|o| o.id == d.id) {
                     *old = d;
@@ -135,11 +134,11 @@ fn DirectoryRow(
                 </a>
                 <span class="hint">{slug.clone()}</span>
             </div>
-            <p class="hint">"Login page: " <a href=login>{login_text}</a></p>
-            <nav class="actions" aria-label=format!("{slug}: tabs")>
+            <p class="hint">{t::login_page(lang)} " " <a href=login>{login_text}</a></p>
+            <nav class="actions" aria-label=t::directory_tabs_of(lang, &slug)>
                 {Tab::ALL
                     .into_iter()
-                    .map(|tab| view! { <a href=directory_path(&slug, tab)>{tab.label()}</a> })
+                    .map(|tab| view! { <a href=directory_path(&slug, tab)>{tab.label_in(lang)}</a> })
                     .collect_view()}
                 <Show when=move || operator.get()>
                     <button
@@ -148,15 +147,15 @@ fn DirectoryRow(
                         aria-expanded=move || renaming.get().to_string()
                         on:click=move |_| renaming.update(|r| *r = !*r)
                     >
-                        "Rename"
+                        {text::rename(lang)}
                     </button>
                 </Show>
             </nav>
             <Show when=move || renaming.get()>
                 <form class="row" on:submit=rename>
-                    <label class="visually-hidden" for=field.clone()>"New name"</label>
+                    <label class="visually-hidden" for=field.clone()>{t::new_name(lang)}</label>
                     <input id=field.clone() type="text" maxlength="100" required bind:value=new_name />
-                    <BusyButton class="primary" submit=true>"Save name"</BusyButton>
+                    <BusyButton class="primary" submit=true>{t::save_name(lang)}</BusyButton>
                 </form>
             </Show>
         </li>
@@ -169,6 +168,7 @@ fn CreateDirectory(
     directories: RwSignal<Option<Vec<Directory>>>,
     feedback: Feedback,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let name = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     // The slug follows the name until it is typed by hand.
@@ -182,11 +182,7 @@ fn CreateDirectory(
             policy: None,
         };
         feedback.run(api::create_directory(req), move |d| {
-            feedback.ok(format!(
-                "The directory {} is created, with the two-factor policy. Its login page is {}.",
-                d.name,
-                login_url(&d.slug)
-            ));
+            feedback.ok(t::directory_created(lang, &d.name, &login_url(&d.slug)));
             directories.update(|list| list.get_or_insert_default().push(d));
             name.set(String::new());
             slug.set(String::new());
@@ -194,9 +190,9 @@ fn CreateDirectory(
         });
     };
     view! {
-        <h2>"Create a directory"</h2>
+        <h2>{t::create_directory_title(lang)}</h2>
         <form class="directory-create" on:submit=submit>
-            <label for="directory-name">"Name of the directory"</label>
+            <label for="directory-name">{t::directory_name(lang)}</label>
             <input
                 id="directory-name"
                 type="text"
@@ -211,9 +207,7 @@ fn CreateDirectory(
                     name.set(typed);
                 }
             />
-            <label for="directory-slug">
-                "Short name in addresses (lowercase letters, digits and -)"
-            </label>
+            <label for="directory-slug">{t::directory_slug(lang)}</label>
             <input
                 id="directory-slug"
                 type="text"
@@ -228,7 +222,7 @@ fn CreateDirectory(
                     slug.set(event_target_value(&ev));
                 }
             />
-            <BusyButton class="primary" submit=true>"Create directory"</BusyButton>
+            <BusyButton class="primary" submit=true>{t::create_directory(lang)}</BusyButton>
         </form>
     }
 }

@@ -3,6 +3,8 @@
 use crate::api;
 use crate::app::{ADMIN, LOGIN, Nav, PROFILE};
 use crate::components::{Busy, BusyButton, ProblemMessage};
+use crate::language::lang;
+use crate::text::{self, account as t};
 use authlevel_core::api::{Role, SessionInfo};
 use leptos::prelude::*;
 
@@ -10,6 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let session = RwSignal::new(None::<SessionInfo>);
     let error = RwSignal::new(None::<String>);
     let signed_out = RwSignal::new(false);
@@ -21,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
             if e.status() == Some(401) {
                 signed_out.set(true);
             } else {
-                error.set(Some(e.message()));
+                error.set(Some(e.message(lang)));
             }
         },
     );
@@ -37,7 +40,7 @@ pub fn HomePage() -> impl IntoView {
                 if e.status() == Some(401) {
                     nav.go(LOGIN);
                 } else {
-                    error.set(Some(e.message()));
+                    error.set(Some(e.message(lang)));
                 }
             },
         );
@@ -47,9 +50,9 @@ pub fn HomePage() -> impl IntoView {
         <div class="card">
             <ProblemMessage message=error />
             <Show when=move || signed_out.get()>
-                <h1>"You are not logged in"</h1>
+                <h1>{t::not_logged_in_title(lang)}</h1>
                 <p>
-                    <a href=LOGIN>"Log in"</a>
+                    <a href=LOGIN>{text::log_in(lang)}</a>
                 </p>
             </Show>
             {move || {
@@ -59,34 +62,34 @@ pub fn HomePage() -> impl IntoView {
                         let methods = s
                             .methods
                             .iter()
-                            .map(|m| m.label())
+                            .map(|m| m.label_in(lang))
                             .collect::<Vec<_>>()
                             .join(", ");
                         let admin = s.role == Role::Admin;
                         view! {
-                            <h1>"You are logged in"</h1>
+                            <h1>{t::logged_in_title(lang)}</h1>
                             <dl class="facts">
-                                <dt>"User"</dt>
+                                <dt>{t::fact_user(lang)}</dt>
                                 <dd>{s.username.clone()}</dd>
-                                <dt>"Directory"</dt>
+                                <dt>{t::fact_directory(lang)}</dt>
                                 <dd>{s.directory.clone()}</dd>
-                                <dt>"Level reached"</dt>
+                                <dt>{t::fact_level(lang)}</dt>
                                 <dd>{s.level}</dd>
-                                <dt>"Methods used"</dt>
+                                <dt>{t::fact_methods(lang)}</dt>
                                 <dd>{methods}</dd>
-                                <dt>"Logged in at"</dt>
-                                <dd>{super::local_time(s.authenticated_at)}</dd>
-                                <dt>"Session ends at the latest"</dt>
-                                <dd>{super::local_time(s.expires_at)}</dd>
+                                <dt>{t::fact_logged_in_at(lang)}</dt>
+                                <dd>{super::local_time(lang, s.authenticated_at)}</dd>
+                                <dt>{t::fact_session_ends(lang)}</dt>
+                                <dd>{super::local_time(lang, s.expires_at)}</dd>
                             </dl>
                             <p>
-                                <a href=PROFILE>"Your account: name, contact, password, passkeys"</a>
+                                <a href=PROFILE>{t::link_account(lang)}</a>
                             </p>
                             {admin
                                 .then(|| {
                                     view! {
                                         <p>
-                                            <a href=ADMIN>"Directories: authentication policy, users, applications"</a>
+                                            <a href=ADMIN>{t::link_directories(lang)}</a>
                                         </p>
                                     }
                                 })}
@@ -94,7 +97,7 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
             <Show when=move || session.with(Option::is_some)>
-                <BusyButton class="secondary" on_click=logout>"Log out"</BusyButton>
+                <BusyButton class="secondary" on_click=logout>{t::log_out(lang)}</BusyButton>
             </Show>
         </div>
     }

@@ -7,6 +7,8 @@
 
 use crate::api;
 use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
+use crate::text::admin as t;
+use authlevel_core::Lang;
 use authlevel_core::api::{ImportError, ImportReport};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,18 +142,21 @@ fn empty_report(dry_run: bool) -> ImportReport {
     }
 }
 
-/// A report in words.
-fn summary(r: &ImportReport) -> String {
-    let bad = r.errors.len();
+/// A report in words: what was (or would be) done, then the rows with
+/// problems.
+fn summary(lang: Lang, r: &ImportReport) -> String {
+    let bad = u32::try_from(r.errors.len()).unwrap_or(u32::MAX);
     if r.dry_run {
         format!(
-            "{} rows checked: {} would be created, {} updated; {bad} with problems (they would change nothing).",
-            r.rows, r.created, r.updated
+            "{} {}",
+            t::dry_run_checked(lang, r.rows, r.created, r.updated),
+            t::dry_run_problems(lang, bad)
         )
     } else {
         format!(
-            "Import finished: {} rows, {} users created, {} updated; {bad} rows with problems were left out.",
-            r.rows, r.created, r.updated
+            "{} {}",
+            t::import_done(lang, r.rows, r.created, r.updated),
+            t::import_left_out(lang, bad)
         )
     }
 }
@@ -165,6 +170,7 @@ pub fn ImportUsers(
 ) -> impl IntoView {
     let busy = Busy::get();
     let feedback = Feedback::new();
+    let lang = feedback.lang;
     let dir = StoredValue::new(directory_id);
     // The file's text, once read.
     let text = StoredValue::new(None::<String>);
@@ -190,9 +196,7 @@ pub fn ImportUsers(
         busy.spawn(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(t) => text.set_value(t.as_string()),
-                Err(_) => feedback
-                    .error
-                    .set(Some("The file could not be read.".into())),
+                Err(_) => feedback.refuse(t::file_unreadable),
             }
         });
     };
@@ -201,7 +205,7 @@ pub fn ImportUsers(
     // reports; `progress` while it runs.
     let send = move |dry_run: bool| {
         let Some(csv) = text.get_value() else {
-            feedback.error.set(Some("Choose a CSV file first.".into()));
+            feedback.refuse(t::choose_csv_first);
             return;
         };
         feedback.clear();
@@ -223,13 +227,11 @@ pub fn ImportUsers(
                 match api::import_users(dir.clone(), part.body.clone(), dry_run, update).await {
                     Ok(r) => add(&mut total, part, r),
                     Err(e) => {
-                        let message = e.message();
+                        let message = e.message(lang);
                         feedback.error.set(Some(if dry_run || sent == 0 {
                             message
                         } else {
-                            format!(
-                                "The import stopped after {sent} of {all} rows, which are imported: {message}"
-                            )
+                            t::import_stopped(lang, sent, all, &message)
                         }));
                         break;
                     }
@@ -254,7 +256,7 @@ pub fn ImportUsers(
     let report_view = move |r: ImportReport| {
         let more = r.errors.len().saturating_sub(LISTED);
         view! {
-            <p role="status">{summary(&r)}</p>
+            <p role="status">{summary(lang, &r)}</p>
             <ul class="import-errors">
                 {r
                     .errors
@@ -262,23 +264,21 @@ pub fn ImportUsers(
                     .take(LISTED)
                     .map(|e| {
                         view! {
-                            <li data-line=e.line>{format!("Line {}: {}", e.line, e.message)}</li>
+                            <li data-line=e.line>{t::line_problem(lang, e.line, &e.message)}</li>
                         }
                     })
                     .collect_view()}
             </ul>
-            {(more > 0).then(|| view! { <p class="hint">{format!("and {more} more")}</p> })}
+            {(more > 0).then(|| view! { <p class="hint">{t::and_more(lang, more)}</p> })}
         }
     };
 
     view! {
         <section class="import" aria-labelledby="import-heading">
-            <h3 id="import-heading">"Import users from a CSV file"</h3>
-            <p class="hint">
-                "Columns: username, display_name, email, phone, role (user or admin), with that header line. Contact details count as confirmed."
-            </p>
+            <h3 id="import-heading">{t::import_title(lang)}</h3>
+            <p class="hint">{t::import_hint(lang)}</p>
             <FeedbackView feedback />
-            <label for="import-file">"CSV file"</label>
+            <label for="import-file">{t::csv_file(lang)}</label>
             <input id="import-file" type="file" accept=".csv,text/csv" on:change=choose />
             <label class="check">
                 <input
@@ -289,11 +289,11 @@ pub fn ImportUsers(
                         checked.set(None);
                     }
                 />
-                "Update existing users (else their rows are reported and left out)"
+                {t::update_existing(lang)}
             </label>
             <div class="actions">
                 <BusyButton class="secondary" on_click=move |_| send(true)>
-                    "Check the file"
+                    {t::check_file(lang)}
                 </BusyButton>
                 {move || {
                     checked
@@ -305,7 +305,7 @@ pub fn ImportUsers(
                                     disabled=n == 0
                                     on_click=move |_| send(false)
                                 >
-                                    {format!("Import {n} rows")}
+                                    {t::import_rows(lang, n)}
                                 </BusyButton>
                             }
                         })
@@ -318,7 +318,7 @@ pub fn ImportUsers(
                         view! {
                             <div class="import-progress">
                                 <progress max=all.max(1) value=done></progress>
-                                <p role="status">{format!("{done} of {all} rows")}</p>
+                                <p role="status">{t::rows_progress(lang, done, all)}</p>
                             </div>
                         }
                     })
@@ -388,7 +388,11 @@ mod tests {
         assert_eq!(total.rows, 2);
         let lines: Vec<u32> = total.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![4, 6]);
-        assert!(summary(&total).starts_with("2 rows checked"));
+        assert_eq!(
+            summary(Lang::En, &total),
+            "2 rows checked: 2 would be created and 0 updated. 2 rows have problems and would change nothing."
+        );
+        assert!(summary(Lang::Nl, &total).starts_with("2 rijen gecontroleerd"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 use crate::api;
 use crate::app::{HOME, Nav};
 use crate::components::{Busy, BusyButton, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
+use crate::language::lang;
+use crate::text::{self, login as t};
 use crate::webauthn;
 use authlevel_core::api::{LoginState, PasswordLoginRequest};
 use authlevel_core::{ErrorCode, LoginOption, LoginStatus, Method};
@@ -31,6 +33,7 @@ impl Default for Typed {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     // `None` until the server answered, or when it knows no login: the start form.
     let state = RwSignal::new(None::<LoginState>);
     let loaded = RwSignal::new(false);
@@ -44,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
             Ok(s) => state.set(Some(s)),
             // No login in progress (or it expired): the start form.
             Err(e) if matches!(e.code(), Some(ErrorCode::NoLogin | ErrorCode::NotFound)) => {}
-            Err(e) => error.set(Some(e.message())),
+            Err(e) => error.set(Some(e.message(lang))),
         }
         loaded.set(true);
     });
@@ -105,43 +108,31 @@ pub fn LoginPage() -> impl IntoView {
                     Some(s) if s.status == LoginStatus::Complete => {
                         let to = s.continue_to.clone();
                         view! {
-                            <p>"You are logged in."</p>
+                            <p>{t::logged_in(lang)}</p>
                             {s.message.clone().map(|m| view! {
                                 <p class="warning" role="alert">{m}</p>
                                 <BusyButton class="primary" on_click=move |_| go_on(to.clone())>
-                                    "Continue"
+                                    {t::go_on(lang)}
                                 </BusyButton>
                             })}
                         }
                             .into_any()
                     }
                     Some(s) => {
-                        let blocked = s.status == LoginStatus::Blocked;
+                        let (title, prompt) = if s.status == LoginStatus::Blocked {
+                            (t::blocked_title(lang), t::still_open(lang))
+                        } else {
+                            (t::add_method(lang), t::choose_one(lang))
+                        };
                         view! {
-                            <h1>
-                                {if blocked {
-                                    "This login cannot continue"
-                                } else {
-                                    "Add another method"
-                                }}
-                            </h1>
-                            <ProgressBar progress=s.progress.clone() label="Your login" />
+                            <h1>{title}</h1>
+                            <ProgressBar progress=s.progress.clone() label=t::your_login(lang) />
                             {s
                                 .message
                                 .clone()
                                 .map(|m| view! { <p class="message" role="alert">{m}</p> })}
                             {(!s.options.is_empty())
-                                .then(|| {
-                                    view! {
-                                        <p>
-                                            {if blocked {
-                                                "Still open:"
-                                            } else {
-                                                "Choose one to continue:"
-                                            }}
-                                        </p>
-                                    }
-                                })}
+                                .then(|| view! { <p>{prompt}</p> })}
                             <div class="options">
                                 {s
                                     .options
@@ -151,7 +142,7 @@ pub fn LoginPage() -> impl IntoView {
                             </div>
                             <p>
                                 <button type="button" class="link" on:click=restart>
-                                    "Start again"
+                                    {t::start_again(lang)}
                                 </button>
                             </p>
                         }
@@ -182,10 +173,11 @@ fn StartForm(
     let passkey = offers(Method::Passkey);
     // The autofill of passkeys goes with the first step's username field.
     let conditional = password && passkey;
+    let lang = lang();
     view! {
-        <h1>"Sign in"</h1>
+        <h1>{t::sign_in(lang)}</h1>
         {password.then(|| view! { <PasswordStep on_state loaded conditional typed /> })}
-        {(password && passkey).then(|| view! { <p class="or">"or"</p> })}
+        {(password && passkey).then(|| view! { <p class="or">{t::or(lang)}</p> })}
         {passkey.then(|| view! { <PasskeyButton on_state /> })}
     }
 }
@@ -203,6 +195,7 @@ fn PasswordStep(
     typed: Typed,
 ) -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let Typed { username, password } = typed;
     let error = RwSignal::new(None::<String>);
     if conditional {
@@ -223,9 +216,8 @@ fn PasswordStep(
                         on_state.try_run(s);
                     }
                     Ok(None) => {}
-                    // A directory without passkeys: no autofill, and nothing to say.
-                    Err(e) if e.code() == Some(ErrorCode::MethodNotOffered) => {}
-                    Err(e) => error.set(Some(e.message())),
+                    // A passkey was picked and the server refused it.
+                    Err(e) => error.set(Some(e.message(lang))),
                 }
             });
         });
@@ -246,14 +238,14 @@ fn PasswordStep(
                 on_state.try_run(s);
             },
             move |e| {
-                error.set(Some(e.message()));
+                error.set(Some(e.message(lang)));
                 password.set(String::new());
             },
         );
     };
     view! {
         <form class="password-form" on:submit=submit>
-            <label for="username">"Username"</label>
+            <label for="username">{text::username(lang)}</label>
             <input
                 id="username"
                 name="username"
@@ -264,7 +256,7 @@ fn PasswordStep(
                 required
                 bind:value=username
             />
-            <label for="password">"Password"</label>
+            <label for="password">{text::password(lang)}</label>
             <input
                 id="password"
                 name="password"
@@ -275,7 +267,7 @@ fn PasswordStep(
             />
             <ProblemMessage message=error />
             <BusyButton class="primary" submit=true disabled=move || !loaded.get()>
-                "Sign in"
+                {t::sign_in(lang)}
             </BusyButton>
         </form>
     }
@@ -285,6 +277,7 @@ fn PasswordStep(
 #[component]
 fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     let error = RwSignal::new(None::<String>);
     let supported = webauthn::supported();
     let sign_in = move |_| {
@@ -297,14 +290,14 @@ fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
                     on_state.try_run(s);
                 }
             },
-            move |e| error.set(Some(e.message())),
+            move |e| error.set(Some(e.message(lang))),
         );
     };
     view! {
         <BusyButton class="secondary passkey" disabled=!supported on_click=sign_in>
-            "Sign in with a passkey"
+            {t::sign_in_with_passkey(lang)}
         </BusyButton>
-        {(!supported).then(|| view! { <p class="hint">"This browser cannot use passkeys."</p> })}
+        {(!supported).then(|| view! { <p class="hint">{text::passkeys_unsupported(lang)}</p> })}
         <ProblemMessage message=error />
     }
 }

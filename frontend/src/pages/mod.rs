@@ -19,12 +19,16 @@ pub(crate) use login::page_param;
 pub use profile::ProfilePage;
 pub use setup::SetupPage;
 
-/// A Unix time (seconds) in the browser's locale and time zone.
-fn local_time(unix_s: i64) -> String {
+/// A Unix time (seconds) in the page's language (the browser's own
+/// variant of it, such as `en-GB`) and the browser's time zone.
+fn local_time(lang: authlevel_core::Lang, unix_s: i64) -> String {
     // f64 holds every millisecond timestamp of the next 200,000 years exactly.
     #[allow(clippy::cast_precision_loss)]
     let ms = unix_s as f64 * 1000.0;
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
-        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .to_locale_string(
+            &crate::language::locale(lang),
+            &wasm_bindgen::JsValue::UNDEFINED,
+        )
         .into()
 }

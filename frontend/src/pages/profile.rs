@@ -1,7 +1,8 @@
 //! `/profile`: the logged-in person's own account: display name, email and
-//! mobile number (confirmed with a code), password, passkeys and the
-//! authenticator app. Changes to methods need a recent login; the server
-//! says so (403 `reauth_required`) and the page offers to sign in again.
+//! mobile number (confirmed with a code), the language of what is sent to
+//! them, password, passkeys and the authenticator app. Changes to methods
+//! need a recent login; the server says so (403 `reauth_required`) and the
+//! page offers to sign in again.
 
 use crate::api;
 use crate::app::{HOME, LOGIN};
@@ -9,8 +10,10 @@ use crate::components::{
     Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
     RecoveryCodesEnrol, TotpEnrol,
 };
-use authlevel_core::Method;
+use crate::language::lang;
+use crate::text::{self, account as t};
 use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest};
+use authlevel_core::{Lang, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -18,10 +21,12 @@ use leptos::prelude::*;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let busy = Busy::get();
+    let lang = lang();
     // Each section says how its change went, next to it.
     let feedback = Feedback::new();
     let [
         f_name,
+        f_language,
         f_email,
         f_phone,
         f_password,
@@ -71,7 +76,7 @@ pub fn ProfilePage() -> impl IntoView {
     };
     let has = move |m: Method| me.with(|me| me.as_ref().is_some_and(|me| me.enrolled.contains(m)));
     // The email address or the mobile number, confirmed and waiting.
-    let contact = move |method: Method, id: &'static str, title: &'static str, feedback| {
+    let contact = move |method: Method, id: &'static str, title: fn(Lang) -> String, feedback| {
         type Of = fn(&Me) -> Option<String>;
         let (current, pending): (Of, Of) = if method == Method::Sms {
             (|m| m.phone.clone(), |m| m.pending_phone.clone())
@@ -80,7 +85,7 @@ pub fn ProfilePage() -> impl IntoView {
         };
         view! {
             <section class="enrol" aria-labelledby=id>
-                <h2 id=id>{title}</h2>
+                <h2 id=id>{title(lang)}</h2>
                 <FeedbackView feedback />
                 <ContactEnrol
                     method
@@ -95,68 +100,70 @@ pub fn ProfilePage() -> impl IntoView {
 
     view! {
         <div class="card">
-            <h1>"Your account"</h1>
+            <h1>{t::profile_title(lang)}</h1>
             <p>
-                <a href=HOME>"Back"</a>
+                <a href=HOME>{t::back(lang)}</a>
             </p>
             <Show when=move || signed_out.get()>
-                <p>
-                    "You are not logged in. " <a href=LOGIN>"Log in"</a>
-                </p>
+                <p>{t::not_logged_in(lang)} " " <a href=LOGIN>{text::log_in(lang)}</a></p>
             </Show>
             <FeedbackView feedback />
             {move || open_setup.get().map(|other| view! {
                 <div class="warning" role="alert" data-testid="open-setup">
-                    <p>
-                        "A setup link for " <strong>{other.clone()}</strong>
-                        " is open in this browser. Until it is closed, changes to methods go to "
-                        <strong>{other.clone()}</strong> ", not to you."
-                    </p>
+                    <p>{t::open_setup_warning(lang, &other)}</p>
                     <BusyButton class="secondary" on_click=Callback::new(move |_| {
                         feedback.run(api::finish_setup(), move |()| load.run(()));
-                    })>"Close that setup"</BusyButton>
+                    })>{t::close_setup(lang)}</BusyButton>
                 </div>
             })}
             <Show when=move || me.with(Option::is_some) && open_setup.with(Option::is_none)>
                 <p>
-                    "Account " <strong>{move || me.with(|m| m.as_ref().map(|m| m.username.clone()))}</strong>
-                    " in directory "
-                    <strong>{move || me.with(|m| m.as_ref().map(|m| m.directory.clone()))}</strong> "."
+                    {move || {
+                        me.with(|m| {
+                            m.as_ref()
+                                .map(|m| t::account_in_directory(lang, &m.username, &m.directory))
+                        })
+                    }}
                 </p>
                 <section class="enrol" aria-labelledby="p-name">
-                    <h2 id="p-name">"Display name"</h2>
+                    <h2 id="p-name">{t::display_name(lang)}</h2>
                     <FeedbackView feedback=f_name />
                     <DisplayName me feedback=f_name />
                 </section>
-                {contact(Method::Email, "p-email", "Email address", f_email)}
-                {contact(Method::Sms, "p-phone", "Mobile number", f_phone)}
+                <section class="enrol" aria-labelledby="p-language">
+                    <h2 id="p-language">{t::messages_language(lang)}</h2>
+                    <FeedbackView feedback=f_language />
+                    <MessagesLanguage me feedback=f_language />
+                </section>
+                {contact(Method::Email, "p-email", text::email_address, f_email)}
+                {contact(Method::Sms, "p-phone", text::mobile_number, f_phone)}
                 <section class="enrol" aria-labelledby="p-password">
-                    <h2 id="p-password">"Password"</h2>
+                    <h2 id="p-password">{text::password(lang)}</h2>
                     <FeedbackView feedback=f_password />
                     <NewPasswordForm
                         feedback=f_password
-                        button="Change password"
-                        done="Your password is changed."
+                        button=t::change_password
+                        done=t::password_changed
                     />
                 </section>
                 <section class="enrol" aria-labelledby="p-passkeys">
-                    <h2 id="p-passkeys">"Passkeys"</h2>
+                    <h2 id="p-passkeys">{t::passkeys(lang)}</h2>
                     <FeedbackView feedback=f_passkeys />
                     <PasskeyList passkeys feedback=f_passkeys on_change=load />
                     <PasskeyEnrol feedback=f_passkeys on_done=load />
                 </section>
                 <section class="enrol" aria-labelledby="p-recovery">
-                    <h2 id="p-recovery">"Recovery codes"</h2>
+                    <h2 id="p-recovery">{text::recovery_codes(lang)}</h2>
                     <FeedbackView feedback=f_recovery />
                     <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=load />
                 </section>
                 <section class="enrol" aria-labelledby="p-sessions">
-                    <h2 id="p-sessions">"Where you are logged in"</h2>
+                    <h2 id="p-sessions">{t::sessions(lang)}</h2>
                     <FeedbackView feedback=f_sessions />
                     <SessionList feedback=f_sessions />
                 </section>
                 <section class="enrol" aria-labelledby="p-totp">
-                    <h2 id="p-totp">"Authenticator app"</h2>
+                    <h2 id="p-totp">{Method::Totp.label_in(lang)}</h2>
                     <FeedbackView feedback=f_totp />
                     {move || {
                         if has(Method::Totp) {
@@ -171,28 +178,41 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+/// The submit handler of a profile form: saves the change `req` makes of
+/// what is typed, shows the answer, and says `done`.
+fn save_me(
+    me: RwSignal<Option<Me>>,
+    feedback: Feedback,
+    done: fn(Lang) -> String,
+    req: impl Fn() -> UpdateMeRequest + 'static,
+) -> impl Fn(SubmitEvent) + 'static {
+    move |ev: SubmitEvent| {
+        ev.prevent_default();
+        feedback.clear();
+        feedback.run(api::update_me(req()), move |m| {
+            me.set(Some(m));
+            feedback.ok(done(feedback.lang));
+        });
+    }
+}
+
 #[component]
 fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
+    let lang = feedback.lang;
     let name = RwSignal::new(me.with_untracked(|m| {
         m.as_ref()
             .map(|m| m.display_name.clone())
             .unwrap_or_default()
     }));
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
-        let req = UpdateMeRequest {
+    let submit = save_me(me, feedback, t::display_name_saved, move || {
+        UpdateMeRequest {
             display_name: Some(name.get_untracked()),
             ..Default::default()
-        };
-        feedback.run(api::update_me(req), move |m| {
-            me.set(Some(m));
-            feedback.ok("Your display name is saved.");
-        });
-    };
+        }
+    });
     view! {
         <form on:submit=submit>
-            <label for="display-name">"Name shown to people"</label>
+            <label for="display-name">{t::display_name_field(lang)}</label>
             <div class="row">
                 <input
                     id="display-name"
@@ -202,8 +222,52 @@ fn DisplayName(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
                     required
                     bind:value=name
                 />
-                <BusyButton class="secondary" submit=true>"Save"</BusyButton>
+                <BusyButton class="secondary" submit=true>{text::save(lang)}</BusyButton>
             </div>
+        </form>
+    }
+}
+
+/// The language of what is sent to the person (SMS and email codes,
+/// notices): the stored one, else the page's until one is chosen.
+#[component]
+fn MessagesLanguage(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoView {
+    let lang = feedback.lang;
+    let stored = me.with_untracked(|m| m.as_ref().and_then(|m| m.language));
+    let chosen = RwSignal::new(stored.unwrap_or(lang));
+    let submit = save_me(me, feedback, t::messages_language_saved, move || {
+        UpdateMeRequest {
+            language: Some(chosen.get_untracked()),
+            ..Default::default()
+        }
+    });
+    let pick = move |ev| {
+        if let Some(l) = Lang::parse(&event_target_value(&ev)) {
+            chosen.set(l);
+        }
+    };
+    view! {
+        <form on:submit=submit>
+            <label for="messages-language">{t::messages_language_field(lang)}</label>
+            <div class="row">
+                <select id="messages-language" on:change=pick>
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <option value=l.as_str() lang=l.as_str() selected=move || chosen.get() == l>
+                                    {l.name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <BusyButton class="secondary" submit=true>{text::save(lang)}</BusyButton>
+            </div>
+            {move || {
+                me.with(|m| m.as_ref().is_some_and(|m| m.language.is_none()))
+                    .then(|| view! { <p class="hint">{t::messages_language_unset(lang)}</p> })
+            }}
         </form>
     }
 }
@@ -214,6 +278,7 @@ fn PasskeyList(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let row = move |p: PasskeyInfo| {
         let name = RwSignal::new(p.name.clone());
         let id = StoredValue::new(p.id.clone());
@@ -225,25 +290,25 @@ fn PasskeyList(
                 name: name.get_untracked(),
             };
             feedback.run(api::rename_passkey(id.get_value(), req), move |()| {
-                feedback.ok("Renamed.");
+                feedback.ok(t::renamed(lang));
                 on_change.try_run(());
             });
         };
         let remove = move |_| {
             feedback.clear();
             feedback.run(api::delete_passkey(id.get_value()), move |()| {
-                feedback.ok("Passkey removed.");
+                feedback.ok(t::passkey_removed(lang));
                 on_change.try_run(());
             });
         };
-        let label = format!("Name of passkey “{}”", p.name);
+        let label = t::passkey_name_of(lang, &p.name);
         view! {
             <li>
                 <form class="row" on:submit=rename>
                     <label class="visually-hidden" for=field.clone()>{label}</label>
                     <input id=field type="text" maxlength="64" required bind:value=name />
-                    <BusyButton class="secondary" submit=true>"Rename"</BusyButton>
-                    <BusyButton class="secondary danger" on_click=remove>"Remove"</BusyButton>
+                    <BusyButton class="secondary" submit=true>{text::rename(lang)}</BusyButton>
+                    <BusyButton class="secondary danger" on_click=remove>{text::remove(lang)}</BusyButton>
                 </form>
             </li>
         }
@@ -252,7 +317,7 @@ fn PasskeyList(
         {move || {
             let list = passkeys.get();
             if list.is_empty() {
-                view! { <p>"No passkeys yet."</p> }.into_any()
+                view! { <p>{t::no_passkeys(lang)}</p> }.into_any()
             } else {
                 view! { <ul class="passkeys">{list.into_iter().map(row).collect_view()}</ul> }
                     .into_any()
@@ -263,17 +328,18 @@ fn PasskeyList(
 
 #[component]
 fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
+    let lang = feedback.lang;
     let remove = move |_| {
         feedback.clear();
         feedback.run(api::totp_remove(), move |()| {
-            feedback.ok("The authenticator app is removed.");
+            feedback.ok(t::totp_removed(lang));
             on_done.try_run(());
         });
     };
     view! {
-        <p class="ok">"✓ Set up."</p>
+        <p class="ok">{t::set_up_done(lang)}</p>
         <BusyButton class="secondary danger" on_click=remove>
-            "Remove the authenticator app"
+            {t::totp_remove(lang)}
         </BusyButton>
     }
 }
@@ -282,6 +348,7 @@ fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
 /// every other one.
 #[component]
 fn SessionList(feedback: Feedback) -> impl IntoView {
+    let lang = feedback.lang;
     let sessions = RwSignal::new(Vec::<SessionSummary>::new());
     let load = move || feedback.run(api::sessions(), move |list| sessions.set(list));
     load();
@@ -290,33 +357,41 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
         let methods = s
             .methods
             .iter()
-            .map(|m| format!("{} {}", m.method.label(), super::local_time(m.verified_at)))
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    m.method.label_in(lang),
+                    super::local_time(lang, m.verified_at)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let end = move |_| {
             feedback.clear();
             feedback.run(api::end_session(id.get_value()), move |()| {
-                feedback.ok("That session is ended.");
+                feedback.ok(t::session_ended(lang));
                 load();
             });
         };
         view! {
             <li data-current=s.current.to_string()>
                 <strong>
-                    {s.user_agent.clone().unwrap_or_else(|| "Unknown browser".into())}
+                    {s.user_agent.clone().unwrap_or_else(|| t::unknown_browser(lang))}
                 </strong>
-                {s.current.then_some(" (this one)")}
+                {s.current.then(|| t::this_session(lang))}
                 <br />
-                {format!(
-                    "Since {}, last used {}, from {}.",
-                    super::local_time(s.created_at),
-                    super::local_time(s.last_used_at),
-                    s.ip.clone().unwrap_or_else(|| "an unknown address".into()),
-                )}
+                {
+                    let since = super::local_time(lang, s.created_at);
+                    let last = super::local_time(lang, s.last_used_at);
+                    match &s.ip {
+                        Some(ip) => t::session_times(lang, &since, &last, ip),
+                        None => t::session_times_no_ip(lang, &since, &last),
+                    }
+                }
                 <br />
                 {methods}
                 {(!s.current).then(|| view! {
-                    <BusyButton class="secondary danger" on_click=end>"End"</BusyButton>
+                    <BusyButton class="secondary danger" on_click=end>{t::end(lang)}</BusyButton>
                 })}
             </li>
         }
@@ -324,14 +399,14 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
     let end_others = move |_| {
         feedback.clear();
         feedback.run(api::end_other_sessions(), move |()| {
-            feedback.ok("Every other session is ended.");
+            feedback.ok(t::others_ended(lang));
             load();
         });
     };
     view! {
         <ul class="sessions">{move || sessions.get().into_iter().map(row).collect_view()}</ul>
         <Show when=move || sessions.with(|l| l.len() > 1)>
-            <BusyButton class="secondary" on_click=end_others>"End every other session"</BusyButton>
+            <BusyButton class="secondary" on_click=end_others>{t::end_others(lang)}</BusyButton>
         </Show>
     }
 }

@@ -8,8 +8,10 @@ use crate::components::{
     Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
     ProblemMessage, ProgressBar, RecoveryCodesEnrol, TotpEnrol,
 };
+use crate::language::lang;
+use crate::text::{self, account as t};
 use authlevel_core::api::{SetupRequest, SetupResponse};
-use authlevel_core::{Method, Progress};
+use authlevel_core::{Lang, Method, Progress};
 use leptos::prelude::*;
 
 /// The `token` of a URL fragment such as `#token=abc`.
@@ -48,6 +50,7 @@ pub fn SetupPage() -> impl IntoView {
     let busy = Busy::get();
     let setup = RwSignal::new(None::<SetupResponse>);
     let error = RwSignal::new(None::<String>);
+    let lang = lang();
 
     let token = window()
         .location()
@@ -68,9 +71,9 @@ pub fn SetupPage() -> impl IntoView {
         move |s| setup.set(Some(s)),
         move |e| {
             error.set(Some(if e.status() == Some(401) {
-                "This page needs the setup link you were given. Open that link again, or ask your administrator for a new one.".into()
+                t::setup_needs_link(lang)
             } else {
-                e.message()
+                e.message(lang)
             }));
         },
     );
@@ -93,12 +96,12 @@ pub fn SetupPage() -> impl IntoView {
     let has = move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.enrolled.contains(m)));
     let no_contact = Signal::stored(None::<String>);
     // A mobile number or an email address: none is shown, one is added.
-    let contact = move |method: Method, title: &'static str, feedback: Feedback| {
+    let contact = move |method: Method, title: fn(Lang) -> String, feedback: Feedback| {
         let id = format!("enrol-{}", method.as_str());
         view! {
             <Show when=move || counts(method)>
                 <section class="enrol" aria-labelledby=id.clone()>
-                    <h3 id=id.clone()>{title} {move || has(method).then_some(" ✓")}</h3>
+                    <h3 id=id.clone()>{title(lang)} {move || has(method).then_some(" ✓")}</h3>
                     <FeedbackView feedback />
                     <ContactEnrol
                         method
@@ -118,58 +121,45 @@ pub fn SetupPage() -> impl IntoView {
         busy.run(
             api::finish_setup(),
             move |()| nav.go(LOGIN),
-            move |e| error.set(Some(e.message())),
+            move |e| error.set(Some(e.message(lang))),
         );
     };
 
     view! {
         <div class="card">
-            <h1>"Set up your account"</h1>
+            <h1>{t::setup_title(lang)}</h1>
             <ProblemMessage message=error />
             {move || {
                 setup
                     .get()
                     .map(|s| {
-                        let has_password = s.enrolled.contains(Method::Password);
+                        let password_title = if s.enrolled.contains(Method::Password) {
+                            t::change_your_password(lang)
+                        } else {
+                            t::choose_password(lang)
+                        };
                         let progress = enrolled_progress(&s);
                         let missing: Vec<String> = s
                             .policy
                             .enabled()
                             .without_all(s.enrolled)
                             .iter()
-                            .map(|m| {
-                                format!(
-                                    "{} ({} points) needs {}",
-                                    m.label(),
-                                    s.policy.points.get(m),
-                                    m.enrolment_need(),
-                                )
-                            })
+                            .map(|m| t::setup_missing(lang, m, s.policy.points.get(m)))
                             .collect();
                         view! {
-                            <p>
-                                "Account " <strong>{s.username.clone()}</strong> " in directory "
-                                <strong>{s.directory.clone()}</strong> "."
-                            </p>
+                            <p>{t::account_in_directory(lang, &s.username, &s.directory)}</p>
                             {s.logged_in_as.clone().map(|other| view! {
                                 <p class="warning" role="alert" data-testid="other-account">
-                                    "This browser is logged in as " <strong>{other.clone()}</strong>
-                                    ". What you set up on this page goes to "
-                                    <strong>{s.username.clone()}</strong> ", not to " {other} "."
+                                    {t::setup_other_account(lang, &other, &s.username)}
                                 </p>
                             })}
-                            <ProgressBar progress label="What you have set up" />
+                            <ProgressBar progress label=t::setup_progress(lang) />
                             {if s.can_reach {
-                                view! {
-                                    <p class="ok">
-                                        "What you have set up reaches the required level: you will be able to log in."
-                                    </p>
-                                }
-                                    .into_any()
+                                view! { <p class="ok">{t::setup_can_reach(lang)}</p> }.into_any()
                             } else {
                                 view! {
                                     <p class="message" role="alert">
-                                        "What you have set up does not reach the required level yet, so you could not log in."
+                                        {t::setup_cannot_reach(lang)}
                                     </p>
                                 }
                                     .into_any()
@@ -178,7 +168,7 @@ pub fn SetupPage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <details>
-                                            <summary>"Methods you have not set up"</summary>
+                                            <summary>{t::setup_not_set_up(lang)}</summary>
                                             <ul>
                                                 {missing
                                                     .into_iter()
@@ -188,27 +178,26 @@ pub fn SetupPage() -> impl IntoView {
                                         </details>
                                     }
                                 })}
-                            <h2>
-                                {if has_password { "Change your password" } else { "Choose a password" }}
-                            </h2>
+                            <h2>{password_title}</h2>
                         }
                     })
             }}
             <Show when=move || setup.with(Option::is_some)>
                 <NewPasswordForm
                     feedback=f_password
-                    button="Set password"
-                    done="Your password is set."
+                    button=t::set_password
+                    done=t::password_set
                     primary=true
                     on_done=refresh
                 />
                 <FeedbackView feedback=f_password />
-                <h2>"Add ways to log in"</h2>
+                <h2>{t::add_ways(lang)}</h2>
                 <FeedbackView feedback />
                 <Show when=move || counts(Method::Passkey)>
                     <section class="enrol" aria-labelledby="enrol-passkey">
                         <h3 id="enrol-passkey">
-                            "Passkey" {move || has(Method::Passkey).then_some(" ✓")}
+                            {Method::Passkey.label_in(lang)}
+                            {move || has(Method::Passkey).then_some(" ✓")}
                         </h3>
                         <FeedbackView feedback=f_passkey />
                         <PasskeyEnrol feedback=f_passkey on_done=refresh />
@@ -216,11 +205,11 @@ pub fn SetupPage() -> impl IntoView {
                 </Show>
                 <Show when=move || counts(Method::Totp)>
                     <section class="enrol" aria-labelledby="enrol-totp">
-                        <h3 id="enrol-totp">"Authenticator app"</h3>
+                        <h3 id="enrol-totp">{Method::Totp.label_in(lang)}</h3>
                         <FeedbackView feedback=f_totp />
                         {move || {
                             if has(Method::Totp) {
-                                view! { <p class="ok">"✓ Set up."</p> }.into_any()
+                                view! { <p class="ok">{t::set_up_done(lang)}</p> }.into_any()
                             } else {
                                 view! { <TotpEnrol feedback=f_totp on_done=refresh /> }.into_any()
                             }
@@ -230,18 +219,19 @@ pub fn SetupPage() -> impl IntoView {
                 <Show when=move || counts(Method::Recovery)>
                     <section class="enrol" aria-labelledby="enrol-recovery">
                         <h3 id="enrol-recovery">
-                            "Recovery codes" {move || has(Method::Recovery).then_some(" ✓")}
+                            {text::recovery_codes(lang)}
+                            {move || has(Method::Recovery).then_some(" ✓")}
                         </h3>
-                        <p>"For when your phone is lost: each code works once, in place of a code from it."</p>
+                        <p>{t::recovery_intro(lang)}</p>
                         <FeedbackView feedback=f_recovery />
                         <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=refresh />
                     </section>
                 </Show>
-                {contact(Method::Sms, "Mobile number for SMS codes", f_sms)}
-                {contact(Method::Email, "Email address for codes", f_email)}
-                <h2>"Done?"</h2>
-                <p>"Finishing closes this setup link. Then log in as usual."</p>
-                <BusyButton class="primary" on_click=finish>"Finish"</BusyButton>
+                {contact(Method::Sms, t::mobile_for_sms, f_sms)}
+                {contact(Method::Email, t::email_for_codes, f_email)}
+                <h2>{t::done_title(lang)}</h2>
+                <p>{t::done_text(lang)}</p>
+                <BusyButton class="primary" on_click=finish>{t::finish(lang)}</BusyButton>
             </Show>
         </div>
     }

@@ -12,11 +12,12 @@ use crate::app::{Nav, Tab, directory_path, query};
 use crate::components::{BusyButton, Feedback, FeedbackView};
 use crate::pages::admin::sms_needed;
 use crate::pages::import::ImportUsers;
+use crate::text::{self, admin as t};
 use authlevel_core::api::{
     BulkAction, BulkRequest, BulkResult, CreateUserRequest, Role, SetupLink, UpdateUserRequest,
     User, UserFilter, UsersPage,
 };
-use authlevel_core::{Method, Policy};
+use authlevel_core::{Lang, Method, Policy};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -31,27 +32,29 @@ fn given(text: String) -> Option<String> {
 }
 
 /// A filter in words, as the list of filters shows it.
-fn filter_label(filter: UserFilter) -> String {
+fn filter_label(lang: Lang, filter: UserFilter) -> String {
     match filter {
-        UserFilter::NoPhone => "No mobile number".into(),
-        UserFilter::NoSecondMethod => {
-            "No second method (SMS, email, authenticator app or recovery codes)".into()
-        }
-        UserFilter::CannotReach => "Cannot reach the level (saved policy)".into(),
-        UserFilter::CannotReachEdited => "Cannot reach the level (policy being edited)".into(),
-        UserFilter::Locked => "Locked out".into(),
-        UserFilter::Disabled => "Disabled".into(),
-        UserFilter::Has(m) => format!("With {}", m.enrolment_need()),
-        UserFilter::Lacks(m) => format!("Without {}", m.enrolment_need()),
+        UserFilter::NoPhone => t::filter_no_phone(lang),
+        UserFilter::NoSecondMethod => t::filter_no_second_method(lang),
+        UserFilter::CannotReach => t::filter_cannot_reach(lang),
+        UserFilter::CannotReachEdited => t::filter_cannot_reach_edited(lang),
+        UserFilter::Locked => t::filter_locked(lang),
+        UserFilter::Disabled => t::filter_disabled(lang),
+        UserFilter::Has(m) => t::filter_has(lang, m),
+        UserFilter::Lacks(m) => t::filter_lacks(lang, m),
     }
 }
 
+/// A bulk action's value in the form, its name, and the question before
+/// it is done to `n` users.
+type ActionWords = (&'static str, fn(Lang) -> String, fn(Lang, u32) -> String);
+
 /// What a bulk action does, in words, and its value in the form.
-fn action_label(action: BulkAction) -> (&'static str, &'static str) {
+fn action_label(action: BulkAction) -> ActionWords {
     match action {
-        BulkAction::SetupLinks => ("setup_links", "Email a new setup link"),
-        BulkAction::Disable => ("disable", "Disable"),
-        BulkAction::Enable => ("enable", "Enable"),
+        BulkAction::SetupLinks => ("setup_links", t::action_setup_links, t::confirm_setup_links),
+        BulkAction::Disable => ("disable", t::action_disable, t::confirm_disable),
+        BulkAction::Enable => ("enable", t::action_enable, t::confirm_enable),
     }
 }
 
@@ -61,33 +64,24 @@ const ACTIONS: [BulkAction; 3] = [
     BulkAction::Enable,
 ];
 
-/// A bulk action's result in words.
-fn bulk_summary(action: BulkAction, r: &BulkResult) -> String {
-    let is = if r.done == 1 { "is" } else { "are" };
-    let done = match action {
-        BulkAction::SetupLinks => "got a new setup link by email".to_owned(),
-        BulkAction::Disable => format!("{is} disabled"),
-        BulkAction::Enable => format!("{is} enabled"),
+/// A bulk action's result in words: what was done, then whom it passed
+/// over and why (the server's words).
+fn bulk_summary(lang: Lang, action: BulkAction, r: &BulkResult) -> String {
+    let mut text = match action {
+        BulkAction::SetupLinks => t::bulk_links_sent(lang, r.done),
+        BulkAction::Disable => t::bulk_disabled(lang, r.done),
+        BulkAction::Enable => t::bulk_enabled(lang, r.done),
     };
-    let mut text = format!("{} {done}.", count_users(r.done));
     if !r.skipped.is_empty() {
         let skipped: Vec<String> = r
             .skipped
             .iter()
             .map(|s| format!("{} ({})", s.username, s.reason))
             .collect();
-        text.push_str(&format!(" Passed over: {}.", skipped.join(", ")));
+        text.push(' ');
+        text.push_str(&t::bulk_passed_over(lang, &skipped.join(", ")));
     }
     text
-}
-
-/// "1 user", "3 users".
-fn count_users(n: u32) -> String {
-    if n == 1 {
-        "1 user".into()
-    } else {
-        format!("{n} users")
-    }
 }
 
 /// The users of `directory_id` (whose slug is `slug`); `policy` is its
@@ -100,6 +94,7 @@ pub fn UsersAdmin(
 ) -> impl IntoView {
     let nav = Nav::get();
     let feedback = Feedback::new();
+    let lang = feedback.lang;
     let page = RwSignal::new(None::<UsersPage>);
     // How many users the pages before the one shown hold.
     let before = RwSignal::new(0u32);
@@ -188,20 +183,20 @@ pub fn UsersAdmin(
     };
 
     view! {
-        <h2 id="users">"Users"</h2>
+        <h2 id="users">{t::tab_users(lang)}</h2>
         <FeedbackView feedback />
         {move || link.get().map(|(who, l)| view! { <SetupLinkView who link=l /> })}
         <form class="users-search row" role="search" on:submit=search>
-            <label class="visually-hidden" for="users-q">"Search users"</label>
+            <label class="visually-hidden" for="users-q">{t::search_users(lang)}</label>
             <input
                 id="users-q"
                 type="search"
-                placeholder="Username, name, email or phone"
+                placeholder=t::search_placeholder(lang)
                 bind:value=typed
             />
-            <BusyButton class="secondary" submit=true>"Search"</BusyButton>
+            <BusyButton class="secondary" submit=true>{t::search(lang)}</BusyButton>
         </form>
-        <label for="users-filter">"Show"</label>
+        <label for="users-filter">{t::show(lang)}</label>
         <select
             id="users-filter"
             on:change=move |ev| {
@@ -209,7 +204,7 @@ pub fn UsersAdmin(
             }
         >
             <option value="" selected=move || which.with(|w| w.filter.is_empty())>
-                "All users"
+                {t::all_users(lang)}
             </option>
             {move || {
                 filters()
@@ -218,7 +213,7 @@ pub fn UsersAdmin(
                         let chosen = which.with(|w| w.filter == value);
                         view! {
                             <option value=value selected=chosen>
-                                {filter_label(f)}
+                                {filter_label(lang, f)}
                             </option>
                         }
                     })
@@ -234,14 +229,12 @@ pub fn UsersAdmin(
                         let range = if shown == 0 {
                             String::new()
                         } else {
-                            format!(" · showing {}–{}", first + 1, first + shown)
+                            format!(" · {}", t::showing(lang, first + 1, first + shown))
                         };
                         let matching = if which.with(|w| w.q.is_empty() && w.filter.is_empty()) {
-                            count_users(p.total)
-                        } else if p.total == 1 {
-                            "1 user matches".to_owned()
+                            text::count_users(lang, p.total)
                         } else {
-                            format!("{} users match", p.total)
+                            t::users_match(lang, p.total)
                         };
                         view! { <p class="users-total" role="status">{matching}{range}</p> }
                     })
@@ -250,10 +243,10 @@ pub fn UsersAdmin(
         <div class="actions">
             <a
                 class="button"
-                download="users.csv"
+                download=t::export_file_name(lang)
                 href=move || which.with(|w| api::users_export_url(&dir.get_value(), w))
             >
-                "Export these users (CSV)"
+                {t::export_users(lang)}
             </a>
         </div>
         <BulkActions directory_id=dir.get_value() which selected page feedback on_done=reload />
@@ -275,7 +268,7 @@ pub fn UsersAdmin(
                 disabled=Signal::derive(move || cursors.with(|c| c.len() <= 1))
                 on_click=previous
             >
-                "Previous"
+                {t::previous(lang)}
             </BusyButton>
             <BusyButton
                 class="secondary"
@@ -284,7 +277,7 @@ pub fn UsersAdmin(
                 })
                 on_click=next
             >
-                "Next"
+                {t::next(lang)}
             </BusyButton>
         </div>
         <CreateUser directory_id=dir.get_value() link feedback on_change=reload />
@@ -303,12 +296,13 @@ fn BulkActions(
     feedback: Feedback,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let action = RwSignal::new(BulkAction::SetupLinks);
     let dir = StoredValue::new(directory_id);
     let total = move || page.with(|p| p.as_ref().map_or(0, |p| p.total));
     let run = move |all: bool| {
         let act = action.get_untracked();
-        let (_, words) = action_label(act);
+        let (_, _, ask) = action_label(act);
         let (req, count) = if all {
             let w = which.get_untracked();
             let req = BulkRequest {
@@ -332,13 +326,9 @@ fn BulkActions(
             };
             (req, n)
         };
-        let question = format!("{words}: {}?", count_users(count));
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
-        }
-        feedback.clear();
-        feedback.run(api::bulk(dir.get_value(), req), move |r| {
-            feedback.ok(bulk_summary(act, &r));
+        let request = api::bulk(dir.get_value(), req);
+        feedback.run_if_confirmed(&ask(lang, count), request, move |r| {
+            feedback.ok(bulk_summary(lang, act, &r));
             selected.update(BTreeSet::clear);
             on_done.run(());
         });
@@ -348,8 +338,8 @@ fn BulkActions(
         move || which.with(|w| w.filter == UserFilter::CannotReachEdited.as_str());
     view! {
         <fieldset class="bulk">
-            <legend>"With the users chosen"</legend>
-            <label class="visually-hidden" for="bulk-action">"Action"</label>
+            <legend>{t::with_chosen(lang)}</legend>
+            <label class="visually-hidden" for="bulk-action">{t::action(lang)}</label>
             <select
                 id="bulk-action"
                 on:change=move |ev| {
@@ -362,8 +352,8 @@ fn BulkActions(
                 {ACTIONS
                     .into_iter()
                     .map(|a| {
-                        let (value, words) = action_label(a);
-                        view! { <option value=value>{words}</option> }
+                        let (value, words, _) = action_label(a);
+                        view! { <option value=value>{words(lang)}</option> }
                     })
                     .collect_view()}
             </select>
@@ -373,20 +363,18 @@ fn BulkActions(
                     disabled=Signal::derive(move || selected.with(BTreeSet::is_empty))
                     on_click=move |_| run(false)
                 >
-                    {move || format!("Apply to {} selected", selected.with(BTreeSet::len))}
+                    {move || t::apply_selected(lang, selected.with(BTreeSet::len))}
                 </BusyButton>
                 <BusyButton
                     class="secondary"
                     disabled=Signal::derive(move || total() == 0 || by_edited_policy())
                     on_click=move |_| run(true)
                 >
-                    {move || format!("Apply to all that match ({})", total())}
+                    {move || t::apply_all(lang, total())}
                 </BusyButton>
             </div>
             <Show when=by_edited_policy>
-                <p class="hint">
-                    "Users found by a policy not yet saved can be chosen one by one; save it to act on all of them."
-                </p>
+                <p class="hint">{t::edited_policy_hint(lang)}</p>
             </Show>
         </fieldset>
     }
@@ -395,6 +383,7 @@ fn BulkActions(
 /// A setup link, shown once, with a button that copies it.
 #[component]
 fn SetupLinkView(who: String, link: SetupLink) -> impl IntoView {
+    let lang = crate::language::lang();
     let url = link.url.clone();
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -404,12 +393,12 @@ fn SetupLinkView(who: String, link: SetupLink) -> impl IntoView {
     view! {
         <div class="setup-link" role="status">
             <label for="setup-link">
-                {format!("Setup link for {who} (shown once; valid 24 hours, single use)")}
+                {t::setup_link_for(lang, &who)}
             </label>
             <div class="row">
                 <input id="setup-link" type="text" readonly prop:value=link.url.clone() />
                 <button type="button" class="secondary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    {move || if copied.get() { t::copied_button(lang) } else { text::copy(lang) }}
                 </button>
             </div>
         </div>
@@ -425,6 +414,7 @@ fn UserRow(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let editing = RwSignal::new(false);
     let email = RwSignal::new(user.email.clone().unwrap_or_default());
     let phone = RwSignal::new(user.phone.clone().unwrap_or_default());
@@ -449,7 +439,7 @@ fn UserRow(
             ..Default::default()
         };
         feedback.run(api::update_user(id.get_value(), req), move |u| {
-            feedback.ok(format!("{} is saved.", u.username));
+            feedback.ok(t::user_saved(lang, &u.username));
             on_change.try_run(());
         });
     };
@@ -465,33 +455,21 @@ fn UserRow(
         feedback.clear();
         let name = name.get_value();
         feedback.run(api::unlock_user(id.get_value()), move |()| {
-            feedback.ok(format!(
-                "{name} is unlocked: failed attempts are cleared and every method can be tried again."
-            ));
+            feedback.ok(t::user_unlocked(lang, &name));
         });
     };
     let end_sessions = move |_| {
         let name = name.get_value();
-        let question =
-            format!("End every session of {name}? They will have to log in again everywhere.");
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
-        }
-        feedback.clear();
-        feedback.run(api::end_user_sessions(id.get_value()), move |()| {
-            feedback.ok(format!("Every session of {name} has ended."));
+        let request = api::end_user_sessions(id.get_value());
+        feedback.run_if_confirmed(&t::confirm_end_sessions(lang, &name), request, move |()| {
+            feedback.ok(t::sessions_ended(lang, &name));
         });
     };
-
     let revoke_codes = move |_| {
         let name = name.get_value();
-        let question = format!("Revoke every unused recovery code of {name}?");
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
-        }
-        feedback.clear();
-        feedback.run(api::revoke_recovery_codes(id.get_value()), move |()| {
-            feedback.ok(format!("The recovery codes of {name} are revoked."));
+        let request = api::revoke_recovery_codes(id.get_value());
+        feedback.run_if_confirmed(&t::confirm_revoke(lang, &name), request, move |()| {
+            feedback.ok(t::revoked(lang, &name));
             on_change.try_run(());
         });
     };
@@ -500,8 +478,8 @@ fn UserRow(
         .enrolled
         .iter()
         .map(|m| match m {
-            Method::Recovery => format!("{} ({recovery_codes} left)", m.label()),
-            m => m.label().to_owned(),
+            Method::Recovery => t::recovery_with_left(lang, recovery_codes),
+            m => m.label_in(lang),
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -511,8 +489,8 @@ fn UserRow(
         shown_name,
         user.email.clone(),
         user.phone.clone(),
-        (user.role == Role::Admin).then(|| "administrator".to_owned()),
-        user.disabled.then(|| "disabled".to_owned()),
+        (user.role == Role::Admin).then(|| t::fact_administrator(lang)),
+        user.disabled.then(|| t::fact_disabled(lang)),
     ]
     .into_iter()
     .flatten()
@@ -537,7 +515,7 @@ fn UserRow(
                 <input
                     type="checkbox"
                     class="select"
-                    aria-label=format!("Select {}", user.username)
+                    aria-label=t::select_user(lang, &user.username)
                     prop:checked=is_selected
                     on:change=toggle
                 />
@@ -547,18 +525,16 @@ fn UserRow(
                     (no_phone && needs_sms.get())
                         .then(|| {
                             view! {
-                                <span class="flag" role="note">
-                                    "No mobile number: cannot reach the level"
-                                </span>
+                                <span class="flag" role="note">{t::flag_no_phone(lang)}</span>
                             }
                         })
                 }}
             </div>
             <p class="hint">
                 {if methods.is_empty() {
-                    "Nothing set up yet".to_owned()
+                    t::nothing_set_up(lang)
                 } else {
-                    format!("Set up: {methods}")
+                    t::set_up_list(lang, &methods)
                 }}
             </p>
             <div class="actions">
@@ -568,30 +544,30 @@ fn UserRow(
                     aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)
                 >
-                    "Edit"
+                    {t::edit(lang)}
                 </button>
-                <BusyButton class="secondary" on_click=new_link>"New setup link"</BusyButton>
-                <BusyButton class="secondary" on_click=unlock>"Unlock"</BusyButton>
-                <BusyButton class="secondary" on_click=end_sessions>"End sessions"</BusyButton>
+                <BusyButton class="secondary" on_click=new_link>{t::new_setup_link(lang)}</BusyButton>
+                <BusyButton class="secondary" on_click=unlock>{t::unlock(lang)}</BusyButton>
+                <BusyButton class="secondary" on_click=end_sessions>{t::end_sessions(lang)}</BusyButton>
                 {(recovery_codes > 0).then(|| view! {
-                    <BusyButton class="secondary" on_click=revoke_codes>"Revoke recovery codes"</BusyButton>
+                    <BusyButton class="secondary" on_click=revoke_codes>{t::revoke_codes(lang)}</BusyButton>
                 })}
             </div>
             <Show when=move || editing.get()>
                 <form class="user-edit" on:submit=save>
-                    <label for=format!("email-{key}")>"Email address"</label>
+                    <label for=format!("email-{key}")>{text::email_address(lang)}</label>
                     <input id=format!("email-{key}") type="email" bind:value=email />
-                    <label for=format!("phone-{key}")>"Mobile number"</label>
+                    <label for=format!("phone-{key}")>{text::mobile_number(lang)}</label>
                     <input id=format!("phone-{key}") type="tel" bind:value=phone />
                     <label class="check">
                         <input type="checkbox" bind:checked=admin />
-                        "Administrator"
+                        {t::administrator(lang)}
                     </label>
                     <label class="check">
                         <input type="checkbox" bind:checked=disabled />
-                        "Disabled (logins refused, sessions ended)"
+                        {t::disabled_check(lang)}
                     </label>
-                    <BusyButton class="primary" submit=true>"Save"</BusyButton>
+                    <BusyButton class="primary" submit=true>{text::save(lang)}</BusyButton>
                 </form>
             </Show>
         </li>
@@ -605,6 +581,7 @@ fn CreateUser(
     feedback: Feedback,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let lang = feedback.lang;
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -634,9 +611,9 @@ fn CreateUser(
         });
     };
     view! {
-        <h3>"Add a user"</h3>
+        <h3>{t::add_user_title(lang)}</h3>
         <form class="user-create" on:submit=submit>
-            <label for="new-username">"Username"</label>
+            <label for="new-username">{text::username(lang)}</label>
             <input
                 id="new-username"
                 type="text"
@@ -646,15 +623,20 @@ fn CreateUser(
                 required
                 bind:value=username
             />
-            <label for="new-email">"Email address (optional)"</label>
+            <label for="new-email">{t::email_optional(lang)}</label>
             <input id="new-email" type="email" bind:value=email />
-            <label for="new-phone">"Mobile number (optional)"</label>
-            <input id="new-phone" type="tel" placeholder="+41 79 123 45 67" bind:value=phone />
+            <label for="new-phone">{t::phone_optional(lang)}</label>
+            <input
+                id="new-phone"
+                type="tel"
+                placeholder=text::account::phone_example(lang)
+                bind:value=phone
+            />
             <label class="check">
                 <input type="checkbox" bind:checked=admin />
-                "Administrator"
+                {t::administrator(lang)}
             </label>
-            <BusyButton class="primary" submit=true>"Add user"</BusyButton>
+            <BusyButton class="primary" submit=true>{t::add_user(lang)}</BusyButton>
         </form>
     }
 }
@@ -672,15 +654,24 @@ mod tests {
 
     #[test]
     fn every_filter_reads_as_words() {
-        let labels: BTreeSet<String> = UserFilter::all().into_iter().map(filter_label).collect();
+        for lang in Lang::ALL {
+            let labels: BTreeSet<String> = UserFilter::all()
+                .into_iter()
+                .map(|f| filter_label(lang, f))
+                .collect();
+            assert_eq!(
+                labels.len(),
+                UserFilter::all().len(),
+                "each label is its own"
+            );
+        }
         assert_eq!(
-            labels.len(),
-            UserFilter::all().len(),
-            "each label is its own"
+            filter_label(Lang::En, UserFilter::Lacks(Method::Sms)),
+            "Without a confirmed mobile number"
         );
         assert_eq!(
-            filter_label(UserFilter::Lacks(Method::Sms)),
-            "Without a confirmed mobile number"
+            filter_label(Lang::Nl, UserFilter::Lacks(Method::Sms)),
+            "Zonder een bevestigd mobiel nummer"
         );
     }
 
@@ -698,8 +689,12 @@ mod tests {
             }],
         };
         assert_eq!(
-            bulk_summary(BulkAction::SetupLinks, &r),
+            bulk_summary(Lang::En, BulkAction::SetupLinks, &r),
             "2 users got a new setup link by email. Passed over: ann (no email address)."
+        );
+        assert_eq!(
+            bulk_summary(Lang::Nl, BulkAction::Disable, &r),
+            "2 gebruikers zijn uitgeschakeld. Overgeslagen: ann (no email address)."
         );
     }
 }
