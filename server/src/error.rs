@@ -2,7 +2,7 @@
 //! [`ErrorCode`] and a sentence for the user, or something unexpected that
 //! is logged and never shown. `http::error` turns it into problem+json.
 
-use authlevel_core::{ErrorCode, PolicyReport};
+use authlevel_core::{ErrorCode, Lang, PolicyReport};
 
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +52,12 @@ impl ApiError {
             code,
             detail: Some(detail.into()),
         }
+    }
+
+    /// A failure with `code` and one of [`crate::text`]'s sentences, in the
+    /// language of the request being answered.
+    pub fn text(code: ErrorCode, text: fn(Lang) -> String) -> ApiError {
+        ApiError::with(code, text(crate::lang::current()))
     }
 
     /// An invalid field value, explained.

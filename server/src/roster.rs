@@ -15,7 +15,7 @@ use crate::{lang, text};
 use authlevel_core::api::{
     BulkAction, BulkResult, BulkSkip, ImportError, ImportReport, Role, UserFilter,
 };
-use authlevel_core::{AuditKind, Lang, MethodSet, Policy};
+use authlevel_core::{AuditKind, ErrorCode, Lang, MethodSet, Policy};
 use std::collections::HashMap;
 
 /// The most users a page holds.
@@ -47,10 +47,9 @@ impl Selection {
         let filter = Selection::filter(filter)?;
         let edited = match policy.filter(|p| !p.trim().is_empty()) {
             None => None,
-            Some(p) => Some(
-                serde_json::from_str::<Policy>(p)
-                    .map_err(|_| ApiError::invalid(text::policy_param_invalid(lang::current())))?,
-            ),
+            Some(p) => Some(serde_json::from_str::<Policy>(p).map_err(|_| {
+                ApiError::text(ErrorCode::InvalidInput, text::policy_param_invalid)
+            })?),
         };
         Selection::new(q, filter, edited)
     }
@@ -554,7 +553,7 @@ pub async fn bulk(
 /// The users of `dir` with these ids (others are passed over).
 pub async fn by_ids(app: &AppState, dir: &DirectoryRow, ids: &[String]) -> ApiResult<Vec<UserRow>> {
     if ids.len() > 10_000 {
-        return Err(ApiError::invalid(text::bulk_too_many(lang::current())));
+        return Err(ApiError::text(ErrorCode::InvalidInput, text::bulk_too_many));
     }
     let mut out = Vec::new();
     for id in ids {

@@ -158,8 +158,5 @@ impl Authenticated {
 }
 
 fn forbidden() -> ApiError {
-    ApiError::with(
-        ErrorCode::Forbidden,
-        crate::text::admins_only(crate::lang::current()),
-    )
+    ApiError::text(ErrorCode::Forbidden, crate::text::admins_only)
 }

@@ -78,9 +78,9 @@ pub async fn open(
             .detail("unknown, used or expired link")
             .record(app)
             .await;
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::SetupLinkInvalid,
-            crate::text::setup_link_spent(crate::lang::current()),
+            crate::text::setup_link_spent,
         ));
     };
     let user = app
@@ -89,10 +89,7 @@ pub async fn open(
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::SetupLinkInvalid,
-                crate::text::account_inactive(crate::lang::current()),
-            )
+            ApiError::text(ErrorCode::SetupLinkInvalid, crate::text::account_inactive)
         })?;
     let enrolment = token::new_token();
     app.store

@@ -51,9 +51,10 @@ fn check_slug(slug: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(crate::text::bad_slug(
-            crate::lang::current(),
-        )))
+        Err(ApiError::text(
+            ErrorCode::InvalidInput,
+            crate::text::bad_slug,
+        ))
     }
 }
 
@@ -67,9 +68,9 @@ pub(super) async fn create_directory(
     AppJson(req): AppJson<CreateDirectoryRequest>,
 ) -> ApiResult<(StatusCode, AppJson<Directory>)> {
     if !auth.is_operator() {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Forbidden,
-            crate::text::operators_create_directories(crate::lang::current()),
+            crate::text::operators_create_directories,
         ));
     }
     check_slug(&req.slug)?;
@@ -86,10 +87,7 @@ pub(super) async fn create_directory(
         policy,
     };
     if !app.store.insert_directory(&dir, now()).await? {
-        return Err(ApiError::with(
-            ErrorCode::Conflict,
-            crate::text::slug_taken(crate::lang::current()),
-        ));
+        return Err(ApiError::text(ErrorCode::Conflict, crate::text::slug_taken));
     }
     audit::event(AuditKind::DirectoryCreate, true)
         .directory(&dir.id)
@@ -112,9 +110,9 @@ pub(super) async fn rename_directory(
     AppJson(req): AppJson<UpdateDirectoryRequest>,
 ) -> ApiResult<AppJson<Directory>> {
     if !admin.auth.is_operator() {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Forbidden,
-            crate::text::operators_rename_directories(crate::lang::current()),
+            crate::text::operators_rename_directories,
         ));
     }
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
@@ -215,9 +213,9 @@ pub(super) async fn patch_user(
     if admin.user.id == admin.auth.user.id
         && (req.role == Some(Role::User) || req.disabled == Some(true))
     {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::not_yourself(crate::lang::current()),
+            crate::text::not_yourself,
         ));
     }
     let patch = UserPatch {
@@ -274,9 +272,9 @@ pub(super) async fn delete_user(
     admin: UserAdmin,
 ) -> ApiResult<StatusCode> {
     if admin.user.id == admin.auth.user.id {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::not_delete_yourself(crate::lang::current()),
+            crate::text::not_delete_yourself,
         ));
     }
     app.store.delete_user(&admin.user.id).await?;

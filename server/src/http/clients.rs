@@ -104,9 +104,10 @@ pub(super) async fn create_client(
 ) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
     if req.redirect_uris.is_empty() {
-        return Err(ApiError::invalid(crate::text::redirect_uri_needed(
-            crate::lang::current(),
-        )));
+        return Err(ApiError::text(
+            ErrorCode::InvalidInput,
+            crate::text::redirect_uri_needed,
+        ));
     }
     for u in req
         .redirect_uris
@@ -183,12 +184,11 @@ pub(super) async fn delete_client(
     auth: Authenticated,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    let client = app.store.client(&id).await?.ok_or_else(|| {
-        ApiError::with(
-            ErrorCode::NotFound,
-            crate::text::no_such_application(crate::lang::current()),
-        )
-    })?;
+    let client = app
+        .store
+        .client(&id)
+        .await?
+        .ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_application))?;
     auth.require_admin_of(&client.directory_id)?;
     app.store.delete_client(&client.id).await?;
     audit::event(AuditKind::ClientDelete, true)

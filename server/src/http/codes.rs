@@ -109,15 +109,15 @@ pub(super) async fn dev_outbox(
     auth: Authenticated,
 ) -> ApiResult<AppJson<Vec<OutboxMessage>>> {
     if !auth.is_operator() {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Forbidden,
-            crate::text::outbox_operators(crate::lang::current()),
+            crate::text::outbox_operators,
         ));
     }
     if !app.config.dev {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::NotFound,
-            crate::text::outbox_dev_only(crate::lang::current()),
+            crate::text::outbox_dev_only,
         ));
     }
     let rows = app.store.outbox(50).await?;

@@ -87,9 +87,9 @@ where
             Err(rejection) => return Err(json_rejection(rejection)),
         };
         if !value.is_object() {
-            return Err(ApiError::with(
+            return Err(ApiError::text(
                 ErrorCode::InvalidJson,
-                crate::text::body_not_object(crate::lang::current()),
+                crate::text::body_not_object,
             ));
         }
         integral_numbers(&mut value);
@@ -126,28 +126,20 @@ fn integral_numbers(value: &mut serde_json::Value) {
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::with(
-            ErrorCode::UnsupportedMediaType,
-            crate::text::send_json(crate::lang::current()),
-        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::text(ErrorCode::UnsupportedMediaType, crate::text::send_json)
+        }
         JsonRejection::JsonDataError(e) => {
             ApiError::with(ErrorCode::InvalidJson, data_error_detail(&e.body_text()))
         }
-        JsonRejection::JsonSyntaxError(_) => ApiError::with(
-            ErrorCode::InvalidJson,
-            crate::text::json_malformed(crate::lang::current()),
-        ),
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::text(ErrorCode::InvalidJson, crate::text::json_malformed)
+        }
         JsonRejection::BytesRejection(e) => {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::with(
-                    ErrorCode::PayloadTooLarge,
-                    crate::text::body_too_large(crate::lang::current()),
-                )
+                ApiError::text(ErrorCode::PayloadTooLarge, crate::text::body_too_large)
             } else {
-                ApiError::with(
-                    ErrorCode::InvalidJson,
-                    crate::text::body_unreadable(crate::lang::current()),
-                )
+                ApiError::text(ErrorCode::InvalidJson, crate::text::body_unreadable)
             }
         }
         _ => ApiError::code(ErrorCode::InvalidJson),

@@ -147,10 +147,7 @@ extractor!(
 );
 
 fn not_logged_in() -> ApiError {
-    ApiError::with(
-        ErrorCode::Unauthorized,
-        crate::text::please_log_in(crate::lang::current()),
-    )
+    ApiError::text(ErrorCode::Unauthorized, crate::text::please_log_in)
 }
 
 async fn authenticated(parts: &mut Parts, state: &AppState) -> ApiResult<Authenticated> {
@@ -257,12 +254,10 @@ extractor!(
         let auth = authenticated(parts, state).await?;
         auth.require_admin()?;
         let id = path_id(parts, state).await?;
-        let dir = state.store.directory(&id).await?.ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::NotFound,
-                crate::text::no_such_directory(crate::lang::current()),
-            )
-        })?;
+        let dir =
+            state.store.directory(&id).await?.ok_or_else(|| {
+                ApiError::text(ErrorCode::NotFound, crate::text::no_such_directory)
+            })?;
         auth.require_admin_of(&dir.id)?;
         Ok::<_, ApiError>(DirectoryAdmin {
             auth,
@@ -312,12 +307,11 @@ extractor!(
 /// The user `id`, for an administrator of their directory.
 pub async fn admin_user(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {
     auth.require_admin()?;
-    let user = app.store.user(id).await?.ok_or_else(|| {
-        ApiError::with(
-            ErrorCode::NotFound,
-            crate::text::no_such_user(crate::lang::current()),
-        )
-    })?;
+    let user = app
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_user))?;
     auth.require_admin_of(&user.directory_id)?;
     Ok(user)
 }

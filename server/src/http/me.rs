@@ -113,9 +113,9 @@ pub(super) async fn end_session(
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     if id.is_empty() || !app.store.delete_user_session(&auth.user.id, &id).await? {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::NotFound,
-            crate::text::no_such_session(crate::lang::current()),
+            crate::text::no_such_session,
         ));
     }
     audit::event(AuditKind::SessionEnd, true)

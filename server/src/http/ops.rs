@@ -23,9 +23,9 @@ pub(super) async fn readyz(State(app): State<AppState>) -> ApiResult<&'static st
     if app.store.ping().await {
         Ok("ready")
     } else {
-        Err(ApiError::with(
+        Err(ApiError::text(
             ErrorCode::Unavailable,
-            crate::text::database_silent(crate::lang::current()),
+            crate::text::database_silent,
         ))
     }
 }

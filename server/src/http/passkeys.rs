@@ -140,14 +140,15 @@ pub(super) async fn rename(
 ) -> ApiResult<StatusCode> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(crate::text::passkey_name_length(
-            crate::lang::current(),
-        )));
+        return Err(ApiError::text(
+            ErrorCode::InvalidInput,
+            crate::text::passkey_name_length,
+        ));
     }
     if !app.store.rename_passkey(&who.user().id, &id, name).await? {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::NotFound,
-            crate::text::no_such_passkey(crate::lang::current()),
+            crate::text::no_such_passkey,
         ));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -111,12 +111,7 @@ pub(super) async fn create_user(
         .store
         .insert_user(&token::new_id(), &new, now())
         .await?
-        .ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::Conflict,
-                crate::text::username_taken(crate::lang::current()),
-            )
-        })?;
+        .ok_or_else(|| ApiError::text(ErrorCode::Conflict, crate::text::username_taken))?;
     let setup_link = issue_link(&app, &user.id).await?;
     audit::event(AuditKind::UserCreate, true)
         .on_user(&user)
@@ -170,21 +165,16 @@ pub(super) async fn import(
         .and_then(|v| v.split(';').next())
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/csv"));
     if !csv {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::UnsupportedMediaType,
-            crate::text::send_csv(crate::lang::current()),
+            crate::text::send_csv,
         ));
     }
     let bytes = axum::body::to_bytes(body, IMPORT_LIMIT)
         .await
-        .map_err(|_| {
-            ApiError::with(
-                ErrorCode::PayloadTooLarge,
-                crate::text::csv_too_large(crate::lang::current()),
-            )
-        })?;
+        .map_err(|_| ApiError::text(ErrorCode::PayloadTooLarge, crate::text::csv_too_large))?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| ApiError::invalid(crate::text::csv_not_utf8(crate::lang::current())))?;
+        .map_err(|_| ApiError::text(ErrorCode::InvalidInput, crate::text::csv_not_utf8))?;
     let report = roster::import(
         &app,
         &dir,
@@ -254,9 +244,10 @@ pub(super) async fn bulk(
 ) -> ApiResult<AppJson<BulkResult>> {
     let users = if !req.user_ids.is_empty() {
         if req.filter.is_some() || req.q.is_some() {
-            return Err(ApiError::invalid(crate::text::bulk_both(
-                crate::lang::current(),
-            )));
+            return Err(ApiError::text(
+                ErrorCode::InvalidInput,
+                crate::text::bulk_both,
+            ));
         }
         roster::by_ids(&app, &dir, &req.user_ids).await?
     } else if req.filter.is_some() || req.q.is_some() {
@@ -264,9 +255,10 @@ pub(super) async fn bulk(
         let sel = Selection::new(req.q.as_deref(), filter, req.policy)?;
         roster::all_matching(&app, &dir, &sel).await?
     } else {
-        return Err(ApiError::invalid(crate::text::bulk_neither(
-            crate::lang::current(),
-        )));
+        return Err(ApiError::text(
+            ErrorCode::InvalidInput,
+            crate::text::bulk_neither,
+        ));
     };
     let result = roster::bulk(&app, &dir, &auth, req.action, users, ip.as_deref()).await?;
     Ok(AppJson(result))

@@ -147,10 +147,7 @@ pub async fn current(
 
 /// The answer for a directory slug that names none.
 pub fn no_directory() -> ApiError {
-    ApiError::with(
-        ErrorCode::NotFound,
-        crate::text::no_such_directory_name(crate::lang::current()),
-    )
+    ApiError::text(ErrorCode::NotFound, crate::text::no_such_directory_name)
 }
 
 /// The unexpired flow a flow token names.
@@ -210,12 +207,7 @@ pub async fn advance(
         .method(method)
         .ip(browser.ip())
         .stage(&mut tx);
-    let expired = || {
-        ApiError::with(
-            ErrorCode::NoLogin,
-            crate::text::login_expired(crate::lang::current()),
-        )
-    };
+    let expired = || ApiError::text(ErrorCode::NoLogin, crate::text::login_expired);
     let t = now();
     let (flow, new_flow_token) = match prior {
         // A bitwise OR in the database, so concurrent steps never lose each
@@ -262,10 +254,7 @@ pub async fn advance(
         });
     }
     if stored && !tx.delete_flow(&flow.id).await? {
-        return Err(ApiError::with(
-            ErrorCode::NoLogin,
-            crate::text::login_over(crate::lang::current()),
-        ));
+        return Err(ApiError::text(ErrorCode::NoLogin, crate::text::login_over));
     }
     if let Some(old) = &browser.session {
         tx.delete_session(&token::hash(old)).await?;
@@ -405,12 +394,7 @@ pub async fn identified_flow(
     flow_token: Option<&str>,
     method: Method,
 ) -> ApiResult<(FlowRow, DirectoryRow, UserRow)> {
-    let no_login = || {
-        ApiError::with(
-            ErrorCode::NoLogin,
-            crate::text::no_login(crate::lang::current()),
-        )
-    };
+    let no_login = || ApiError::text(ErrorCode::NoLogin, crate::text::no_login);
     let token = flow_token.ok_or_else(no_login)?;
     let (flow, dir, user) = app
         .store

@@ -218,9 +218,9 @@ pub async fn login_start(
         .await?
         .ok_or_else(super::no_directory)?;
     if dir.policy.points.passkey == 0 {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::MethodNotOffered,
-            crate::text::passkeys_off(crate::lang::current()),
+            crate::text::passkeys_off,
         ));
     }
     let (user_id, decoy) = match req
@@ -274,9 +274,9 @@ pub async fn login_start(
 }
 
 fn refused() -> ApiError {
-    ApiError::with(
+    ApiError::text(
         ErrorCode::InvalidCredentials,
-        crate::text::passkey_not_verified(crate::lang::current()),
+        crate::text::passkey_not_verified,
     )
 }
 
@@ -291,12 +291,7 @@ pub async fn login_finish(
 ) -> ApiResult<Outcome> {
     let ip = browser.ip();
     let rp = &app.webauthn;
-    let no_login = || {
-        ApiError::with(
-            ErrorCode::NoLogin,
-            crate::text::passkey_start_again(crate::lang::current()),
-        )
-    };
+    let no_login = || ApiError::text(ErrorCode::NoLogin, crate::text::passkey_start_again);
     let c = LoginCeremony::take(app, browser.passkey.as_deref())
         .await?
         .ok_or_else(no_login)?;
@@ -434,9 +429,9 @@ pub async fn list(app: &AppState, user: &UserRow) -> ApiResult<Vec<PasskeyRow>> 
 /// Removes a passkey of `user`, and the user hears of it.
 pub async fn remove(app: &AppState, user: &UserRow, id: &str, ip: Option<&str>) -> ApiResult<()> {
     if !app.store.delete_passkey(&user.id, id).await? {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::NotFound,
-            crate::text::no_such_passkey(crate::lang::current()),
+            crate::text::no_such_passkey,
         ));
     }
     crate::notify::method_changed(
@@ -462,21 +457,13 @@ pub async fn register_finish(
 ) -> ApiResult<PasskeyRow> {
     let state: PasskeyRegistration = take_state(app, &state_key("reg", &user.id))
         .await?
-        .ok_or_else(|| {
-            ApiError::with(
-                ErrorCode::Conflict,
-                crate::text::passkey_add_again(crate::lang::current()),
-            )
-        })?;
+        .ok_or_else(|| ApiError::text(ErrorCode::Conflict, crate::text::passkey_add_again))?;
     let passkey = app
         .webauthn
         .finish_passkey_registration(cred, &state)
         .map_err(|e| {
             tracing::info!(error = %e, "passkey registration refused");
-            ApiError::with(
-                ErrorCode::InvalidInput,
-                crate::text::passkey_not_registered(crate::lang::current()),
-            )
+            ApiError::text(ErrorCode::InvalidInput, crate::text::passkey_not_registered)
         })?;
     let name = name
         .map(str::trim)
@@ -492,9 +479,9 @@ pub async fn register_finish(
         last_used_at: None,
     };
     if !app.store.insert_passkey(&row).await? {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::passkey_registered_already(crate::lang::current()),
+            crate::text::passkey_registered_already,
         ));
     }
     crate::notify::method_changed(app, user, AuditKind::PasskeyAdd, Method::Passkey, ip, true)

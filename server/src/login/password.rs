@@ -13,10 +13,7 @@ use authlevel_core::api::PasswordLoginRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 
 fn wrong_password() -> ApiError {
-    ApiError::with(
-        ErrorCode::InvalidCredentials,
-        crate::text::wrong_password(crate::lang::current()),
-    )
+    ApiError::text(ErrorCode::InvalidCredentials, crate::text::wrong_password)
 }
 
 /// The password step of the browser's login (or of a new one).
@@ -46,9 +43,9 @@ pub async fn step(
         // The directory's own setting, not a fact about the account; the
         // hash keeps the timing alike all the same.
         let _ = app.hasher.verify(&req.password, None).await;
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::MethodNotOffered,
-            crate::text::passwords_off(crate::lang::current()),
+            crate::text::passwords_off,
         ));
     }
     let hash = user

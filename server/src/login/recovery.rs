@@ -127,10 +127,7 @@ pub async fn verify(app: &AppState, browser: &Browser, typed: &str) -> ApiResult
         _ => false,
     };
     if !used {
-        let error = ApiError::with(
-            ErrorCode::InvalidCode,
-            crate::text::recovery_wrong(crate::lang::current()),
-        );
+        let error = ApiError::text(ErrorCode::InvalidCode, crate::text::recovery_wrong);
         return Err(step.refused(Some(tx), error).await?);
     }
     let mut outcome = step.verified(tx).await?;

@@ -121,9 +121,9 @@ pub async fn confirm(
     ip: Option<&str>,
 ) -> ApiResult<()> {
     let Some(sealed) = app.store.totp(&user.id).await?.and_then(|r| r.pending_enc) else {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::totp_setup_first(crate::lang::current()),
+            crate::text::totp_setup_first,
         ));
     };
     let secret = app.secrets.open(&sealed, &user.id)?;
@@ -134,9 +134,9 @@ pub async fn confirm(
             .ip(ip)
             .record(app)
             .await;
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::InvalidCode,
-            crate::text::totp_no_match(crate::lang::current()),
+            crate::text::totp_no_match,
         ));
     };
     if !app
@@ -144,9 +144,9 @@ pub async fn confirm(
         .confirm_totp(&user.id, &sealed, step, now())
         .await?
     {
-        return Err(ApiError::with(
+        return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::totp_setup_changed(crate::lang::current()),
+            crate::text::totp_setup_changed,
         ));
     }
     crate::notify::method_changed(app, user, AuditKind::TotpAdd, Method::Totp, ip, true).await;
@@ -156,10 +156,7 @@ pub async fn confirm(
 /// Removes the authenticator app, and the user hears of it.
 pub async fn remove(app: &AppState, user: &UserRow, ip: Option<&str>) -> ApiResult<()> {
     if !app.store.delete_totp(&user.id).await? {
-        return Err(ApiError::with(
-            ErrorCode::NotFound,
-            crate::text::totp_none(crate::lang::current()),
-        ));
+        return Err(ApiError::text(ErrorCode::NotFound, crate::text::totp_none));
     }
     crate::notify::method_changed(app, user, AuditKind::TotpRemove, Method::Totp, ip, true).await;
     Ok(())
@@ -168,12 +165,7 @@ pub async fn remove(app: &AppState, user: &UserRow, ip: Option<&str>) -> ApiResu
 /// The authenticator-app step of the browser's login.
 pub async fn verify(app: &AppState, browser: &Browser, code: &str) -> ApiResult<Outcome> {
     let mut step = Step::begin(app, browser, Method::Totp).await?;
-    let refused = || {
-        ApiError::with(
-            ErrorCode::InvalidCode,
-            crate::text::code_wrong(crate::lang::current()),
-        )
-    };
+    let refused = || ApiError::text(ErrorCode::InvalidCode, crate::text::code_wrong);
     let Some(sealed) = app
         .store
         .totp(&step.user.id)
