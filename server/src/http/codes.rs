@@ -3,7 +3,7 @@
 
 use super::error::AppJson;
 use super::extract::Fresh;
-use super::login::answer;
+use super::login::login_step;
 use crate::error::{ApiError, ApiResult};
 use crate::login::{Browser, codes};
 use crate::session::Authenticated;
@@ -12,7 +12,6 @@ use authlevel_core::api::{CodeRequest, LoginState, Problem, SendCodeResponse};
 use authlevel_core::{ErrorCode, Method};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Serialize;
 
 /// The three routes of one channel, which differ only in the channel: send
@@ -34,19 +33,13 @@ macro_rules! channel {
             Ok(AppJson(codes::send_for_login(&app, &browser, $method).await?))
         }
 
-        #[doc = $verify_doc]
-        #[utoipa::path(post, path = $verify_path, tag = "login", request_body = CodeRequest,
-            responses((status = 200, body = LoginState),
-                      (status = 401, body = Problem, description = "`invalid_code`: the code is wrong, used, expired or superseded (or the method is locked)"),
-                      (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it")))]
-        #[tracing::instrument(skip_all)]
-        pub(super) async fn $verify(
-            State(app): State<AppState>,
-            browser: Browser,
-            AppJson(req): AppJson<CodeRequest>,
-        ) -> ApiResult<Response> {
-            answer(&app.config, codes::verify(&app, &browser, $method, &req.code).await)
-        }
+        login_step!(
+            #[doc = $verify_doc]
+            $verify = $verify_path, CodeRequest,
+            401 = "`invalid_code`: the code is wrong, used, expired or superseded (or the method is locked)",
+            409 = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it",
+            |app, browser, req| codes::verify(&app, &browser, $method, &req.code)
+        );
 
         #[doc = $confirm_doc]
         #[utoipa::path(post, path = $confirm_path, tag = "me", request_body = CodeRequest,

@@ -39,24 +39,43 @@ pub(super) async fn get_login(
     ))
 }
 
-/// The password step. Answers the login's state; when the level is reached,
-/// the session cookie is set and the flow cookie removed.
-#[utoipa::path(post, path = "/api/login/password", tag = "login", operation_id = "password_login",
-    request_body = PasswordLoginRequest,
-    responses((status = 200, body = LoginState),
-              (status = 401, body = Problem, description = "`invalid_credentials`: wrong username or password (also for unknown, locked or disabled accounts)"),
-              (status = 409, body = Problem, description = "`method_not_offered`: the directory does not use passwords")))]
-#[tracing::instrument(skip_all)]
-pub(super) async fn password(
-    State(app): State<AppState>,
-    browser: Browser,
-    AppJson(req): AppJson<PasswordLoginRequest>,
-) -> ApiResult<Response> {
-    answer(
-        &app.config,
-        login::password::step(&app, &browser, &req).await,
-    )
+/// A login step's route: it reads a `$body`, runs `$step` on the browser's
+/// login (`|app, browser, req|` name the state, the [`Browser`] and the
+/// body) and answers the login's state with its cookies ([`answer`]).
+/// `401` and `409` say what those answers mean for this step. Its
+/// operation id is its name.
+macro_rules! login_step {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident = $path:literal, $body:ident,
+        401 = $unauthorized:literal, 409 = $conflict:literal,
+        |$app:ident, $browser:ident, $req:ident| $step:expr
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, tag = "login", request_body = $body,
+            responses((status = 200, body = LoginState),
+                      (status = 401, body = Problem, description = $unauthorized),
+                      (status = 409, body = Problem, description = $conflict)))]
+        #[tracing::instrument(skip_all)]
+        pub(super) async fn $name(
+            axum::extract::State($app): axum::extract::State<$crate::state::AppState>,
+            $browser: $crate::login::Browser,
+            $crate::http::error::AppJson($req): $crate::http::error::AppJson<$body>,
+        ) -> $crate::error::ApiResult<axum::response::Response> {
+            $crate::http::login::answer(&$app.config, $step.await)
+        }
+    };
 }
+pub(super) use login_step;
+
+login_step!(
+    /// The password step. Answers the login's state; when the level is reached,
+    /// the session cookie is set and the flow cookie removed.
+    password_login = "/api/login/password", PasswordLoginRequest,
+    401 = "`invalid_credentials`: wrong username or password (also for unknown, locked or disabled accounts)",
+    409 = "`method_not_offered`: the directory does not use passwords",
+    |app, browser, req| login::password::step(&app, &browser, &req)
+);
 
 /// A step's outcome as the response with its cookies: a new flow's cookie,
 /// or once complete the session cookie, the flow cookie removed.

@@ -3,15 +3,14 @@
 
 use super::error::AppJson;
 use super::extract::{Fresh, UserAdmin};
-use super::login::answer;
+use super::login::login_step;
 use crate::error::ApiResult;
-use crate::login::{Browser, recovery};
+use crate::login::recovery;
 use crate::session::Enroller;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, RecoveryCodes, RecoveryCodesStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 
 /// How many of the own recovery codes are left.
 #[utoipa::path(get, path = "/api/me/recovery-codes", tag = "me", operation_id = "recovery_codes_status",
@@ -38,23 +37,13 @@ pub(super) async fn generate(
     }))
 }
 
-/// The recovery-code step of a login begun with the password or a passkey.
-#[utoipa::path(post, path = "/api/login/recovery/verify", tag = "login", operation_id = "recovery_verify",
-    request_body = CodeRequest,
-    responses((status = 200, body = LoginState),
-              (status = 401, body = Problem, description = "`invalid_code`: the code is wrong or used (or the method is locked)"),
-              (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or recovery codes are not open in it")))]
-#[tracing::instrument(skip_all)]
-pub(super) async fn verify(
-    State(app): State<AppState>,
-    browser: Browser,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<Response> {
-    answer(
-        &app.config,
-        recovery::verify(&app, &browser, &req.code).await,
-    )
-}
+login_step!(
+    /// The recovery-code step of a login begun with the password or a passkey.
+    recovery_verify = "/api/login/recovery/verify", CodeRequest,
+    401 = "`invalid_code`: the code is wrong or used (or the method is locked)",
+    409 = "`no_login` or `method_not_offered`: no login in progress, or recovery codes are not open in it",
+    |app, browser, req| recovery::verify(&app, &browser, &req.code)
+);
 
 /// Revokes a user's unused recovery codes.
 #[utoipa::path(delete, path = "/api/admin/users/{id}/recovery-codes", tag = "admin", operation_id = "recovery_codes_revoke",

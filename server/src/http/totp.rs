@@ -3,14 +3,13 @@
 
 use super::error::AppJson;
 use super::extract::Fresh;
-use super::login::answer;
+use super::login::login_step;
 use crate::error::ApiResult;
-use crate::login::{Browser, totp};
+use crate::login::totp;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, TotpSetupResponse};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 
 /// Starts setting up an authenticator app: a new secret, its `otpauth://`
 /// URI and QR code. It counts only after `confirm`. Needs a recent login.
@@ -48,17 +47,10 @@ pub(super) async fn remove(State(app): State<AppState>, who: Fresh) -> ApiResult
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The authenticator-app step of a login begun with the password or a passkey.
-#[utoipa::path(post, path = "/api/login/totp/verify", tag = "login", operation_id = "totp_verify",
-    request_body = CodeRequest,
-    responses((status = 200, body = LoginState),
-              (status = 401, body = Problem, description = "`invalid_code`: the code is wrong (or the method is locked)"),
-              (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the app is not open in it")))]
-#[tracing::instrument(skip_all)]
-pub(super) async fn verify(
-    State(app): State<AppState>,
-    browser: Browser,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<Response> {
-    answer(&app.config, totp::verify(&app, &browser, &req.code).await)
-}
+login_step!(
+    /// The authenticator-app step of a login begun with the password or a passkey.
+    totp_verify = "/api/login/totp/verify", CodeRequest,
+    401 = "`invalid_code`: the code is wrong (or the method is locked)",
+    409 = "`no_login` or `method_not_offered`: no login in progress, or the app is not open in it",
+    |app, browser, req| totp::verify(&app, &browser, &req.code)
+);
