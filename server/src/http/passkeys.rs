@@ -169,59 +169,66 @@ pub(super) async fn remove(
 
 // The shapes below are for the document only: what webauthn-rs reads of
 // a credential. Its binary fields are base64url without padding, and
-// canonical (the unused bits of the last character are zero), as the
-// pattern on each says.
+// canonical (the unused bits of the last character are zero): a field
+// marked `base64url` carries that pattern.
 
-/// The shape of a WebAuthn assertion (`PublicKeyCredential` of
-/// `navigator.credentials.get`) as webauthn-rs reads it.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct Assertion {
-    /// The credential id, base64url.
-    id: String,
-    /// The credential id.
-    #[schema(
-        rename = "rawId",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    raw_id: String,
-    /// The authenticator's answer.
-    response: AssertionResponse,
-    /// `public-key`.
-    #[schema(rename = "type")]
-    kind: String,
-    /// Client extension outputs.
-    #[schema(nullable = false)]
-    extensions: Option<AssertionExtensions>,
+/// Declares a shape of the document (a struct nothing builds) whose fields
+/// marked `base64url` are canonical unpadded base64url strings.
+macro_rules! webauthn_shape {
+    ($(#[$meta:meta])* struct $name:ident { $($fields:tt)* }) => {
+        webauthn_shape!(@field [$(#[$meta])* struct $name] [] $($fields)*);
+    };
+    (@field $head:tt [$($done:tt)*]
+        $(#[doc = $doc:literal])* base64url $(#[schema($($attr:tt)*)])? $field:ident: $ty:ty,
+        $($rest:tt)*) => {
+        webauthn_shape!(@field $head [$($done)*
+            $(#[doc = $doc])*
+            #[schema($($($attr)*,)? pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
+            $field: $ty,
+        ] $($rest)*);
+    };
+    (@field $head:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident: $ty:ty, $($rest:tt)*) => {
+        webauthn_shape!(@field $head [$($done)* $(#[$attr])* $field: $ty,] $($rest)*);
+    };
+    (@field [$(#[$meta:meta])* struct $name:ident] [$($done:tt)*]) => {
+        $(#[$meta])*
+        #[derive(utoipa::ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name { $($done)* }
+    };
 }
 
-/// `AuthenticatorAssertionResponse`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct AssertionResponse {
-    /// Authenticator data.
-    #[schema(
-        rename = "authenticatorData",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    authenticator_data: String,
-    /// The client data the signature covers.
-    #[schema(
-        rename = "clientDataJSON",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    client_data_json: String,
-    /// The signature.
-    #[schema(
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    signature: String,
-    /// The user handle, for a discoverable passkey.
-    #[schema(
-        rename = "userHandle",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    user_handle: Option<String>,
+webauthn_shape! {
+    /// The shape of a WebAuthn assertion (`PublicKeyCredential` of
+    /// `navigator.credentials.get`) as webauthn-rs reads it.
+    struct Assertion {
+        /// The credential id, base64url.
+        id: String,
+        /// The credential id.
+        base64url #[schema(rename = "rawId")] raw_id: String,
+        /// The authenticator's answer.
+        response: AssertionResponse,
+        /// `public-key`.
+        #[schema(rename = "type")]
+        kind: String,
+        /// Client extension outputs.
+        #[schema(nullable = false)]
+        extensions: Option<AssertionExtensions>,
+    }
+}
+
+webauthn_shape! {
+    /// `AuthenticatorAssertionResponse`.
+    struct AssertionResponse {
+        /// Authenticator data.
+        base64url #[schema(rename = "authenticatorData")] authenticator_data: String,
+        /// The client data the signature covers.
+        base64url #[schema(rename = "clientDataJSON")] client_data_json: String,
+        /// The signature.
+        base64url signature: String,
+        /// The user handle, for a discoverable passkey.
+        base64url #[schema(rename = "userHandle")] user_handle: Option<String>,
+    }
 }
 
 /// Client extension outputs of an assertion this server reads.
@@ -233,40 +240,28 @@ pub struct AssertionExtensions {
     appid: Option<bool>,
 }
 
-/// The shape of a WebAuthn attestation (`PublicKeyCredential` of
-/// `navigator.credentials.create`) as webauthn-rs reads it.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct Attestation {
-    /// The credential id, base64url.
-    id: String,
-    /// The credential id.
-    #[schema(
-        rename = "rawId",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    raw_id: String,
-    /// The authenticator's answer.
-    response: AttestationResponse,
-    /// `public-key`.
-    #[schema(rename = "type")]
-    kind: String,
+webauthn_shape! {
+    /// The shape of a WebAuthn attestation (`PublicKeyCredential` of
+    /// `navigator.credentials.create`) as webauthn-rs reads it.
+    struct Attestation {
+        /// The credential id, base64url.
+        id: String,
+        /// The credential id.
+        base64url #[schema(rename = "rawId")] raw_id: String,
+        /// The authenticator's answer.
+        response: AttestationResponse,
+        /// `public-key`.
+        #[schema(rename = "type")]
+        kind: String,
+    }
 }
 
-/// `AuthenticatorAttestationResponse`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct AttestationResponse {
-    /// The attestation object (CBOR).
-    #[schema(
-        rename = "attestationObject",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    attestation_object: String,
-    /// The client data the attestation covers.
-    #[schema(
-        rename = "clientDataJSON",
-        pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$"
-    )]
-    client_data_json: String,
+webauthn_shape! {
+    /// `AuthenticatorAttestationResponse`.
+    struct AttestationResponse {
+        /// The attestation object (CBOR).
+        base64url #[schema(rename = "attestationObject")] attestation_object: String,
+        /// The client data the attestation covers.
+        base64url #[schema(rename = "clientDataJSON")] client_data_json: String,
+    }
 }
