@@ -7,13 +7,15 @@
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 
 import { spawn, execFile } from "node:child_process";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -164,9 +166,11 @@ export async function launch() {
 }
 
 // A page that fails the test on any console error or uncaught exception
-// (a CSP violation shows up as a console error).
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
+// (a CSP violation shows up as a console error). `options`: more of the
+// browser context's (its `locale`, which sets navigator.languages and
+// Accept-Language; another `viewport`).
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 }, ...options });
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
@@ -202,6 +206,40 @@ export async function passwordStep(page, url, username, password) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
-export function shot(page, name) {
-  return page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+export function shot(page, name, { fullPage = true } = {}) {
+  return page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+// One server and one page per test, stopped whatever happens; the test
+// fails when the page logged an error. `settings`: more AUTHLEVEL_*
+// variables; `options`: the page's (see newPage).
+export async function withServer(browser, fn, settings, options) {
+  const server = await startServer(settings);
+  const page = await newPage(browser, options);
+  try {
+    await fn(server, page);
+    assert.deepEqual(page.problems, [], "the page logged errors");
+  } catch (e) {
+    await shot(page, `failed-${Date.now()}`).catch(() => {});
+    throw e;
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+}
+
+// The WCAG 2.1 A and AA violations axe-core finds on the page as it is,
+// as "rule: target" lines (none is a pass). axe runs in the page through
+// the DevTools protocol, which the page's CSP does not govern.
+let axeSource;
+export async function accessibilityProblems(page) {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  return violations.flatMap((v) => v.targets.map((t) => `${v.id}: ${t}`));
 }
