@@ -167,8 +167,8 @@ impl ErrorCode {
         }
     }
 
-    /// A short title a person reads, in English.
-    pub const fn title(self) -> &'static str {
+    /// The title in English.
+    const fn title(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "The request body is not valid JSON for this request",
             ErrorCode::InvalidInput => "A value in the request is not accepted",

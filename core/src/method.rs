@@ -50,18 +50,6 @@ impl Method {
         Method::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
-    /// A name a person reads.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Method::Password => "Password",
-            Method::Sms => "SMS code",
-            Method::Email => "Email code",
-            Method::Totp => "Authenticator app",
-            Method::Passkey => "Passkey",
-            Method::Recovery => "Recovery code",
-        }
-    }
-
     /// A name a person reads, in `lang`.
     pub fn label_in(self, lang: crate::Lang) -> String {
         crate::text::method_label(lang, self)
@@ -77,18 +65,6 @@ impl Method {
     /// caller and possession factors alone never complete a login.
     pub const fn is_first_step(self) -> bool {
         matches!(self, Method::Password | Method::Passkey)
-    }
-
-    /// What a user must have enrolled for this method to be offered, in words.
-    pub const fn enrolment_need(self) -> &'static str {
-        match self {
-            Method::Password => "a password",
-            Method::Sms => "a confirmed mobile number",
-            Method::Email => "a confirmed email address",
-            Method::Totp => "an authenticator app",
-            Method::Passkey => "a registered passkey",
-            Method::Recovery => "unused recovery codes",
-        }
     }
 
     /// What a user must have enrolled for this method to be offered, in

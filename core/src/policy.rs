@@ -147,15 +147,6 @@ impl Preset {
         }
     }
 
-    /// A name a person reads.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Preset::PasswordOnly => "Password only",
-            Preset::TwoFactor => "Two-factor",
-            Preset::LowBarMfa => "Low-bar MFA",
-        }
-    }
-
     /// A name a person reads, in `lang`.
     pub fn label_in(self, lang: crate::Lang) -> String {
         match self {

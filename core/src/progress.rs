@@ -76,39 +76,6 @@ impl BlockedReason {
         sentences.push(text::blocked_ask_admin(lang));
         sentences.join(" ")
     }
-
-    /// The reason in plain words, naming what would help.
-    pub fn message(&self, policy: &Policy) -> String {
-        let mut msg = if self.no_first_step {
-            String::from(
-                "Your account has no password or passkey that this directory accepts, so a login cannot begin.",
-            )
-        } else {
-            format!(
-                "This login cannot reach the required level of {} points: even with every method still open, {} points would be missing.",
-                policy.required_level, self.missing
-            )
-        };
-        let lacking: Vec<String> = self
-            .not_enrolled
-            .iter()
-            .map(|m| {
-                format!(
-                    "{} ({} points) needs {}",
-                    m.label(),
-                    policy.points.get(m),
-                    m.enrolment_need()
-                )
-            })
-            .collect();
-        if !lacking.is_empty() {
-            msg.push(' ');
-            msg.push_str(&lacking.join("; "));
-            msg.push_str(", which your account does not have.");
-        }
-        msg.push_str(" Ask your administrator for a setup link to add a method.");
-        msg
-    }
 }
 
 /// Everything a login step answers: status, progress, options, and why it is
@@ -259,7 +226,7 @@ mod tests {
         let why = e.blocked.clone().unwrap();
         assert_eq!(why.missing, 10);
         assert_eq!(why.not_enrolled, set(&[Sms]));
-        let msg = why.message(&p);
+        let msg = why.message_in(&p, crate::Lang::En);
         assert!(
             msg.contains("SMS code (10 points) needs a confirmed mobile number"),
             "{msg}"
@@ -272,7 +239,10 @@ mod tests {
         assert_eq!(e.status, LoginStatus::Blocked);
         let why = e.blocked.unwrap();
         assert!(why.no_first_step);
-        assert!(why.message(&Policy::default()).contains("cannot begin"));
+        assert!(
+            why.message_in(&Policy::default(), crate::Lang::En)
+                .contains("cannot begin")
+        );
     }
 
     #[test]

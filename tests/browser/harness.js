@@ -28,15 +28,26 @@ if (!BIN || !DIST) {
 
 export const SCREENSHOTS = join(here, "screenshots");
 
+// A port below the kernel's ephemeral range (32768–60999), never the same
+// twice in one run: a port from listen(0) is free only until it is closed,
+// and Chromium's and Node's own connections take ports of that range in the
+// meantime. The e2e harness takes 20000–31999; this takes 14000–19999, so
+// the two never meet.
+let nextPort = 14000 + (process.pid % 3000);
 function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+  const tryPort = (port) =>
+    new Promise((resolve) => {
+      const s = createNetServer();
+      s.once("error", () => resolve(null));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(port)));
     });
-  });
+  return (async () => {
+    for (;;) {
+      const port = nextPort;
+      nextPort = nextPort >= 19999 ? 14000 : nextPort + 1;
+      if ((await tryPort(port)) !== null) return port;
+    }
+  })();
 }
 
 // A stand-in SMS gateway: keeps every `{to, message}` posted to /sms.

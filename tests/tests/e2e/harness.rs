@@ -214,11 +214,29 @@ pub fn binary() -> std::path::PathBuf {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// A port no other part of this test run is given, for a server or a
+/// receiver to listen on.
+///
+/// Taken below the kernel's ephemeral range (32768–60999 on Linux), and
+/// never the same twice in one process: a port from `bind(":0")` is free
+/// only until the listener is dropped, and the kernel hands ports of that
+/// range to the tests' own outgoing connections (HTTP clients, database
+/// pools) in the meantime, which made a server fail to start with "Address
+/// in use" once in a few hundred starts.
+pub fn free_port() -> u16 {
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    // Each test process (cargo runs binaries one after another, but the
+    // browser tests' servers may run beside them) starts at its own place.
+    let offset = std::process::id().wrapping_mul(2_654_435_761) % SPAN;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed) as u32;
+        let port = (FIRST + (offset + n) % SPAN) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl Server {

@@ -143,11 +143,7 @@ impl SmtpSink {
     /// Starts it on a free port.
     pub fn start() -> SmtpSink {
         let file = tempfile::NamedTempFile::new().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::harness::free_port();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
         let mut child = Command::new("python3")
             .args([script, &port.to_string(), file.path().to_str().unwrap()])

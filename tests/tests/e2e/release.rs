@@ -47,11 +47,7 @@ impl Bare {
     /// and its arguments that ends by running the rest) when given.
     pub(crate) fn start(bin: &std::path::Path, wrapper: &[&str]) -> Bare {
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::harness::free_port();
         let config = dir.path().join("authlevel.toml");
         std::fs::write(
             &config,
