@@ -4,7 +4,7 @@
 //! refreshes what it shows) and failures through a [`Feedback`].
 
 use super::code_entry::CodeForm;
-use super::{BusyButton, Feedback};
+use super::{Autofill, BusyButton, Feedback, Field};
 use crate::api;
 use crate::language::lang;
 use crate::text::{self, account as t};
@@ -270,27 +270,21 @@ pub fn NewPasswordForm(
     };
     view! {
         <form class="password-form" on:submit=submit>
-            <label for="new-password">{t::new_password(lang)}</label>
-            <input
+            <Field
                 id="new-password"
-                name="new-password"
-                type="password"
-                autocomplete="new-password"
-                minlength="8"
-                maxlength="256"
-                required
-                aria-describedby="password-rules"
-                bind:value=password
+                label=t::new_password(lang)
+                fill=Autofill::NewPassword
+                minlength=8
+                maxlength=256
+                described_by="password-rules"
+                value=password
             />
             <p id="password-rules" class="hint">{t::password_rules(lang)}</p>
-            <label for="confirm-password">{t::type_again(lang)}</label>
-            <input
+            <Field
                 id="confirm-password"
-                name="confirm-password"
-                type="password"
-                autocomplete="new-password"
-                required
-                bind:value=confirm
+                label=t::type_again(lang)
+                fill=Autofill::NewPassword
+                value=confirm
             />
             <BusyButton class=if primary { "primary" } else { "secondary" } submit=true>
                 {button(lang)}

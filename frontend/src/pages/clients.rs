@@ -3,7 +3,7 @@
 //! and removing one.
 
 use crate::api;
-use crate::components::{BusyButton, Feedback, FeedbackView};
+use crate::components::{BusyButton, Check, Feedback, FeedbackView};
 use crate::text::{self, admin as t};
 use authlevel_core::api::{ClientInfo, CreateClientRequest};
 use leptos::ev::SubmitEvent;
@@ -176,10 +176,7 @@ fn CreateClient(
             <textarea id="client-logout" rows="1" bind:value=logout_redirects></textarea>
             <label for="client-level">{t::min_level(lang)}</label>
             <input id="client-level" type="number" inputmode="numeric" min="1" max="1000" bind:value=min_level />
-            <label class="check">
-                <input type="checkbox" bind:checked=public />
-                {t::public_app(lang)}
-            </label>
+            <Check label=t::public_app(lang) checked=public />
             <BusyButton class="primary" submit=true>{t::register(lang)}</BusyButton>
         </form>
     }

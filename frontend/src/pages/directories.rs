@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::app::{LOGIN, Tab, directory_path, encode};
-use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
+use crate::components::{Busy, BusyButton, Feedback, FeedbackView, Field, ToggleButton};
 use crate::text::{self, admin as t};
 use authlevel_core::api::{CreateDirectoryRequest, Directory, Role, UpdateDirectoryRequest};
 use leptos::ev::SubmitEvent;
@@ -141,14 +141,7 @@ fn DirectoryRow(
                     .map(|tab| view! { <a href=directory_path(&slug, tab)>{tab.label_in(lang)}</a> })
                     .collect_view()}
                 <Show when=move || operator.get()>
-                    <button
-                        type="button"
-                        class="secondary"
-                        aria-expanded=move || renaming.get().to_string()
-                        on:click=move |_| renaming.update(|r| *r = !*r)
-                    >
-                        {text::rename(lang)}
-                    </button>
+                    <ToggleButton open=renaming>{text::rename(lang)}</ToggleButton>
                 </Show>
             </nav>
             <Show when=move || renaming.get()>
@@ -192,34 +185,28 @@ fn CreateDirectory(
     view! {
         <h2>{t::create_directory_title(lang)}</h2>
         <form class="directory-create" on:submit=submit>
-            <label for="directory-name">{t::directory_name(lang)}</label>
-            <input
+            <Field
                 id="directory-name"
-                type="text"
-                maxlength="100"
-                required
-                prop:value=move || name.get()
-                on:input=move |ev| {
-                    let typed = event_target_value(&ev);
+                label=t::directory_name(lang)
+                maxlength=100
+                value=name
+                on_input=move |typed: String| {
                     if !slug_typed.get_untracked() {
                         slug.set(slug_of(&typed));
                     }
                     name.set(typed);
                 }
             />
-            <label for="directory-slug">{t::directory_slug(lang)}</label>
-            <input
+            <Field
                 id="directory-slug"
-                type="text"
-                autocapitalize="none"
-                spellcheck="false"
-                maxlength="63"
+                label=t::directory_slug(lang)
+                verbatim=true
+                maxlength=63
                 pattern="[a-z0-9][a-z0-9\\-]*"
-                required
-                prop:value=move || slug.get()
-                on:input=move |ev| {
+                value=slug
+                on_input=move |typed| {
                     slug_typed.set(true);
-                    slug.set(event_target_value(&ev));
+                    slug.set(typed);
                 }
             />
             <BusyButton class="primary" submit=true>{t::create_directory(lang)}</BusyButton>

@@ -4,7 +4,9 @@
 
 use crate::api;
 use crate::app::{HOME, Nav};
-use crate::components::{Busy, BusyButton, CodeEntry, OptionCard, ProblemMessage, ProgressBar};
+use crate::components::{
+    Autofill, Busy, BusyButton, CodeEntry, Field, OptionCard, ProblemMessage, ProgressBar,
+};
 use crate::language::lang;
 use crate::text::{self, login as t};
 use crate::webauthn;
@@ -245,25 +247,17 @@ fn PasswordStep(
     };
     view! {
         <form class="password-form" on:submit=submit>
-            <label for="username">{text::username(lang)}</label>
-            <input
+            <Field
                 id="username"
-                name="username"
-                type="text"
-                autocomplete="username webauthn"
-                autocapitalize="none"
-                spellcheck="false"
-                required
-                bind:value=username
+                label=text::username(lang)
+                fill=Autofill::Username
+                value=username
             />
-            <label for="password">{text::password(lang)}</label>
-            <input
+            <Field
                 id="password"
-                name="password"
-                type="password"
-                autocomplete="current-password"
-                required
-                bind:value=password
+                label=text::password(lang)
+                fill=Autofill::CurrentPassword
+                value=password
             />
             <ProblemMessage message=error />
             <BusyButton class="primary" submit=true disabled=move || !loaded.get()>

@@ -9,7 +9,7 @@
 
 use crate::api::{self, UsersQuery};
 use crate::app::{Nav, Tab, directory_path, query};
-use crate::components::{BusyButton, Feedback, FeedbackView};
+use crate::components::{BusyButton, Check, Feedback, FeedbackView, Field, ToggleButton};
 use crate::pages::admin::sms_needed;
 use crate::pages::import::ImportUsers;
 use crate::text::{self, admin as t};
@@ -538,14 +538,7 @@ fn UserRow(
                 }}
             </p>
             <div class="actions">
-                <button
-                    type="button"
-                    class="secondary"
-                    aria-expanded=move || editing.get().to_string()
-                    on:click=move |_| editing.update(|e| *e = !*e)
-                >
-                    {t::edit(lang)}
-                </button>
+                <ToggleButton open=editing>{t::edit(lang)}</ToggleButton>
                 <BusyButton class="secondary" on_click=new_link>{t::new_setup_link(lang)}</BusyButton>
                 <BusyButton class="secondary" on_click=unlock>{t::unlock(lang)}</BusyButton>
                 <BusyButton class="secondary" on_click=end_sessions>{t::end_sessions(lang)}</BusyButton>
@@ -559,14 +552,8 @@ fn UserRow(
                     <input id=format!("email-{key}") type="email" bind:value=email />
                     <label for=format!("phone-{key}")>{text::mobile_number(lang)}</label>
                     <input id=format!("phone-{key}") type="tel" bind:value=phone />
-                    <label class="check">
-                        <input type="checkbox" bind:checked=admin />
-                        {t::administrator(lang)}
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" bind:checked=disabled />
-                        {t::disabled_check(lang)}
-                    </label>
+                    <Check label=t::administrator(lang) checked=admin />
+                    <Check label=t::disabled_check(lang) checked=disabled />
                     <BusyButton class="primary" submit=true>{text::save(lang)}</BusyButton>
                 </form>
             </Show>
@@ -613,15 +600,12 @@ fn CreateUser(
     view! {
         <h3>{t::add_user_title(lang)}</h3>
         <form class="user-create" on:submit=submit>
-            <label for="new-username">{text::username(lang)}</label>
-            <input
+            <Field
                 id="new-username"
-                type="text"
-                autocapitalize="none"
-                spellcheck="false"
-                maxlength="64"
-                required
-                bind:value=username
+                label=text::username(lang)
+                verbatim=true
+                maxlength=64
+                value=username
             />
             <label for="new-email">{t::email_optional(lang)}</label>
             <input id="new-email" type="email" bind:value=email />
@@ -632,10 +616,7 @@ fn CreateUser(
                 placeholder=text::account::phone_example(lang)
                 bind:value=phone
             />
-            <label class="check">
-                <input type="checkbox" bind:checked=admin />
-                {t::administrator(lang)}
-            </label>
+            <Check label=t::administrator(lang) checked=admin />
             <BusyButton class="primary" submit=true>{t::add_user(lang)}</BusyButton>
         </form>
     }
