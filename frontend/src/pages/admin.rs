@@ -7,9 +7,10 @@
 //! counts, in the page's language.
 
 use crate::api;
-use crate::app::{ADMIN, LOGIN, Nav, Tab, current_tab, directory_path, query};
+use crate::app::{ADMIN, Nav, Tab, current_tab, directory_path, query};
 use crate::components::{Busy, BusyButton, ProblemMessage, ReportView};
 use crate::language::lang;
+use crate::pages::LoginLink;
 use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
 use crate::pages::directories::login_url;
@@ -140,11 +141,7 @@ pub fn DirectoryPage(slug: String) -> impl IntoView {
                     .collect_view()}
             </nav>
             <ProblemMessage message=error />
-            <Show when=move || needs_login.get()>
-                <p>
-                    <a href=LOGIN>{t::log_in_as_admin_here(lang)}</a>
-                </p>
-            </Show>
+            <LoginLink when=needs_login text=t::log_in_as_admin_here(lang) />
             {move || {
                 let id = directory.with(|d| d.as_ref().map(|d| d.id.clone()))?;
                 let slug = slug.get_value();

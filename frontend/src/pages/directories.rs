@@ -5,6 +5,7 @@
 use crate::api;
 use crate::app::{LOGIN, Tab, directory_path, encode};
 use crate::components::{Busy, BusyButton, Feedback, FeedbackView, Field, ToggleButton};
+use crate::pages::LoginLink;
 use crate::text::{self, admin as t};
 use authlevel_core::api::{CreateDirectoryRequest, Directory, Role, UpdateDirectoryRequest};
 use leptos::ev::SubmitEvent;
@@ -62,11 +63,7 @@ pub fn DirectoriesPage() -> impl IntoView {
         <div class="card wide">
             <h1>{t::directories(lang)}</h1>
             <FeedbackView feedback />
-            <Show when=move || needs_login.get()>
-                <p>
-                    <a href=LOGIN>{t::log_in_as_admin(lang)}</a>
-                </p>
-            </Show>
+            <LoginLink when=needs_login text=t::log_in_as_admin(lang) />
             {move || {
                 directories
                     .get()

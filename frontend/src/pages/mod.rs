@@ -11,6 +11,9 @@ mod profile;
 mod setup;
 mod users;
 
+use crate::app::LOGIN;
+use leptos::prelude::*;
+
 pub use admin::DirectoryPage;
 pub use directories::DirectoriesPage;
 pub use home::HomePage;
@@ -18,6 +21,19 @@ pub use login::LoginPage;
 pub(crate) use login::page_param;
 pub use profile::ProfilePage;
 pub use setup::SetupPage;
+
+/// A link to the login page with `text`, shown while `when` holds (the
+/// server wants an administrator's login).
+#[component]
+fn LoginLink(when: RwSignal<bool>, text: String) -> impl IntoView {
+    view! {
+        <Show when=move || when.get()>
+            <p>
+                <a href=LOGIN>{text.clone()}</a>
+            </p>
+        </Show>
+    }
+}
 
 /// A Unix time (seconds) in the page's language (the browser's own
 /// variant of it, such as `en-GB`) and the browser's time zone.
