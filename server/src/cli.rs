@@ -367,12 +367,13 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
                 })
         }
     };
-    let user_of = |dir_id: String, username: String| {
+    let user_of = |directory: String, username: String| {
         let app = app.clone();
         async move {
+            let dir = dir_of(directory).await?;
             let name = contact::normalize_username(&username)?;
             app.store
-                .user_by_username(&dir_id, &name)
+                .user_by_username(&dir.id, &name)
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("there is no user `{name}` in this directory"))
@@ -419,8 +420,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
             username,
             directory,
         } => {
-            let dir = dir_of(directory).await?;
-            let user = user_of(dir.id, username).await?;
+            let user = user_of(directory, username).await?;
             let link = issue_link(&app, &user.id)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -438,8 +438,7 @@ async fn admin(config: Config, cmd: AdminCommand) -> Result<(), String> {
             username,
             directory,
         } => {
-            let dir = dir_of(directory).await?;
-            let user = user_of(dir.id, username).await?;
+            let user = user_of(directory, username).await?;
             let mut line = String::new();
             std::io::stdin()
                 .lock()

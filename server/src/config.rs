@@ -220,6 +220,11 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// The entries of a comma-separated setting, trimmed; empty ones are none.
+fn entries(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
 impl Config {
     /// Defaults, then the TOML file at `path` when given, then `AUTHLEVEL_*`
     /// variables from `env` (one per field, upper-case: `AUTHLEVEL_LISTEN`).
@@ -366,10 +371,7 @@ impl Config {
 
     /// The networks of `trusted_proxies`; a bare address is one host.
     pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
-        self.trusted_proxies
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        entries(&self.trusted_proxies)
             .map(|s| {
                 s.parse::<ipnet::IpNet>()
                     .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
@@ -385,10 +387,7 @@ impl Config {
 
     /// The country calling codes SMS may go to; empty: any.
     pub fn allowed_countries(&self) -> Result<Vec<u16>, ConfigError> {
-        self.sms_allowed_countries
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        entries(&self.sms_allowed_countries)
             .map(|s| {
                 s.trim_start_matches('+').parse::<u16>().map_err(|_| {
                     ConfigError::Invalid(format!(
@@ -411,13 +410,7 @@ impl Config {
 
     /// The origins allowed for WebAuthn.
     pub fn rp_origins(&self) -> Vec<String> {
-        let list: Vec<String> = self
-            .rp_origins
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let list: Vec<String> = entries(&self.rp_origins).map(str::to_owned).collect();
         if list.is_empty() {
             vec![self.public_origin().to_owned()]
         } else {
@@ -427,11 +420,7 @@ impl Config {
 
     /// Where a login may send the browser: `target` if allowed.
     pub fn return_to(&self, target: Option<&str>) -> Option<String> {
-        let list: Vec<String> = self
-            .redirect_allowlist
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        let list: Vec<String> = entries(&self.redirect_allowlist)
             .map(str::to_owned)
             .collect();
         target.and_then(|t| crate::redirect::safe_return_to(t, self.public_origin(), &list))

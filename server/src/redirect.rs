@@ -53,15 +53,13 @@ mod tests {
     fn only_allowlisted_origins_on_label_boundaries() {
         let allow = vec!["https://example.com".to_owned()];
         let ok = |t: &str| safe_return_to(t, "https://login.example.com", &allow);
-        assert_eq!(ok("/profile").as_deref(), Some("/profile"));
-        assert_eq!(
-            ok("https://example.com/app?x=1").as_deref(),
-            Some("https://example.com/app?x=1")
-        );
-        assert_eq!(
-            ok("https://login.example.com/home").as_deref(),
-            Some("https://login.example.com/home")
-        );
+        for good in [
+            "/profile",
+            "https://example.com/app?x=1",
+            "https://login.example.com/home",
+        ] {
+            assert_eq!(ok(good).as_deref(), Some(good), "{good}");
+        }
         for bad in [
             "https://evilexample.com",
             "//evil.com",

@@ -532,10 +532,7 @@ pub async fn bulk(
             }
         }
     }
-    audit::event(AuditKind::UsersBulk, true)
-        .directory(&dir.id)
-        .actor(&auth.user.id)
-        .ip(ip)
+    auth.event(AuditKind::UsersBulk, true, &dir.id, ip)
         .detail(format!(
             "{}: {done} done, {} passed over",
             match action {

@@ -2,13 +2,14 @@
 //! enough for account changes; and who may use the enrolment routes (a
 //! session, or an enrolment a setup link opened).
 
+use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{SessionRow, UserRow};
 use crate::token;
-use authlevel_core::ErrorCode;
 use authlevel_core::api::Role;
+use authlevel_core::{AuditKind, ErrorCode};
 
 /// A logged-in user: the session and the user behind it.
 #[derive(Debug, Clone)]
@@ -130,6 +131,21 @@ impl Enroller {
 }
 
 impl Authenticated {
+    /// The audit event of this administrator acting in the directory
+    /// `directory_id`, from `ip`.
+    pub fn event(
+        &self,
+        kind: AuditKind,
+        success: bool,
+        directory_id: &str,
+        ip: Option<&str>,
+    ) -> audit::Event {
+        audit::event(kind, success)
+            .directory(directory_id)
+            .actor(&self.user.id)
+            .ip(ip)
+    }
+
     /// Whether this user is an operator: an administrator of the `default`
     /// directory, who manages every directory.
     pub fn is_operator(&self) -> bool {

@@ -4,7 +4,6 @@
 
 use super::error::{AppJson, AppQuery};
 use super::extract::{ClientIp, DirectoryAdmin, UserAdmin, admin_user};
-use crate::audit;
 use crate::clock::now;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
@@ -89,10 +88,7 @@ pub(super) async fn create_directory(
     if !app.store.insert_directory(&dir, now()).await? {
         return Err(ApiError::text(ErrorCode::Conflict, crate::text::slug_taken));
     }
-    audit::event(AuditKind::DirectoryCreate, true)
-        .directory(&dir.id)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    auth.event(AuditKind::DirectoryCreate, true, &dir.id, ip.as_deref())
         .detail(format!("slug {}", dir.slug))
         .record(&app)
         .await;

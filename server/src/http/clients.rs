@@ -3,7 +3,6 @@
 
 use super::error::AppJson;
 use super::extract::{ClientIp, DirectoryAdmin, PathId};
-use crate::audit;
 use crate::clock::now;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
@@ -99,7 +98,7 @@ pub(super) async fn list_clients(
     responses((status = 201, body = CreatedClient)))]
 pub(super) async fn create_client(
     State(app): State<AppState>,
-    DirectoryAdmin { auth, dir, ip }: DirectoryAdmin,
+    admin: DirectoryAdmin,
     AppJson(req): AppJson<CreateClientRequest>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedClient>)> {
     let name = contact::display_name(&req.name).map_err(ApiError::invalid)?;
@@ -130,7 +129,7 @@ pub(super) async fn create_client(
     if !scopes.iter().any(|s| s == "openid") {
         scopes.insert(0, "openid".to_owned());
     }
-    let min_level = req.min_level.unwrap_or(dir.policy.required_level);
+    let min_level = req.min_level.unwrap_or(admin.dir.policy.required_level);
     if min_level > authlevel_core::MAX_LEVEL {
         return Err(ApiError::invalid(crate::text::min_level_range(
             crate::lang::current(),
@@ -140,7 +139,7 @@ pub(super) async fn create_client(
     let secret = (!req.public).then(token::new_token);
     let row = ClientRow {
         id: token::new_id(),
-        directory_id: dir.id.clone(),
+        directory_id: admin.dir.id.clone(),
         name,
         secret_hash: secret.as_deref().map(|s| oidc::secret_hash(&app, s)),
         redirect_uris: req.redirect_uris.clone(),
@@ -150,10 +149,8 @@ pub(super) async fn create_client(
         created_at: now(),
     };
     app.store.insert_client(&row).await?;
-    audit::event(AuditKind::ClientCreate, true)
-        .directory(&dir.id)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    admin
+        .event(AuditKind::ClientCreate, true)
         .detail(format!(
             "client {} ({})",
             row.id,
@@ -191,13 +188,15 @@ pub(super) async fn delete_client(
         .ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_application))?;
     auth.require_admin_of(&client.directory_id)?;
     app.store.delete_client(&client.id).await?;
-    audit::event(AuditKind::ClientDelete, true)
-        .directory(&client.directory_id)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
-        .detail(format!("client {}", client.id))
-        .record(&app)
-        .await;
+    auth.event(
+        AuditKind::ClientDelete,
+        true,
+        &client.directory_id,
+        ip.as_deref(),
+    )
+    .detail(format!("client {}", client.id))
+    .record(&app)
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

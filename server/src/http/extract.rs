@@ -240,10 +240,8 @@ pub struct DirectoryAdmin {
 impl DirectoryAdmin {
     /// The audit event of this administrator acting on the directory.
     pub fn event(&self, kind: AuditKind, success: bool) -> audit::Event {
-        audit::event(kind, success)
-            .directory(&self.dir.id)
-            .actor(&self.auth.user.id)
-            .ip(self.ip.as_deref())
+        self.auth
+            .event(kind, success, &self.dir.id, self.ip.as_deref())
     }
 }
 
@@ -282,10 +280,9 @@ pub struct UserAdmin {
 impl UserAdmin {
     /// The audit event of this administrator acting on the user.
     pub fn event(&self, kind: AuditKind) -> audit::Event {
-        audit::event(kind, true)
-            .on_user(&self.user)
-            .actor(&self.auth.user.id)
-            .ip(self.ip.as_deref())
+        self.auth
+            .event(kind, true, &self.user.directory_id, self.ip.as_deref())
+            .user(Some(&self.user.id))
     }
 }
 

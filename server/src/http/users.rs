@@ -6,7 +6,6 @@
 use super::admin::optional_contact;
 use super::error::{AppJson, AppQuery};
 use super::extract::DirectoryAdmin;
-use crate::audit;
 use crate::clock::now;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
@@ -92,12 +91,12 @@ pub(super) async fn list_users(
     responses((status = 201, body = CreatedUser), (status = 400, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn create_user(
     State(app): State<AppState>,
-    DirectoryAdmin { auth, dir, ip }: DirectoryAdmin,
+    admin: DirectoryAdmin,
     AppJson(req): AppJson<CreateUserRequest>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedUser>)> {
     let username = contact::normalize_username(&req.username).map_err(ApiError::invalid)?;
     let new = NewUser {
-        directory_id: dir.id.clone(),
+        directory_id: admin.dir.id.clone(),
         display_name: match &req.display_name {
             Some(n) => contact::display_name(n).map_err(ApiError::invalid)?,
             None => username.clone(),
@@ -113,10 +112,9 @@ pub(super) async fn create_user(
         .await?
         .ok_or_else(|| ApiError::text(ErrorCode::Conflict, crate::text::username_taken))?;
     let setup_link = issue_link(&app, &user.id).await?;
-    audit::event(AuditKind::UserCreate, true)
-        .on_user(&user)
-        .actor(&auth.user.id)
-        .ip(ip.as_deref())
+    admin
+        .event(AuditKind::UserCreate, true)
+        .user(Some(&user.id))
         .detail(format!("role {}", user.role.as_str()))
         .record(&app)
         .await;

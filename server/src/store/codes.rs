@@ -104,17 +104,16 @@ impl super::Tx {
     /// Stores a new code and invalidates the earlier unused ones of the same
     /// user, purpose and flow (a resend supersedes the old code).
     pub async fn insert_code(&mut self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
              AND COALESCE(flow_id, '') = $4 AND used_at IS NULL",
         )
         .bind(c.now)
         .bind(c.user_id)
         .bind(c.purpose)
-        .bind(c.flow_id.unwrap_or(""))
-        .execute(self.conn())
-        .await?;
-        sqlx::query(
+        .bind(c.flow_id.unwrap_or(""));
+        self.exec(q).await?;
+        let q = sqlx::query(
             "INSERT INTO codes (id, user_id, flow_id, purpose, destination, code_hash, attempts, ip, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
         )
@@ -126,10 +125,8 @@ impl super::Tx {
         .bind(c.code_hash)
         .bind(c.ip.map(str::to_owned))
         .bind(c.now)
-        .bind(c.expires_at)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        .bind(c.expires_at);
+        self.run(q).await
     }
 
     /// For a new code, in the transaction that stores it (see

@@ -90,23 +90,22 @@ impl Store {
 
     /// The directory with this id.
     pub async fn directory(&self, id: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
-        self.one(
-            sqlx::query(&format!("SELECT {COLUMNS} FROM directories WHERE id = $1")).bind(id),
-            row,
-        )
-        .await
+        self.directory_where("id", id).await
     }
 
     /// The directory with this slug.
     pub async fn directory_by_slug(&self, slug: &str) -> Result<Option<DirectoryRow>, sqlx::Error> {
-        self.one(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM directories WHERE slug = $1"
-            ))
-            .bind(slug),
-            row,
-        )
-        .await
+        self.directory_where("slug", slug).await
+    }
+
+    /// The directory whose `column` (a unique one) is `value`.
+    async fn directory_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<DirectoryRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM directories WHERE {column} = $1");
+        self.one(sqlx::query(&sql).bind(value), row).await
     }
 
     /// Renames a directory; false when it is unknown.

@@ -80,14 +80,12 @@ impl Tx {
 
     /// Clears the failure count and lock of a method after a success.
     pub async fn reset_failures(&mut self, user_id: &str, method: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE failures SET count = 0, locked_until = 0 \
              WHERE user_id = $1 AND method = $2 AND (count > 0 OR locked_until > 0)",
         )
         .bind(user_id)
-        .bind(method)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        .bind(method);
+        self.run(q).await
     }
 }

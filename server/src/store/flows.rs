@@ -152,8 +152,7 @@ impl Tx {
         for m in Method::ALL {
             q = q.bind(f.times.get(m));
         }
-        q.execute(self.conn()).await?;
-        Ok(())
+        self.run(q).await
     }
 
     /// Records `method` as verified at `now` on a flow (a bitwise OR, so
@@ -184,11 +183,8 @@ impl Tx {
 
     /// [`Store::delete_flow`], in the transaction.
     pub async fn delete_flow(&mut self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM login_flows WHERE id = $1")
-            .bind(id)
-            .execute(self.conn())
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let q = sqlx::query("DELETE FROM login_flows WHERE id = $1").bind(id);
+        Ok(self.exec(q).await? == 1)
     }
 }
 

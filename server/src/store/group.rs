@@ -392,13 +392,21 @@ mod tests {
     use crate::store::Store;
     use std::time::Duration;
 
-    async fn store() -> (Store, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("authlevel-group-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}", dir.join("db.sqlite").display());
+    /// A store on a fresh SQLite file, in a directory removed when the
+    /// test ends (also when it fails).
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
         let store = Store::open(&url, 4).await.unwrap();
         store.migrate().await.unwrap();
         (store, dir)
+    }
+
+    /// A transaction that has written `message` and holds the writer.
+    async fn begun(store: &Store, message: &str) -> crate::store::Tx {
+        let mut tx = store.begin().await.unwrap();
+        insert(&mut tx, message).await.unwrap();
+        tx
     }
 
     async fn write(store: &Store, message: &str) -> Result<(), sqlx::Error> {
@@ -432,9 +440,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn transactions_waiting_together_share_one_commit() {
-        let (store, dir) = store().await;
-        let mut first = store.begin().await.unwrap();
-        insert(&mut first, "first").await.unwrap();
+        let (store, _dir) = store().await;
+        let first = begun(&store, "first").await;
         let waiting: Vec<_> = (0..10)
             .map(|i| {
                 let s = store.clone();
@@ -457,14 +464,12 @@ mod tests {
             Some("later")
         );
         assert_eq!(store.group_commit_counts(), Some((12, 2)));
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_transaction_rolls_back_alone_in_its_batch() {
-        let (store, dir) = store().await;
-        let mut first = store.begin().await.unwrap();
-        insert(&mut first, "a").await.unwrap();
+        let (store, _dir) = store().await;
+        let first = begun(&store, "a").await;
         let s = store.clone();
         let failing = tokio::spawn(async move {
             let mut tx = s.begin().await?;
@@ -489,14 +494,12 @@ mod tests {
         after.await.unwrap().unwrap();
         assert_eq!(messages(&store).await, ["a", "d"]);
         assert_eq!(store.group_commit_counts(), Some((2, 1)));
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_transaction_dropped_midway_writes_nothing_and_the_writer_goes_on() {
-        let (store, dir) = store().await;
-        let mut tx = store.begin().await.unwrap();
-        insert(&mut tx, "dropped").await.unwrap();
+        let (store, _dir) = store().await;
+        let tx = begun(&store, "dropped").await;
         drop(tx);
         write(&store, "kept").await.unwrap();
         assert_eq!(messages(&store).await, ["kept"]);
@@ -511,15 +514,13 @@ mod tests {
             messages(&store).await.last().map(String::as_str),
             Some("last")
         );
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_first_transaction_of_a_batch_rolls_back_alone() {
-        let (store, dir) = store().await;
+        let (store, _dir) = store().await;
         // Rolled back, with another waiting.
-        let mut first = store.begin().await.unwrap();
-        insert(&mut first, "rolled back").await.unwrap();
+        let first = begun(&store, "rolled back").await;
         let s = store.clone();
         let next = tokio::spawn(async move { write(&s, "next").await });
         settle().await;
@@ -527,8 +528,7 @@ mod tests {
         next.await.unwrap().unwrap();
         assert_eq!(messages(&store).await, ["next"]);
         // Dropped unfinished, with another waiting.
-        let mut first = store.begin().await.unwrap();
-        insert(&mut first, "dropped").await.unwrap();
+        let first = begun(&store, "dropped").await;
         let s = store.clone();
         let next = tokio::spawn(async move { write(&s, "after").await });
         settle().await;
@@ -536,18 +536,16 @@ mod tests {
         next.await.unwrap().unwrap();
         assert_eq!(messages(&store).await, ["next", "after"]);
         assert_eq!(store.group_commit_counts(), Some((2, 2)));
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test]
     async fn the_read_pool_refuses_writes() {
-        let (store, dir) = store().await;
+        let (store, _dir) = store().await;
         let direct = sqlx::query(
             "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 't', 't', 'x')",
         )
         .execute(store.pool())
         .await;
         assert!(direct.is_err(), "a write through the read pool must fail");
-        let _ = std::fs::remove_dir_all(dir);
     }
 }

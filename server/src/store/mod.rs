@@ -222,18 +222,15 @@ impl Store {
             // Codes are kept a day past expiry: the quotas count them.
             "DELETE FROM codes WHERE expires_at < $1 - 86400",
         ] {
-            n += sqlx::query(sql)
-                .bind(now)
-                .execute(tx.conn())
-                .await?
-                .rows_affected();
+            n += tx.exec(sqlx::query(sql).bind(now)).await?;
         }
-        n += sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
-            .bind(now)
-            .bind(now - idle_s)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
+        n += tx
+            .exec(
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+                    .bind(now)
+                    .bind(now - idle_s),
+            )
+            .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -251,7 +248,7 @@ impl Store {
     }
 
     /// Where reads go. On SQLite its connections are read-only: writes go
-    /// through [`Store::begin`], [`Store::exec`] and [`Store::exec_one`].
+    /// through [`Store::begin`], [`Store::exec`] and [`Store::exec_optional`].
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -337,19 +334,8 @@ impl Store {
             == 1)
     }
 
-    /// Runs one writing statement that returns a row (`RETURNING`) and
+    /// Runs one writing statement that may return a row (`RETURNING`) and
     /// commits it.
-    pub(crate) async fn exec_one<'q>(
-        &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<AnyRow, sqlx::Error> {
-        let mut tx = self.begin_single().await?;
-        let row = q.fetch_one(tx.conn()).await?;
-        tx.commit().await?;
-        Ok(row)
-    }
-
-    /// Like [`Store::exec_one`], for a statement that may return no row.
     pub(crate) async fn exec_optional<'q>(
         &self,
         q: Query<'q, Any, AnyArguments<'q>>,
@@ -404,6 +390,23 @@ impl Tx {
         }
     }
 
+    /// Runs one writing statement in the transaction; answers how many rows
+    /// it changed.
+    pub(crate) async fn exec<'q>(
+        &mut self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<u64, sqlx::Error> {
+        Ok(q.execute(self.conn()).await?.rows_affected())
+    }
+
+    /// Runs one writing statement in the transaction.
+    pub(crate) async fn run<'q>(
+        &mut self,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<(), sqlx::Error> {
+        self.exec(q).await.map(drop)
+    }
+
     /// Serialises this transaction with every other one that locks any of
     /// `keys`, until it ends: on PostgreSQL with transaction-level advisory
     /// locks (taken in a fixed order, so two never wait for each other); on
@@ -417,9 +420,7 @@ impl Tx {
         keys.sort_unstable();
         keys.dedup();
         for k in keys {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
-                .bind(k)
-                .execute(self.conn())
+            self.exec(sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(k))
                 .await?;
         }
         Ok(())

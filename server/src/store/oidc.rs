@@ -350,14 +350,12 @@ impl super::Tx {
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        let q = sqlx::query("INSERT INTO oidc_requests (id, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(client_id)
             .bind(params)
             .bind(now)
-            .bind(expires_at)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+            .bind(expires_at);
+        self.run(q).await
     }
 }

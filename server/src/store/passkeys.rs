@@ -190,16 +190,14 @@ impl super::Tx {
         state: &str,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let q = sqlx::query(
             "INSERT INTO webauthn_states (id, state, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
         )
         .bind(id)
         .bind(state)
-        .bind(expires_at)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        .bind(expires_at);
+        self.run(q).await
     }
 
     /// Saves the updated credential (counter, backup state) after a login
@@ -214,16 +212,14 @@ impl super::Tx {
         counter: u32,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+        let q = sqlx::query(
             "UPDATE passkeys SET passkey = $1, last_used_at = $2, sign_count = $4 \
              WHERE id = $3 AND (sign_count < $4 OR ($4 = 0 AND sign_count = 0))",
         )
         .bind(passkey)
         .bind(now)
         .bind(id)
-        .bind(i64::from(counter))
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(i64::from(counter));
+        Ok(self.exec(q).await? == 1)
     }
 }

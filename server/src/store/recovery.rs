@@ -12,20 +12,17 @@ impl Tx {
         hashes: &[String],
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+        let q = sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id);
+        self.exec(q).await?;
         for hash in hashes {
-            sqlx::query(
+            let q = sqlx::query(
                 "INSERT INTO recovery_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(crate::token::new_id())
             .bind(user_id)
             .bind(hash)
-            .bind(now)
-            .execute(self.conn())
-            .await?;
+            .bind(now);
+            self.exec(q).await?;
         }
         self.recount_enrolled(user_id).await
     }
@@ -39,19 +36,18 @@ impl Tx {
         code_hash: &str,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+        let q = sqlx::query(
             "UPDATE recovery_codes SET used_at = $1 \
              WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
         )
         .bind(now)
         .bind(user_id)
-        .bind(code_hash)
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 1 {
+        .bind(code_hash);
+        let used = self.exec(q).await? == 1;
+        if used {
             self.recount_enrolled(user_id).await?;
         }
-        Ok(done.rows_affected() == 1)
+        Ok(used)
     }
 }
 

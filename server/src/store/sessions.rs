@@ -164,17 +164,13 @@ impl Tx {
         for m in Method::ALL {
             q = q.bind(s.times.get(m));
         }
-        q.execute(self.conn()).await?;
-        Ok(())
+        self.run(q).await
     }
 
     /// Ends a session (the one a browser held before its new login).
     pub async fn delete_session(&mut self, id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(self.conn())
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let q = sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id);
+        Ok(self.exec(q).await? == 1)
     }
 }
 

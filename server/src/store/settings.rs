@@ -11,7 +11,7 @@ impl Store {
     pub async fn setting_or_insert(&self, name: &str, value: &str) -> Result<String, sqlx::Error> {
         // The no-op update makes `RETURNING` give the row that was there.
         let row = self
-            .exec_one(
+            .exec_optional(
                 sqlx::query(
                     "INSERT INTO settings (name, value) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET value = settings.value RETURNING value",
@@ -20,6 +20,6 @@ impl Store {
                 .bind(value),
             )
             .await?;
-        row.try_get("value")
+        row.ok_or(sqlx::Error::RowNotFound)?.try_get("value")
     }
 }

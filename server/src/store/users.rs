@@ -219,7 +219,7 @@ impl super::Tx {
         if u.email.is_some() {
             enrolled.insert(Method::Email);
         }
-        let done = sqlx::query(
+        let q = sqlx::query(
             "INSERT INTO users (id, directory_id, username, display_name, email, phone, role, \
              disabled, created_at, updated_at, enrolled) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9) \
@@ -233,10 +233,8 @@ impl super::Tx {
         .bind(u.phone.clone())
         .bind(u.role.as_str())
         .bind(now)
-        .bind(i64::from(enrolled.bits()))
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .bind(i64::from(enrolled.bits()));
+        Ok(self.exec(q).await? > 0)
     }
 
     /// Applies a patch (and brings the `enrolled` bits up to date); false
@@ -249,7 +247,7 @@ impl super::Tx {
     ) -> Result<bool, sqlx::Error> {
         // One statement: a column is set when its flag is 1, so the update is
         // atomic and the SQL stays static.
-        let done = sqlx::query(
+        let q = sqlx::query(
             "UPDATE users SET \
                display_name  = CASE WHEN $2 = 1 THEN $3 ELSE display_name END, \
                email         = CASE WHEN $4 = 1 THEN $5 ELSE email END, \
@@ -275,10 +273,8 @@ impl super::Tx {
         .bind(i64::from(p.disabled.unwrap_or(false)))
         .bind(now)
         .bind(i64::from(p.language.is_some()))
-        .bind(p.language.unwrap_or_default().as_str())
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 0 {
+        .bind(p.language.unwrap_or_default().as_str());
+        if self.exec(q).await? == 0 {
             return Ok(false);
         }
         self.recount_enrolled(id).await?;
@@ -288,11 +284,8 @@ impl super::Tx {
     /// Brings the user's `enrolled` bits up to date, after a change of what
     /// they have enrolled in this transaction.
     pub async fn recount_enrolled(&mut self, user_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(RECOUNT)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+        let q = sqlx::query(RECOUNT).bind(user_id);
+        self.run(q).await
     }
 }
 
@@ -306,7 +299,7 @@ impl Store {
         q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     ) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin().await?;
-        let n = q.execute(tx.conn()).await?.rows_affected();
+        let n = tx.exec(q).await?;
         if n > 0 {
             tx.recount_enrolled(user_id).await?;
         }

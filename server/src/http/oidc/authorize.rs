@@ -1,7 +1,7 @@
 //! The authorization endpoint (code flow) and where the login page sends
 //! the browser back to once the login is complete.
 
-use super::{OAuthError, OAuthResult, Params, redirect, with_query};
+use super::{OAuthError, OAuthResult, Params, client_event, redirect, with_query};
 use crate::audit;
 use crate::clock::now;
 use crate::http::cookies::Cookie;
@@ -189,12 +189,15 @@ async fn authorize(
     let req = match AuthRequest::from_query(&p, &client, level) {
         Ok(req) => req,
         Err(AuthError::UnregisteredRedirect) => {
-            audit::event(AuditKind::OidcAuthorize, false)
-                .directory(&client.directory_id)
-                .ip(ip.as_deref())
-                .detail(format!("client {}: unregistered redirect URI", client.id))
-                .record(&app)
-                .await;
+            client_event(
+                AuditKind::OidcAuthorize,
+                false,
+                &client,
+                "unregistered redirect URI",
+            )
+            .ip(ip.as_deref())
+            .record(&app)
+            .await;
             return Err(OAuthError::page(
                 StatusCode::BAD_REQUEST,
                 crate::text::oidc_no_return_title(crate::lang::current()),

@@ -9,10 +9,13 @@ mod session;
 mod token;
 
 use super::error::AppJson;
+use crate::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::oidc;
 use crate::redirect::percent_encode;
 use crate::state::AppState;
+use crate::store::ClientRow;
+use authlevel_core::AuditKind;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
@@ -33,6 +36,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Query or form parameters.
 type Params = HashMap<String, String>;
+
+/// The audit event of `kind` in an exchange with `client`: its directory,
+/// and as the detail the client's id, then `what` when there is more to say.
+fn client_event(kind: AuditKind, success: bool, client: &ClientRow, what: &str) -> audit::Event {
+    let detail = match what {
+        "" => format!("client {}", client.id),
+        what => format!("client {}: {what}", client.id),
+    };
+    audit::event(kind, success)
+        .directory(&client.directory_id)
+        .detail(detail)
+}
 
 /// A form body (`application/x-www-form-urlencoded`) whose rejection (another
 /// content type, a body too large) is an OAuth `invalid_request` error body.

@@ -97,23 +97,30 @@ async fn userinfo(app: &AppState, headers: &HeaderMap) -> OAuthResult<Response> 
     Ok(AppJson(claims).into_response())
 }
 
-/// Claims about the user of an access token, by its scopes.
-#[utoipa::path(get, path = "/oauth2/userinfo", tag = "oidc", operation_id = "userinfo",
-    params(("Authorization" = Option<String>, Header, description = "`Bearer` and an access token")),
-    responses((status = 200, body = Object, description = "The claims"),
-              (status = 401, description = "No valid access token (`WWW-Authenticate: Bearer`)")))]
-async fn userinfo_get(State(app): State<AppState>, headers: HeaderMap) -> OAuthResult<Response> {
-    userinfo(&app, &headers).await
+/// The userinfo endpoint's route for one HTTP method: the two differ only
+/// in the method, the operation id and the words.
+macro_rules! userinfo_route {
+    ($(#[doc = $doc:literal])* $method:ident $name:ident = $operation_id:literal) => {
+        $(#[doc = $doc])*
+        #[utoipa::path($method, path = "/oauth2/userinfo", tag = "oidc", operation_id = $operation_id,
+            params(("Authorization" = Option<String>, Header, description = "`Bearer` and an access token")),
+            responses((status = 200, body = Object, description = "The claims"),
+                      (status = 401, description = "No valid access token (`WWW-Authenticate: Bearer`)")))]
+        async fn $name(State(app): State<AppState>, headers: HeaderMap) -> OAuthResult<Response> {
+            userinfo(&app, &headers).await
+        }
+    };
 }
 
-/// Claims about the user of an access token (POST form).
-#[utoipa::path(post, path = "/oauth2/userinfo", tag = "oidc", operation_id = "userinfo_post",
-    params(("Authorization" = Option<String>, Header, description = "`Bearer` and an access token")),
-    responses((status = 200, body = Object, description = "The claims"),
-              (status = 401, description = "No valid access token (`WWW-Authenticate: Bearer`)")))]
-async fn userinfo_post(State(app): State<AppState>, headers: HeaderMap) -> OAuthResult<Response> {
-    userinfo(&app, &headers).await
-}
+userinfo_route!(
+    /// Claims about the user of an access token, by its scopes.
+    get userinfo_get = "userinfo"
+);
+
+userinfo_route!(
+    /// Claims about the user of an access token (POST form).
+    post userinfo_post = "userinfo_post"
+);
 
 /// RP-initiated logout. With an `id_token_hint` this server signed for
 /// the session's user, it ends the session at once and returns to a
@@ -286,15 +293,16 @@ mod tests {
 
     #[test]
     fn origins_for_the_csp() {
-        assert_eq!(
-            origin_of("https://wiki.example.com:8443/bye?x=1").as_deref(),
-            Some("https://wiki.example.com:8443")
-        );
-        assert_eq!(
-            origin_of("http://[::1]:9/bye").as_deref(),
-            Some("http://[::1]:9")
-        );
-        assert_eq!(origin_of("https://a.example;script-src *"), None);
-        assert_eq!(origin_of("javascript:alert(1)"), None);
+        for (uri, origin) in [
+            (
+                "https://wiki.example.com:8443/bye?x=1",
+                Some("https://wiki.example.com:8443"),
+            ),
+            ("http://[::1]:9/bye", Some("http://[::1]:9")),
+            ("https://a.example;script-src *", None),
+            ("javascript:alert(1)", None),
+        ] {
+            assert_eq!(origin_of(uri).as_deref(), origin, "{uri}");
+        }
     }
 }

@@ -2,8 +2,7 @@
 //! `refresh_token`) and revocation (RFC 7009), with the client
 //! authentication both use.
 
-use super::{OAuthError, OAuthErrorBody, OAuthForm, OAuthResult, Params};
-use crate::audit;
+use super::{OAuthError, OAuthErrorBody, OAuthForm, OAuthResult, Params, client_event};
 use crate::clock::now;
 use crate::crypto::same;
 use crate::http::error::AppJson;
@@ -75,9 +74,7 @@ async fn client_auth(app: &AppState, headers: &HeaderMap, form: &Params) -> OAut
         _ => false,
     };
     if !ok {
-        audit::event(AuditKind::OidcClientAuth, false)
-            .directory(&client.directory_id)
-            .detail(format!("client {}", client.id))
+        client_event(AuditKind::OidcClientAuth, false, &client, "")
             .record(app)
             .await;
         return Err(invalid());
@@ -183,20 +180,16 @@ async fn token_endpoint(
 ) -> OAuthResult<Response> {
     let client = client_auth(&app, &headers, &form).await?;
     let refuse = async |why: &'static str| {
-        audit::event(AuditKind::OidcToken, false)
-            .directory(&client.directory_id)
+        client_event(AuditKind::OidcToken, false, &client, why)
             .ip(ip.as_deref())
-            .detail(format!("client {}: {why}", client.id))
             .record(&app)
             .await;
         OAuthError::body(StatusCode::BAD_REQUEST, "invalid_grant", why)
     };
     let granted = |user_id: &str, grant_type: &str| {
-        audit::event(AuditKind::OidcToken, true)
-            .directory(&client.directory_id)
+        client_event(AuditKind::OidcToken, true, &client, grant_type)
             .user(Some(user_id))
             .ip(ip.as_deref())
-            .detail(format!("client {}: {grant_type}", client.id))
     };
     let t = now();
     match form.get("grant_type").map(String::as_str) {
@@ -289,9 +282,7 @@ async fn revoke(
         && owner == client.id
     {
         app.store.revoke_family(&family, now()).await?;
-        audit::event(AuditKind::OidcRevoke, true)
-            .directory(&client.directory_id)
-            .detail(format!("client {}", client.id))
+        client_event(AuditKind::OidcRevoke, true, &client, "")
             .record(&app)
             .await;
     }
