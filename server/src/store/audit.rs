@@ -63,21 +63,14 @@ impl Store {
             .map(|r| {
                 let method: Option<String> = r.try_get("method")?;
                 let kind: String = r.try_get("kind")?;
-                Ok(AuditEvent {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    directory_id: r.try_get("directory_id")?,
-                    user_id: r.try_get("user_id")?,
-                    actor_id: r.try_get("actor_id")?,
+                Ok(from_columns!(r, AuditEvent {
+                    id, at, directory_id, user_id, actor_id, outcome, ip, detail;
                     kind: AuditKind::parse(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
                         index: "kind".into(),
                         source: format!("unknown audit kind `{kind}`").into(),
                     })?,
                     method: method.as_deref().and_then(Method::parse),
-                    outcome: r.try_get("outcome")?,
-                    ip: r.try_get("ip")?,
-                    detail: r.try_get("detail")?,
-                })
+                }))
             })
             .collect()
     }

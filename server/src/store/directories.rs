@@ -33,14 +33,11 @@ impl DirectoryRow {
 /// A directory from columns named with `prefix` (empty as stored, `dir_`
 /// as aliased in a joined query).
 fn read(r: &AnyRow, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
-    let col = |name: &str| format!("{prefix}{name}");
-    let policy: String = r.try_get(col("policy").as_str())?;
-    Ok(DirectoryRow {
-        id: r.try_get(col("id").as_str())?,
-        slug: r.try_get(col("slug").as_str())?,
-        name: r.try_get(col("name").as_str())?,
+    let policy: String = r.try_get(format!("{prefix}policy").as_str())?;
+    Ok(from_columns!(r, prefix => DirectoryRow {
+        id, slug, name;
         policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-    })
+    }))
 }
 
 fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {

@@ -57,20 +57,14 @@ fn select(table: &str, prefix: &str) -> String {
 fn read(r: &AnyRow, prefix: &str) -> Result<FlowRow, sqlx::Error> {
     let col = |c: &str| format!("{prefix}{c}");
     let verified: i64 = r.try_get(col("verified").as_str())?;
-    Ok(FlowRow {
-        id: r.try_get(col("id").as_str())?,
-        directory_id: r.try_get(col("directory_id").as_str())?,
-        user_id: r.try_get(col("user_id").as_str())?,
+    Ok(from_columns!(r, prefix => FlowRow {
+        id, directory_id, user_id, expires_at, client_name, continue_to, session_expires_at;
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
         times: times::read(r, prefix)?,
-        expires_at: r.try_get(col("expires_at").as_str())?,
         required_level: r
             .try_get::<Option<i64>, _>(col("required_level").as_str())?
             .and_then(|l| u32::try_from(l).ok()),
-        client_name: r.try_get(col("client_name").as_str())?,
-        continue_to: r.try_get(col("continue_to").as_str())?,
-        session_expires_at: r.try_get(col("session_expires_at").as_str())?,
-    })
+    }))
 }
 
 fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {

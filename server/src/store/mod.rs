@@ -4,6 +4,25 @@
 //! once, in the dialect both accept (`$1` parameters, `ON CONFLICT`,
 //! `RETURNING`); times come from the server as Unix seconds.
 
+/// A row struct from a query row `r`: each field named before the `;` is
+/// read from the column of the same name (after `prefix`, in the second
+/// form, for the aliased columns of a joined query); the fields after it
+/// are written out, for the columns that need a conversion.
+macro_rules! from_columns {
+    ($r:expr, $row:ident { $($col:ident),* ; $($field:ident: $value:expr),* $(,)? }) => {
+        $row {
+            $($col: $r.try_get(stringify!($col))?,)*
+            $($field: $value,)*
+        }
+    };
+    ($r:expr, $prefix:expr => $row:ident { $($col:ident),* ; $($field:ident: $value:expr),* $(,)? }) => {
+        $row {
+            $($col: $r.try_get(format!("{}{}", $prefix, stringify!($col)).as_str())?,)*
+            $($field: $value,)*
+        }
+    };
+}
+
 mod audit;
 pub mod backup;
 mod codes;

@@ -34,17 +34,13 @@ fn client_row(r: &AnyRow) -> Result<ClientRow, sqlx::Error> {
         serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     };
     let scopes: String = r.try_get("scopes")?;
-    Ok(ClientRow {
-        id: r.try_get("id")?,
-        directory_id: r.try_get("directory_id")?,
-        name: r.try_get("name")?,
-        secret_hash: r.try_get("secret_hash")?,
+    Ok(from_columns!(r, ClientRow {
+        id, directory_id, name, secret_hash, created_at;
         redirect_uris: list("redirect_uris")?,
         post_logout_redirect_uris: list("post_logout_redirect_uris")?,
         scopes: scopes.split_whitespace().map(str::to_owned).collect(),
         min_level: u32::try_from(r.try_get::<i64, _>("min_level")?).unwrap_or(0),
-        created_at: r.try_get("created_at")?,
-    })
+    }))
 }
 
 const CLIENT_COLUMNS: &str = "id, directory_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, scopes, min_level, created_at";

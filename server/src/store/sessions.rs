@@ -67,24 +67,19 @@ fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
     let level: i64 = r.try_get(col("level").as_str())?;
     let methods: i64 = r.try_get(col("methods").as_str())?;
     let authenticated_at: i64 = r.try_get(col("authenticated_at").as_str())?;
-    Ok(SessionRow {
-        id: r.try_get(col("id").as_str())?,
+    Ok(from_columns!(r, "session_" => SessionRow {
+        id, user_id, last_seen_at, expires_at, ip, user_agent;
         public_id: r
             .try_get::<Option<String>, _>(col("public_id").as_str())?
             .unwrap_or_default(),
-        user_id: r.try_get(col("user_id").as_str())?,
         level: u32::try_from(level).unwrap_or(0),
         methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
         times: times::read(r, "session_")?,
-        authenticated_at,
+        authenticated_at: authenticated_at,
         created_at: r
             .try_get::<Option<i64>, _>(col("created_at").as_str())?
             .unwrap_or(authenticated_at),
-        last_seen_at: r.try_get(col("last_seen_at").as_str())?,
-        expires_at: r.try_get(col("expires_at").as_str())?,
-        ip: r.try_get(col("ip").as_str())?,
-        user_agent: r.try_get(col("user_agent").as_str())?,
-    })
+    }))
 }
 
 /// A token a user holds, stored as its hash with the same columns.

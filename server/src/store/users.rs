@@ -145,19 +145,11 @@ pub struct UserPatch {
 pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     let role: String = r.try_get("role")?;
     let disabled: i64 = r.try_get("disabled")?;
-    Ok(UserRow {
-        id: r.try_get("id")?,
-        directory_id: r.try_get("directory_id")?,
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
-        email: r.try_get("email")?,
-        phone: r.try_get("phone")?,
-        pending_email: r.try_get("pending_email")?,
-        pending_phone: r.try_get("pending_phone")?,
+    Ok(from_columns!(r, UserRow {
+        id, directory_id, username, display_name, email, phone, pending_email, pending_phone,
+        password_hash, created_at;
         role: Role::parse(&role).unwrap_or_default(),
         disabled: disabled != 0,
-        password_hash: r.try_get("password_hash")?,
-        created_at: r.try_get("created_at")?,
         has_totp: r.try_get::<i64, _>("totp_count")? > 0,
         has_passkey: r.try_get::<i64, _>("passkey_count")? > 0,
         recovery_left: u32::try_from(r.try_get::<i64, _>("recovery_count")?).unwrap_or(0),
@@ -165,7 +157,7 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
             .try_get::<Option<String>, _>("language")?
             .as_deref()
             .and_then(Lang::parse),
-    })
+    }))
 }
 
 // Counts come back as BIGINT on both backends (EXISTS would be a boolean
