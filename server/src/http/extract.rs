@@ -348,38 +348,44 @@ mod tests {
     #[test]
     fn the_rightmost_untrusted_address_wins() {
         let c = config("10.0.0.0/8, 2001:db8::1", "x-forwarded-for");
-        // What the client wrote itself (the left part) proves nothing.
-        let chain = [("x-forwarded-for", "1.1.1.1, 203.0.113.7, 10.0.0.3")];
-        assert_eq!(client("10.0.0.2", &chain, &c), "203.0.113.7");
-        let lines = [
-            ("x-forwarded-for", "1.1.1.1"),
-            ("x-forwarded-for", "203.0.113.7:5555,2001:db8::1"),
+        let xff = "x-forwarded-for";
+        let cases: [(&[(&'static str, &str)], &str); 5] = [
+            // What the client wrote itself (the left part) proves nothing.
+            (&[(xff, "1.1.1.1, 203.0.113.7, 10.0.0.3")], "203.0.113.7"),
+            (
+                &[(xff, "1.1.1.1"), (xff, "203.0.113.7:5555,2001:db8::1")],
+                "203.0.113.7",
+            ),
+            // Only proxies: the one farthest away.
+            (&[(xff, "10.0.0.4, 10.0.0.3")], "10.0.0.4"),
+            // Not an address: the walk ends at the last trusted hop.
+            (&[(xff, "203.0.113.7, unknown, 10.0.0.3")], "10.0.0.3"),
+            // `Forwarded` is not the header of this configuration.
+            (&[("forwarded", "for=203.0.113.7")], "10.0.0.2"),
         ];
-        assert_eq!(client("10.0.0.2", &lines, &c), "203.0.113.7");
-        // Only proxies: the one farthest away.
-        let inner = [("x-forwarded-for", "10.0.0.4, 10.0.0.3")];
-        assert_eq!(client("10.0.0.2", &inner, &c), "10.0.0.4");
-        // Not an address: the walk ends at the last trusted hop.
-        let junk = [("x-forwarded-for", "203.0.113.7, unknown, 10.0.0.3")];
-        assert_eq!(client("10.0.0.2", &junk, &c), "10.0.0.3");
-        // `Forwarded` is not the header of this configuration.
-        let other = [("forwarded", "for=203.0.113.7")];
-        assert_eq!(client("10.0.0.2", &other, &c), "10.0.0.2");
+        for (headers, expected) in cases {
+            assert_eq!(client("10.0.0.2", headers, &c), expected, "{headers:?}");
+        }
     }
 
     #[test]
     fn forwarded_for_parameters() {
         let c = config("10.0.0.0/8", "forwarded");
-        let h = [(
-            "forwarded",
-            "for=1.1.1.1, For=\"[2001:db8:cafe::17]:4711\";proto=https, for=10.0.0.3;by=10.0.0.2",
-        )];
-        assert_eq!(client("10.0.0.2", &h, &c), "2001:db8:cafe::17");
-        let h = [("forwarded", "proto=https;for=192.0.2.60:443")];
-        assert_eq!(client("10.0.0.2", &h, &c), "192.0.2.60");
-        let h = [("forwarded", "for=_hidden")];
-        assert_eq!(client("10.0.0.2", &h, &c), "10.0.0.2");
-        let xff = [("x-forwarded-for", "203.0.113.7")];
-        assert_eq!(client("10.0.0.2", &xff, &c), "10.0.0.2");
+        for (header, value, expected) in [
+            (
+                "forwarded",
+                "for=1.1.1.1, For=\"[2001:db8:cafe::17]:4711\";proto=https, for=10.0.0.3;by=10.0.0.2",
+                "2001:db8:cafe::17",
+            ),
+            ("forwarded", "proto=https;for=192.0.2.60:443", "192.0.2.60"),
+            ("forwarded", "for=_hidden", "10.0.0.2"),
+            ("x-forwarded-for", "203.0.113.7", "10.0.0.2"),
+        ] {
+            assert_eq!(
+                client("10.0.0.2", &[(header, value)], &c),
+                expected,
+                "{value}"
+            );
+        }
     }
 }
