@@ -31,26 +31,12 @@ pub struct FlowRow {
 }
 
 /// The flow's columns but for the method times.
-const COLUMNS: [&str; 9] = [
-    "id",
-    "directory_id",
-    "user_id",
-    "verified",
-    "expires_at",
-    "required_level",
-    "client_name",
-    "continue_to",
-    "session_expires_at",
-];
+const COLUMNS: &str = "id, directory_id, user_id, verified, expires_at, required_level, \
+                       client_name, continue_to, session_expires_at";
 
 /// The columns to select, as `table.column AS prefixcolumn`.
 fn select(table: &str, prefix: &str) -> String {
-    COLUMNS
-        .iter()
-        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
-        .chain([times::select(table, prefix)])
-        .collect::<Vec<_>>()
-        .join(", ")
+    times::select_with(COLUMNS, table, prefix)
 }
 
 /// A flow from columns named with `prefix` (see [`select`]).

@@ -38,28 +38,12 @@ pub struct SessionRow {
 }
 
 /// The session's columns but for the method times.
-const COLUMNS: [&str; 11] = [
-    "id",
-    "public_id",
-    "user_id",
-    "level",
-    "methods",
-    "authenticated_at",
-    "created_at",
-    "last_seen_at",
-    "expires_at",
-    "ip",
-    "user_agent",
-];
+const COLUMNS: &str = "id, public_id, user_id, level, methods, authenticated_at, created_at, \
+                       last_seen_at, expires_at, ip, user_agent";
 
 /// The columns to select from `s`, as `session_<column>`.
 fn select() -> String {
-    COLUMNS
-        .iter()
-        .map(|c| format!("s.{c} AS session_{c}"))
-        .chain([times::select("s", "session_")])
-        .collect::<Vec<_>>()
-        .join(", ")
+    times::select_with(COLUMNS, "s", "session_")
 }
 
 fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {

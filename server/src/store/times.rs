@@ -30,6 +30,17 @@ pub(crate) fn select(table: &str, prefix: &str) -> String {
         .join(", ")
 }
 
+/// `columns` (comma-separated) and the method times, to select from
+/// `table`, as `prefix<column>`.
+pub(crate) fn select_with(columns: &str, table: &str, prefix: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
+        .chain([select(table, prefix)])
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The times from columns named `prefix<column>`.
 pub(crate) fn read(r: &AnyRow, prefix: &str) -> Result<MethodTimes, sqlx::Error> {
     let mut times = MethodTimes::default();
