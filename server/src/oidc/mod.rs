@@ -197,14 +197,15 @@ pub async fn verified_claims(app: &AppState, jwt: &str) -> Option<serde_json::Va
     serde_json::from_slice(&decode(p)?).ok()
 }
 
-/// The ID token for `user` from `grant`.
+/// The ID token for `user` from `grant`, issued at `t` (with the access
+/// and refresh tokens beside it).
 pub async fn id_token(
     app: &AppState,
     client_id: &str,
     user_id: &str,
     grant: &Grant,
+    t: i64,
 ) -> ApiResult<String> {
-    let t = now();
     let mut claims = serde_json::json!({
         "iss": app.config.public_url,
         "sub": user_id,

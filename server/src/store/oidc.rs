@@ -187,31 +187,25 @@ impl Store {
         Ok(Err(used.try_get::<i64, _>("n")? > 0))
     }
 
-    /// Stores a token (by hash).
-    #[allow(clippy::too_many_arguments)]
+    /// Stores a token by its hash, `id`, issued `now`.
     pub async fn insert_oidc_token(
         &self,
         id: &str,
-        kind: &str,
-        client_id: &str,
-        user_id: &str,
-        family: &str,
-        grant: &str,
+        t: &TokenRow,
         now: i64,
-        expires_at: i64,
     ) -> Result<(), sqlx::Error> {
         self.run(sqlx::query(
             "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
-        .bind(kind)
-        .bind(client_id)
-        .bind(user_id)
-        .bind(family)
-        .bind(grant)
+        .bind(&t.kind)
+        .bind(&t.client_id)
+        .bind(&t.user_id)
+        .bind(&t.family)
+        .bind(&t.grant_data)
         .bind(now)
-        .bind(expires_at)
+        .bind(t.expires_at)
         ).await
     }
 

@@ -9,7 +9,7 @@ use crate::http::error::AppJson;
 use crate::http::extract::ClientIp;
 use crate::oidc::{self, Grant};
 use crate::state::AppState;
-use crate::store::ClientRow;
+use crate::store::{ClientRow, TokenRow};
 use crate::token;
 use authlevel_core::AuditKind;
 use axum::extract::State;
@@ -97,20 +97,19 @@ async fn tokens(
         ("access", &access, oidc::ACCESS_TTL_S),
         ("refresh", &refresh, oidc::REFRESH_TTL_S),
     ] {
+        let row = TokenRow {
+            kind: kind.to_owned(),
+            client_id: client.id.clone(),
+            user_id: user_id.to_owned(),
+            family: family.to_owned(),
+            grant_data: grant_json.clone(),
+            expires_at: t + ttl,
+        };
         app.store
-            .insert_oidc_token(
-                &token::hash(value),
-                kind,
-                &client.id,
-                user_id,
-                family,
-                &grant_json,
-                t,
-                t + ttl,
-            )
+            .insert_oidc_token(&token::hash(value), &row, t)
             .await?;
     }
-    let id_token = oidc::id_token(app, &client.id, user_id, grant).await?;
+    let id_token = oidc::id_token(app, &client.id, user_id, grant, t).await?;
     let mut res = AppJson(json!({
         "access_token": access,
         "token_type": "Bearer",
