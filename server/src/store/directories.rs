@@ -62,10 +62,10 @@ impl Store {
             serde_json::to_string(&d.policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         Ok(self
             .exec(
-                sqlx::query(
-                    "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING",
-                )
+                sqlx::query(&format!(
+                    "INSERT INTO directories ({COLUMNS}, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING"
+                ))
                 .bind(&d.id)
                 .bind(&d.slug)
                 .bind(&d.name)
