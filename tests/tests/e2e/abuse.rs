@@ -2,7 +2,9 @@
 //! flows, enumeration by timing, session fixation and timeouts, CSRF,
 //! redirects, re-authentication and notices.
 
-use crate::harness::{PASSWORD, Server, create_user, set_policy, two_factor, user_id, with_admin};
+use crate::harness::{
+    PASSWORD, Server, create_user, set_policy, two_factor, user_id, with_admin, with_admin_env,
+};
 use crate::receivers::{SmsGateway, SmtpSink};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -303,8 +305,7 @@ async fn adding_a_method_needs_a_fresh_login_and_is_told_by_email() {
     let mut env = sms.env();
     env.extend(smtp.env());
     env.push(("AUTHLEVEL_REAUTH_WINDOW_S", "2".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     create_user(
         &server,
         &admin,

@@ -3,7 +3,9 @@
 //! two accounts in one browser must not get past. Each test names the item
 //! and the SECURITY requirement it proves.
 
-use crate::harness::{Api, PASSWORD, Server, create_user, pyotp_code, set_policy, with_admin};
+use crate::harness::{
+    Api, PASSWORD, Server, create_user, pyotp_code, set_policy, with_admin, with_admin_env,
+};
 use crate::receivers::SmsGateway;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -247,8 +249,7 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
     let sms = SmsGateway::start().await;
     let mut env: Vec<(&str, String)> = sms.env();
     env.push(("AUTHLEVEL_FAILURE_LIMIT", "100".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let id = create_user(
         &server,
@@ -317,8 +318,7 @@ async fn security_28_a_step_up_is_not_a_fresh_login_and_keeps_the_absolute_limit
     env.push(("AUTHLEVEL_REAUTH_WINDOW_S", "2".into()));
     env.push(("AUTHLEVEL_SESSION_ABSOLUTE_TIMEOUT_S", "12".into()));
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,
@@ -556,8 +556,7 @@ async fn security_28_own_sessions_can_be_seen_and_ended_and_removals_are_told() 
     let smtp = SmtpSink::start();
     let mut env: Vec<(&str, String)> = sms.env();
     env.extend(smtp.env());
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     create_user(
         &server,
         &admin,
@@ -812,8 +811,7 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
     env.push(("AUTHLEVEL_CODE_PER_DESTINATION_PER_HOUR", "5".into()));
     env.push(("AUTHLEVEL_CODE_PER_ACCOUNT_PER_HOUR", "50".into()));
     env.push(("AUTHLEVEL_CODE_PER_IP_PER_HOUR", "50".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,
@@ -848,8 +846,7 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
 
     // With the resend wait, one send of a burst goes out.
     let env = sms.env();
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,

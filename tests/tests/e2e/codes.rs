@@ -1,6 +1,6 @@
 //! SMS and email codes with real delivery (SECURITY 8, 11, 12, 23, 30).
 
-use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin_env};
 use crate::receivers::{SmsGateway, SmtpSink, first_code};
 use serde_json::{Value, json};
 
@@ -21,8 +21,7 @@ async fn start(extra: &[(&'static str, &str)]) -> Ctx {
     env.extend(smtp.env());
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
     env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     Ctx {
         server,
         admin,

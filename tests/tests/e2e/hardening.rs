@@ -5,7 +5,7 @@
 //! (item 14), and HSTS over https (item 15).
 
 use crate::harness::{
-    Api, PASSWORD, Resp, Server, create_user, set_policy, two_factor, with_admin,
+    Api, PASSWORD, Resp, Server, create_user, set_policy, two_factor, with_admin, with_admin_env,
 };
 use crate::receivers::SmsGateway;
 use authlevel_server::crypto::SecretBox;
@@ -70,8 +70,7 @@ async fn quota_server(trusted_proxies: &str) -> (Server, Api, SmsGateway) {
         ("AUTHLEVEL_CODE_PER_DESTINATION_PER_HOUR", "100".into()),
         ("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()),
     ]);
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     for name in ["ann", "ben"] {
         create_user(
             &server,

@@ -617,6 +617,13 @@ pub fn token_of(link: &str) -> String {
         .to_owned()
 }
 
+/// [`with_admin`] with settings whose values were built at run time (a
+/// receiver's address, a repeated key), as the receivers' `env()` give them.
+pub async fn with_admin_env(env: &[(&str, String)]) -> (Server, Api, String) {
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    with_admin(&pairs).await
+}
+
 /// A server whose `admin` has the harness password, under `password-only`
 /// so the admin can log in with it, and a client logged in as the admin.
 /// Answers the default directory's id too.

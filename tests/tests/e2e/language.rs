@@ -3,7 +3,9 @@
 //! the user's stored language for what is sent to them, whatever the
 //! browser sends.
 
-use crate::harness::{Api, PASSWORD, Resp, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{
+    Api, PASSWORD, Resp, create_user, set_policy, two_factor, with_admin, with_admin_env,
+};
 use crate::receivers::{SmsGateway, SmtpSink};
 use serde_json::{Value, json};
 
@@ -174,6 +176,31 @@ async fn the_request_language_chooses_the_words_of_every_answer() {
     assert!(!message.contains("points"), "{message}");
 }
 
+/// Completes the login on `c` with the SMS `code`, then chooses `language`
+/// in the profile, from a browser that asks for `browser`.
+async fn complete_and_choose(c: &Api, code: &str, language: &str, browser: &'static str) {
+    let accept = [("accept-language", browser)];
+    let r = with_headers(
+        c,
+        "POST",
+        "/api/login/sms/verify",
+        Some(json!({"code": code})),
+        &accept,
+    )
+    .await;
+    assert_eq!(r.json["status"], "complete", "{}", r.text);
+    let r = with_headers(
+        c,
+        "PATCH",
+        "/api/me",
+        Some(json!({"language": language})),
+        &accept,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["language"], language, "{}", r.text);
+}
+
 /// The SMS at the webhook receiver and the email at the SMTP server go in
 /// the language the user chose, whatever the browser that asks for them
 /// sends; without a choice, in the browser's.
@@ -184,8 +211,7 @@ async fn codes_and_notices_go_in_the_users_stored_language() {
     let mut env = sms.env();
     env.extend(smtp.env());
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     create_user(
         &server,
         &admin,
@@ -229,25 +255,7 @@ async fn codes_and_notices_go_in_the_users_stored_language() {
 
     // Piet chooses English, from a Dutch browser, without a fresh login.
     let code = sms.last_to(PHONE).code();
-    let r = with_headers(
-        &c,
-        "POST",
-        "/api/login/sms/verify",
-        Some(json!({"code": code})),
-        &[("accept-language", "nl")],
-    )
-    .await;
-    assert_eq!(r.json["status"], "complete", "{}", r.text);
-    let r = with_headers(
-        &c,
-        "PATCH",
-        "/api/me",
-        Some(json!({"language": "en"})),
-        &[("accept-language", "nl")],
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.json["language"], "en");
+    complete_and_choose(&c, &code, "en", "nl").await;
     let c = login("nl").await;
     with_headers(
         &c,
@@ -262,24 +270,7 @@ async fn codes_and_notices_go_in_the_users_stored_language() {
 
     // Then Dutch, from an English browser: the email code and its subject
     // are Dutch, and so is the notice of a change.
-    let r = with_headers(
-        &c,
-        "POST",
-        "/api/login/sms/verify",
-        Some(json!({"code": crate::receivers::first_code(&m)})),
-        &[("accept-language", "en")],
-    )
-    .await;
-    assert_eq!(r.json["status"], "complete", "{}", r.text);
-    let r = with_headers(
-        &c,
-        "PATCH",
-        "/api/me",
-        Some(json!({"language": "nl"})),
-        &[("accept-language", "en")],
-    )
-    .await;
-    assert_eq!(r.json["language"], "nl", "{}", r.text);
+    complete_and_choose(&c, &crate::receivers::first_code(&m), "nl", "en").await;
     let c = login("en").await;
     let r = with_headers(
         &c,

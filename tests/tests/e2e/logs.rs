@@ -2,7 +2,7 @@
 //! audit fields at the top level, and none holds a password, a code or a
 //! token (scripts/check-logs sweeps this log with the others afterwards).
 
-use crate::harness::{PASSWORD, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{PASSWORD, create_user, set_policy, two_factor, with_admin_env};
 use crate::passkeys::{finish, origin, start, user_with_passkey};
 use crate::receivers::SmsGateway;
 use serde_json::{Value, json};
@@ -16,8 +16,7 @@ async fn json_log_lines_parse_and_carry_the_audit_fields_but_no_secret() {
     let sms = SmsGateway::start().await;
     let mut env = sms.env();
     env.push(("AUTHLEVEL_LOG_FORMAT", "json".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     create_user(
         &server,
         &admin,

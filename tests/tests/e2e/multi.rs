@@ -4,7 +4,9 @@
 //! Runs on whichever backend the harness uses (SQLite file shared by both
 //! processes, or one PostgreSQL database).
 
-use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{
+    Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin, with_admin_env,
+};
 use crate::passkeys::{origin, start, user_with_passkey};
 use crate::receivers::SmsGateway;
 use serde_json::json;
@@ -32,8 +34,7 @@ async fn pair(extra: &[(&str, &str)]) -> Pair {
     env.push(("AUTHLEVEL_SECRET_KEY", KEY.into()));
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
     env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (a, admin, dir) = with_admin(&pairs).await;
+    let (a, admin, dir) = with_admin_env(&env).await;
     let b = Server::start_sharing(&a, &[]);
     assert_ne!(a.base, b.base);
     assert_eq!(a.public_url, b.public_url, "one service behind one URL");

@@ -3,7 +3,7 @@
 //! `acr`/`amr`, refresh rotation, step-up, logout, and the refusals.
 
 use crate::harness::{
-    Api, PASSWORD, Server, create_user, pyotp_code, set_policy, two_factor, with_admin,
+    Api, PASSWORD, Server, create_user, pyotp_code, set_policy, two_factor, with_admin_env,
 };
 use crate::receivers::{SmsGateway, SmtpSink, first_code};
 use openidconnect::core::{CoreClient, CoreIdTokenClaims, CoreProviderMetadata, CoreResponseType};
@@ -31,8 +31,7 @@ async fn start() -> Ctx {
     let mut env = sms.env();
     env.extend(smtp.env());
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     create_user(&server, &admin, &dir, json!({"username": "olga", "phone": PHONE, "email": "olga@example.com", "display_name": "Olga"})).await;
     set_policy(&admin, &dir, two_factor()).await;
     let http = openidconnect::reqwest::ClientBuilder::new()

@@ -3,7 +3,7 @@
 //! the lockout, told by email on every use, replaced whole, revoked by an
 //! administrator.
 
-use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin};
+use crate::harness::{Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin_env};
 use crate::receivers::{SmtpSink, first_code};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -23,8 +23,7 @@ async fn start() -> Ctx {
     env.push(("AUTHLEVEL_REAUTH_WINDOW_S", "2".into()));
     env.push(("AUTHLEVEL_FAILURE_LIMIT", "5".into()));
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (a, admin, dir) = with_admin(&pairs).await;
+    let (a, admin, dir) = with_admin_env(&env).await;
     set_policy(&admin, &dir, two_factor()).await;
     let rex = create_user(
         &a,

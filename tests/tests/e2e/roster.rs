@@ -6,7 +6,7 @@
 
 use crate::harness::{
     Api, PASSWORD, all_users, create_user, pyotp_code_from_uri, set_policy, two_factor, user_id,
-    with_admin,
+    with_admin, with_admin_env,
 };
 use crate::receivers::SmtpSink;
 use serde_json::{Value, json};
@@ -528,8 +528,7 @@ async fn an_import_with_errors_changes_nothing_in_dry_run_and_only_valid_rows_ot
 async fn bulk_actions_on_a_filter_and_a_selection() {
     let smtp = SmtpSink::start();
     let env: Vec<(&str, String)> = smtp.env();
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (server, admin, dir) = with_admin(&pairs).await;
+    let (server, admin, dir) = with_admin_env(&env).await;
     let csv = "username,email\nn1,n1@example.com\nn2,n2@example.com\nn3,\n";
     assert_eq!(import(&admin, &dir, csv, "").await.json["created"], 3);
     let bulk = format!("/api/admin/directories/{dir}/users/bulk");
