@@ -268,6 +268,32 @@ fn token_of(link: &str) -> String {
     link.split("#token=").nth(1).unwrap().trim().to_owned()
 }
 
+/// The first administrator of `server`, set up through its link, under
+/// `password-only` and logged in (a client with the session), and the id
+/// of the default directory.
+async fn admin_session(server: &Server) -> (reqwest::Client, String) {
+    let base = &server.base;
+    drop(setup(base, &server.admin_link).await);
+    server.cli(&["admin", "set-policy", "--preset", "password-only"]);
+    let admin = client();
+    post(
+        &admin,
+        format!("{base}/api/login/password"),
+        json!({"username": "admin", "password": PASSWORD}),
+    )
+    .await;
+    let dirs: Value = admin
+        .get(format!("{base}/api/admin/directories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dir = dirs[0]["id"].as_str().unwrap().to_owned();
+    (admin, dir)
+}
+
 /// Opens a setup link, sets the password; answers the enrolment client.
 async fn setup(base: &str, link: &str) -> reqwest::Client {
     let c = client();
@@ -433,16 +459,7 @@ async fn run() {
     let base = server.base.clone();
     // `BENCH_ONLY=scale,flood`: just those phases, printed, not written.
     if let Ok(only) = std::env::var("BENCH_ONLY") {
-        let admin = setup(&base, &server.admin_link).await;
-        drop(admin);
-        server.cli(&["admin", "set-policy", "--preset", "password-only"]);
-        let admin = client();
-        post(
-            &admin,
-            format!("{base}/api/login/password"),
-            json!({"username": "admin", "password": PASSWORD}),
-        )
-        .await;
+        let (admin, _) = admin_session(&server).await;
         let mut rows = Vec::new();
         if only.contains("scale") {
             rows.extend(scale_phase(&base, &admin, concurrency).await);
@@ -462,25 +479,7 @@ async fn run() {
     let rss_idle = server.rss_kib("VmRSS:");
 
     // Seed: the admin, then one user per client with a phone and a passkey.
-    let admin = setup(&base, &server.admin_link).await;
-    drop(admin);
-    server.cli(&["admin", "set-policy", "--preset", "password-only"]);
-    let admin = client();
-    post(
-        &admin,
-        format!("{base}/api/login/password"),
-        json!({"username": "admin", "password": PASSWORD}),
-    )
-    .await;
-    let dirs: Value = admin
-        .get(format!("{base}/api/admin/directories"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let dir = dirs[0]["id"].as_str().unwrap().to_owned();
+    let (admin, dir) = admin_session(&server).await;
     let origin = webauthn_authenticator_rs::prelude::Url::parse(&server.public).unwrap();
     let mut authenticators = Vec::new();
     for i in 0..concurrency {
@@ -968,25 +967,7 @@ const FLOOD_S: f64 = 15.0;
 async fn flood_phase(sms_url: &str, limit: f64) -> Vec<(String, String, String, String)> {
     let server = start_server(sms_url, true);
     let base = server.base.clone();
-    let admin = setup(&base, &server.admin_link).await;
-    drop(admin);
-    server.cli(&["admin", "set-policy", "--preset", "password-only"]);
-    let admin = client();
-    post(
-        &admin,
-        format!("{base}/api/login/password"),
-        json!({"username": "admin", "password": PASSWORD}),
-    )
-    .await;
-    let dirs: Value = admin
-        .get(format!("{base}/api/admin/directories"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let dir = dirs[0]["id"].as_str().unwrap().to_owned();
+    let (admin, dir) = admin_session(&server).await;
     const USERS: usize = 6;
     for i in 0..USERS {
         let r = post(
