@@ -217,8 +217,48 @@ export async function passwordStep(page, url, username, password) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
-export function shot(page, name, { fullPage = true } = {}) {
-  return page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+// What a screenshot must not show (SECURITY 31: no code or secret in a
+// snapshot, even a test server's): a typed code, recovery codes, an
+// authenticator app's key and QR code, a setup link, a client secret. Each
+// is painted over as a grey box while the screenshot is taken, through the
+// CSSOM (the page's CSP refuses a style sheet, and Playwright's `mask` puts
+// its boxes in the wrong place on a full-page screenshot).
+const SECRETS = [
+  ".code-form input",
+  ".recovery-codes",
+  "code.secret",
+  ".qr",
+  "#setup-link",
+  "#client-secret",
+].join(", ");
+
+async function coverSecrets(page, cover) {
+  await page.evaluate(
+    ([selector, cover]) => {
+      for (const el of document.querySelectorAll(selector)) {
+        for (const e of [el, ...el.querySelectorAll("*")]) {
+          if (cover) {
+            e.style.setProperty("color", "transparent", "important");
+            e.style.setProperty("background", "#6b7280", "important");
+            e.style.setProperty("fill", "#6b7280", "important");
+            e.style.setProperty("stroke", "#6b7280", "important");
+          } else {
+            for (const p of ["color", "background", "fill", "stroke"]) e.style.removeProperty(p);
+          }
+        }
+      }
+    },
+    [SECRETS, cover],
+  );
+}
+
+export async function shot(page, name, { fullPage = true } = {}) {
+  await coverSecrets(page, true);
+  try {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+  } finally {
+    await coverSecrets(page, false);
+  }
 }
 
 // One server and one page per test, stopped whatever happens; the test
