@@ -88,6 +88,12 @@ pub mod paths {
     pub fn me_session(id: &str) -> String {
         format!("/api/me/sessions/{id}")
     }
+    /// `GET`: the browsers known to the own account.
+    pub const ME_BROWSERS: &str = "/api/me/browsers";
+    /// `DELETE`: forgets one known browser.
+    pub fn me_browser(id: &str) -> String {
+        format!("/api/me/browsers/{id}")
+    }
     /// `GET|PUT`: a directory's policy.
     pub fn admin_policy(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/policy")
@@ -485,6 +491,26 @@ pub struct SessionSummary {
     /// The methods verified, each with when.
     pub methods: Vec<MethodTime>,
     /// Whether it is the session of this request.
+    pub current: bool,
+}
+
+/// A browser that completed a login for the own account
+/// (`GET /api/me/browsers`). Its password steps are not held by the
+/// lockout that guesses from elsewhere run up; it earns no points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KnownBrowser {
+    /// Its id, for forgetting it (not the cookie's value).
+    pub id: String,
+    /// When it first completed a login (Unix seconds).
+    pub created_at: i64,
+    /// When it last completed one (Unix seconds).
+    pub last_used_at: i64,
+    /// Its address then.
+    pub ip: Option<String>,
+    /// Its `User-Agent` then.
+    pub user_agent: Option<String>,
+    /// Whether it is the browser of this request.
     pub current: bool,
 }
 

@@ -37,6 +37,10 @@ pub enum AuditKind {
     /// A session ended by logging out.
     #[serde(rename = "logout")]
     Logout,
+    /// Guesses from browsers the user never logged in from locked one of
+    /// their methods (the user is told once per lock period).
+    #[serde(rename = "account.locked")]
+    AccountLocked,
     /// A one-time code was sent (or its delivery failed).
     #[serde(rename = "code.send")]
     CodeSend,
@@ -146,7 +150,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 44] = [
+    pub const ALL: [AuditKind; 45] = [
         AuditKind::Bootstrap,
         AuditKind::LoginPassword,
         AuditKind::LoginSms,
@@ -156,6 +160,7 @@ impl AuditKind {
         AuditKind::LoginRecovery,
         AuditKind::LoginComplete,
         AuditKind::Logout,
+        AuditKind::AccountLocked,
         AuditKind::CodeSend,
         AuditKind::CodeQuota,
         AuditKind::SetupOpen,
@@ -219,6 +224,7 @@ impl AuditKind {
             AuditKind::RecoveryRevoke => "recovery.revoke",
             AuditKind::LoginComplete => "login.complete",
             AuditKind::Logout => "logout",
+            AuditKind::AccountLocked => "account.locked",
             AuditKind::CodeSend => "code.send",
             AuditKind::CodeQuota => "code.quota",
             AuditKind::SetupOpen => "setup.open",

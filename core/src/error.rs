@@ -40,6 +40,10 @@ pub enum ErrorCode {
     WeakPassword,
     /// The policy has errors; the report is attached.
     InvalidPolicy,
+    /// A CSV file's first line does not name its columns; nothing was read.
+    InvalidCsv,
+    /// An administrator's own account: changed only through the profile.
+    OwnAccount,
     /// The name is taken.
     Conflict,
     /// The setup link is unknown, used or expired.
@@ -56,7 +60,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidInput,
         ErrorCode::UnsupportedMediaType,
@@ -73,6 +77,8 @@ impl ErrorCode {
         ErrorCode::NoLogin,
         ErrorCode::WeakPassword,
         ErrorCode::InvalidPolicy,
+        ErrorCode::InvalidCsv,
+        ErrorCode::OwnAccount,
         ErrorCode::Conflict,
         ErrorCode::SetupLinkInvalid,
         ErrorCode::DeliveryFailed,
@@ -100,6 +106,8 @@ impl ErrorCode {
             ErrorCode::NoLogin => "no_login",
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::InvalidPolicy => "invalid_policy",
+            ErrorCode::InvalidCsv => "invalid_csv",
+            ErrorCode::OwnAccount => "own_account",
             ErrorCode::Conflict => "conflict",
             ErrorCode::SetupLinkInvalid => "setup_link_invalid",
             ErrorCode::DeliveryFailed => "delivery_failed",
@@ -115,13 +123,16 @@ impl ErrorCode {
             ErrorCode::InvalidJson | ErrorCode::InvalidInput | ErrorCode::WeakPassword => 400,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::OriginRefused | ErrorCode::Forbidden | ErrorCode::ReauthRequired => 403,
+            ErrorCode::OriginRefused
+            | ErrorCode::Forbidden
+            | ErrorCode::ReauthRequired
+            | ErrorCode::OwnAccount => 403,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials | ErrorCode::InvalidCode => 401,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::MethodNotOffered | ErrorCode::NoLogin | ErrorCode::Conflict => 409,
             ErrorCode::SetupLinkInvalid => 410,
-            ErrorCode::InvalidPolicy => 422,
+            ErrorCode::InvalidPolicy | ErrorCode::InvalidCsv => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::DeliveryFailed => 502,
             ErrorCode::Internal => 500,
@@ -158,6 +169,8 @@ impl ErrorCode {
             ErrorCode::NoLogin => "Er loopt geen inlog",
             ErrorCode::WeakPassword => "Kies een ander wachtwoord",
             ErrorCode::InvalidPolicy => "Het beleid kan niet worden opgeslagen",
+            ErrorCode::InvalidCsv => "De eerste regel van het bestand noemt de kolommen niet",
+            ErrorCode::OwnAccount => "Je eigen account wijzig je in je profiel",
             ErrorCode::Conflict => "Die naam is al in gebruik",
             ErrorCode::SetupLinkInvalid => "Deze instellink is niet meer geldig",
             ErrorCode::DeliveryFailed => "De code kon niet worden verstuurd",
@@ -186,6 +199,8 @@ impl ErrorCode {
             ErrorCode::NoLogin => "No login is in progress",
             ErrorCode::WeakPassword => "Choose another password",
             ErrorCode::InvalidPolicy => "The policy cannot be saved",
+            ErrorCode::InvalidCsv => "The file's first line does not name its columns",
+            ErrorCode::OwnAccount => "Change your own account in your profile",
             ErrorCode::Conflict => "That name is already taken",
             ErrorCode::SetupLinkInvalid => "This setup link is not valid any more",
             ErrorCode::DeliveryFailed => "The code could not be sent",

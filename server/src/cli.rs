@@ -142,6 +142,9 @@ pub fn main() -> ExitCode {
 
 /// Runs the command line with these arguments (the first is the program name).
 pub fn main_with(args: Vec<String>) -> ExitCode {
+    // The database, its backups and the key file hold secrets: whatever
+    // this process creates is its owner's alone (SECURITY 37).
+    crate::files::private_by_default();
     let cli = Cli::parse_from(args);
     let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
         Ok(c) => c,
@@ -310,11 +313,7 @@ async fn serve(config: Config) -> Result<(), String> {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                if let Err(e) = app
-                    .store
-                    .housekeeping(now(), app.config.session_idle_timeout_s)
-                    .await
-                {
+                if let Err(e) = app.store.housekeeping(now(), &app.config.retention()).await {
                     tracing::warn!(error = %e, "housekeeping failed");
                 }
             }

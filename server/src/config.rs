@@ -80,6 +80,14 @@ pub struct Config {
     pub failure_limit: i64,
     /// How long a locked method stays locked, in seconds.
     pub lockout_s: i64,
+    /// A browser that completed a login for a user stays known (its
+    /// cookie, its exemption from the anonymous lockout) this many days
+    /// after its last login.
+    pub known_browser_days: i64,
+    /// Wrong passwords in a row a known browser may send for its user
+    /// before its cookie is void (and it is held by the anonymous lockout
+    /// like any other browser).
+    pub known_browser_failure_limit: i64,
     /// Password steps per client address per minute; 0: no limit.
     pub login_attempts_per_ip_per_minute: i64,
     /// Password steps per account name (known or not) per minute; 0: no limit.
@@ -181,6 +189,8 @@ impl Default for Config {
             code_per_ip_per_hour: 30,
             failure_limit: 10,
             lockout_s: 900,
+            known_browser_days: 180,
+            known_browser_failure_limit: 10,
             login_attempts_per_ip_per_minute: 120,
             login_attempts_per_account_per_minute: 30,
             anonymous_writes_per_ip_per_minute: 120,
@@ -356,6 +366,16 @@ impl Config {
                 "failure_limit must be 1 to 100".into(),
             ));
         }
+        if self.known_browser_failure_limit < 1 || self.known_browser_failure_limit > 100 {
+            return Err(ConfigError::Invalid(
+                "known_browser_failure_limit must be 1 to 100".into(),
+            ));
+        }
+        if self.known_browser_days < 1 || self.known_browser_days > 3660 {
+            return Err(ConfigError::Invalid(
+                "known_browser_days must be 1 to 3660".into(),
+            ));
+        }
         self.allowed_countries()?;
         self.trusted_proxies()?;
         if !matches!(
@@ -396,6 +416,19 @@ impl Config {
                 })
             })
             .collect()
+    }
+
+    /// How long a known browser is kept after its last login, in seconds.
+    pub fn known_browser_s(&self) -> i64 {
+        self.known_browser_days * 86_400
+    }
+
+    /// What housekeeping keeps, and how long.
+    pub fn retention(&self) -> crate::store::Retention {
+        crate::store::Retention {
+            session_idle_s: self.session_idle_timeout_s,
+            known_browser_s: self.known_browser_s(),
+        }
     }
 
     /// The WebAuthn relying-party ID.

@@ -45,7 +45,12 @@ impl SecretBox {
             hex::decode(hex_key.trim()).map_err(|_| CryptoError::BadKey)?
         } else {
             match std::fs::read_to_string(key_file) {
-                Ok(text) => hex::decode(text.trim()).map_err(|_| CryptoError::BadKey)?,
+                Ok(text) => {
+                    // A key file an earlier version or a copy left readable
+                    // to others is made the owner's alone.
+                    crate::files::restrict(key_file);
+                    hex::decode(text.trim()).map_err(|_| CryptoError::BadKey)?
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     let mut key = vec![0u8; 32];
                     rand::rngs::OsRng.fill_bytes(&mut key);
@@ -121,7 +126,11 @@ fn write_new_key(path: &Path, hex_key: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
+        use std::os::unix::fs::DirBuilderExt as _;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(crate::files::DIR_MODE)
+            .create(parent)?;
     }
     let mut f = std::fs::OpenOptions::new()
         .write(true)

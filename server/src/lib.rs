@@ -13,6 +13,7 @@ pub mod contact;
 pub mod crypto;
 pub mod delivery;
 pub mod error;
+pub mod files;
 mod http;
 pub mod lang;
 pub mod limits;

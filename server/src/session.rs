@@ -33,6 +33,22 @@ impl Authenticated {
             .policy
             .is_fresh(&self.session.times, now(), app.config.reauth_window_s))
     }
+
+    /// Refuses with `reauth_required` unless the session is fresh (see
+    /// [`Authenticated::is_fresh`]).
+    pub async fn require_fresh(&self, app: &AppState) -> ApiResult<()> {
+        if self.is_fresh(app).await? {
+            Ok(())
+        } else {
+            Err(ApiError::with(
+                ErrorCode::ReauthRequired,
+                crate::text::log_in_again(
+                    crate::lang::current(),
+                    (app.config.reauth_window_s + 59) / 60,
+                ),
+            ))
+        }
+    }
 }
 
 /// The live session of a session token, if any; a disabled user has none.
@@ -96,15 +112,8 @@ impl Enroller {
     /// fresh by construction.
     pub async fn require_fresh(&self, app: &AppState) -> ApiResult<()> {
         match self {
-            Enroller::Session(a) if !a.is_fresh(app).await? => Err(ApiError::with(
-                ErrorCode::ReauthRequired,
-                format!(
-                    "For this change, log in again: with your password or a passkey, up to your \
-                     directory's level. What you verified in the last {} minutes is not enough.",
-                    (app.config.reauth_window_s + 59) / 60
-                ),
-            )),
-            _ => Ok(()),
+            Enroller::Session(a) => a.require_fresh(app).await,
+            Enroller::Setup { .. } => Ok(()),
         }
     }
 

@@ -15,6 +15,8 @@ use authlevel_core::{AuditKind, ErrorCode, LoginStatus, MethodSet, evaluate};
 pub async fn issue_link(app: &AppState, user_id: &str) -> ApiResult<SetupLink> {
     let t = now();
     app.store.revoke_setup_links(user_id, t).await?;
+    // Whoever opened an earlier link keeps nothing of it (SECURITY 35).
+    app.store.end_enrolments(user_id).await?;
     let secret = token::new_token();
     let expires_at = t + app.config.setup_link_ttl_s;
     app.store
@@ -109,10 +111,17 @@ pub async fn open(
     Ok((user, enrolment))
 }
 
-/// Ends the enrolment of `enrolment_token`.
+/// Ends the enrolment of `enrolment_token`, and with it every enrolment of
+/// its user (SECURITY 35); the tokens applications hold for the account
+/// are revoked, as after a new password (SECURITY 33).
 pub async fn finish(app: &AppState, enrolment_token: &str) -> ApiResult<()> {
-    app.store
-        .delete_enrolment(&token::hash(enrolment_token))
-        .await?;
+    let id = token::hash(enrolment_token);
+    match app.store.enrolment_user(&id, now()).await? {
+        Some(user_id) => {
+            app.store.end_enrolments(&user_id).await?;
+            app.store.revoke_user_tokens(&user_id, now()).await?;
+        }
+        None => app.store.delete_enrolment(&id).await?,
+    }
     Ok(())
 }

@@ -124,6 +124,12 @@ texts! {
         Nl => "Die sessie bestaat niet.",
     }
 
+    /// No such known browser.
+    fn no_such_browser() {
+        En => "You have no known browser with this id.",
+        Nl => "Je hebt geen bekende browser met deze id.",
+    }
+
     /// The database does not answer.
     fn database_silent() {
         En => "The database does not answer.",
@@ -160,16 +166,17 @@ texts! {
         Nl => "Alleen beheerders van de directory default wijzigen de naam van directories.",
     }
 
-    /// An admin demoting or disabling themself.
-    fn not_yourself() {
-        En => "You cannot remove your own administrator role or disable yourself.",
-        Nl => "Je kunt je eigen beheerdersrol niet weghalen en jezelf niet uitschakelen.",
+    /// An administrator changing their own account through the
+    /// administration routes.
+    fn own_account() {
+        En => "This is your own account: change it in your profile, where a new email address or mobile number is confirmed with a code and you are told of every change.",
+        Nl => "Dit is je eigen account: wijzig het in je profiel, waar een nieuw e-mailadres of mobiel nummer met een code wordt bevestigd en je van elke wijziging hoort.",
     }
 
-    /// An admin deleting themself.
-    fn not_delete_yourself() {
-        En => "You cannot delete your own account.",
-        Nl => "Je kunt je eigen account niet verwijderen.",
+    /// A change that needs a login more recent than the window.
+    fn log_in_again(minutes: i64) {
+        En => format!("For this change, log in again: with your password or a passkey, up to your directory's level. What you verified in the last {minutes} minutes is not enough."),
+        Nl => format!("Log voor deze wijziging opnieuw in: met je wachtwoord of een passkey, tot het niveau van je directory. Wat je de afgelopen {minutes} minuten hebt bevestigd, is niet genoeg."),
     }
 
     /// A limit out of its range.
@@ -320,6 +327,18 @@ texts! {
     fn subject_notice(directory: &str) {
         En => format!("A change to your {directory} account"),
         Nl => format!("Een wijziging in je account bij {directory}"),
+    }
+
+    /// The subject of the notice that guesses locked the account.
+    fn subject_locked(directory: &str) {
+        En => format!("Someone tried to log in to your {directory} account"),
+        Nl => format!("Iemand probeerde in te loggen op je account bij {directory}"),
+    }
+
+    /// The notice that guesses from unknown browsers locked the account.
+    fn locked_notice(directory: &str, username: &str, attempts: i64, minutes: i64) {
+        En => format!("Someone tried to log in to your {directory} account ({username}) {attempts} times with a wrong password, from browsers you have not logged in from. Your account is safe: logins from new browsers wait {minutes} minutes. You can still log in from a browser you have used before, or with a passkey. If you did not try this yourself, there is nothing to do; if it goes on, tell your administrator."),
+        Nl => format!("Iemand heeft {attempts} keer geprobeerd met een verkeerd wachtwoord in te loggen op je account bij {directory} ({username}), vanuit browsers waarin jij niet eerder inlogde. Je account is veilig: inloggen vanuit nieuwe browsers wacht {minutes} minuten. Je kunt nog steeds inloggen vanuit een browser die je eerder gebruikte, of met een passkey. Was jij het niet, dan hoef je niets te doen; gaat het door, waarschuw dan je beheerder."),
     }
 
     /// The subject of a setup link email.
@@ -745,9 +764,9 @@ texts! {
     }
 
     /// Import: an admin removing their own role.
-    fn import_own_role() {
-        En => "You cannot remove your own administrator role.",
-        Nl => "Je kunt je eigen beheerdersrol niet weghalen.",
+    fn import_own_account() {
+        En => "This is your own account: change it in your profile.",
+        Nl => "Dit is je eigen account: wijzig het in je profiel.",
     }
 
     /// Import: an existing user without `update`.

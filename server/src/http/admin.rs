@@ -3,17 +3,16 @@
 //! are the operators and manage every directory.
 
 use super::error::{AppJson, AppQuery};
-use super::extract::{ClientIp, DirectoryAdmin, UserAdmin, admin_user};
+use super::extract::{Admin, DirectoryAdmin, UserAdmin};
 use crate::clock::now;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
-use crate::session::Authenticated;
 use crate::setup::issue_link;
 use crate::state::AppState;
 use crate::store::{AuditQuery, DirectoryRow, UserPatch};
 use crate::token;
 use authlevel_core::api::{
-    AuditEvent, CreateDirectoryRequest, Directory, PolicyResponse, Problem, Role, SetupLink,
+    AuditEvent, CreateDirectoryRequest, Directory, PolicyResponse, Problem, SetupLink,
     UpdateDirectoryRequest, UpdateUserRequest, User,
 };
 use authlevel_core::report::analyse_in;
@@ -27,9 +26,8 @@ use serde::Deserialize;
     responses((status = 200, body = Vec<Directory>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn list_directories(
     State(app): State<AppState>,
-    auth: Authenticated,
+    Admin { auth, .. }: Admin,
 ) -> ApiResult<AppJson<Vec<Directory>>> {
-    auth.require_admin()?;
     let operator = auth.is_operator();
     let dirs = app.store.directories().await?;
     Ok(AppJson(
@@ -62,8 +60,7 @@ fn check_slug(slug: &str) -> ApiResult<()> {
     responses((status = 201, body = Directory), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn create_directory(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    auth: Authenticated,
+    Admin { auth, ip, .. }: Admin,
     AppJson(req): AppJson<CreateDirectoryRequest>,
 ) -> ApiResult<(StatusCode, AppJson<Directory>)> {
     if !auth.is_operator() {
@@ -200,20 +197,12 @@ pub(super) async fn get_user(UserAdmin { user, .. }: UserAdmin) -> ApiResult<App
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User),
               (status = 400, body = Problem, description = "`invalid_input`: a display name, email address or mobile number this service does not take"),
-              (status = 409, body = Problem, description = "`conflict`: an administrator cannot remove their own role or disable themselves")))]
+              (status = 403, body = Problem, description = "`own_account`: the administrator's own account, changed only through the profile")))]
 pub(super) async fn patch_user(
     State(app): State<AppState>,
     admin: UserAdmin,
     AppJson(req): AppJson<UpdateUserRequest>,
 ) -> ApiResult<AppJson<User>> {
-    if admin.user.id == admin.auth.user.id
-        && (req.role == Some(Role::User) || req.disabled == Some(true))
-    {
-        return Err(ApiError::text(
-            ErrorCode::Conflict,
-            crate::text::not_yourself,
-        ));
-    }
     let patch = UserPatch {
         display_name: req
             .display_name
@@ -262,17 +251,11 @@ pub(super) async fn patch_user(
 /// Deletes a user with their sessions and methods.
 #[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin",
     params(("id" = String, Path, description = "User id")),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem, description = "`own_account`: the administrator's own account"), (status = 404, body = Problem)))]
 pub(super) async fn delete_user(
     State(app): State<AppState>,
     admin: UserAdmin,
 ) -> ApiResult<StatusCode> {
-    if admin.user.id == admin.auth.user.id {
-        return Err(ApiError::text(
-            ErrorCode::Conflict,
-            crate::text::not_delete_yourself,
-        ));
-    }
     app.store.delete_user(&admin.user.id).await?;
     admin.event(AuditKind::UserDelete).record(&app).await;
     Ok(StatusCode::NO_CONTENT)
@@ -337,10 +320,10 @@ pub struct AuditParams {
               (status = 404, body = Problem, description = "No user of a directory this administrator manages has the `user` id")))]
 pub(super) async fn get_audit(
     State(app): State<AppState>,
-    auth: Authenticated,
+    admin: Admin,
     AppQuery(q): AppQuery<AuditParams>,
 ) -> ApiResult<AppJson<Vec<AuditEvent>>> {
-    auth.require_admin()?;
+    let auth = &admin.auth;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid(crate::text::limit_range(
@@ -357,7 +340,7 @@ pub(super) async fn get_audit(
         None => Some(auth.user.directory_id.clone()),
     };
     if let Some(user_id) = &q.user {
-        admin_user(&app, &auth, user_id).await?;
+        admin.user(&app, user_id).await?;
     }
     let query = AuditQuery {
         directory_id,

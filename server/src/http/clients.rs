@@ -2,12 +2,11 @@
 //! directory, registered and removed by its administrators.
 
 use super::error::AppJson;
-use super::extract::{ClientIp, DirectoryAdmin, PathId};
+use super::extract::{Admin, DirectoryAdmin, PathId};
 use crate::clock::now;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
 use crate::oidc;
-use crate::session::Authenticated;
 use crate::state::AppState;
 use crate::store::ClientRow;
 use crate::token;
@@ -177,8 +176,7 @@ pub(super) async fn create_client(
     responses((status = 204, description = "Removed")))]
 pub(super) async fn delete_client(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    auth: Authenticated,
+    Admin { auth, ip, .. }: Admin,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     let client = app

@@ -16,6 +16,9 @@ pub enum Cookie {
     Enrolment,
     /// A passkey login step begun: the token of its ceremony.
     Passkey,
+    /// The browser is known to the users it completed a login for: one
+    /// signed entry per user ([`crate::login::known`]), long-lived.
+    KnownBrowser,
 }
 
 impl Cookie {
@@ -25,12 +28,18 @@ impl Cookie {
             Cookie::Flow => "authlevel_flow",
             Cookie::Enrolment => "authlevel_setup",
             Cookie::Passkey => "authlevel_passkey",
+            Cookie::KnownBrowser => "authlevel_known",
         }
     }
 
-    /// The longest value a cookie may hold: every one holds a random token
-    /// (64 characters).
-    const MAX_LEN: usize = 128;
+    /// The longest value a cookie may hold: a random token (64
+    /// characters), or the known-browser entries of a few users.
+    fn max_len(self) -> usize {
+        match self {
+            Cookie::KnownBrowser => crate::login::known::COOKIE_MAX_LEN,
+            _ => 128,
+        }
+    }
 
     /// The cookie's name under `config` (`__Host-` prefixed over https).
     pub fn name(self, config: &Config) -> String {
@@ -74,7 +83,7 @@ impl Cookie {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
-            .filter(|v| !v.is_empty() && v.len() <= Self::MAX_LEN)
+            .filter(|v| !v.is_empty() && v.len() <= self.max_len())
     }
 }
 

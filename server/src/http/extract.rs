@@ -137,6 +137,7 @@ extractor!(
             flow: Cookie::Flow.read(c, h),
             session: Cookie::Session.read(c, h),
             passkey: Cookie::Passkey.read(c, h),
+            known: Cookie::KnownBrowser.read(c, h),
             ip: ClientIp::of(parts, &state.config),
             user_agent: h
                 .get(axum::http::header::USER_AGENT)
@@ -225,8 +226,82 @@ extractor!(
     async |parts: &mut Parts, state: &AppState| { path_id(parts, state).await.map(PathId) }
 );
 
+/// Whether a request changes something: every method but GET and HEAD.
+pub fn is_write(method: &axum::http::Method) -> bool {
+    !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD)
+}
+
+/// An administrator of some directory. For a write (any method but GET and
+/// HEAD) the login must be fresh, as for the own account's changes: an
+/// administrative write with a stale session is 403 `reauth_required`
+/// (SECURITY 34).
+#[derive(Debug)]
+pub struct Admin {
+    /// The administrator.
+    pub auth: Authenticated,
+    /// The client's address.
+    pub ip: Option<String>,
+    /// Whether the request is a write (held to a fresh login).
+    write: bool,
+}
+
+impl Admin {
+    /// The user `id`, for an administrator of their directory. A write on
+    /// the administrator's own account is refused (403 `own_account`): it
+    /// is changed only as a user, through the profile, where a new contact
+    /// point is confirmed and every change told (SECURITY 34).
+    pub async fn user(&self, state: &AppState, id: &str) -> ApiResult<UserRow> {
+        let user = state
+            .store
+            .user(id)
+            .await?
+            .ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_user))?;
+        self.auth.require_admin_of(&user.directory_id)?;
+        if self.write && user.id == self.auth.user.id {
+            return Err(ApiError::text(
+                ErrorCode::OwnAccount,
+                crate::text::own_account,
+            ));
+        }
+        Ok(user)
+    }
+}
+
+async fn admin(parts: &mut Parts, state: &AppState) -> ApiResult<Admin> {
+    let auth = authenticated(parts, state).await?;
+    auth.require_admin()?;
+    Ok(Admin {
+        auth,
+        ip: ClientIp::of(parts, &state.config),
+        write: is_write(&parts.method),
+    })
+}
+
+impl Admin {
+    /// For a write, refuses unless the login is fresh (403
+    /// `reauth_required`); checked last, once the request is otherwise
+    /// one this administrator may make, so that logging in again is what
+    /// helps.
+    async fn fresh(&self, state: &AppState) -> ApiResult<()> {
+        if self.write {
+            self.auth.require_fresh(state).await?;
+        }
+        Ok(())
+    }
+}
+
+extractor!(
+    Admin,
+    ApiError,
+    async |parts: &mut Parts, state: &AppState| {
+        let admin = admin(parts, state).await?;
+        admin.fresh(state).await?;
+        Ok::<_, ApiError>(admin)
+    }
+);
+
 /// An administrator of the directory the path's `{id}` names (or an
-/// operator), with that directory.
+/// operator), with that directory; fresh for a write (see [`Admin`]).
 #[derive(Debug)]
 pub struct DirectoryAdmin {
     /// The administrator.
@@ -249,24 +324,26 @@ extractor!(
     DirectoryAdmin,
     ApiError,
     async |parts: &mut Parts, state: &AppState| {
-        let auth = authenticated(parts, state).await?;
-        auth.require_admin()?;
+        let admin = admin(parts, state).await?;
         let id = path_id(parts, state).await?;
         let dir =
             state.store.directory(&id).await?.ok_or_else(|| {
                 ApiError::text(ErrorCode::NotFound, crate::text::no_such_directory)
             })?;
-        auth.require_admin_of(&dir.id)?;
+        admin.auth.require_admin_of(&dir.id)?;
+        admin.fresh(state).await?;
         Ok::<_, ApiError>(DirectoryAdmin {
-            auth,
+            auth: admin.auth,
             dir,
-            ip: ClientIp::of(parts, &state.config),
+            ip: admin.ip,
         })
     }
 );
 
 /// An administrator of the user the path's `{id}` names (of their
-/// directory, or an operator), with that user and the client's address.
+/// directory, or an operator), with that user and the client's address;
+/// for a write fresh, and never the administrator's own account (see
+/// [`Admin::user`]).
 #[derive(Debug)]
 pub struct UserAdmin {
     /// The administrator.
@@ -290,28 +367,17 @@ extractor!(
     UserAdmin,
     ApiError,
     async |parts: &mut Parts, state: &AppState| {
-        let auth = authenticated(parts, state).await?;
+        let admin = admin(parts, state).await?;
         let id = path_id(parts, state).await?;
-        let user = admin_user(state, &auth, &id).await?;
+        let user = admin.user(state, &id).await?;
+        admin.fresh(state).await?;
         Ok::<_, ApiError>(UserAdmin {
-            auth,
+            auth: admin.auth,
             user,
-            ip: ClientIp::of(parts, &state.config),
+            ip: admin.ip,
         })
     }
 );
-
-/// The user `id`, for an administrator of their directory.
-pub async fn admin_user(app: &AppState, auth: &Authenticated, id: &str) -> ApiResult<UserRow> {
-    auth.require_admin()?;
-    let user = app
-        .store
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_user))?;
-    auth.require_admin_of(&user.directory_id)?;
-    Ok(user)
-}
 
 #[cfg(test)]
 mod tests {

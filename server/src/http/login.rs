@@ -94,10 +94,12 @@ pub fn answer(c: &Config, outcome: ApiResult<Outcome>) -> ApiResult<Response> {
         Outcome::Complete {
             state,
             session_token,
+            known_browser,
         } => {
             let cookies = [
                 Cookie::Session.set(c, &session_token, c.session_absolute_timeout_s),
                 Cookie::Flow.clear(c),
+                Cookie::KnownBrowser.set(c, &known_browser, c.known_browser_s()),
             ];
             (AppendHeaders(cookies), AppJson(state)).into_response()
         }

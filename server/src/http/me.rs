@@ -7,12 +7,12 @@ use crate::audit;
 use crate::clock::now;
 use crate::error::ApiError;
 use crate::error::ApiResult;
-use crate::login::{Browser, password};
+use crate::login::{Browser, known, password};
 use crate::profile;
 use crate::session::{Authenticated, Enroller};
 use crate::state::AppState;
 use authlevel_core::api::{
-    ChangePasswordRequest, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
+    ChangePasswordRequest, KnownBrowser, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
 };
 use authlevel_core::{AuditKind, ErrorCode};
 use axum::extract::State;
@@ -143,6 +143,68 @@ pub(super) async fn end_other_sessions(
         .on_user(&auth.user)
         .ip(browser.ip())
         .detail(format!("{n} other sessions"))
+        .record(&app)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The browsers known to the own account: each completed a login for it,
+/// and its password steps are counted on their own, so guesses from
+/// elsewhere cannot lock the user out of it. Most recently used first,
+/// the asking browser marked; void and forgotten ones are not listed.
+#[utoipa::path(get, path = "/api/me/browsers", tag = "me", operation_id = "list_known_browsers",
+    responses((status = 200, body = Vec<KnownBrowser>)))]
+pub(super) async fn list_browsers(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    browser: Browser,
+) -> ApiResult<AppJson<Vec<KnownBrowser>>> {
+    let c = &app.config;
+    let current = known::current_row(&app, browser.known.as_deref(), &auth.user.id);
+    let rows = app
+        .store
+        .known_browsers(
+            &auth.user.id,
+            now() - c.known_browser_s(),
+            c.known_browser_failure_limit,
+            current.as_deref(),
+        )
+        .await?;
+    Ok(AppJson(
+        rows.into_iter()
+            .map(|b| KnownBrowser {
+                id: b.public_id,
+                created_at: b.created_at,
+                last_used_at: b.last_used_at,
+                ip: b.ip,
+                user_agent: b.user_agent,
+                current: b.current,
+            })
+            .collect(),
+    ))
+}
+
+/// Forgets one of the own known browsers, on every instance: its next
+/// password step is held by the lockout like any new browser's.
+#[utoipa::path(delete, path = "/api/me/browsers/{id}", tag = "me", operation_id = "forget_known_browser",
+    params(("id" = String, Path, description = "The browser's id from the list")),
+    responses((status = 204, description = "Forgotten"), (status = 404, body = Problem, description = "No such browser of this user")))]
+pub(super) async fn forget_browser(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    browser: Browser,
+    PathId(id): PathId,
+) -> ApiResult<StatusCode> {
+    if id.is_empty() || !app.store.forget_browser(&auth.user.id, &id).await? {
+        return Err(ApiError::text(
+            ErrorCode::NotFound,
+            crate::text::no_such_browser,
+        ));
+    }
+    audit::event(AuditKind::SessionEnd, true)
+        .on_user(&auth.user)
+        .ip(browser.ip())
+        .detail("a known browser forgotten")
         .record(&app)
         .await;
     Ok(StatusCode::NO_CONTENT)

@@ -64,6 +64,8 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(me::list_sessions))
         .routes(routes!(me::end_session))
         .routes(routes!(me::end_other_sessions))
+        .routes(routes!(me::list_browsers))
+        .routes(routes!(me::forget_browser))
         .routes(routes!(totp::setup))
         .routes(routes!(totp::confirm))
         .routes(routes!(totp::remove))

@@ -12,11 +12,13 @@
 //! | every operation | 500 `internal`; 503 `unavailable` with `Retry-After` (the database did not answer in time, or the password hashing queue is full) |
 //! | POST, PUT, PATCH or DELETE | 403 `origin_refused` (the CSRF guard: a foreign `Origin`) |
 //! | POST under `/api/` | 415 `unsupported_media_type` (the CSRF guard), and where the handler reads no body, a required JSON body it ignores: the guard asks `Content-Type: application/json` of every such POST |
-//! | a JSON request body | 400 `invalid_json`, 413 `payload_too_large`, 415 `unsupported_media_type` (`AppJson`) |
+//! | a request body of any type | 413 `payload_too_large` (larger than `max_body_bytes`) |
+//! | a JSON request body | 400 `invalid_json`, 415 `unsupported_media_type` (`AppJson`) |
 //! | a query parameter | 400 `invalid_input` (`AppQuery`: a value of the wrong type, or out of its range) |
 //! | a path parameter | 404 `not_found` (nothing has that id, or not for this caller) |
 //! | a path under `/api/me`, `/api/session`, or an id in [`SIGNED_IN`] | 401 `unauthorized` (no session; the enrolment routes also take a setup link's enrolment) |
-//! | a path under `/api/admin/` | 401 `unauthorized`, 403 `forbidden` (`DirectoryAdmin`, `UserAdmin`, or an admin check) |
+//! | a path under `/api/admin/` | 401 `unauthorized`, 403 `forbidden` (`Admin`, `DirectoryAdmin`, `UserAdmin`) |
+//! | a write (POST, PUT, PATCH, DELETE) under `/api/admin/` | 403 `reauth_required` (every administrative write needs a fresh login); under `/api/admin/users/{id}` also 403 `own_account` |
 //! | an id in [`FRESH`] | 401 `unauthorized`, 403 `reauth_required` (`Fresh`) |
 //! | an id in [`LIMITED`] | 429 `rate_limited` with `Retry-After` |
 //!
@@ -141,14 +143,16 @@ pub fn shared(path: &str, method: &HttpMethod, op: &mut Operation) -> Vec<(u16, 
         .request_body
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/json"));
+    if op.request_body.is_some() {
+        add(
+            ErrorCode::PayloadTooLarge,
+            "the body is larger than `max_body_bytes`",
+        );
+    }
     if json_body {
         add(
             ErrorCode::InvalidJson,
             "the body is not JSON of the request's schema",
-        );
-        add(
-            ErrorCode::PayloadTooLarge,
-            "the body is larger than `max_body_bytes`",
         );
         add(
             ErrorCode::UnsupportedMediaType,
@@ -186,7 +190,14 @@ pub fn shared(path: &str, method: &HttpMethod, op: &mut Operation) -> Vec<(u16, 
             "the session is not an administrator of this directory",
         );
     }
-    if has(FRESH) {
+    let admin_write = path.starts_with("/api/admin/") && unsafe_method;
+    if admin_write && path.starts_with("/api/admin/users/{id}") {
+        add(
+            ErrorCode::OwnAccount,
+            "the user is the administrator themself: their own account changes only through the profile",
+        );
+    }
+    if has(FRESH) || admin_write {
         add(
             ErrorCode::ReauthRequired,
             "the change needs a fresh login: the password or a passkey, up to the level, within the re-authentication window",

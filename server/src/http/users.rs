@@ -149,7 +149,8 @@ pub struct ImportParams {
     request_body(content = String, content_type = "text/csv",
         description = "username,display_name,email,phone,role — one user per line"),
     responses((status = 200, body = ImportReport), (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "`invalid_csv`: the first line does not name the columns (among them `username`); nothing was read")))]
 pub(super) async fn import(
     State(app): State<AppState>,
     DirectoryAdmin { auth, dir, ip }: DirectoryAdmin,

@@ -9,6 +9,7 @@
 
 pub mod codes;
 pub mod failures;
+pub mod known;
 pub mod passkey;
 pub mod password;
 pub mod recovery;
@@ -39,6 +40,9 @@ pub struct Browser {
     pub session: Option<String>,
     /// A passkey ceremony begun (passkey cookie).
     pub passkey: Option<String>,
+    /// The known-browser cookie: the users this browser completed a login
+    /// for ([`known`]).
+    pub known: Option<String>,
     /// The client's address.
     pub ip: Option<String>,
     /// The client's `User-Agent`, as the list of sessions shows it.
@@ -68,6 +72,8 @@ pub enum Outcome {
         state: LoginState,
         /// The new session token for the session cookie.
         session_token: String,
+        /// The known-browser cookie's new value ([`known`]).
+        known_browser: String,
     },
 }
 
@@ -256,15 +262,26 @@ pub async fn advance(
     if stored && !tx.delete_flow(&flow.id).await? {
         return Err(ApiError::text(ErrorCode::NoLogin, crate::text::login_over));
     }
-    if let Some(old) = &browser.session {
-        tx.delete_session(&token::hash(old)).await?;
+    // The session the browser held ends. When it was this user's (a
+    // step-up, a login again), the new one goes on under its public id, so
+    // the tokens applications hold from it go on too; another account's
+    // (perhaps planted) takes its tokens along.
+    let mut public_id = None;
+    if let Some(old) = &browser.session
+        && let Some((owner, id)) = tx.delete_session(&token::hash(old)).await?
+        && owner == user.id
+        && !id.is_empty()
+    {
+        public_id = Some(id);
     }
+    // A login ends what a setup link opened for this account (SECURITY 35).
+    tx.end_enrolments(&user.id).await?;
     let session_token = token::new_token();
     // A step-up keeps the absolute limit of the session it began from,
     // and what that session verified keeps its times: it is no new login.
     let session = SessionRow {
         id: token::hash(&session_token),
-        public_id: token::new_id(),
+        public_id: public_id.unwrap_or_else(token::new_id),
         user_id: user.id.clone(),
         level: eval.progress.earned,
         methods: verified,
@@ -279,6 +296,7 @@ pub async fn advance(
         user_agent: browser.user_agent.clone(),
     };
     tx.insert_session(&session).await?;
+    let known_browser = known::remember(app, &mut tx, browser, user).await?;
     audit::event(AuditKind::LoginComplete, true)
         .on_user(user)
         .ip(browser.ip())
@@ -298,6 +316,7 @@ pub async fn advance(
     Ok(Outcome::Complete {
         state,
         session_token,
+        known_browser,
     })
 }
 

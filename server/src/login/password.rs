@@ -52,26 +52,47 @@ pub async fn step(
         .as_ref()
         .filter(|u| !u.disabled)
         .and_then(|u| u.password_hash.as_deref());
+    // A browser this user completed a login from is counted on its own
+    // (SECURITY 32): neither the per-name limit nor the anonymous lockout,
+    // both of which anyone can run up, holds it. The cookie earns nothing.
+    let known = user
+        .as_ref()
+        .and_then(|u| super::known::secret_for(app, browser.known.as_deref(), &u.id))
+        .map(|secret| super::known::row_id(&secret));
     // The rate limits and the lockout rule's attempt, in one commit before
     // the hash, so a flood is refused without hashing.
     let dir_id = dir.as_ref().map_or("", |d| d.id.as_str());
     let name = username.as_deref().unwrap_or("");
     let mut tx = app.store.begin().await?;
+    let [per_ip, per_name] = limits::password_step(app, browser.ip(), dir_id, name);
+    let limits = if known.is_some() {
+        vec![per_ip]
+    } else {
+        vec![per_ip, per_name]
+    };
     limits::take(
         &mut tx,
         limits::MINUTE,
-        &limits::password_step(app, browser.ip(), dir_id, name),
+        &limits,
         crate::text::too_many_login_attempts,
     )
     .await?;
-    let attempt = match &user {
-        Some(u) => failures::attempt_in(app, &mut tx, &u.id, Method::Password).await?,
-        None => {
+    let known_attempt = match (&user, &known) {
+        (Some(u), Some(b)) => failures::attempt_known_in(app, &mut tx, &u.id, b).await?,
+        _ => None,
+    };
+    let attempt = match (known_attempt, &user) {
+        (Some(a), _) => a,
+        (None, Some(u)) => failures::attempt_in(app, &mut tx, &u.id, Method::Password).await?,
+        (None, None) => {
             let key = app.secrets.mac(&format!("unknown name:{dir_id}:{name}"));
             failures::attempt_unknown_in(&mut tx, &key, Method::Password).await?
         }
     };
     tx.commit().await?;
+    if let Some(u) = &user {
+        attempt.tell_if_locked(app, u);
+    }
     // The hash runs even when locked, so a locked account answers exactly
     // like a wrong password, in the same time.
     let ok = app.hasher.verify(&req.password, hash).await? && attempt.allowed();
@@ -91,10 +112,10 @@ pub async fn step(
         if let Some(d) = &dir_id {
             e = e.directory(d);
         }
-        e.detail(if locked {
-            "wrong username or password (the account is locked)"
-        } else {
-            "wrong username or password"
+        e.detail(match (locked, attempt.from_known_browser()) {
+            (true, _) => "wrong username or password (the account is locked)",
+            (false, true) => "wrong password from a browser known to the user",
+            (false, false) => "wrong username or password",
         })
         .record(app)
         .await;

@@ -85,6 +85,9 @@ pub async fn backup(database_url: &str, dest: &Path) -> Result<u64, BackupError>
 /// `VACUUM INTO partial` from a read-only connection, then an integrity
 /// check of the copy.
 async fn copy_into(database_url: &str, partial: &Path) -> Result<(), BackupError> {
+    // Made empty and 0600 first: `VACUUM INTO` fills an empty file, and the
+    // copy holds password hashes (SECURITY 37).
+    crate::files::create_private(partial).map_err(|e| BackupError::Io(partial.to_owned(), e))?;
     let shown = database_url.split('?').next().unwrap_or(database_url);
     let options = SqliteConnectOptions::from_str(database_url)
         .map_err(|e| BackupError::Open(shown.to_owned(), e))?

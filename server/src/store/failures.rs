@@ -6,31 +6,48 @@
 
 use super::{Store, Tx};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
-/// The statement of [`Store::take_attempt`]: counts the attempt, locks the
+/// The statement of [`Tx::take_attempt`]: counts the attempt, locks the
 /// method once `limit` attempts in a row have not succeeded, and answers in
 /// `granted` whether the method was unlocked before this attempt (the `SET`
-/// expressions read the row as it was).
-const TAKE: &str = "INSERT INTO failures (user_id, method, count, locked_until, updated_at, granted) \
-     VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3, 1) \
+/// expressions read the row as it was). When this attempt engages the lock
+/// (`engaged_at`) and the user was not told of a lock in the last
+/// `lockout_s`, `notify` says to tell them now (`notified_at`).
+const TAKE: &str = "INSERT INTO failures (user_id, method, count, locked_until, updated_at, granted, \
+       engaged_at, notified_at, notify) \
+     VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END, $3, 1, \
+       CASE WHEN 1 >= $4 THEN $3 ELSE 0 END, CASE WHEN 1 >= $4 THEN $3 ELSE 0 END, \
+       CASE WHEN 1 >= $4 THEN 1 ELSE 0 END) \
      ON CONFLICT (user_id, method) DO UPDATE SET \
        count = failures.count + 1, \
        locked_until = CASE WHEN failures.locked_until > $3 THEN failures.locked_until \
                            WHEN failures.count + 1 >= $4 THEN $5 \
                            ELSE failures.locked_until END, \
        granted = CASE WHEN failures.locked_until > $3 THEN 0 ELSE 1 END, \
+       engaged_at = CASE WHEN failures.locked_until <= $3 AND failures.count + 1 >= $4 THEN $3 \
+                         ELSE failures.engaged_at END, \
+       notify = CASE WHEN failures.locked_until <= $3 AND failures.count + 1 >= $4 \
+                      AND failures.notified_at <= $3 - $6 THEN 1 ELSE 0 END, \
+       notified_at = CASE WHEN failures.locked_until <= $3 AND failures.count + 1 >= $4 \
+                          AND failures.notified_at <= $3 - $6 THEN $3 ELSE failures.notified_at END, \
        updated_at = $3 \
-     RETURNING granted";
+     RETURNING granted, notify, count";
+
+/// What taking an attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    /// Whether the attempt may verify (the method was not locked).
+    pub granted: bool,
+    /// This attempt engaged the lock, and the user is to be told.
+    pub notify: bool,
+    /// Attempts in a row without a success, this one included.
+    pub count: i64,
+}
 
 /// The same kind of write for a name that is no account.
 const TAKE_UNKNOWN: &str = "INSERT INTO unknown_failures (id, count, updated_at) VALUES ($1, 1, $2) \
      ON CONFLICT (id) DO UPDATE SET count = unknown_failures.count + 1, updated_at = $2 \
      RETURNING count";
-
-fn granted(r: &AnyRow) -> Result<bool, sqlx::Error> {
-    Ok(r.try_get::<i64, _>("granted")? == 1)
-}
 
 impl Store {
     /// Clears every failure count and lock of a user (an administrator's unlock).
@@ -66,16 +83,21 @@ impl Tx {
         now: i64,
         limit: i64,
         lockout_s: i64,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<Taken, sqlx::Error> {
         let r = sqlx::query(TAKE)
             .bind(user_id)
             .bind(method)
             .bind(now)
             .bind(limit)
             .bind(now + lockout_s)
+            .bind(lockout_s)
             .fetch_one(self.conn())
             .await?;
-        granted(&r)
+        Ok(Taken {
+            granted: r.try_get::<i64, _>("granted")? == 1,
+            notify: r.try_get::<i64, _>("notify")? == 1,
+            count: r.try_get("count")?,
+        })
     }
 
     /// Clears the failure count and lock of a method after a success.

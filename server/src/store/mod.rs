@@ -31,6 +31,7 @@ mod directories;
 mod failures;
 mod flows;
 mod group;
+mod known_browsers;
 mod oidc;
 mod outbox;
 mod passkeys;
@@ -44,8 +45,10 @@ mod users;
 pub use audit::AuditQuery;
 pub use codes::{CodeHistory, CodeRow, NewCode};
 pub use directories::DirectoryRow;
+pub use failures::Taken;
 pub use flows::FlowRow;
-pub use oidc::{ClientRow, TokenRow};
+pub use known_browsers::KnownBrowserRow;
+pub use oidc::{ClientRow, RefreshUse, TokenRow};
 pub use passkeys::PasskeyRow;
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use totp::TotpRow;
@@ -58,6 +61,15 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long what housekeeping deletes is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// A session unused this long (seconds) has ended.
+    pub session_idle_s: i64,
+    /// A known browser that logged in last this long ago is forgotten.
+    pub known_browser_s: i64,
+}
 
 /// Which database the store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +161,10 @@ impl Store {
         } else {
             (url.to_owned(), Backend::Postgres)
         };
+        if let Some(file) = crate::files::sqlite_file(&url).filter(|_| backend == Backend::Sqlite) {
+            crate::files::prepare_sqlite(&file)
+                .map_err(|e| OpenError::Connect(without_password(&url), sqlx::Error::Io(e)))?;
+        }
         let writer = if backend == Backend::Sqlite {
             let mut conn = AnyConnection::connect(&url)
                 .await
@@ -224,7 +240,7 @@ impl Store {
     /// Deletes expired flows, sessions (absolute or idle timeout, `idle_s`),
     /// setup links and enrolments, in one transaction. Safe to run on
     /// several instances at once: deleting twice is harmless.
-    pub async fn housekeeping(&self, now: i64, idle_s: i64) -> Result<u64, sqlx::Error> {
+    pub async fn housekeeping(&self, now: i64, keep: &Retention) -> Result<u64, sqlx::Error> {
         let mut n = 0;
         let mut tx = self.begin().await?;
         for sql in [
@@ -247,7 +263,13 @@ impl Store {
             .exec(
                 sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
                     .bind(now)
-                    .bind(now - idle_s),
+                    .bind(now - keep.session_idle_s),
+            )
+            .await?;
+        n += tx
+            .exec(
+                sqlx::query("DELETE FROM known_browsers WHERE last_used_at < $1")
+                    .bind(now - keep.known_browser_s),
             )
             .await?;
         tx.commit().await?;

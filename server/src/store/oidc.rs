@@ -60,7 +60,36 @@ pub struct TokenRow {
     pub grant_data: String,
     /// Expiry.
     pub expires_at: i64,
+    /// The public id of the session it was issued from: the token lives no
+    /// longer than that session (`None` for tokens from before there was
+    /// one, which no longer work).
+    pub session_id: Option<String>,
 }
+
+/// What using a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshUse {
+    /// It was live and is now used (rotated).
+    Used(TokenRow),
+    /// It had been used before: a replay; its family is to be revoked.
+    Replayed(String),
+    /// The session it was issued from has ended (logout, ended from a list,
+    /// timed out): its family is revoked with it.
+    SessionEnded(String),
+    /// Unknown, expired or revoked.
+    Invalid,
+}
+
+/// The condition that a token's session (`oidc_tokens.session_id`, a
+/// session's public id) is live at `$now` with the idle limit `$idle_since`.
+fn session_live(now: &str, idle_since: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM sessions s WHERE s.public_id = oidc_tokens.session_id \
+         AND s.expires_at >= {now} AND s.last_seen_at >= {idle_since})"
+    )
+}
+
+const TOKEN_COLUMNS: &str = "kind, client_id, user_id, family, grant_data, expires_at, session_id";
 
 impl Store {
     /// Registers a client.
@@ -133,22 +162,27 @@ impl Store {
         self.delete_row("oidc_requests", id).await
     }
 
-    /// Stores an authorization code (by hash).
+    /// Stores an authorization code (by hash), of the session whose public
+    /// id is `session_id`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_oidc_code(
         &self,
         id: &str,
         client_id: &str,
         user_id: &str,
+        session_id: &str,
         grant: &str,
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
         self.run(sqlx::query(
-            "INSERT INTO oidc_codes (id, client_id, user_id, grant_data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO oidc_codes (id, client_id, user_id, session_id, grant_data, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(client_id)
         .bind(user_id)
+        .bind(session_id)
         .bind(grant)
         .bind(now)
         .bind(expires_at)
@@ -156,16 +190,17 @@ impl Store {
     }
 
     /// Uses a code: one atomic update, so it works once. Answers (client,
-    /// user, grant) when it was unused and unexpired; `Err(true)` when it
-    /// had been used before (a replay), `Err(false)` when unknown or expired.
+    /// user, grant, the session's public id) when it was unused and
+    /// unexpired; `Err(true)` when it had been used before (a replay),
+    /// `Err(false)` when unknown or expired.
     pub async fn use_oidc_code(
         &self,
         id: &str,
         now: i64,
-    ) -> Result<Result<(String, String, String), bool>, sqlx::Error> {
+    ) -> Result<Result<(String, String, String, Option<String>), bool>, sqlx::Error> {
         let r = self.exec_optional(sqlx::query(
             "UPDATE oidc_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 \
-             RETURNING client_id, user_id, grant_data",
+             RETURNING client_id, user_id, grant_data, session_id",
         )
         .bind(now)
         .bind(id)
@@ -176,6 +211,7 @@ impl Store {
                 r.try_get("client_id")?,
                 r.try_get("user_id")?,
                 r.try_get("grant_data")?,
+                r.try_get("session_id")?,
             )));
         }
         let used = sqlx::query(
@@ -195,8 +231,8 @@ impl Store {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         self.run(sqlx::query(
-            "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO oidc_tokens (id, kind, client_id, user_id, family, grant_data, created_at, expires_at, session_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(&t.kind)
@@ -206,53 +242,80 @@ impl Store {
         .bind(&t.grant_data)
         .bind(now)
         .bind(t.expires_at)
+        .bind(t.session_id.clone())
         ).await
     }
 
-    /// A live (unexpired, unrevoked, and for refresh tokens unused) token.
+    /// A live token: unexpired, unrevoked, for refresh tokens unused, and
+    /// of a session that is live at `now` (idle since no earlier than
+    /// `idle_since`).
     pub async fn oidc_token(
         &self,
         id: &str,
         kind: &str,
         now: i64,
+        idle_since: i64,
     ) -> Result<Option<TokenRow>, sqlx::Error> {
-        let r = sqlx::query(
-            "SELECT kind, client_id, user_id, family, grant_data, expires_at FROM oidc_tokens \
-             WHERE id = $1 AND kind = $2 AND expires_at >= $3 AND revoked_at IS NULL AND used_at IS NULL",
-        )
+        let r = sqlx::query(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM oidc_tokens \
+             WHERE id = $1 AND kind = $2 AND expires_at >= $3 AND revoked_at IS NULL AND used_at IS NULL \
+             AND {}",
+            session_live("$3", "$4")
+        ))
         .bind(id)
         .bind(kind)
         .bind(now)
+        .bind(idle_since)
         .fetch_optional(self.pool())
         .await?;
         r.as_ref().map(super::read::<TokenRow>).transpose()
     }
 
-    /// Uses a refresh token (rotation): one atomic update. Answers the token
-    /// when it was live; `Err(Some(family))` when it had been used already
-    /// (a replay: the caller revokes the family), `Err(None)` otherwise.
+    /// Uses a refresh token (rotation): one atomic update, which succeeds
+    /// only while the session it was issued from is live (see
+    /// [`RefreshUse`]).
     pub async fn use_refresh_token(
         &self,
         id: &str,
         now: i64,
-    ) -> Result<Result<TokenRow, Option<String>>, sqlx::Error> {
-        let r = self.exec_optional(sqlx::query(
-            "UPDATE oidc_tokens SET used_at = $1 WHERE id = $2 AND kind = 'refresh' AND used_at IS NULL \
-             AND revoked_at IS NULL AND expires_at >= $1 \
-             RETURNING kind, client_id, user_id, family, grant_data, expires_at",
-        )
-        .bind(now)
-        .bind(id)
-        )
-        .await?;
-        if let Some(r) = r {
-            return Ok(Ok(super::read::<TokenRow>(&r)?));
-        }
-        let replay = sqlx::query("SELECT family FROM oidc_tokens WHERE id = $1 AND kind = 'refresh' AND used_at IS NOT NULL")
-            .bind(id)
-            .fetch_optional(self.pool())
+        idle_since: i64,
+    ) -> Result<RefreshUse, sqlx::Error> {
+        let r = self
+            .exec_optional(
+                sqlx::query(&format!(
+                    "UPDATE oidc_tokens SET used_at = $1 WHERE id = $2 AND kind = 'refresh' AND used_at IS NULL \
+                     AND revoked_at IS NULL AND expires_at >= $1 AND {} \
+                     RETURNING {TOKEN_COLUMNS}",
+                    session_live("$1", "$3")
+                ))
+                .bind(now)
+                .bind(id)
+                .bind(idle_since),
+            )
             .await?;
-        Ok(Err(replay.map(|r| r.try_get("family")).transpose()?))
+        if let Some(r) = r {
+            return Ok(RefreshUse::Used(super::read::<TokenRow>(&r)?));
+        }
+        let Some(r) = sqlx::query(
+            "SELECT family, used_at, revoked_at, expires_at FROM oidc_tokens WHERE id = $1 AND kind = 'refresh'",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(RefreshUse::Invalid);
+        };
+        let family: String = r.try_get("family")?;
+        let used: Option<i64> = r.try_get("used_at")?;
+        let revoked: Option<i64> = r.try_get("revoked_at")?;
+        let expires_at: i64 = r.try_get("expires_at")?;
+        Ok(if used.is_some() {
+            RefreshUse::Replayed(family)
+        } else if revoked.is_none() && expires_at >= now {
+            RefreshUse::SessionEnded(family)
+        } else {
+            RefreshUse::Invalid
+        })
     }
 
     /// The client a token (any kind, live or not) was issued to, and its family.
@@ -263,6 +326,19 @@ impl Store {
             .await?;
         r.map(|r| Ok((r.try_get("client_id")?, r.try_get("family")?)))
             .transpose()
+    }
+
+    /// Revokes every token of a user (a new password, a finished setup
+    /// link); answers how many.
+    pub async fn revoke_user_tokens(&self, user_id: &str, now: i64) -> Result<u64, sqlx::Error> {
+        self.exec(
+            sqlx::query(
+                "UPDATE oidc_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id),
+        )
+        .await
     }
 
     /// Revokes every token of a family.

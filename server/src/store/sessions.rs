@@ -93,6 +93,15 @@ static SESSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
+/// The query of [`Store::session_by_public_id`], built once.
+static SESSION_BY_PUBLIC_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM sessions s \
+         WHERE s.public_id = $1 AND s.public_id <> '' AND s.expires_at >= $2 AND s.last_seen_at >= $3",
+        select()
+    )
+});
+
 /// The query of [`Store::session_with_user`], built once.
 static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -146,14 +155,58 @@ impl Tx {
         self.run(q).await
     }
 
-    /// Ends a session (the one a browser held before its new login).
-    pub async fn delete_session(&mut self, id: &str) -> Result<bool, sqlx::Error> {
-        let q = sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id);
-        Ok(self.exec(q).await? == 1)
+    /// Ends a session (the one a browser held before its new login);
+    /// answers its user and public id when there was one.
+    pub async fn delete_session(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<(String, String)>, sqlx::Error> {
+        let q =
+            sqlx::query("DELETE FROM sessions WHERE id = $1 RETURNING user_id, public_id").bind(id);
+        q.fetch_optional(self.conn())
+            .await?
+            .map(|r| {
+                Ok((
+                    r.try_get("user_id")?,
+                    r.try_get::<Option<String>, _>("public_id")?
+                        .unwrap_or_default(),
+                ))
+            })
+            .transpose()
+    }
+
+    /// Ends every enrolment a setup link opened for a user (a new link, a
+    /// finished setup or a login of theirs supersedes them).
+    pub async fn end_enrolments(&mut self, user_id: &str) -> Result<(), sqlx::Error> {
+        let q = sqlx::query("DELETE FROM enrolments WHERE user_id = $1").bind(user_id);
+        self.run(q).await
     }
 }
 
 impl Store {
+    /// The live session (as [`Store::session`]) with this public id.
+    pub async fn session_by_public_id(
+        &self,
+        public_id: &str,
+        now: i64,
+        idle_s: i64,
+    ) -> Result<Option<SessionRow>, sqlx::Error> {
+        self.one(
+            sqlx::query(&SESSION_BY_PUBLIC_ID)
+                .bind(public_id)
+                .bind(now)
+                .bind(now - idle_s),
+            session_row,
+        )
+        .await
+    }
+
+    /// Ends every enrolment a setup link opened for a user.
+    pub async fn end_enrolments(&self, user_id: &str) -> Result<(), sqlx::Error> {
+        self.run(sqlx::query("DELETE FROM enrolments WHERE user_id = $1").bind(user_id))
+            .await
+    }
+
     /// The session with this id if neither its absolute nor its idle
     /// timeout (`idle_s`) has passed.
     pub async fn session(

@@ -366,22 +366,33 @@ impl Store {
         self.user(id).await
     }
 
-    /// Sets the password hash.
+    /// Sets the password hash; every token an application holds for the
+    /// user is revoked with the old password (SECURITY 33).
     pub async fn set_password_hash(
         &self,
         id: &str,
         hash: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.exec_enrolment(
-            id,
+        let mut tx = self.begin().await?;
+        tx.run(
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(hash)
                 .bind(now)
                 .bind(id),
         )
-        .await
-        .map(drop)
+        .await?;
+        tx.recount_enrolled(id).await?;
+        tx.run(
+            sqlx::query(
+                "UPDATE oidc_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Deletes a user with everything hanging off them.

@@ -117,6 +117,7 @@ async fn issue_code(
             &token::hash(&code),
             &client.id,
             &a.user.id,
+            &a.session.public_id,
             &grant_json,
             t,
             t + oidc::CODE_TTL_S,

@@ -67,7 +67,12 @@ async fn userinfo(app: &AppState, headers: &HeaderMap) -> OAuthResult<Response> 
     };
     let Some(row) = app
         .store
-        .oidc_token(&token::hash(bearer.trim()), "access", now())
+        .oidc_token(
+            &token::hash(bearer.trim()),
+            "access",
+            now(),
+            now() - app.config.session_idle_timeout_s,
+        )
         .await?
     else {
         return Ok(unauthorized());

@@ -9,7 +9,7 @@ use crate::http::error::AppJson;
 use crate::http::extract::ClientIp;
 use crate::oidc::{self, Grant};
 use crate::state::AppState;
-use crate::store::{ClientRow, TokenRow};
+use crate::store::{ClientRow, RefreshUse, SessionRow, TokenRow};
 use crate::token;
 use authlevel_core::AuditKind;
 use axum::extract::State;
@@ -82,12 +82,17 @@ async fn client_auth(app: &AppState, headers: &HeaderMap, form: &Params) -> OAut
     Ok(client)
 }
 
+/// Issues an access, a refresh and an ID token for `user_id` from the
+/// session `session`: none outlives that session's absolute limit, and
+/// each works only while it lives. Using them is using the session: it
+/// does not idle out meanwhile.
 async fn tokens(
     app: &AppState,
     client: &ClientRow,
     user_id: &str,
     family: &str,
     grant: &Grant,
+    session: &SessionRow,
 ) -> OAuthResult<Response> {
     let t = now();
     let grant_json = serde_json::to_string(grant)?;
@@ -103,17 +108,21 @@ async fn tokens(
             user_id: user_id.to_owned(),
             family: family.to_owned(),
             grant_data: grant_json.clone(),
-            expires_at: t + ttl,
+            expires_at: (t + ttl).min(session.expires_at),
+            session_id: Some(session.public_id.clone()),
         };
         app.store
             .insert_oidc_token(&token::hash(value), &row, t)
             .await?;
     }
+    if t - session.last_seen_at >= 60 {
+        app.store.touch_session(&session.id, t).await?;
+    }
     let id_token = oidc::id_token(app, &client.id, user_id, grant, t).await?;
     let mut res = AppJson(json!({
         "access_token": access,
         "token_type": "Bearer",
-        "expires_in": oidc::ACCESS_TTL_S,
+        "expires_in": (t + oidc::ACCESS_TTL_S).min(session.expires_at) - t,
         "refresh_token": refresh,
         "id_token": id_token,
         "scope": grant.scope.join(" "),
@@ -197,7 +206,7 @@ async fn token_endpoint(
                 return Err(refuse("code missing").await);
             };
             let code_id = token::hash(code);
-            let (client_id, user_id, grant_json) =
+            let (client_id, user_id, grant_json, session_id) =
                 match app.store.use_oidc_code(&code_id, t).await? {
                     Ok(found) => found,
                     Err(true) => {
@@ -225,20 +234,37 @@ async fn token_endpoint(
             if app.store.user(&user_id).await?.is_none_or(|u| u.disabled) {
                 return Err(refuse("account disabled").await);
             }
+            let Some(session) = live_session(&app, session_id.as_deref(), &user_id).await? else {
+                return Err(refuse("the login session this code came from has ended").await);
+            };
             granted(&user_id, "authorization_code").record(&app).await;
-            tokens(&app, &client, &user_id, &code_id, &grant).await
+            tokens(&app, &client, &user_id, &code_id, &grant, &session).await
         }
         Some("refresh_token") => {
             let Some(rt) = form.get("refresh_token") else {
                 return Err(refuse("refresh_token missing").await);
             };
-            let row = match app.store.use_refresh_token(&token::hash(rt), t).await? {
-                Ok(row) => row,
-                Err(Some(family)) => {
+            let idle_since = t - app.config.session_idle_timeout_s;
+            let row = match app
+                .store
+                .use_refresh_token(&token::hash(rt), t, idle_since)
+                .await?
+            {
+                RefreshUse::Used(row) => row,
+                RefreshUse::Replayed(family) => {
                     app.store.revoke_family(&family, t).await?;
                     return Err(refuse("refresh token used before; its family is revoked").await);
                 }
-                Err(None) => return Err(refuse("unknown, expired or revoked refresh token").await),
+                RefreshUse::SessionEnded(family) => {
+                    app.store.revoke_family(&family, t).await?;
+                    return Err(refuse(
+                        "the login session this token came from has ended; its family is revoked",
+                    )
+                    .await);
+                }
+                RefreshUse::Invalid => {
+                    return Err(refuse("unknown, expired or revoked refresh token").await);
+                }
             };
             if row.client_id != client.id {
                 return Err(refuse("refresh token of another client").await);
@@ -251,10 +277,18 @@ async fn token_endpoint(
             {
                 return Err(refuse("account disabled").await);
             }
+            let Some(session) = live_session(&app, row.session_id.as_deref(), &row.user_id).await?
+            else {
+                app.store.revoke_family(&row.family, t).await?;
+                return Err(refuse(
+                    "the login session this token came from has ended; its family is revoked",
+                )
+                .await);
+            };
             let mut grant: Grant = serde_json::from_str(&row.grant_data)?;
             grant.nonce = None;
             granted(&row.user_id, "refresh_token").record(&app).await;
-            tokens(&app, &client, &row.user_id, &row.family, &grant).await
+            tokens(&app, &client, &row.user_id, &row.family, &grant, &session).await
         }
         _ => Err(OAuthError::body(
             StatusCode::BAD_REQUEST,
@@ -262,6 +296,22 @@ async fn token_endpoint(
             "use authorization_code or refresh_token",
         )),
     }
+}
+
+/// The live session of `user_id` whose public id is `public_id`.
+async fn live_session(
+    app: &AppState,
+    public_id: Option<&str>,
+    user_id: &str,
+) -> OAuthResult<Option<SessionRow>> {
+    let Some(id) = public_id.filter(|id| !id.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(app
+        .store
+        .session_by_public_id(id, now(), app.config.session_idle_timeout_s)
+        .await?
+        .filter(|s| s.user_id == user_id))
 }
 
 /// Revokes a token (RFC 7009); a refresh token takes its family along.
