@@ -11,7 +11,7 @@ use authlevel_core::Method;
 use authlevel_core::api::{
     AuditEvent, BulkRequest, BulkResult, ChangePasswordRequest, ClientInfo, CodeRequest,
     CreateClientRequest, CreateDirectoryRequest, CreateUserRequest, CreatedClient, CreatedUser,
-    Directory, ImportReport, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
+    Directory, ImportReport, KnownBrowser, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
     PasswordLoginRequest, PolicyResponse, Problem, RecoveryCodes, RecoveryCodesStatus,
     RenamePasskeyRequest, SendCodeResponse, SessionInfo, SessionSummary, SetupLink, SetupRequest,
     SetupResponse, TotpSetupResponse, UpdateDirectoryRequest, UpdateMeRequest, UpdateUserRequest,
@@ -127,8 +127,46 @@ async fn exchange(method: HttpMethod, path: &str, body: Option<String>) -> ApiRe
     exchange_as(method, path, body.map(|json| ("application/json", json))).await
 }
 
-/// [`exchange`] with a body of another type: `(content type, body)`.
+/// How the console asks for a fresh login when the server wants one first
+/// (403 `reauth_required`): it answers whether the person logged in again.
+/// The login page has none.
+type Relogin = std::rc::Rc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = bool>>>>;
+
+thread_local! {
+    static RELOGIN: std::cell::RefCell<Option<Relogin>> = const { std::cell::RefCell::new(None) };
+}
+
+/// From now on a request the server refuses with `reauth_required` asks
+/// `relogin` for a fresh login and, once it is done, is sent again: the
+/// action the person asked for is finished, whichever page asked.
+pub fn on_reauth(relogin: impl Fn() -> std::pin::Pin<Box<dyn Future<Output = bool>>> + 'static) {
+    RELOGIN.with(|r| *r.borrow_mut() = Some(std::rc::Rc::new(relogin)));
+}
+
+/// [`exchange`] with a body of another type: `(content type, body)`. A
+/// refusal for want of a fresh login is answered by the console's
+/// [`on_reauth`], and the request sent once more.
 async fn exchange_as(
+    method: HttpMethod,
+    path: &str,
+    body: Option<(&str, String)>,
+) -> ApiResult<String> {
+    let first = send_once(method.clone(), path, body.clone()).await;
+    let relogin = RELOGIN.with(|r| r.borrow().clone());
+    match (first, relogin) {
+        (Err(e), Some(relogin)) if e.needs_reauth() => {
+            if relogin().await {
+                send_once(method, path, body).await
+            } else {
+                Err(e)
+            }
+        }
+        (answer, _) => answer,
+    }
+}
+
+/// Sends one request; answers the body of a success or the problem.
+async fn send_once(
     method: HttpMethod,
     path: &str,
     body: Option<(&str, String)>,
@@ -433,6 +471,18 @@ pub async fn end_session(id: String) -> ApiResult<()> {
 /// `POST /api/me/sessions/end-others`: ends every own session but this one.
 pub async fn end_other_sessions() -> ApiResult<()> {
     post_empty(paths::ME_SESSIONS_END_OTHERS, &Empty {}).await
+}
+
+/// `GET /api/me/browsers`: the browsers known to the own account.
+pub async fn known_browsers() -> ApiResult<Vec<KnownBrowser>> {
+    get(paths::ME_BROWSERS).await
+}
+
+/// `DELETE /api/me/browsers/{id}`: forgets one known browser.
+pub async fn forget_browser(id: String) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, &paths::me_browser(&id), None)
+        .await
+        .map(drop)
 }
 
 /// Which of a directory's users to list or export, as the query names them.

@@ -354,6 +354,7 @@ fn shell(
     bundle: Bundle,
     title: Option<fn(Lang) -> String>,
     page: fn(Page) -> AnyView,
+    beside: fn() -> AnyView,
 ) -> impl IntoView {
     language::provide(title);
     Busy::provide();
@@ -390,28 +391,39 @@ fn shell(
                 }
             }}
         </main>
+        {beside()}
     }
 }
 
 /// The login bundle: the login page.
 #[component]
 pub fn LoginApp() -> impl IntoView {
-    shell(Bundle::Login, Some(text::title_login), |_| {
-        view! { <LoginPage /> }.into_any()
-    })
+    shell(
+        Bundle::Login,
+        Some(text::title_login),
+        |_| view! { <LoginPage /> }.into_any(),
+        || ().into_any(),
+    )
 }
 
 /// The console bundle: home, setup link, profile, administration.
 #[component]
 pub fn ConsoleApp() -> impl IntoView {
     use crate::pages::{DirectoriesPage, DirectoryPage, HomePage, ProfilePage, SetupPage};
-    shell(Bundle::Console, None, |page| match page {
-        Page::Setup => view! { <SetupPage /> }.into_any(),
-        Page::Directories => view! { <DirectoriesPage /> }.into_any(),
-        Page::Directory(slug) => view! { <DirectoryPage slug /> }.into_any(),
-        Page::Profile => view! { <ProfilePage /> }.into_any(),
-        _ => view! { <HomePage /> }.into_any(),
-    })
+    shell(
+        Bundle::Console,
+        None,
+        |page| match page {
+            Page::Setup => view! { <SetupPage /> }.into_any(),
+            Page::Directories => view! { <DirectoriesPage /> }.into_any(),
+            Page::Directory(slug) => view! { <DirectoryPage slug /> }.into_any(),
+            Page::Profile => view! { <ProfilePage /> }.into_any(),
+            _ => view! { <HomePage /> }.into_any(),
+        },
+        // A change that needs a recent login asks for it here, and is
+        // then finished.
+        || view! { <crate::components::ReloginDialog /> }.into_any(),
+    )
 }
 
 #[component]

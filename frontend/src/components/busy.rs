@@ -14,9 +14,15 @@ use std::pin::Pin;
 pub struct Busy(RwSignal<u32>);
 
 impl Busy {
+    /// A new counter, for a part of the page that waits on its own (the
+    /// console's login dialog, while the change that asked for it waits).
+    pub fn new() -> Busy {
+        Busy(RwSignal::new(0))
+    }
+
     /// Creates the counter and puts it in the context.
     pub fn provide() -> Busy {
-        let busy = Busy(RwSignal::new(0));
+        let busy = Busy::new();
         provide_context(busy);
         busy
     }

@@ -12,6 +12,7 @@ pub mod option_card;
 pub mod problem;
 pub mod progress;
 pub mod recovery;
+pub mod relogin;
 pub mod report;
 
 pub use busy::{Busy, BusyButton, BusyIndicator};
@@ -23,4 +24,5 @@ pub use option_card::OptionCard;
 pub use problem::ProblemMessage;
 pub use progress::ProgressBar;
 pub use recovery::RecoveryCodesEnrol;
+pub use relogin::ReloginDialog;
 pub use report::ReportView;

@@ -31,9 +31,10 @@ impl Default for Typed {
     }
 }
 
-/// The login page.
+/// The login page. With `on_complete` (the console's fresh login in a
+/// dialog) a complete login calls it rather than going on to another page.
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl IntoView {
     let busy = Busy::get();
     let lang = lang();
     // `None` until the server answered, or when it knows no login: the start form.
@@ -57,13 +58,14 @@ pub fn LoginPage() -> impl IntoView {
     let nav = Nav::get();
     // Where a complete login goes on to: back to the application that asked
     // (the server chose and checked the target), else home.
-    let go_on = move |to: Option<String>| match to {
-        Some(to) => {
+    let go_on = move |to: Option<String>| match (on_complete, to) {
+        (Some(done), _) => done.run(()),
+        (None, Some(to)) => {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().assign(&to);
             }
         }
-        None => nav.go(HOME),
+        (None, None) => nav.go(HOME),
     };
     Effect::new(move || {
         // A complete login with something to say (a recovery code was
@@ -73,16 +75,10 @@ pub fn LoginPage() -> impl IntoView {
                 .filter(|s| s.status == LoginStatus::Complete && s.message.is_none())
                 .map(|s| s.continue_to.clone())
         });
-        match done {
-            // Back to the application that asked (the server chose and
-            // checked the target): a full page load, it is not ours.
-            Some(Some(to)) => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().assign(&to);
-                }
-            }
-            Some(None) => nav.go(HOME),
-            None => {}
+        // Back to the application that asked (the server chose and checked
+        // the target): a full page load, it is not ours.
+        if let Some(to) = done {
+            go_on(to);
         }
     });
 
@@ -318,8 +314,26 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
 /// to log in to: each has its login page at `/?directory=slug`), or
 /// `return_to` (passed on for the server to check against its allow-list).
 pub(crate) fn page_param(key: &str) -> Option<String> {
+    if key == "directory"
+        && let Some(slug) = LOGIN_DIRECTORY.with(|d| d.borrow().clone())
+    {
+        return Some(slug);
+    }
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
         .get(key)
+}
+
+thread_local! {
+    /// The directory a login in the console's dialog goes to (the
+    /// administrator's own), whatever the page's address says.
+    static LOGIN_DIRECTORY: std::cell::RefCell<Option<String>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Sets (or with `None` clears) the directory the login page logs in to,
+/// for a login shown in the console rather than at `/?directory=`.
+pub(crate) fn set_login_directory(slug: Option<String>) {
+    LOGIN_DIRECTORY.with(|d| *d.borrow_mut() = slug);
 }

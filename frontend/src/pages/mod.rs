@@ -18,7 +18,7 @@ pub use admin::DirectoryPage;
 pub use directories::DirectoriesPage;
 pub use home::HomePage;
 pub use login::LoginPage;
-pub(crate) use login::page_param;
+pub(crate) use login::{page_param, set_login_directory};
 pub use profile::ProfilePage;
 pub use setup::SetupPage;
 

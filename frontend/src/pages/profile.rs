@@ -12,7 +12,9 @@ use crate::components::{
 };
 use crate::language::lang;
 use crate::text::{self, account as t};
-use authlevel_core::api::{Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest};
+use authlevel_core::api::{
+    KnownBrowser, Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest,
+};
 use authlevel_core::{Lang, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -161,6 +163,9 @@ pub fn ProfilePage() -> impl IntoView {
                     <h2 id="p-sessions">{t::sessions(lang)}</h2>
                     <FeedbackView feedback=f_sessions />
                     <SessionList feedback=f_sessions />
+                    <h3 id="p-browsers">{t::known_browsers(lang)}</h3>
+                    <p class="hint">{t::known_browsers_hint(lang)}</p>
+                    <KnownBrowserList feedback=f_sessions />
                 </section>
                 <section class="enrol" aria-labelledby="p-totp">
                     <h2 id="p-totp">{Method::Totp.label_in(lang)}</h2>
@@ -408,5 +413,49 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
         <Show when=move || sessions.with(|l| l.len() > 1)>
             <BusyButton class="secondary" on_click=end_others>{t::end_others(lang)}</BusyButton>
         </Show>
+    }
+}
+
+/// The browsers known to the own account: guesses from elsewhere do not
+/// lock the person out of them; forget one no longer used.
+#[component]
+fn KnownBrowserList(feedback: Feedback) -> impl IntoView {
+    let lang = feedback.lang;
+    let browsers = RwSignal::new(Vec::<KnownBrowser>::new());
+    let load = move || feedback.run(api::known_browsers(), move |list| browsers.set(list));
+    load();
+    let row = move |b: KnownBrowser| {
+        let id = StoredValue::new(b.id.clone());
+        let forget = move |_| {
+            feedback.clear();
+            feedback.run(api::forget_browser(id.get_value()), move |()| {
+                feedback.ok(t::browser_forgotten(lang));
+                load();
+            });
+        };
+        view! {
+            <li data-current=b.current.to_string()>
+                <strong>
+                    {b.user_agent.clone().unwrap_or_else(|| t::unknown_browser(lang))}
+                </strong>
+                {b.current.then(|| t::this_browser(lang))}
+                <br />
+                {
+                    let since = super::local_time(lang, b.created_at);
+                    let last = super::local_time(lang, b.last_used_at);
+                    match &b.ip {
+                        Some(ip) => t::browser_times(lang, &since, &last, ip),
+                        None => t::browser_times_no_ip(lang, &since, &last),
+                    }
+                }
+                <br />
+                <BusyButton class="secondary danger" on_click=forget>{t::forget(lang)}</BusyButton>
+            </li>
+        }
+    };
+    view! {
+        <ul class="sessions browsers" aria-labelledby="p-browsers">
+            {move || browsers.get().into_iter().map(row).collect_view()}
+        </ul>
     }
 }

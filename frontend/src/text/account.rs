@@ -17,6 +17,32 @@ texts! {
         Nl => "Opnieuw inloggen",
     }
 
+    /// The dialog of a fresh login: its heading.
+    fn relogin_title() {
+        En => "Confirm it is you",
+        Nl => "Bevestig dat jij het bent",
+    }
+
+    /// The dialog of a fresh login: why (`who`: the username, when known).
+    fn relogin_text(who: &str) {
+        En => if who.is_empty() {
+            "This change needs a recent login. Log in again, and it is made right after.".to_owned()
+        } else {
+            format!("This change needs a recent login. Log in again as {who}, and it is made right after.")
+        },
+        Nl => if who.is_empty() {
+            "Voor deze wijziging is een recente inlog nodig. Log opnieuw in; daarna wordt de wijziging meteen doorgevoerd.".to_owned()
+        } else {
+            format!("Voor deze wijziging is een recente inlog nodig. Log opnieuw in als {who}; daarna wordt de wijziging meteen doorgevoerd.")
+        },
+    }
+
+    /// The dialog of a fresh login: giving up the change.
+    fn relogin_cancel() {
+        En => "Cancel the change",
+        Nl => "Wijziging annuleren",
+    }
+
     /// Home without a session: the heading.
     fn not_logged_in_title() {
         En => "You are not logged in",
@@ -555,6 +581,48 @@ texts! {
     fn session_ended() {
         En => "That session is ended.",
         Nl => "Die sessie is beëindigd.",
+    }
+
+    /// Heading: the known browsers.
+    fn known_browsers() {
+        En => "Browsers you have logged in from",
+        Nl => "Browsers waarin je bent ingelogd",
+    }
+
+    /// What a known browser is for.
+    fn known_browsers_hint() {
+        En => "When someone guesses at your password elsewhere, logins from new browsers have to wait; these browsers do not. Forget one you no longer use.",
+        Nl => "Als iemand elders je wachtwoord probeert te raden, moeten inlogs vanuit nieuwe browsers wachten; deze browsers niet. Vergeet een browser die je niet meer gebruikt.",
+    }
+
+    /// A known browser was forgotten.
+    fn browser_forgotten() {
+        En => "That browser is forgotten.",
+        Nl => "Die browser is vergeten.",
+    }
+
+    /// After the browser this page runs in.
+    fn this_browser() {
+        En => " (this one)",
+        Nl => " (deze)",
+    }
+
+    /// A known browser's times and address.
+    fn browser_times(since: &str, last: &str, ip: &str) {
+        En => format!("Known since {since}, last login {last}, from {ip}."),
+        Nl => format!("Bekend sinds {since}, laatst ingelogd {last}, vanaf {ip}."),
+    }
+
+    /// A known browser's times.
+    fn browser_times_no_ip(since: &str, last: &str) {
+        En => format!("Known since {since}, last login {last}."),
+        Nl => format!("Bekend sinds {since}, laatst ingelogd {last}."),
+    }
+
+    /// Forgets a known browser.
+    fn forget() {
+        En => "Forget",
+        Nl => "Vergeten",
     }
 
     /// A session without a user agent.

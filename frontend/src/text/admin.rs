@@ -945,6 +945,10 @@ pub fn audit_kind(lang: Lang, kind: AuditKind) -> &'static str {
         AuditKind::LoginEmail => ("email code step", "stap met e-mailcode"),
         AuditKind::LoginTotp => ("authenticator app step", "stap met authenticator-app"),
         AuditKind::Logout => ("logged out", "uitgelogd"),
+        AuditKind::AccountLocked => (
+            "locked by guesses from unknown browsers",
+            "vergrendeld door pogingen vanuit onbekende browsers",
+        ),
         AuditKind::CodeSend => ("code sent", "code verstuurd"),
         AuditKind::CodeQuota => ("code quota reached", "maximum aantal codes bereikt"),
         AuditKind::PolicyUpdate => ("policy changed", "beleid gewijzigd"),
