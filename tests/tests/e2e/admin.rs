@@ -141,15 +141,14 @@ async fn users_create_edit_delete_and_non_admins_are_forbidden() {
         404
     );
 
-    // An admin cannot lock themselves out.
+    // An admin cannot lock themselves out: their own account changes only
+    // through the profile (SECURITY 34).
     let me = admin.get("/api/session").await.json["user_id"]
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        admin.delete(&format!("/api/admin/users/{me}")).await.code(),
-        "conflict"
-    );
+    let r = admin.delete(&format!("/api/admin/users/{me}")).await;
+    assert_eq!((r.status, r.code()), (403, "own_account"), "{}", r.text);
 }
 
 #[tokio::test]

@@ -170,12 +170,14 @@ async fn security_20_a_burst_over_two_instances_does_not_get_past_the_lockout() 
 #[tokio::test]
 async fn security_20_a_burst_of_60_totp_guesses_does_not_get_past_the_lockout() {
     let (server, admin, dir) = with_admin(&[("AUTHLEVEL_FAILURE_LIMIT", "10")]).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let id = create_user(&server, &admin, &dir, json!({"username": "tom"})).await;
     // tom sets up the app through a setup link (he cannot log in yet).
     let link = admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;
+    // The administrator's last write: under two-factor their password
+    // alone is no fresh login.
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let enrol = server.client();
     enrol
         .post(
@@ -250,7 +252,6 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
     let mut env: Vec<(&str, String)> = sms.env();
     env.push(("AUTHLEVEL_FAILURE_LIMIT", "100".into()));
     let (server, admin, dir) = with_admin_env(&env).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let id = create_user(
         &server,
         &admin,
@@ -258,6 +259,7 @@ async fn security_20_a_burst_on_one_sms_code_is_checked_at_most_max_attempts_tim
         json!({"username": "sia", "phone": "+41791234567"}),
     )
     .await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let c = server.client();
     c.password_login("sia", PASSWORD).await;
     let sent = c.post("/api/login/sms/send", json!({})).await;
@@ -319,7 +321,6 @@ async fn security_28_a_step_up_is_not_a_fresh_login_and_keeps_the_absolute_limit
     env.push(("AUTHLEVEL_SESSION_ABSOLUTE_TIMEOUT_S", "12".into()));
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
     let (server, admin, dir) = with_admin_env(&env).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,
         &admin,
@@ -338,6 +339,7 @@ async fn security_28_a_step_up_is_not_a_fresh_login_and_keeps_the_absolute_limit
         .as_str()
         .unwrap()
         .to_owned();
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
 
     // A full login: password and SMS.
     let browser = server.client();
@@ -812,7 +814,6 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
     env.push(("AUTHLEVEL_CODE_PER_ACCOUNT_PER_HOUR", "50".into()));
     env.push(("AUTHLEVEL_CODE_PER_IP_PER_HOUR", "50".into()));
     let (server, admin, dir) = with_admin_env(&env).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,
         &admin,
@@ -820,6 +821,7 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
         json!({"username": "pia", "phone": "+41791234567"}),
     )
     .await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let c = server.client();
     c.password_login("pia", PASSWORD).await;
     let tasks: Vec<_> = (0..20)
@@ -847,7 +849,6 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
     // With the resend wait, one send of a burst goes out.
     let env = sms.env();
     let (server, admin, dir) = with_admin_env(&env).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     create_user(
         &server,
         &admin,
@@ -855,6 +856,7 @@ async fn item_11_twenty_sends_at_once_send_at_most_the_quota() {
         json!({"username": "pia", "phone": "+41791234599"}),
     )
     .await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let c = server.client();
     c.password_login("pia", PASSWORD).await;
     let before = sms.all().len();
@@ -881,9 +883,9 @@ async fn security_16_two_concurrent_logins_with_one_counter_value_succeed_at_mos
     use webauthn_authenticator_rs::WebauthnAuthenticator;
     use webauthn_authenticator_rs::softtoken::SoftToken;
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let (mut token, _) = SoftToken::new(true).unwrap();
     user_with_passkey(&server, &admin, &dir, "clo", &mut token).await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     for round in 0..5 {
         // A clone: the same key and the same counter.
         let mut clone = SoftToken::from_cbor(&token.to_cbor().unwrap()).unwrap();
@@ -920,13 +922,13 @@ async fn security_22_passkey_options_tell_nothing_of_which_names_have_passkeys()
     use crate::passkeys::{start, user_with_passkey};
     use webauthn_authenticator_rs::softpasskey::SoftPasskey;
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     let id = user_with_passkey(&server, &admin, &dir, "alice", &mut auth).await;
     // Alice has two passkeys: the second through a new setup link.
     let link = admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;
+    set_policy(&admin, &dir, crate::harness::two_factor()).await;
     let c = server.client();
     c.post(
         "/api/setup",

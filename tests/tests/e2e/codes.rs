@@ -237,13 +237,13 @@ async fn codes_only_after_the_first_step_and_only_when_enrolled() {
 async fn a_new_number_counts_only_once_confirmed() {
     let ctx = start(&[]).await;
     ctx.user(json!({"username": "fox"})).await;
-    ctx.two_factor().await;
     // fox enrols a phone through a setup link.
     let id = crate::harness::user_id(&ctx.admin, &ctx.dir, "fox").await;
     let link = ctx
         .admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;
+    ctx.two_factor().await;
     let enrol = ctx.server.client();
     enrol
         .post(

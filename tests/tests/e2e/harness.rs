@@ -499,6 +499,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// A client of its own for the server at `base` (`http://127.0.0.1:PORT`).
+    pub fn at(base: &str) -> Api {
+        Api::new(base)
+    }
+
     fn new(base: &str) -> Api {
         Api {
             http: reqwest::Client::builder()
@@ -667,6 +672,21 @@ pub async fn set_policy(admin: &Api, dir: &str, policy: Value) {
         .put(&format!("/api/admin/directories/{dir}/policy"), policy)
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// Sets the `default` directory's policy at the command line
+/// (`authlevel admin set-policy ARGS`), as an operator at the console does:
+/// for a change after the level was raised, when the administrator's
+/// password alone is no fresh login any more (SECURITY 34).
+pub fn set_policy_cli(server: &Server, args: &[&str]) {
+    let mut all = vec!["admin", "set-policy"];
+    all.extend_from_slice(args);
+    let out = server.cli(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The `two-factor` preset as JSON.

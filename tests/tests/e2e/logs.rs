@@ -24,6 +24,8 @@ async fn json_log_lines_parse_and_carry_the_audit_fields_but_no_secret() {
         json!({"username": "jo", "phone": PHONE}),
     )
     .await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&server, &admin, &dir, "pia", &mut auth).await;
     set_policy(&admin, &dir, two_factor()).await;
 
     // A wrong password, a wrong code, then password and SMS; a passkey.
@@ -40,8 +42,6 @@ async fn json_log_lines_parse_and_carry_the_audit_fields_but_no_secret() {
     let r = c.post("/api/login/sms/verify", json!({"code": code})).await;
     assert_eq!(r.json["status"], "complete", "{}", r.text);
     assert_eq!(c.post("/api/logout", json!({})).await.status, 204);
-    let mut auth = SoftPasskey::new(true);
-    user_with_passkey(&server, &admin, &dir, "pia", &mut auth).await;
     let p = server.client();
     let rcr = start(&p, json!({"username": "pia"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();

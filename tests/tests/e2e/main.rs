@@ -24,4 +24,5 @@ mod recovery;
 mod release;
 mod roster;
 mod setup;
+mod third_round;
 mod totp;

@@ -91,9 +91,9 @@ async fn a_login_started_on_one_instance_finishes_on_the_other() {
 #[tokio::test]
 async fn a_passkey_ceremony_started_on_one_instance_finishes_on_the_other() {
     let p = pair(&[]).await;
-    set_policy(&p.admin, &p.dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&p.a, &p.admin, &p.dir, "pia", &mut auth).await;
+    set_policy(&p.admin, &p.dir, two_factor()).await;
 
     let on_a = p.a.client();
     let rcr = start(&on_a, json!({"username": "pia"})).await;

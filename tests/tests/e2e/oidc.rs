@@ -33,7 +33,6 @@ async fn start() -> Ctx {
     env.push(("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".into()));
     let (server, admin, dir) = with_admin_env(&env).await;
     create_user(&server, &admin, &dir, json!({"username": "olga", "phone": PHONE, "email": "olga@example.com", "display_name": "Olga"})).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let http = openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
@@ -49,6 +48,12 @@ async fn start() -> Ctx {
 }
 
 impl Ctx {
+    /// The `two-factor` policy: the administrator's last write, as their
+    /// password alone is then no fresh login (register the clients first).
+    async fn two_factor(&self) {
+        set_policy(&self.admin, &self.dir, two_factor()).await;
+    }
+
     /// Registers a client; answers (client_id, secret).
     async fn client(&self, name: &str, extra: Value) -> (String, Option<String>) {
         let mut body = json!({"name": name, "redirect_uris": [CALLBACK], "post_logout_redirect_uris": ["http://localhost:9/bye"]});
@@ -141,6 +146,7 @@ async fn visit(browser: &Api, url: &str) -> crate::harness::Resp {
 async fn code_flow_with_pkce_through_a_real_login_refresh_rotation_and_logout() {
     let ctx = start().await;
     let (id, secret) = ctx.client("Wiki", json!({})).await;
+    ctx.two_factor().await;
     let rp = ctx.rp(&id, secret.as_deref()).await;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = rp
@@ -279,6 +285,8 @@ async fn code_flow_with_pkce_through_a_real_login_refresh_rotation_and_logout() 
 #[tokio::test]
 async fn step_up_from_level_30_asks_only_for_the_missing_20_points() {
     let ctx = start().await;
+    let (id, secret_c) = ctx.client("Bank", json!({"min_level": 50})).await;
+    ctx.two_factor().await;
     // olga enrols an authenticator app from a fresh session.
     let browser = ctx.server.client();
     ctx.password_and_sms(&browser).await;
@@ -296,7 +304,6 @@ async fn step_up_from_level_30_asks_only_for_the_missing_20_points() {
     );
     assert_eq!(browser.get("/api/session").await.json["level"], 30);
 
-    let (id, secret_c) = ctx.client("Bank", json!({"min_level": 50})).await;
     let rp = ctx.rp(&id, secret_c.as_deref()).await;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, _, nonce) = rp
@@ -413,6 +420,8 @@ async fn refusals() {
     let secret = secret.unwrap();
     let (other, other_secret) = ctx.client("Other", json!({})).await;
     let other_secret = other_secret.unwrap();
+    let (public, _) = ctx.client("Spa", json!({"public": true})).await;
+    ctx.two_factor().await;
     let browser = ctx.server.client();
     // RFC 7636 Appendix B.
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -431,7 +440,6 @@ async fn refusals() {
         assert!(r.text.contains("<h1>"));
     }
     // A public client without PKCE: back with an error.
-    let (public, _) = ctx.client("Spa", json!({"public": true})).await;
     let r = browser
         .get(&format!("/oauth2/authorize?response_type=code&client_id={public}&redirect_uri=http%3A%2F%2Flocalhost%3A9%2Fcallback&scope=openid&state=z"))
         .await;

@@ -88,9 +88,9 @@ pub(crate) async fn user_with_passkey(
 #[tokio::test]
 async fn passwordless_login_and_password_plus_passkey_at_level_50() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&server, &admin, &dir, "pia", &mut auth).await;
+    set_policy(&admin, &dir, two_factor()).await;
 
     // Passkey alone reaches 30 under two-factor.
     let c = server.client();
@@ -118,7 +118,7 @@ async fn passwordless_login_and_password_plus_passkey_at_level_50() {
     assert!(listed.json[0]["last_used_at"].is_i64());
 
     // At level 50: password (20) then passkey (30).
-    set_policy(&admin, &dir, json!({"required_level": 50, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}})).await;
+    crate::harness::set_policy_cli(&server, &["--preset", "two-factor", "--level", "50"]);
     let c = server.client();
     let r = c.password_login("pia", PASSWORD).await;
     assert_eq!(r.json["progress"]["earned"], 20);
@@ -149,9 +149,9 @@ async fn passwordless_login_and_password_plus_passkey_at_level_50() {
 #[tokio::test]
 async fn a_replayed_finish_and_foreign_origins_fail() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&server, &admin, &dir, "rex", &mut auth).await;
+    set_policy(&admin, &dir, two_factor()).await;
 
     let c = server.client();
     let started = c
@@ -278,9 +278,9 @@ async fn a_replayed_finish_and_foreign_origins_fail() {
 #[tokio::test]
 async fn without_user_verification_a_passkey_earns_nothing() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&server, &admin, &dir, "uvo", &mut auth).await;
+    set_policy(&admin, &dir, two_factor()).await;
     let c = server.client();
     let r = c.password_login("uvo", PASSWORD).await;
     assert_eq!(r.json["progress"]["earned"], 20);
@@ -303,9 +303,9 @@ async fn without_user_verification_a_passkey_earns_nothing() {
 #[tokio::test]
 async fn a_counter_at_or_below_the_stored_one_is_refused() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&server, &admin, &dir, "cnt", &mut auth).await;
+    set_policy(&admin, &dir, two_factor()).await;
     let c = server.client();
     let rcr = start(&c, json!({"username": "cnt"})).await;
     let cred = auth.do_authentication(origin(&server), rcr).unwrap();
@@ -350,9 +350,14 @@ async fn a_counter_at_or_below_the_stored_one_is_refused() {
 #[tokio::test]
 async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     user_with_passkey(&server, &admin, &dir, "ona", &mut auth).await;
+    create_user(&server, &admin, &dir, json!({"username": "two"})).await;
+    let id = crate::harness::user_id(&admin, &dir, "two").await;
+    let link = admin
+        .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
+        .await;
+    set_policy(&admin, &dir, two_factor()).await;
 
     // ona's registration, captured and offered for a second account.
     let ona = server.client();
@@ -368,11 +373,6 @@ async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
     );
     let captured = auth.do_registration(origin(&server), ccr).unwrap();
 
-    create_user(&server, &admin, &dir, json!({"username": "two"})).await;
-    let id = crate::harness::user_id(&admin, &dir, "two").await;
-    let link = admin
-        .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
-        .await;
     let two = server.client();
     two.post(
         "/api/setup",
@@ -420,8 +420,8 @@ async fn a_credential_belongs_to_one_account_and_deleting_removes_its_option() {
 async fn passkey_options_for_unknown_users_look_like_real_ones() {
     let (server, admin, dir) = with_admin(&[]).await;
     let mut auth = SoftPasskey::new(true);
-    set_policy(&admin, &dir, two_factor()).await;
     user_with_passkey(&server, &admin, &dir, "real", &mut auth).await;
+    set_policy(&admin, &dir, two_factor()).await;
     let c = server.client();
     let real = start(&c, json!({"username": "real"})).await;
     let fake = start(&c, json!({"username": "nobody"})).await;
@@ -447,9 +447,16 @@ async fn passkey_options_for_unknown_users_look_like_real_ones() {
 #[tokio::test]
 async fn a_passkey_of_a_disabled_account_earns_nothing() {
     let (server, admin, dir) = with_admin(&[]).await;
-    set_policy(&admin, &dir, two_factor()).await;
     let mut auth = SoftPasskey::new(true);
     let id = user_with_passkey(&server, &admin, &dir, "dan", &mut auth).await;
+    // A passkey counts, and the administrator's password alone stays a
+    // fresh login for the disabling below.
+    set_policy(
+        &admin,
+        &dir,
+        json!({"required_level": 20, "points": {"password": 20, "sms": 0, "email": 0, "totp": 0, "passkey": 20}}),
+    )
+    .await;
 
     // Named while enabled, the options list the real passkey.
     let c = server.client();

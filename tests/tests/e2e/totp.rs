@@ -9,14 +9,14 @@ use serde_json::json;
 async fn enrol_confirm_then_password_plus_totp_completes_and_codes_work_once() {
     let (server, admin, dir) = with_admin(&[]).await;
     create_user(&server, &admin, &dir, json!({"username": "tia"})).await;
-    set_policy(&admin, &dir, two_factor()).await;
-
-    // Enrol from a fresh session: under two-factor tia cannot log in yet, so
-    // enrol through a setup link, the way a new user does.
     let id = crate::harness::user_id(&admin, &dir, "tia").await;
     let link = admin
         .post(&format!("/api/admin/users/{id}/setup-link"), json!({}))
         .await;
+    set_policy(&admin, &dir, two_factor()).await;
+
+    // Enrol from a fresh session: under two-factor tia cannot log in yet, so
+    // enrol through a setup link, the way a new user does.
     let token = crate::harness::token_of(link.json["url"].as_str().unwrap());
     let enrol = server.client();
     assert_eq!(
