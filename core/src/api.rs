@@ -15,6 +15,26 @@ use std::fmt;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+/// The pattern of a name a person gives (a display name, a passkey's, an
+/// application's, a directory's name): 1 to `max` characters with no
+/// control characters, blanks around it allowed (and dropped). The wire
+/// types name it by a placeholder, `pattern = "(a name of 1 to 100
+/// characters)"` ([`NAME_PATTERNS`]), as their schema attributes take
+/// only a literal; the server's document puts this pattern in its place.
+pub fn name_pattern(max: usize) -> String {
+    format!(
+        r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{{0,{}}}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#,
+        max.saturating_sub(2)
+    )
+}
+
+/// The placeholders of [`name_pattern`] in the wire types, with their
+/// longest names.
+pub const NAME_PATTERNS: [(&str, usize); 2] = [
+    ("(a name of 1 to 64 characters)", 64),
+    ("(a name of 1 to 100 characters)", 100),
+];
+
 /// URL paths, used by the router and the frontend alike.
 pub mod paths {
     /// `GET`: the current login's state.
@@ -163,10 +183,15 @@ pub struct LoginState {
     pub progress: Progress,
     /// The methods open now.
     pub options: Vec<LoginOption>,
-    /// A sentence for the user, such as why the login is blocked or which
-    /// application asks for a higher level.
+    /// Why the login is blocked, in words, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// What else the person is told: which application asks for a higher
+    /// level, that a recovery code was used. A complete login goes on by
+    /// itself unless a notice needs the person's answer
+    /// ([`LoginState::needs_ack`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
     /// Where the browser goes once the login is complete (back to the
     /// application that asked for it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,7 +208,47 @@ impl LoginState {
             progress: eval.progress,
             options: eval.options,
             message,
+            notices: Vec::new(),
             continue_to: None,
+        }
+    }
+
+    /// Whether a notice waits for the person's answer before a complete
+    /// login goes on.
+    pub fn needs_ack(&self) -> bool {
+        self.notices.iter().any(|n| n.kind.needs_ack())
+    }
+}
+
+/// Something a login's answer tells the person beside its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Notice {
+    /// What it is about.
+    pub kind: NoticeKind,
+    /// It in words, in the request's language.
+    pub text: String,
+}
+
+/// What a [`Notice`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// An application asks for a higher level than the directory's.
+    ClientAsksMore,
+    /// A recovery code was used: how many are left, and what to do before
+    /// they run out. The person reads it before the login goes on.
+    RecoveryCodeUsed,
+}
+
+impl NoticeKind {
+    /// Whether the person answers it (a button) before a complete login
+    /// goes on to where it was going.
+    pub const fn needs_ack(self) -> bool {
+        match self {
+            NoticeKind::ClientAsksMore => false,
+            NoticeKind::RecoveryCodeUsed => true,
         }
     }
 }
@@ -324,9 +389,7 @@ pub struct RenamePasskeyRequest {
     /// dropped.
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,62}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 64 characters)")
     )]
     pub name: String,
 }
@@ -363,9 +426,7 @@ pub struct CreateClientRequest {
     /// Its name, 1 to 100 characters.
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 100 characters)")
     )]
     pub name: String,
     /// Exact redirect URIs: `https://…`, or `http://localhost…` for development.
@@ -553,9 +614,7 @@ pub struct UpdateMeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 100 characters)")
     )]
     pub display_name: Option<String>,
     /// A new email address (pending until confirmed), or "" to remove it.
@@ -650,9 +709,7 @@ pub struct CreateDirectoryRequest {
     /// Its name for people.
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 100 characters)")
     )]
     pub name: String,
     /// The policy; `two-factor` when absent.
@@ -709,7 +766,8 @@ pub struct User {
 pub enum UserFilter {
     /// Without a confirmed mobile number.
     NoPhone,
-    /// Without any confirmed second method (SMS, email, app, recovery codes).
+    /// Without any confirmed second step (SMS, email, authenticator app,
+    /// recovery codes, …: every method but the password and a passkey).
     NoSecondMethod,
     /// Who could not reach the level under the saved policy.
     CannotReach,
@@ -767,6 +825,22 @@ impl UserFilter {
         }
     }
 
+    /// The pattern every query value (or none) matches, for the API's
+    /// document: `^(?:no_phone|…|(?:has|lacks):(?:password|sms|…))?$`.
+    pub fn pattern() -> String {
+        let fixed: Vec<String> = UserFilter::all()
+            .into_iter()
+            .filter(|f| !matches!(f, UserFilter::Has(_) | UserFilter::Lacks(_)))
+            .map(UserFilter::as_str)
+            .collect();
+        let methods: Vec<&str> = Method::BY_BIT.iter().map(|m| m.as_str()).collect();
+        format!(
+            "^(?:{}|(?:has|lacks):(?:{}))?$",
+            fixed.join("|"),
+            methods.join("|")
+        )
+    }
+
     /// The filter of a query value.
     pub fn parse(s: &str) -> Option<UserFilter> {
         UserFilter::all().into_iter().find(|f| f.as_str() == s)
@@ -776,10 +850,11 @@ impl UserFilter {
     /// methods decide (`policy`: the policy the filter speaks of); `None`
     /// for the filters they do not decide (locked, disabled).
     pub fn by_methods(self, enrolled: MethodSet, policy: &Policy) -> Option<bool> {
-        let second = MethodSet::of(&[Method::Sms, Method::Email, Method::Totp, Method::Recovery]);
         Some(match self {
             UserFilter::NoPhone => !enrolled.contains(Method::Sms),
-            UserFilter::NoSecondMethod => enrolled.intersection(second).is_empty(),
+            UserFilter::NoSecondMethod => enrolled
+                .intersection(MethodSet::after_first_step())
+                .is_empty(),
             UserFilter::CannotReach | UserFilter::CannotReachEdited => {
                 !crate::report::can_reach(policy, enrolled)
             }
@@ -810,9 +885,7 @@ pub struct UpdateDirectoryRequest {
     /// The new name, 1 to 100 characters without line breaks.
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 100 characters)")
     )]
     pub name: String,
 }
@@ -928,9 +1001,7 @@ pub struct UpdateUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(
-            pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
-        )
+        schema(pattern = "(a name of 1 to 100 characters)")
     )]
     pub display_name: Option<String>,
     /// Email address, or "" to remove it.

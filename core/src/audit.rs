@@ -7,219 +7,149 @@ use std::fmt;
 
 /// What an audit event records. On the wire and in the database it is a
 /// dotted name (`login.password`, `policy.update`, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditKind {
     /// The first start created the default directory and the admin account.
-    #[serde(rename = "bootstrap")]
     Bootstrap,
-    /// A password step of a login.
-    #[serde(rename = "login.password")]
-    LoginPassword,
-    /// An SMS code step of a login.
-    #[serde(rename = "login.sms")]
-    LoginSms,
-    /// An email code step of a login.
-    #[serde(rename = "login.email")]
-    LoginEmail,
-    /// An authenticator-app step of a login.
-    #[serde(rename = "login.totp")]
-    LoginTotp,
-    /// A passkey step of a login.
-    #[serde(rename = "login.passkey")]
-    LoginPasskey,
-    /// A recovery-code step of a login.
-    #[serde(rename = "login.recovery")]
-    LoginRecovery,
+    /// A login step with a method (`login.<method>`).
+    Login(Method),
     /// A login reached its level: a session began.
-    #[serde(rename = "login.complete")]
     LoginComplete,
     /// A session ended by logging out.
-    #[serde(rename = "logout")]
     Logout,
     /// Guesses from browsers the user never logged in from locked one of
     /// their methods (the user is told once per lock period).
-    #[serde(rename = "account.locked")]
     AccountLocked,
     /// A one-time code was sent (or its delivery failed).
-    #[serde(rename = "code.send")]
     CodeSend,
     /// A quota refused a new code.
-    #[serde(rename = "code.quota")]
     CodeQuota,
     /// A setup link was opened.
-    #[serde(rename = "setup.open")]
     SetupOpen,
     /// A password was set.
-    #[serde(rename = "password.set")]
     PasswordSet,
-    /// A passkey was registered.
-    #[serde(rename = "passkey.add")]
-    PasskeyAdd,
-    /// A passkey was removed.
-    #[serde(rename = "passkey.remove")]
-    PasskeyRemove,
+    /// A means of a method kept on a device was added (`<method>.add`: a
+    /// passkey, an authenticator app).
+    Added(Method),
+    /// A means of a method kept on a device was removed (`<method>.remove`).
+    Removed(Method),
     /// A code from a new authenticator app did not match.
-    #[serde(rename = "totp.confirm")]
     TotpConfirm,
     /// A new set of recovery codes replaced the old one.
-    #[serde(rename = "recovery.generate")]
     RecoveryGenerate,
     /// An administrator revoked a user's recovery codes.
-    #[serde(rename = "recovery.revoke")]
     RecoveryRevoke,
-    /// An authenticator app was set up.
-    #[serde(rename = "totp.add")]
-    TotpAdd,
-    /// The authenticator app was removed.
-    #[serde(rename = "totp.remove")]
-    TotpRemove,
     /// A new mobile number was confirmed.
-    #[serde(rename = "phone.confirm")]
     PhoneConfirm,
     /// A new email address was confirmed.
-    #[serde(rename = "email.confirm")]
     EmailConfirm,
     /// The mobile number was removed.
-    #[serde(rename = "phone.remove")]
     PhoneRemove,
     /// The email address was removed.
-    #[serde(rename = "email.remove")]
     EmailRemove,
     /// A user ended one of their sessions, or all but the current one.
-    #[serde(rename = "session.end")]
     SessionEnd,
     /// The own email address or mobile number was changed.
-    #[serde(rename = "profile.contact")]
     ProfileContact,
     /// A directory was created.
-    #[serde(rename = "directory.create")]
     DirectoryCreate,
     /// A directory's policy was saved (or refused).
-    #[serde(rename = "policy.update")]
     PolicyUpdate,
     /// An administrator created a user.
-    #[serde(rename = "user.create")]
     UserCreate,
     /// An administrator imported users from a CSV file.
-    #[serde(rename = "users.import")]
     UsersImport,
     /// An administrator acted on many users at once.
-    #[serde(rename = "users.bulk")]
     UsersBulk,
     /// An operator renamed a directory.
-    #[serde(rename = "directory.rename")]
     DirectoryRename,
     /// An administrator changed a user.
-    #[serde(rename = "user.update")]
     UserUpdate,
     /// An administrator deleted a user.
-    #[serde(rename = "user.delete")]
     UserDelete,
     /// An administrator issued a setup link.
-    #[serde(rename = "user.setup_link")]
     UserSetupLink,
     /// An administrator lifted a user's lockout.
-    #[serde(rename = "user.unlock")]
     UserUnlock,
     /// An administrator ended a user's sessions.
-    #[serde(rename = "user.end_sessions")]
     UserEndSessions,
     /// An application asked for a login (and got a code, or was refused).
-    #[serde(rename = "oidc.authorize")]
     OidcAuthorize,
     /// An application exchanged a code or refresh token.
-    #[serde(rename = "oidc.token")]
     OidcToken,
     /// An application failed to authenticate.
-    #[serde(rename = "oidc.client_auth")]
     OidcClientAuth,
     /// An application revoked a token.
-    #[serde(rename = "oidc.revoke")]
     OidcRevoke,
     /// The signing keys were rotated.
-    #[serde(rename = "oidc.rotate_keys")]
     OidcRotateKeys,
     /// An application was registered.
-    #[serde(rename = "client.create")]
     ClientCreate,
     /// An application was removed.
-    #[serde(rename = "client.delete")]
     ClientDelete,
 }
 
 impl AuditKind {
-    /// Every kind.
-    pub const ALL: [AuditKind; 45] = [
-        AuditKind::Bootstrap,
-        AuditKind::LoginPassword,
-        AuditKind::LoginSms,
-        AuditKind::LoginEmail,
-        AuditKind::LoginTotp,
-        AuditKind::LoginPasskey,
-        AuditKind::LoginRecovery,
-        AuditKind::LoginComplete,
-        AuditKind::Logout,
-        AuditKind::AccountLocked,
-        AuditKind::CodeSend,
-        AuditKind::CodeQuota,
-        AuditKind::SetupOpen,
-        AuditKind::PasswordSet,
-        AuditKind::PasskeyAdd,
-        AuditKind::PasskeyRemove,
-        AuditKind::TotpConfirm,
-        AuditKind::RecoveryGenerate,
-        AuditKind::RecoveryRevoke,
-        AuditKind::TotpAdd,
-        AuditKind::TotpRemove,
-        AuditKind::PhoneConfirm,
-        AuditKind::EmailConfirm,
-        AuditKind::PhoneRemove,
-        AuditKind::EmailRemove,
-        AuditKind::SessionEnd,
-        AuditKind::ProfileContact,
-        AuditKind::DirectoryCreate,
-        AuditKind::PolicyUpdate,
-        AuditKind::UserCreate,
-        AuditKind::UsersImport,
-        AuditKind::UsersBulk,
-        AuditKind::DirectoryRename,
-        AuditKind::UserUpdate,
-        AuditKind::UserDelete,
-        AuditKind::UserSetupLink,
-        AuditKind::UserUnlock,
-        AuditKind::UserEndSessions,
-        AuditKind::OidcAuthorize,
-        AuditKind::OidcToken,
-        AuditKind::OidcClientAuth,
-        AuditKind::OidcRevoke,
-        AuditKind::OidcRotateKeys,
-        AuditKind::ClientCreate,
-        AuditKind::ClientDelete,
-    ];
+    /// Every kind, in the order the API's document lists them.
+    pub fn all() -> Vec<AuditKind> {
+        let mut all = vec![AuditKind::Bootstrap];
+        all.extend(Method::BY_BIT.map(AuditKind::Login));
+        all.extend([
+            AuditKind::LoginComplete,
+            AuditKind::Logout,
+            AuditKind::AccountLocked,
+            AuditKind::CodeSend,
+            AuditKind::CodeQuota,
+            AuditKind::SetupOpen,
+            AuditKind::PasswordSet,
+        ]);
+        for m in Method::BY_BIT.into_iter().filter(|m| m.spec().device) {
+            all.extend([AuditKind::Added(m), AuditKind::Removed(m)]);
+        }
+        all.extend([
+            AuditKind::TotpConfirm,
+            AuditKind::RecoveryGenerate,
+            AuditKind::RecoveryRevoke,
+            AuditKind::PhoneConfirm,
+            AuditKind::EmailConfirm,
+            AuditKind::PhoneRemove,
+            AuditKind::EmailRemove,
+            AuditKind::SessionEnd,
+            AuditKind::ProfileContact,
+            AuditKind::DirectoryCreate,
+            AuditKind::PolicyUpdate,
+            AuditKind::UserCreate,
+            AuditKind::UsersImport,
+            AuditKind::UsersBulk,
+            AuditKind::DirectoryRename,
+            AuditKind::UserUpdate,
+            AuditKind::UserDelete,
+            AuditKind::UserSetupLink,
+            AuditKind::UserUnlock,
+            AuditKind::UserEndSessions,
+            AuditKind::OidcAuthorize,
+            AuditKind::OidcToken,
+            AuditKind::OidcClientAuth,
+            AuditKind::OidcRevoke,
+            AuditKind::OidcRotateKeys,
+            AuditKind::ClientCreate,
+            AuditKind::ClientDelete,
+        ]);
+        all
+    }
 
     /// The step of a login with `method`.
     pub const fn login(method: Method) -> AuditKind {
-        match method {
-            Method::Password => AuditKind::LoginPassword,
-            Method::Sms => AuditKind::LoginSms,
-            Method::Email => AuditKind::LoginEmail,
-            Method::Totp => AuditKind::LoginTotp,
-            Method::Passkey => AuditKind::LoginPasskey,
-            Method::Recovery => AuditKind::LoginRecovery,
-        }
+        AuditKind::Login(method)
     }
 
     /// The dotted name, as stored and sent.
-    pub const fn as_str(self) -> &'static str {
-        match self {
+    pub fn as_str(self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(match self {
+            AuditKind::Login(m) => return format!("login.{}", m.as_str()).into(),
+            AuditKind::Added(m) => return format!("{}.add", m.as_str()).into(),
+            AuditKind::Removed(m) => return format!("{}.remove", m.as_str()).into(),
             AuditKind::Bootstrap => "bootstrap",
-            AuditKind::LoginPassword => "login.password",
-            AuditKind::LoginSms => "login.sms",
-            AuditKind::LoginEmail => "login.email",
-            AuditKind::LoginTotp => "login.totp",
-            AuditKind::LoginPasskey => "login.passkey",
-            AuditKind::LoginRecovery => "login.recovery",
             AuditKind::RecoveryGenerate => "recovery.generate",
             AuditKind::RecoveryRevoke => "recovery.revoke",
             AuditKind::LoginComplete => "login.complete",
@@ -229,11 +159,7 @@ impl AuditKind {
             AuditKind::CodeQuota => "code.quota",
             AuditKind::SetupOpen => "setup.open",
             AuditKind::PasswordSet => "password.set",
-            AuditKind::PasskeyAdd => "passkey.add",
-            AuditKind::PasskeyRemove => "passkey.remove",
             AuditKind::TotpConfirm => "totp.confirm",
-            AuditKind::TotpAdd => "totp.add",
-            AuditKind::TotpRemove => "totp.remove",
             AuditKind::PhoneConfirm => "phone.confirm",
             AuditKind::EmailConfirm => "email.confirm",
             AuditKind::PhoneRemove => "phone.remove",
@@ -258,18 +184,54 @@ impl AuditKind {
             AuditKind::OidcRotateKeys => "oidc.rotate_keys",
             AuditKind::ClientCreate => "client.create",
             AuditKind::ClientDelete => "client.delete",
-        }
+        })
     }
 
     /// The kind of a dotted name.
     pub fn parse(s: &str) -> Option<AuditKind> {
-        AuditKind::ALL.into_iter().find(|k| k.as_str() == s)
+        AuditKind::all().into_iter().find(|k| k.as_str() == s)
     }
 }
 
+impl Serialize for AuditKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        AuditKind::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown audit kind `{name}`")))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AuditKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "What an audit event records. On the wire and in the database it is a\n\
+                 dotted name (`login.password`, `policy.update`, …).",
+            ))
+            .enum_values(Some(
+                AuditKind::all()
+                    .into_iter()
+                    .map(|k| k.as_str().into_owned()),
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AuditKind {}
+
 impl fmt::Display for AuditKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.as_str())
     }
 }
 
@@ -279,12 +241,12 @@ mod tests {
 
     #[test]
     fn names_match_serde_and_parse_back() {
-        for k in AuditKind::ALL {
+        for k in AuditKind::all() {
             assert_eq!(
                 serde_json::to_string(&k).unwrap(),
                 format!("\"{}\"", k.as_str())
             );
-            assert_eq!(AuditKind::parse(k.as_str()), Some(k));
+            assert_eq!(AuditKind::parse(&k.as_str()), Some(k));
         }
         assert_eq!(AuditKind::parse("nonsense"), None);
         for m in Method::ALL {

@@ -109,6 +109,11 @@ pub fn points(lang: Lang, n: u32) -> String {
     }
 }
 
+/// The words for a count `n`: `one` when it is 1, else `many(n)`.
+pub fn plural(n: u32, one: &str, many: impl FnOnce(u32) -> String) -> String {
+    if n == 1 { one.to_owned() } else { many(n) }
+}
+
 /// A value to fill a message with in the test that reads every message.
 pub trait Sample {
     /// Some value of the type.

@@ -8,57 +8,147 @@ use serde::{Deserialize, Serialize};
 pub const MAX_LEVEL: u32 = 1000;
 
 /// Points per method. 0 switches a method off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Points {
-    /// Points of the password. At most 1000.
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub password: u32,
-    /// Points of an SMS code. At most 1000.
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub sms: u32,
-    /// Points of an email code. At most 1000.
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub email: u32,
-    /// Points of an authenticator-app (TOTP) code. At most 1000.
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub totp: u32,
-    /// Points of a user-verified passkey. At most 1000.
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub passkey: u32,
-    /// Points of a recovery code (0 in policies saved before there were
-    /// any). At most 1000.
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
-    pub recovery: u32,
-}
+///
+/// On the wire an object with a member per method (`{"password": 20,
+/// "sms": 10, …}`); a method added after policies were first saved may be
+/// left out (it is then 0), an unknown member is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Points([u32; Method::BY_BIT.len()]);
 
 impl Points {
     /// The points of `m`.
     pub const fn get(&self, m: Method) -> u32 {
-        match m {
-            Method::Password => self.password,
-            Method::Sms => self.sms,
-            Method::Email => self.email,
-            Method::Totp => self.totp,
-            Method::Passkey => self.passkey,
-            Method::Recovery => self.recovery,
-        }
+        self.0[slot(m)]
     }
 
     /// Sets the points of `m`.
     pub fn set(&mut self, m: Method, points: u32) {
-        match m {
-            Method::Password => self.password = points,
-            Method::Sms => self.sms = points,
-            Method::Email => self.email = points,
-            Method::Totp => self.totp = points,
-            Method::Passkey => self.passkey = points,
-            Method::Recovery => self.recovery = points,
-        }
+        self.0[slot(m)] = points;
+    }
+
+    /// These points with `m` worth `points`.
+    #[must_use]
+    pub const fn with(mut self, m: Method, points: u32) -> Points {
+        self.0[slot(m)] = points;
+        self
+    }
+
+    /// Points of the methods named, 0 for the others.
+    pub fn of(pairs: &[(Method, u32)]) -> Points {
+        pairs
+            .iter()
+            .fold(Points::default(), |p, (m, points)| p.with(*m, *points))
+    }
+
+    /// Every method with its points, in the order of their bits.
+    pub fn iter(&self) -> impl Iterator<Item = (Method, u32)> + '_ {
+        Method::BY_BIT.into_iter().map(|m| (m, self.get(m)))
     }
 }
+
+/// Where `m`'s points are kept: its place in [`Method::BY_BIT`].
+const fn slot(m: Method) -> usize {
+    let mut i = 0;
+    while i < Method::BY_BIT.len() {
+        if Method::BY_BIT[i] as u8 == m as u8 {
+            return i;
+        }
+        i += 1;
+    }
+    0
+}
+
+impl Serialize for Points {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Method::BY_BIT.len()))?;
+        for (m, points) in self.iter() {
+            map.serialize_entry(m.as_str(), &points)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Points;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of points per method")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Points, A::Error> {
+                use serde::de::Error;
+                let mut points = Points::default();
+                let mut named = MethodSet::EMPTY;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let Some(m) = Method::parse(&key) else {
+                        return Err(A::Error::unknown_field(&key, NAMES));
+                    };
+                    if !named.insert(m) {
+                        return Err(A::Error::duplicate_field(m.as_str()));
+                    }
+                    points.set(m, map.next_value()?);
+                }
+                match Method::BY_BIT
+                    .into_iter()
+                    .find(|m| m.spec().required_in_policy && !named.contains(*m))
+                {
+                    Some(m) => Err(A::Error::missing_field(m.as_str())),
+                    None => Ok(points),
+                }
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// The members of [`Points`] on the wire.
+const NAMES: &[&str] = &{
+    let mut names = [""; Method::BY_BIT.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Method::BY_BIT[i].as_str();
+        i += 1;
+    }
+    names
+};
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Points {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, SchemaFormat, Type,
+        };
+        let mut object = ObjectBuilder::new()
+            .description(Some("Points per method. 0 switches a method off."))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for m in Method::BY_BIT {
+            let spec = m.spec();
+            object = object.property(
+                spec.name,
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                    .description(Some(format!("{} At most {MAX_LEVEL}.", spec.points_doc)))
+                    .minimum(Some(0))
+                    .maximum(Some(MAX_LEVEL)),
+            );
+            if spec.required_in_policy {
+                object = object.required(spec.name);
+            }
+        }
+        object.into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Points {}
 
 /// Required level plus points per method, for one directory. It applies to
 /// every user of that directory.
@@ -156,42 +246,23 @@ impl Preset {
         }
     }
 
-    /// The policy of this preset.
+    /// The policy of this preset: its level, and each method's points as
+    /// the method's description gives them for this preset.
     pub const fn policy(self) -> Policy {
-        match self {
-            Preset::PasswordOnly => Policy {
-                required_level: 20,
-                points: Points {
-                    password: 20,
-                    sms: 0,
-                    email: 0,
-                    totp: 0,
-                    passkey: 0,
-                    recovery: 0,
-                },
-            },
-            Preset::TwoFactor => Policy {
-                required_level: 30,
-                points: Points {
-                    password: 20,
-                    sms: 10,
-                    email: 10,
-                    totp: 10,
-                    passkey: 30,
-                    recovery: 10,
-                },
-            },
-            Preset::LowBarMfa => Policy {
-                required_level: 25,
-                points: Points {
-                    password: 20,
-                    sms: 5,
-                    email: 5,
-                    totp: 5,
-                    passkey: 25,
-                    recovery: 5,
-                },
-            },
+        let (level, at) = match self {
+            Preset::PasswordOnly => (20, 0),
+            Preset::TwoFactor => (30, 1),
+            Preset::LowBarMfa => (25, 2),
+        };
+        let mut points = Points([0; Method::BY_BIT.len()]);
+        let mut i = 0;
+        while i < Method::BY_BIT.len() {
+            points.0[i] = Method::BY_BIT[i].spec().presets[at];
+            i += 1;
+        }
+        Policy {
+            required_level: level,
+            points,
         }
     }
 }
@@ -234,12 +305,7 @@ mod tests {
     fn seed_level_25() {
         let p = Policy {
             required_level: 25,
-            points: Points {
-                password: 20,
-                sms: 5,
-                email: 5,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Password, 20), (Method::Sms, 5), (Method::Email, 5)]),
         };
         assert!(!p.completes(set(&[Password])));
         assert!(p.completes(set(&[Password, Sms])));
@@ -259,7 +325,7 @@ mod tests {
     #[test]
     fn possession_factors_alone_never_complete() {
         let mut p = Preset::TwoFactor.policy();
-        p.points.sms = 100;
+        p.points.set(Method::Sms, 100);
         assert_eq!(p.score(set(&[Sms])), 100);
         assert!(!p.completes(set(&[Sms, Email, Totp])));
     }
@@ -268,11 +334,7 @@ mod tests {
     fn score_saturates() {
         let p = Policy {
             required_level: 1,
-            points: Points {
-                password: u32::MAX,
-                sms: u32::MAX,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Password, u32::MAX), (Method::Sms, u32::MAX)]),
         };
         assert_eq!(p.score(set(&[Password, Sms])), u32::MAX);
     }
@@ -289,7 +351,7 @@ mod tests {
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30}}"#,
         )
         .unwrap();
-        assert_eq!(old.points.recovery, 0);
+        assert_eq!(old.points.get(Method::Recovery), 0);
         let bad = serde_json::from_str::<Policy>(
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
         );

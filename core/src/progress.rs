@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn switched_off_and_unenrolled_methods_are_not_offered() {
         let mut p = Policy::default();
-        p.points.email = 0;
+        p.points.set(Method::Email, 0);
         let e = evaluate(&p, set(&[Password]), set(&[Password, Sms, Email]));
         assert_eq!(methods(&e), vec![Sms]);
     }
@@ -214,11 +214,7 @@ mod tests {
     fn sms_only_way_without_phone_says_why() {
         let p = Policy {
             required_level: 30,
-            points: Points {
-                password: 20,
-                sms: 10,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
         };
         let e = evaluate(&p, set(&[Password]), set(&[Password, Email]));
         assert_eq!(e.status, LoginStatus::Blocked);

@@ -215,7 +215,7 @@ pub fn analyse_in(
             text::report_unreachable(lang, total, level),
         ));
     }
-    if policy.points.password == 0 && policy.points.passkey == 0 {
+    if policy.points.get(Method::Password) == 0 && policy.points.get(Method::Passkey) == 0 {
         errors.push(Finding::new(
             FindingCode::NoFirstStep,
             text::report_no_first_step(lang),
@@ -249,7 +249,7 @@ pub fn analyse_in(
     }
 
     let mut notes = Vec::new();
-    let recovery = policy.points.recovery;
+    let recovery = policy.points.get(Method::Recovery);
     if recovery > 0 {
         if combos.contains(&MethodSet::of(&[Method::Password, Method::Recovery])) {
             notes.push(Finding {
@@ -260,8 +260,9 @@ pub fn analyse_in(
                 )
             });
         }
-        let backed_up: Vec<(Method, u32)> = [Method::Sms, Method::Email, Method::Totp]
-            .into_iter()
+        // The second steps recovery codes stand in for.
+        let backed_up: Vec<(Method, u32)> = MethodSet::of_role(crate::method::StepRole::Second)
+            .iter()
             .map(|m| (m, policy.points.get(m)))
             .filter(|(_, p)| *p > 0 && *p < recovery)
             .collect();
@@ -368,7 +369,7 @@ mod tests {
     #[test]
     fn recovery_codes_worth_more_than_what_they_back_up_are_warned_of() {
         let mut p = Preset::TwoFactor.policy();
-        p.points.recovery = 15;
+        p.points.set(Method::Recovery, 15);
         let r = analyse(&p, None);
         let w = r
             .warnings
@@ -376,7 +377,7 @@ mod tests {
             .find(|f| f.code == FindingCode::RecoveryOutweighs)
             .expect("the warning");
         assert!(w.message.contains("SMS code (10)"), "{}", w.message);
-        p.points.recovery = 0;
+        p.points.set(Method::Recovery, 0);
         let r = analyse(&p, None);
         assert!(r.notes.is_empty());
         assert!(!codes(&r.warnings).contains(&FindingCode::RecoveryOutweighs));
@@ -405,28 +406,20 @@ mod tests {
             vec![FindingCode::LevelTooHigh, FindingCode::Unreachable]
         );
         let mut p = Policy::default();
-        p.points.sms = 1001;
+        p.points.set(Method::Sms, 1001);
         let r = analyse(&p, None);
         assert_eq!(codes(&r.errors), vec![FindingCode::PointsTooHigh]);
         assert_eq!(r.errors[0].method, Some(Sms));
         let p = Policy {
             required_level: 30,
-            points: Points {
-                sms: 20,
-                email: 20,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Sms, 20), (Method::Email, 20)]),
         };
         let r = analyse(&p, None);
         assert_eq!(codes(&r.errors), vec![FindingCode::NoFirstStep]);
         assert!(r.minimal_combinations.is_empty());
         let p = Policy {
             required_level: 100,
-            points: Points {
-                password: 20,
-                sms: 10,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
         };
         assert_eq!(
             codes(&analyse(&p, None).errors),
@@ -438,17 +431,16 @@ mod tests {
     fn email_warning_when_password_plus_email_reaches() {
         let p = Policy {
             required_level: 30,
-            points: Points {
-                password: 20,
-                email: 10,
-                totp: 10,
-                ..Points::default()
-            },
+            points: Points::of(&[
+                (Method::Password, 20),
+                (Method::Email, 10),
+                (Method::Totp, 10),
+            ]),
         };
         let r = analyse(&p, None);
         assert!(codes(&r.warnings).contains(&FindingCode::EmailNeeded));
         let mut no_email = p;
-        no_email.points.email = 0;
+        no_email.points.set(Method::Email, 0);
         assert!(!codes(&analyse(&no_email, None).warnings).contains(&FindingCode::EmailNeeded));
     }
 
@@ -456,11 +448,7 @@ mod tests {
     fn what_if_counts_users() {
         let p = Policy {
             required_level: 30,
-            points: Points {
-                password: 20,
-                sms: 10,
-                ..Points::default()
-            },
+            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
         };
         let users = [
             MethodSet::of(&[Password, Sms]),

@@ -2,71 +2,11 @@
 //! problem titles, why a login is blocked, the policy report. Dutch is
 //! informal ("je"), with the terms of `docs/glossary.md`.
 
-use crate::lang::{Lang, points};
+use crate::lang::{Lang, plural, points};
 use crate::method::Method;
 use crate::texts;
 
 texts! {
-    /// A method's name.
-    fn method_label(m: Method) {
-        En => match m {
-            Method::Password => "Password",
-            Method::Sms => "SMS code",
-            Method::Email => "Email code",
-            Method::Totp => "Authenticator app",
-            Method::Passkey => "Passkey",
-            Method::Recovery => "Recovery code",
-        },
-        Nl => match m {
-            Method::Password => "Wachtwoord",
-            Method::Sms => "Sms-code",
-            Method::Email => "E-mailcode",
-            Method::Totp => "Authenticator-app",
-            Method::Passkey => "Toegangssleutel (passkey)",
-            Method::Recovery => "Herstelcode",
-        },
-    }
-
-    /// A method's name inside a sentence.
-    fn method_label_lower(m: Method) {
-        En => match m {
-            Method::Password => "password",
-            Method::Sms => "SMS code",
-            Method::Email => "email code",
-            Method::Totp => "authenticator app",
-            Method::Passkey => "passkey",
-            Method::Recovery => "recovery code",
-        },
-        Nl => match m {
-            Method::Password => "wachtwoord",
-            Method::Sms => "sms-code",
-            Method::Email => "e-mailcode",
-            Method::Totp => "authenticator-app",
-            Method::Passkey => "toegangssleutel (passkey)",
-            Method::Recovery => "herstelcode",
-        },
-    }
-
-    /// What a user must have for a method to be offered.
-    fn enrolment_need(m: Method) {
-        En => match m {
-            Method::Password => "a password",
-            Method::Sms => "a confirmed mobile number",
-            Method::Email => "a confirmed email address",
-            Method::Totp => "an authenticator app",
-            Method::Passkey => "a registered passkey",
-            Method::Recovery => "unused recovery codes",
-        },
-        Nl => match m {
-            Method::Password => "een wachtwoord",
-            Method::Sms => "een bevestigd mobiel nummer",
-            Method::Email => "een bevestigd e-mailadres",
-            Method::Totp => "een authenticator-app",
-            Method::Passkey => "een geregistreerde toegangssleutel (passkey)",
-            Method::Recovery => "ongebruikte herstelcodes",
-        },
-    }
-
     /// The `password-only` preset.
     fn preset_password_only() {
         En => "Password only",
@@ -109,15 +49,15 @@ texts! {
     fn blocked_lacks(m: Method, worth: u32) {
         En => format!(
             "{} ({}) needs {}, which your account does not have.",
-            method_label(Lang::En, m),
+            m.label_in(Lang::En),
             points(Lang::En, worth),
-            enrolment_need(Lang::En, m)
+            m.enrolment_need_in(Lang::En)
         ),
         Nl => format!(
             "{} ({}) vraagt om {}, en dat heeft je account niet.",
-            method_label(Lang::Nl, m),
+            m.label_in(Lang::Nl),
             points(Lang::Nl, worth),
-            enrolment_need(Lang::Nl, m)
+            m.enrolment_need_in(Lang::Nl)
         ),
     }
 
@@ -143,13 +83,13 @@ texts! {
     fn report_points_too_high(m: Method, worth: u32, max: u32) {
         En => format!(
             "{} is worth {}; a method may be worth at most {}.",
-            method_label(Lang::En, m),
+            m.label_in(Lang::En),
             points(Lang::En, worth),
             points(Lang::En, max)
         ),
         Nl => format!(
             "{} is {} waard; een methode mag hoogstens {} waard zijn.",
-            method_label(Lang::Nl, m),
+            m.label_in(Lang::Nl),
             points(Lang::Nl, worth),
             points(Lang::Nl, max)
         ),
@@ -157,14 +97,8 @@ texts! {
 
     /// Report: the level is out of reach.
     fn report_unreachable(total: u32, level: u32) {
-        En => format!(
-            "All methods together are worth {}, below the required level of {level}: nobody could log in.",
-            points(Lang::En, total)
-        ),
-        Nl => format!(
-            "Alle methoden samen zijn {} waard, minder dan het vereiste niveau van {level}: niemand zou kunnen inloggen.",
-            points(Lang::Nl, total)
-        ),
+        En => format!("All methods together are worth {}, below the required level of {level}: nobody could log in.", points(Lang::En, total)),
+        Nl => format!("Alle methoden samen zijn {} waard, minder dan het vereiste niveau van {level}: niemand zou kunnen inloggen.", points(Lang::Nl, total)),
     }
 
     /// Report: no first step.
@@ -198,42 +132,24 @@ texts! {
     /// Report: a recovery code outweighs what it backs up (`methods`: the
     /// methods with their points, listed).
     fn report_recovery_outweighs(worth: u32, methods: String) {
-        En => format!(
-            "A recovery code is worth {}, more than the second methods it backs up: {methods}. A code kept on paper would count for more than the phone; give it at most as many points.",
-            points(Lang::En, worth)
-        ),
-        Nl => format!(
-            "Een herstelcode is {} waard, meer dan de tweede methoden die hij vervangt: {methods}. Een code op papier zou dan zwaarder tellen dan de telefoon; geef hem hoogstens evenveel punten.",
-            points(Lang::Nl, worth)
-        ),
+        En => format!("A recovery code is worth {}, more than the second methods it backs up: {methods}. A code kept on paper would count for more than the phone; give it at most as many points.", points(Lang::En, worth)),
+        Nl => format!("Een herstelcode is {} waard, meer dan de tweede methoden die hij vervangt: {methods}. Een code op papier zou dan zwaarder tellen dan de telefoon; geef hem hoogstens evenveel punten.", points(Lang::Nl, worth)),
     }
 
     /// Report: every way needs SMS and users have no phone.
     fn report_sms_needed_without_phone(users: u32) {
-        En => if users == 1 {
-            "Every way to the level needs an SMS code, and 1 user has no mobile number.".to_owned()
-        } else {
-            format!("Every way to the level needs an SMS code, and {users} users have no mobile number.")
-        },
-        Nl => if users == 1 {
-            "Elke weg naar het niveau vraagt een sms-code, en 1 gebruiker heeft geen mobiel nummer.".to_owned()
-        } else {
-            format!("Elke weg naar het niveau vraagt een sms-code, en {users} gebruikers hebben geen mobiel nummer.")
-        },
+        En => plural(users, "Every way to the level needs an SMS code, and 1 user has no mobile number.",
+            |n| format!("Every way to the level needs an SMS code, and {n} users have no mobile number.")),
+        Nl => plural(users, "Elke weg naar het niveau vraagt een sms-code, en 1 gebruiker heeft geen mobiel nummer.",
+            |n| format!("Elke weg naar het niveau vraagt een sms-code, en {n} gebruikers hebben geen mobiel nummer.")),
     }
 
     /// Report: users who could not reach the level.
     fn report_users_cannot_reach(users: u32) {
-        En => if users == 1 {
-            "1 user could not reach the level with the methods enrolled today; send them a setup link before saving.".to_owned()
-        } else {
-            format!("{users} users could not reach the level with the methods enrolled today; send them a setup link before saving.")
-        },
-        Nl => if users == 1 {
-            "1 gebruiker zou het niveau niet halen met de methoden die nu zijn ingesteld; stuur een instellink voordat je opslaat.".to_owned()
-        } else {
-            format!("{users} gebruikers zouden het niveau niet halen met de methoden die nu zijn ingesteld; stuur hun een instellink voordat je opslaat.")
-        },
+        En => plural(users, "1 user could not reach the level with the methods enrolled today; send them a setup link before saving.",
+            |n| format!("{n} users could not reach the level with the methods enrolled today; send them a setup link before saving.")),
+        Nl => plural(users, "1 gebruiker zou het niveau niet halen met de methoden die nu zijn ingesteld; stuur een instellink voordat je opslaat.",
+            |n| format!("{n} gebruikers zouden het niveau niet halen met de methoden die nu zijn ingesteld; stuur hun een instellink voordat je opslaat.")),
     }
 }
 
@@ -247,11 +163,14 @@ mod tests {
         let mut all = all_texts();
         for m in Method::ALL {
             for (name, f) in [
-                ("method_label", method_label as fn(Lang, Method) -> String),
-                ("method_label_lower", method_label_lower),
-                ("enrolment_need", enrolment_need),
+                (
+                    "method label",
+                    Method::label_in as fn(Method, Lang) -> String,
+                ),
+                ("method label lower", Method::label_lower_in),
+                ("enrolment need", Method::enrolment_need_in),
             ] {
-                all.push((name, f(Lang::En, m), f(Lang::Nl, m)));
+                all.push((name, f(m, Lang::En), f(m, Lang::Nl)));
             }
         }
         for code in ErrorCode::ALL {

@@ -9,7 +9,7 @@ use authlevel_core::{
 use proptest::prelude::*;
 
 fn method_set() -> impl Strategy<Value = MethodSet> {
-    (0u8..32).prop_map(|bits| {
+    (0u32..(1 << Method::ALL.len())).prop_map(|bits| {
         Method::ALL
             .into_iter()
             .enumerate()
@@ -23,29 +23,19 @@ fn points() -> impl Strategy<Value = u32> {
     prop_oneof![Just(0u32), 0u32..=60, 0u32..=1000]
 }
 
+/// A policy with points for every method there is.
 fn policy() -> impl Strategy<Value = Policy> {
     (
         0u32..=120,
-        points(),
-        points(),
-        points(),
-        points(),
-        points(),
-        points(),
+        proptest::collection::vec(points(), Method::ALL.len()),
     )
-        .prop_map(
-            |(required_level, password, sms, email, totp, passkey, recovery)| Policy {
-                required_level,
-                points: Points {
-                    password,
-                    sms,
-                    email,
-                    totp,
-                    passkey,
-                    recovery,
-                },
-            },
-        )
+        .prop_map(|(required_level, each)| Policy {
+            required_level,
+            points: Method::ALL
+                .into_iter()
+                .zip(each)
+                .fold(Points::default(), |p, (m, n)| p.with(m, n)),
+        })
 }
 
 /// Turns `raw` into a verified set a real login can produce: only switched-on
