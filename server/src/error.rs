@@ -89,10 +89,10 @@ impl From<crate::crypto::CryptoError> for ApiError {
     }
 }
 
-impl From<crate::password::HashError> for ApiError {
-    fn from(e: crate::password::HashError) -> ApiError {
+impl From<crate::methods::password::hashing::HashError> for ApiError {
+    fn from(e: crate::methods::password::hashing::HashError) -> ApiError {
         match e {
-            crate::password::HashError::Busy => ApiError::Later {
+            crate::methods::password::hashing::HashError::Busy => ApiError::Later {
                 code: ErrorCode::Unavailable,
                 detail: crate::text::busy(crate::lang::current()),
                 retry_after_s: 1,

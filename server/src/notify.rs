@@ -9,39 +9,19 @@ use crate::state::AppState;
 use crate::store::UserRow;
 use authlevel_core::{AuditKind, Lang, Method};
 
-/// What the notice of a change says (a function of the language); `None`
-/// for kinds that are no change of a user's methods or contact points.
-fn what(kind: AuditKind) -> Option<What> {
-    use crate::text;
-    Some(match kind {
-        AuditKind::PasswordSet => text::changed_password,
-        AuditKind::PasskeyAdd => text::changed_passkey_added,
-        AuditKind::PasskeyRemove => text::changed_passkey_removed,
-        AuditKind::TotpAdd => text::changed_totp_added,
-        AuditKind::TotpRemove => text::changed_totp_removed,
-        AuditKind::PhoneConfirm => text::changed_phone_confirmed,
-        AuditKind::EmailConfirm => text::changed_email_confirmed,
-        AuditKind::PhoneRemove => text::changed_phone_removed,
-        AuditKind::RecoveryGenerate => text::changed_recovery_new,
-        AuditKind::RecoveryRevoke => text::changed_recovery_revoked,
-        AuditKind::LoginRecovery => text::changed_recovery_used,
-        AuditKind::EmailRemove => text::changed_email_removed,
-        _ => return None,
-    })
-}
-
 /// A notice's "what happened", written in the language given.
 pub type What = fn(Lang) -> String;
 
 /// Records a change of `user`'s `method` (`kind`, from `ip`) in the audit
-/// log, and when `tell` tells the user by another channel.
+/// log and, with `notice` (the method's words for what happened), tells
+/// the user by another channel.
 pub async fn method_changed(
     app: &AppState,
     user: &UserRow,
     kind: AuditKind,
     method: Method,
     ip: Option<&str>,
-    tell: bool,
+    notice: Option<What>,
 ) {
     audit::event(kind, true)
         .on_user(user)
@@ -49,9 +29,29 @@ pub async fn method_changed(
         .ip(ip)
         .record(app)
         .await;
-    if let (true, Some(what)) = (tell, what(kind)) {
+    if let Some(what) = notice {
         account_changed(app, user, what, method).await;
     }
+}
+
+/// `user` added a device `method` (a passkey, an authenticator app):
+/// audited, and told in the words `what`.
+pub async fn added(app: &AppState, user: &UserRow, method: Method, ip: Option<&str>, what: What) {
+    method_changed(app, user, AuditKind::Added(method), method, ip, Some(what)).await;
+}
+
+/// A device `method` of `user` was removed: audited, and told in the
+/// words `what`.
+pub async fn removed(app: &AppState, user: &UserRow, method: Method, ip: Option<&str>, what: What) {
+    method_changed(
+        app,
+        user,
+        AuditKind::Removed(method),
+        method,
+        ip,
+        Some(what),
+    )
+    .await;
 }
 
 /// Tells `user` that guesses from browsers they never logged in from

@@ -85,16 +85,26 @@ pub async fn update(
         }
     }
     // A removed contact point is a removed method: the user hears of it.
-    for (removed, kind, method) in [
-        (&patch.email, AuditKind::EmailRemove, Method::Email),
-        (&patch.phone, AuditKind::PhoneRemove, Method::Sms),
+    for (removed, kind, method, words) in [
+        (
+            &patch.email,
+            AuditKind::EmailRemove,
+            Method::Email,
+            crate::text::changed_email_removed as crate::notify::What,
+        ),
+        (
+            &patch.phone,
+            AuditKind::PhoneRemove,
+            Method::Sms,
+            crate::text::changed_phone_removed,
+        ),
     ] {
         let had = match method {
             Method::Email => user.email.is_some(),
             _ => user.phone.is_some(),
         };
         if matches!(removed, Some(None)) && had {
-            crate::notify::method_changed(app, user, kind, method, ip, true).await;
+            crate::notify::method_changed(app, user, kind, method, ip, Some(words)).await;
         }
     }
     if req.email.is_some() || req.phone.is_some() {

@@ -5,8 +5,8 @@
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::delivery::Delivery;
+use crate::methods::password::hashing::Hasher;
 use crate::metrics::Metrics;
-use crate::password::Hasher;
 use crate::store::Store;
 use std::sync::Arc;
 

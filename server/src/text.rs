@@ -233,18 +233,6 @@ texts! {
         Nl => "De outbox bestaat alleen in ontwikkelmodus.",
     }
 
-    /// A bad passkey name.
-    fn passkey_name_length() {
-        En => "A passkey's name has 1 to 64 characters.",
-        Nl => "De naam van een toegangssleutel (passkey) heeft 1 tot 64 tekens.",
-    }
-
-    /// An unknown passkey.
-    fn no_such_passkey() {
-        En => "No such passkey.",
-        Nl => "Die toegangssleutel (passkey) bestaat niet.",
-    }
-
     /// A redirect URI refused.
     fn bad_redirect_uri(uri: &str) {
         En => format!("`{uri}` is not a redirect URI this login accepts: use https://, or http://localhost for development, in visible ASCII (percent-encoded), without a #fragment."),
@@ -437,122 +425,6 @@ texts! {
         Nl => format!("{} is nu niet beschikbaar bij deze inlog.", m.label_in(Lang::Nl)),
     }
 
-    /// Passkeys off.
-    fn passkeys_off() {
-        En => "This directory does not use passkeys; sign in with your password.",
-        Nl => "Deze directory gebruikt geen toegangssleutels (passkeys); log in met je wachtwoord.",
-    }
-
-    /// A passkey assertion refused.
-    fn passkey_not_verified() {
-        En => "The passkey could not be verified. Try again, or use another method.",
-        Nl => "De toegangssleutel (passkey) kon niet worden gecontroleerd. Probeer het opnieuw, of gebruik een andere methode.",
-    }
-
-    /// A passkey finish without its start.
-    fn passkey_start_again() {
-        En => "Start the passkey sign-in again.",
-        Nl => "Begin opnieuw met inloggen met je toegangssleutel (passkey).",
-    }
-
-    /// A registration finish without its start.
-    fn passkey_add_again() {
-        En => "Start adding the passkey again.",
-        Nl => "Begin opnieuw met het toevoegen van de toegangssleutel (passkey).",
-    }
-
-    /// A registration refused.
-    fn passkey_not_registered() {
-        En => "The passkey could not be registered. Try again.",
-        Nl => "De toegangssleutel (passkey) kon niet worden geregistreerd. Probeer het opnieuw.",
-    }
-
-    /// A passkey registered twice.
-    fn passkey_registered_already() {
-        En => "This passkey is registered already.",
-        Nl => "Deze toegangssleutel (passkey) is al geregistreerd.",
-    }
-
-    /// A wrong password (or any other refusal of the password step).
-    fn wrong_password() {
-        En => "Wrong username or password.",
-        Nl => "Onjuiste gebruikersnaam of wachtwoord.",
-    }
-
-    /// Passwords off.
-    fn passwords_off() {
-        En => "This directory does not use passwords; sign in with a passkey.",
-        Nl => "Deze directory gebruikt geen wachtwoorden; log in met een toegangssleutel (passkey).",
-    }
-
-    /// A password too short.
-    fn password_too_short(min: usize) {
-        En => format!("Use at least {min} characters."),
-        Nl => format!("Gebruik minstens {min} tekens."),
-    }
-
-    /// A password too long.
-    fn password_too_long(max: usize) {
-        En => format!("Use at most {max} characters."),
-        Nl => format!("Gebruik hoogstens {max} tekens."),
-    }
-
-    /// A common password.
-    fn password_common() {
-        En => "This password is one of the most common ones and easy to guess; choose another.",
-        Nl => "Dit wachtwoord is een van de meest gebruikte en makkelijk te raden; kies een ander.",
-    }
-
-    /// A password holding the username.
-    fn password_has_username() {
-        En => "The password must not contain your username.",
-        Nl => "Het wachtwoord mag je gebruikersnaam niet bevatten.",
-    }
-
-    /// A wrong recovery code.
-    fn recovery_wrong() {
-        En => "That recovery code is not valid, or it was used before.",
-        Nl => "Die herstelcode is niet geldig, of hij is al eerder gebruikt.",
-    }
-
-    /// After a recovery code: what to do.
-    fn recovery_advice(left: u32) {
-        En => if left == 1 {
-            "You used a recovery code; 1 is left. Set up a new phone or authenticator app in your profile, and make new recovery codes.".to_owned()
-        } else {
-            format!("You used a recovery code; {left} are left. Set up a new phone or authenticator app in your profile, and make new recovery codes.")
-        },
-        Nl => if left == 1 {
-            "Je hebt een herstelcode gebruikt; er is er nog 1 over. Stel in je profiel een nieuwe telefoon of authenticator-app in, en maak nieuwe herstelcodes.".to_owned()
-        } else {
-            format!("Je hebt een herstelcode gebruikt; er zijn er nog {left} over. Stel in je profiel een nieuwe telefoon of authenticator-app in, en maak nieuwe herstelcodes.")
-        },
-    }
-
-    /// TOTP confirm before setup.
-    fn totp_setup_first() {
-        En => "Start the authenticator-app setup first.",
-        Nl => "Begin eerst met het instellen van de authenticator-app.",
-    }
-
-    /// A TOTP confirmation that does not match.
-    fn totp_no_match() {
-        En => "That code does not match. Check the app shows this account and that the phone's clock is right.",
-        Nl => "Die code klopt niet. Controleer of de app dit account toont en of de klok van je telefoon goed staat.",
-    }
-
-    /// The TOTP setup changed meanwhile.
-    fn totp_setup_changed() {
-        En => "The setup changed meanwhile; start it again.",
-        Nl => "De instelling is intussen veranderd; begin opnieuw.",
-    }
-
-    /// No TOTP to remove.
-    fn totp_none() {
-        En => "No authenticator app is set up.",
-        Nl => "Er is geen authenticator-app ingesteld.",
-    }
-
     /// A spent or unknown setup link.
     fn setup_link_spent() {
         En => "This setup link was already used or has expired. Ask your administrator for a new one.",
@@ -613,36 +485,6 @@ texts! {
         Nl => format!("{what} bij je account van {directory} ({username}). Was jij dit niet? Log dan in en maak het ongedaan, of waarschuw meteen je beheerder."),
     }
 
-    /// Notice: password changed.
-    fn changed_password() {
-        En => "The password was changed",
-        Nl => "Het wachtwoord is gewijzigd",
-    }
-
-    /// Notice: passkey added.
-    fn changed_passkey_added() {
-        En => "A passkey was added",
-        Nl => "Er is een toegangssleutel (passkey) toegevoegd",
-    }
-
-    /// Notice: passkey removed.
-    fn changed_passkey_removed() {
-        En => "A passkey was removed",
-        Nl => "Er is een toegangssleutel (passkey) verwijderd",
-    }
-
-    /// Notice: app added.
-    fn changed_totp_added() {
-        En => "An authenticator app was added",
-        Nl => "Er is een authenticator-app toegevoegd",
-    }
-
-    /// Notice: app removed.
-    fn changed_totp_removed() {
-        En => "The authenticator app was removed",
-        Nl => "De authenticator-app is verwijderd",
-    }
-
     /// Notice: phone confirmed.
     fn changed_phone_confirmed() {
         En => "A new mobile number was confirmed",
@@ -665,24 +507,6 @@ texts! {
     fn changed_email_removed() {
         En => "The email address was removed",
         Nl => "Het e-mailadres is verwijderd",
-    }
-
-    /// Notice: new recovery codes.
-    fn changed_recovery_new() {
-        En => "New recovery codes were made; the earlier ones no longer work",
-        Nl => "Er zijn nieuwe herstelcodes gemaakt; de vorige werken niet meer",
-    }
-
-    /// Notice: recovery codes revoked.
-    fn changed_recovery_revoked() {
-        En => "Your recovery codes were revoked by an administrator",
-        Nl => "Je herstelcodes zijn door een beheerder ingetrokken",
-    }
-
-    /// Notice: a recovery code used.
-    fn changed_recovery_used() {
-        En => "A recovery code was used to log in",
-        Nl => "Er is met een herstelcode ingelogd",
     }
 
     /// A setup link by email (bulk).

@@ -9,8 +9,8 @@ use authlevel_server::clock::now;
 use authlevel_server::config::Config;
 use authlevel_server::crypto::SecretBox;
 use authlevel_server::delivery::Delivery;
-use authlevel_server::login::passkey::relying_party;
-use authlevel_server::password::Hasher;
+use authlevel_server::methods::passkey::relying_party;
+use authlevel_server::methods::password::hashing::Hasher;
 use authlevel_server::store::{NewUser, Store};
 use authlevel_server::{AppState, app, token};
 use axum::body::Body;
@@ -292,7 +292,7 @@ async fn a_passkey_finish_needs_its_ceremony_and_decoys_earn_nothing() {
         start.body["publicKey"]["allowCredentials"]
             .as_array()
             .map(Vec::len),
-        Some(authlevel_server::login::passkey::LISTED),
+        Some(authlevel_server::methods::passkey::LISTED),
         "decoy credentials, as many as a real list's"
     );
     let ceremony = start.cookie("authlevel_passkey").unwrap();
@@ -353,7 +353,7 @@ async fn a_recovery_code_step_needs_a_first_step_codes_and_a_right_code() {
         .await
         .unwrap()
         .unwrap();
-    let codes = authlevel_server::login::recovery::generate(&s.state, &ann, None, false)
+    let codes = authlevel_server::methods::recovery::generate(&s.state, &ann, None, false)
         .await
         .unwrap();
     let flow = s.after_password().await;

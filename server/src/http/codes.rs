@@ -1,82 +1,91 @@
-//! SMS and email codes over HTTP: the login steps, confirming a new mobile
-//! number or email address, and the development outbox.
+//! Codes over HTTP: the routes of a method whose code goes out on a
+//! channel ([`channel!`], which the SMS and email methods name), and the
+//! development outbox.
 
 use super::error::AppJson;
-use super::extract::Fresh;
-use super::login::login_step;
+use super::extract::Admin;
 use crate::error::{ApiError, ApiResult};
-use crate::login::{Browser, codes};
-use crate::session::Authenticated;
 use crate::state::AppState;
-use authlevel_core::api::{CodeRequest, LoginState, Problem, SendCodeResponse};
-use authlevel_core::{ErrorCode, Method};
+use authlevel_core::api::Problem;
+use authlevel_core::{Channel, ChannelSpec, ErrorCode, Method};
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::Serialize;
 
-/// The three routes of one channel, which differ only in the channel: send
-/// the login step's code, verify it, and confirm a new number or address.
+/// The three routes of a method whose code goes out on a channel (SMS,
+/// email), which differ only in the method: send the login step's code,
+/// verify it, and confirm a new contact point; and `routes()`, which
+/// registers them. Their paths and summaries are the method's and its
+/// channel's descriptions in `core`. Each such method's `http.rs` names
+/// them: `channel!(Method::Sms, sms_send, sms_verify, phone_confirm);`.
 macro_rules! channel {
-    ($method:expr,
-     $send:ident = $send_path:literal, $send_doc:literal,
-     $verify:ident = $verify_path:literal, $verify_doc:literal,
-     $confirm:ident = $confirm_path:literal, $confirm_doc:literal) => {
-        #[doc = $send_doc]
-        #[utoipa::path(post, path = $send_path, tag = "login",
-            responses((status = 200, body = SendCodeResponse),
-                      (status = 409, body = Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it"),
-                      (status = 502, body = Problem, description = "`delivery_failed`: the code could not be sent")))]
-        pub(super) async fn $send(
-            State(app): State<AppState>,
-            browser: Browser,
-        ) -> ApiResult<AppJson<SendCodeResponse>> {
-            Ok(AppJson(codes::send_for_login(&app, &browser, $method).await?))
+    ($method:expr, $send:ident, $verify:ident, $confirm:ident) => {
+        const _: () = assert!($method.spec().channel.is_some(), "a code method has a channel");
+
+        /// The channel its code goes out on.
+        const CHANNEL: authlevel_core::ChannelSpec = $crate::http::codes::channel_of($method);
+
+        /// This method's routes.
+        pub fn routes() -> utoipa_axum::router::OpenApiRouter<$crate::state::AppState> {
+            $crate::http::answers::router![$send, $verify, $confirm]
         }
 
-        login_step!(
-            #[doc = $verify_doc]
-            $verify = $verify_path, CodeRequest,
-            401 = "`invalid_code`: the code is wrong, used, expired or superseded (or the method is locked)",
-            409 = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it",
-            |app, browser, req| codes::verify(&app, &browser, $method, &req.code)
-        );
+        #[utoipa::path(post, path = format!("/api/login/{}/send", $method.as_str()), tag = "login",
+            summary = format!("Sends an {} for the login in progress (only after its first step).", $method.spec().label_lower.en),
+            responses((status = 200, body = authlevel_core::api::SendCodeResponse),
+                      (status = 409, body = authlevel_core::api::Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it"),
+                      (status = 502, body = authlevel_core::api::Problem, description = "`delivery_failed`: the code could not be sent")))]
+        async fn $send(
+            axum::extract::State(app): axum::extract::State<$crate::state::AppState>,
+            browser: $crate::login::Browser,
+            _: $crate::http::extract::RateLimited,
+        ) -> $crate::error::ApiResult<$crate::http::error::AppJson<authlevel_core::api::SendCodeResponse>> {
+            Ok($crate::http::error::AppJson(
+                $crate::login::codes::send_for_login(&app, &browser, $method).await?,
+            ))
+        }
 
-        #[doc = $confirm_doc]
-        #[utoipa::path(post, path = $confirm_path, tag = "me", request_body = CodeRequest,
-            responses((status = 204, description = "Confirmed: offered at login from now on"),
-                      (status = 401, body = Problem, description = "`invalid_code`: the code is wrong, used or expired"),
-                      (status = 409, body = Problem, description = "`no_login`: nothing is waiting for a code")))]
+        #[utoipa::path(post, path = format!("/api/login/{}/verify", $method.as_str()), tag = "login",
+            summary = format!("Verifies the {} of the login in progress.", $method.spec().label_lower.en),
+            request_body = authlevel_core::api::CodeRequest,
+            responses((status = 200, body = authlevel_core::api::LoginState),
+                      (status = 401, body = authlevel_core::api::Problem, description = "`invalid_code`: the code is wrong, used, expired or superseded (or the method is locked)"),
+                      (status = 409, body = authlevel_core::api::Problem, description = "`no_login` or `method_not_offered`: no login in progress, or the method is not open in it")))]
         #[tracing::instrument(skip_all)]
-        pub(super) async fn $confirm(
-            State(app): State<AppState>,
-            who: Fresh,
-            AppJson(req): AppJson<CodeRequest>,
-        ) -> ApiResult<StatusCode> {
-            codes::confirm(&app, who.user(), $method, &req.code, who.ip()).await?;
-            Ok(StatusCode::NO_CONTENT)
+        async fn $verify(
+            axum::extract::State(app): axum::extract::State<$crate::state::AppState>,
+            browser: $crate::login::Browser,
+            $crate::http::error::AppJson(req): $crate::http::error::AppJson<authlevel_core::api::CodeRequest>,
+        ) -> $crate::error::ApiResult<axum::response::Response> {
+            let step = $crate::login::codes::verify(&app, &browser, $method, &req.code).await;
+            $crate::http::login::answer(&app.config, step)
+        }
+
+        #[utoipa::path(post, path = format!("/api/me/{}/verify", CHANNEL.field), tag = "me",
+            summary = format!("Confirms a new {} with the code sent to it.", CHANNEL.label.en.to_lowercase()),
+            request_body = authlevel_core::api::CodeRequest,
+            responses((status = 204, description = "Confirmed: offered at login from now on"),
+                      (status = 401, body = authlevel_core::api::Problem, description = "`invalid_code`: the code is wrong, used or expired"),
+                      (status = 409, body = authlevel_core::api::Problem, description = "`no_login`: nothing is waiting for a code")))]
+        #[tracing::instrument(skip_all)]
+        async fn $confirm(
+            who: $crate::http::extract::Fresh,
+            $crate::http::error::AppJson(req): $crate::http::error::AppJson<authlevel_core::api::CodeRequest>,
+        ) -> $crate::error::ApiResult<axum::http::StatusCode> {
+            $crate::login::codes::confirm(&who.app, who.user(), $method, &req.code, who.ip()).await?;
+            Ok(axum::http::StatusCode::NO_CONTENT)
         }
     };
 }
 
-channel!(
-    Method::Sms,
-    sms_send = "/api/login/sms/send",
-    "Sends an SMS code for the login in progress (only after its first step).",
-    sms_verify = "/api/login/sms/verify",
-    "Verifies the SMS code of the login in progress.",
-    phone_confirm = "/api/me/phone/verify",
-    "Confirms a new mobile number with the code sent to it."
-);
-
-channel!(
-    Method::Email,
-    email_send = "/api/login/email/send",
-    "Sends an email code for the login in progress (only after its first step).",
-    email_verify = "/api/login/email/verify",
-    "Verifies the email code of the login in progress.",
-    email_confirm = "/api/me/email/verify",
-    "Confirms a new email address with the code sent to it."
-);
+/// The channel of a code method ([`channel!`] checks as it compiles that
+/// the method has one).
+pub const fn channel_of(method: Method) -> ChannelSpec {
+    match method.spec().channel {
+        Some(channel) => channel.spec(),
+        None => Channel::Sms.spec(),
+    }
+}
+pub(crate) use channel;
 
 /// A message the development delivery printed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -99,7 +108,7 @@ pub struct OutboxMessage {
               (status = 404, body = Problem, description = "Not in development mode")))]
 pub(super) async fn dev_outbox(
     State(app): State<AppState>,
-    auth: Authenticated,
+    Admin { auth, .. }: Admin,
 ) -> ApiResult<AppJson<Vec<OutboxMessage>>> {
     if !auth.is_operator() {
         return Err(ApiError::text(

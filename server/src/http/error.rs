@@ -6,8 +6,7 @@ use crate::error::ApiError;
 use authlevel_core::api::Problem;
 use authlevel_core::{ErrorCode, PolicyReport};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -173,30 +172,20 @@ fn cut_values(msg: &str) -> String {
 /// `Query<T>` whose rejection (a parameter of the wrong type) is
 /// problem+json `invalid_input`, with serde's message (values cut out, as
 /// for bodies).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct AppQuery<T>(pub T);
 
-impl<S, T> FromRequestParts<S> for AppQuery<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(AppQuery(value)),
-            Err(rejection) => {
-                let text = rejection.body_text();
-                let msg = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text);
-                Err(ApiError::invalid(crate::text::query_misfit(
-                    crate::lang::current(),
-                    &cut_values(msg),
-                )))
-            }
-        }
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+        let text = rejection.body_text();
+        let msg = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::invalid(crate::text::query_misfit(
+            crate::lang::current(),
+            &cut_values(msg),
+        ))
     }
 }
 

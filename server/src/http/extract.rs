@@ -173,13 +173,15 @@ extractor!(Enroller, ApiError, enroller);
 
 /// Whoever may enrol, with a login recent enough for account changes (a
 /// setup link's enrolment is recent by construction; else 403
-/// `reauth_required`), and the client's address.
-#[derive(Debug)]
+/// `reauth_required`), the client's address, and the service's state for
+/// the change.
 pub struct Fresh {
     /// Who.
     pub who: Enroller,
     /// The client's address.
     pub ip: Option<String>,
+    /// The service.
+    pub app: AppState,
 }
 
 impl Fresh {
@@ -194,17 +196,30 @@ impl Fresh {
     }
 }
 
+async fn fresh(parts: &mut Parts, state: &AppState) -> ApiResult<Fresh> {
+    let who = enroller(parts, state).await?;
+    who.require_fresh(state).await?;
+    let ip = ClientIp::of(parts, &state.config);
+    Ok(Fresh {
+        who,
+        ip,
+        app: state.clone(),
+    })
+}
+
+extractor!(Fresh, ApiError, fresh);
+
+/// Whoever may change the own account (as [`Enroller`]), for a change
+/// that needs a fresh login only for some of its input (a new contact
+/// point): the handler checks [`Enroller::require_fresh`] once it has read
+/// the body, so the route may answer 403 `reauth_required`.
+#[derive(Debug)]
+pub struct FreshForSome(pub Enroller);
+
 extractor!(
-    Fresh,
+    FreshForSome,
     ApiError,
-    async |parts: &mut Parts, state: &AppState| {
-        let who = enroller(parts, state).await?;
-        who.require_fresh(state).await?;
-        Ok::<_, ApiError>(Fresh {
-            who,
-            ip: ClientIp::of(parts, &state.config),
-        })
-    }
+    async |parts: &mut Parts, state: &AppState| { enroller(parts, state).await.map(FreshForSome) }
 );
 
 /// The `{id}` of the path.
@@ -224,6 +239,20 @@ extractor!(
     PathId,
     ApiError,
     async |parts: &mut Parts, state: &AppState| { path_id(parts, state).await.map(PathId) }
+);
+
+/// A handler whose work is held to a rate limit or a quota kept in the
+/// shared database (`limits::take`, the code quotas): it may answer 429
+/// `rate_limited` with `Retry-After`. It takes nothing from the request;
+/// taking it is how the handler says so (the OpenAPI document reads it
+/// from the handler's arguments).
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimited;
+
+extractor!(
+    RateLimited,
+    std::convert::Infallible,
+    async |_: &mut Parts, _: &AppState| { Ok(RateLimited) }
 );
 
 /// Whether a request changes something: every method but GET and HEAD.
@@ -290,26 +319,24 @@ impl Admin {
     }
 }
 
-extractor!(
-    Admin,
-    ApiError,
-    async |parts: &mut Parts, state: &AppState| {
-        let admin = admin(parts, state).await?;
-        admin.fresh(state).await?;
-        Ok::<_, ApiError>(admin)
-    }
-);
+/// [`Admin`], held to a fresh login for a write.
+async fn fresh_admin(parts: &mut Parts, state: &AppState) -> ApiResult<Admin> {
+    let admin = admin(parts, state).await?;
+    admin.fresh(state).await?;
+    Ok(admin)
+}
+
+extractor!(Admin, ApiError, fresh_admin);
 
 /// An administrator of the directory the path's `{id}` names (or an
-/// operator), with that directory; fresh for a write (see [`Admin`]).
+/// operator), with that directory; fresh for a write (see [`Admin`]). It
+/// dereferences to the [`Admin`].
 #[derive(Debug)]
 pub struct DirectoryAdmin {
     /// The administrator.
-    pub auth: Authenticated,
+    pub admin: Admin,
     /// The directory.
     pub dir: DirectoryRow,
-    /// The client's address.
-    pub ip: Option<String>,
 }
 
 impl DirectoryAdmin {
@@ -320,38 +347,29 @@ impl DirectoryAdmin {
     }
 }
 
-extractor!(
-    DirectoryAdmin,
-    ApiError,
-    async |parts: &mut Parts, state: &AppState| {
-        let admin = admin(parts, state).await?;
-        let id = path_id(parts, state).await?;
-        let dir =
-            state.store.directory(&id).await?.ok_or_else(|| {
-                ApiError::text(ErrorCode::NotFound, crate::text::no_such_directory)
-            })?;
-        admin.auth.require_admin_of(&dir.id)?;
-        admin.fresh(state).await?;
-        Ok::<_, ApiError>(DirectoryAdmin {
-            auth: admin.auth,
-            dir,
-            ip: admin.ip,
-        })
-    }
-);
+async fn directory_admin(parts: &mut Parts, state: &AppState) -> ApiResult<DirectoryAdmin> {
+    let admin = admin(parts, state).await?;
+    let id = path_id(parts, state).await?;
+    let dir = state.store.directory(&id).await?;
+    let dir =
+        dir.ok_or_else(|| ApiError::text(ErrorCode::NotFound, crate::text::no_such_directory))?;
+    admin.auth.require_admin_of(&dir.id)?;
+    admin.fresh(state).await?;
+    Ok(DirectoryAdmin { admin, dir })
+}
+
+extractor!(DirectoryAdmin, ApiError, directory_admin);
 
 /// An administrator of the user the path's `{id}` names (of their
-/// directory, or an operator), with that user and the client's address;
-/// for a write fresh, and never the administrator's own account (see
-/// [`Admin::user`]).
+/// directory, or an operator), with that user; for a write fresh, and
+/// never the administrator's own account (see [`Admin::user`]). It
+/// dereferences to the [`Admin`].
 #[derive(Debug)]
 pub struct UserAdmin {
     /// The administrator.
-    pub auth: Authenticated,
+    pub admin: Admin,
     /// The user.
     pub user: UserRow,
-    /// The client's address.
-    pub ip: Option<String>,
 }
 
 impl UserAdmin {
@@ -363,21 +381,28 @@ impl UserAdmin {
     }
 }
 
-extractor!(
-    UserAdmin,
-    ApiError,
-    async |parts: &mut Parts, state: &AppState| {
-        let admin = admin(parts, state).await?;
-        let id = path_id(parts, state).await?;
-        let user = admin.user(state, &id).await?;
-        admin.fresh(state).await?;
-        Ok::<_, ApiError>(UserAdmin {
-            auth: admin.auth,
-            user,
-            ip: admin.ip,
-        })
+async fn user_admin(parts: &mut Parts, state: &AppState) -> ApiResult<UserAdmin> {
+    let admin = admin(parts, state).await?;
+    let user = admin.user(state, &path_id(parts, state).await?).await?;
+    admin.fresh(state).await?;
+    Ok(UserAdmin { admin, user })
+}
+
+extractor!(UserAdmin, ApiError, user_admin);
+
+impl std::ops::Deref for DirectoryAdmin {
+    type Target = Admin;
+    fn deref(&self) -> &Admin {
+        &self.admin
     }
-);
+}
+
+impl std::ops::Deref for UserAdmin {
+    type Target = Admin;
+    fn deref(&self) -> &Admin {
+        &self.admin
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use crate::session::Authenticated;
 use crate::state::AppState;
 use crate::{audit, token};
 use authlevel_core::AuditKind;
-use authlevel_core::api::{LoginState, PasswordLoginRequest, Problem, SessionInfo};
+use authlevel_core::api::{LoginState, Problem, SessionInfo};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -66,16 +66,7 @@ macro_rules! login_step {
         }
     };
 }
-pub(super) use login_step;
-
-login_step!(
-    /// The password step. Answers the login's state; when the level is reached,
-    /// the session cookie is set and the flow cookie removed.
-    password_login = "/api/login/password", PasswordLoginRequest,
-    401 = "`invalid_credentials`: wrong username or password (also for unknown, locked or disabled accounts)",
-    409 = "`method_not_offered`: the directory does not use passwords",
-    |app, browser, req| login::password::step(&app, &browser, &req)
-);
+pub(crate) use login_step;
 
 /// A step's outcome as the response with its cookies: a new flow's cookie,
 /// or once complete the session cookie, the flow cookie removed.

@@ -2,19 +2,18 @@
 //! setup link's enrolment cookie as well as a session.
 
 use super::error::AppJson;
-use super::extract::{ClientIp, Fresh, PathId};
+use super::extract::{ClientIp, FreshForSome, PathId, RateLimited};
 use crate::audit;
 use crate::clock::now;
 use crate::error::ApiError;
 use crate::error::ApiResult;
-use crate::login::{Browser, known, password};
+use crate::login::{Browser, known};
 use crate::profile;
-use crate::session::{Authenticated, Enroller};
+use crate::session::Authenticated;
 use crate::state::AppState;
-use authlevel_core::api::{
-    ChangePasswordRequest, KnownBrowser, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest,
-};
-use authlevel_core::{AuditKind, ErrorCode};
+use crate::store::Own;
+use authlevel_core::api::{KnownBrowser, Me, MethodTime, Problem, SessionSummary, UpdateMeRequest};
+use authlevel_core::{AuditKind, ErrorCode, Lang};
 use axum::extract::State;
 use axum::http::StatusCode;
 
@@ -39,7 +38,8 @@ pub(super) async fn get_me(
 pub(super) async fn patch_me(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    who: Enroller,
+    FreshForSome(who): FreshForSome,
+    _: RateLimited,
     AppJson(req): AppJson<UpdateMeRequest>,
 ) -> ApiResult<AppJson<Me>> {
     if req.email.is_some() || req.phone.is_some() {
@@ -47,26 +47,6 @@ pub(super) async fn patch_me(
     }
     let updated = profile::update(&app, who.user(), &req, ip.as_deref()).await?;
     Ok(AppJson(profile::me(&app, &updated).await?))
-}
-
-/// Sets a new password. From a session it needs a recent login (that login
-/// is the proof of identity); from a setup link's enrolment it is how the
-/// first password is set.
-#[utoipa::path(post, path = "/api/me/password", tag = "me", operation_id = "change_password",
-    request_body = ChangePasswordRequest,
-    responses((status = 204, description = "Set"),
-              (status = 400, body = Problem, description = "`weak_password`: a common password, one character repeated, or one that holds the username")))]
-#[tracing::instrument(skip_all)]
-pub(super) async fn change_password(
-    State(app): State<AppState>,
-    fresh: Fresh,
-    AppJson(req): AppJson<ChangePasswordRequest>,
-) -> ApiResult<StatusCode> {
-    // A setup link sets a first (or recovery) password: the person was sent
-    // the link; a notice is for a change made from a logged-in session.
-    let notify = matches!(fresh.who, Enroller::Session(_));
-    password::set(&app, fresh.user(), &req.new_password, fresh.ip(), notify).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The own live sessions, most recently used first, the current one marked.
@@ -112,19 +92,7 @@ pub(super) async fn end_session(
     browser: Browser,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    if id.is_empty() || !app.store.delete_user_session(&auth.user.id, &id).await? {
-        return Err(ApiError::text(
-            ErrorCode::NotFound,
-            crate::text::no_such_session,
-        ));
-    }
-    audit::event(AuditKind::SessionEnd, true)
-        .on_user(&auth.user)
-        .ip(browser.ip())
-        .detail("one session")
-        .record(&app)
-        .await;
-    Ok(StatusCode::NO_CONTENT)
+    end_own(&app, &auth, &browser, Own::Session, &id).await
 }
 
 /// Ends every own session but the current one, on every instance.
@@ -170,18 +138,7 @@ pub(super) async fn list_browsers(
             current.as_deref(),
         )
         .await?;
-    Ok(AppJson(
-        rows.into_iter()
-            .map(|b| KnownBrowser {
-                id: b.public_id,
-                created_at: b.created_at,
-                last_used_at: b.last_used_at,
-                ip: b.ip,
-                user_agent: b.user_agent,
-                current: b.current,
-            })
-            .collect(),
-    ))
+    Ok(AppJson(rows))
 }
 
 /// Forgets one of the own known browsers, on every instance: its next
@@ -195,17 +152,30 @@ pub(super) async fn forget_browser(
     browser: Browser,
     PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
-    if id.is_empty() || !app.store.forget_browser(&auth.user.id, &id).await? {
-        return Err(ApiError::text(
-            ErrorCode::NotFound,
-            crate::text::no_such_browser,
-        ));
+    end_own(&app, &auth, &browser, Own::KnownBrowser, &id).await
+}
+
+/// Ends (or forgets) one of the own sessions or browsers by its public id:
+/// 404 when there is none, else audited and 204.
+async fn end_own(
+    app: &AppState,
+    auth: &Authenticated,
+    browser: &Browser,
+    kind: Own,
+    id: &str,
+) -> ApiResult<StatusCode> {
+    let (missing, detail): (fn(Lang) -> String, _) = match kind {
+        Own::Session => (crate::text::no_such_session, "one session"),
+        Own::KnownBrowser => (crate::text::no_such_browser, "a known browser forgotten"),
+    };
+    if !app.store.delete_own(kind, &auth.user.id, id).await? {
+        return Err(ApiError::text(ErrorCode::NotFound, missing));
     }
     audit::event(AuditKind::SessionEnd, true)
         .on_user(&auth.user)
         .ip(browser.ip())
-        .detail("a known browser forgotten")
-        .record(&app)
+        .detail(detail)
+        .record(app)
         .await;
     Ok(StatusCode::NO_CONTENT)
 }

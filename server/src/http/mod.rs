@@ -4,25 +4,24 @@
 //! same handlers. Nothing outside imports from it but [`app`].
 
 mod admin;
+pub(crate) mod answers;
 mod clients;
-mod codes;
-mod cookies;
-mod error;
-mod extract;
+pub(crate) mod codes;
+pub(crate) mod cookies;
+pub(crate) mod error;
+pub(crate) mod extract;
 mod guard;
-mod login;
+pub(crate) mod login;
 mod me;
 mod oidc;
 mod openapi;
 mod ops;
 mod pages;
-mod passkeys;
-mod recovery;
 mod setup;
-mod totp;
 mod users;
 
 use crate::state::AppState;
+use answers::router;
 use authlevel_core::ErrorCode;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension};
@@ -34,7 +33,6 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -53,62 +51,50 @@ async fn openapi(Extension(doc): Extension<Arc<OpenApiDoc>>) -> AppJson<OpenApiD
 /// answers every operation shares (`openapi::complete`).
 pub fn api() -> (Router<AppState>, OpenApiDoc) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(login::get_login))
-        .routes(routes!(login::password_login))
-        .routes(routes!(login::get_session))
-        .routes(routes!(login::logout))
-        .routes(routes!(setup::open, setup::status))
-        .routes(routes!(setup::finish))
-        .routes(routes!(me::get_me, me::patch_me))
-        .routes(routes!(me::change_password))
-        .routes(routes!(me::list_sessions))
-        .routes(routes!(me::end_session))
-        .routes(routes!(me::end_other_sessions))
-        .routes(routes!(me::list_browsers))
-        .routes(routes!(me::forget_browser))
-        .routes(routes!(totp::setup))
-        .routes(routes!(totp::confirm))
-        .routes(routes!(totp::remove))
-        .routes(routes!(totp::totp_verify))
-        .routes(routes!(codes::sms_send))
-        .routes(routes!(codes::email_send))
-        .routes(routes!(codes::sms_verify))
-        .routes(routes!(codes::email_verify))
-        .routes(routes!(codes::phone_confirm))
-        .routes(routes!(codes::email_confirm))
-        .routes(routes!(codes::dev_outbox))
-        .routes(routes!(passkeys::login_start))
-        .routes(routes!(passkeys::login_finish))
-        .routes(routes!(passkeys::list))
-        .routes(routes!(passkeys::register_start))
-        .routes(routes!(passkeys::register_finish))
-        .routes(routes!(passkeys::rename, passkeys::remove))
-        .routes(routes!(recovery::status, recovery::generate))
-        .routes(routes!(recovery::recovery_verify))
-        .routes(routes!(recovery::revoke))
-        .routes(routes!(admin::list_directories, admin::create_directory))
-        .routes(routes!(admin::get_policy, admin::put_policy))
-        .routes(routes!(admin::rename_directory))
-        .routes(routes!(users::list_users, users::create_user))
-        .routes(routes!(users::import))
-        .routes(routes!(users::export))
-        .routes(routes!(users::bulk))
-        .routes(routes!(
+        .merge(router![
+            login::get_login,
+            login::get_session,
+            login::logout,
+            setup::open,
+            setup::status,
+            setup::finish,
+            me::get_me,
+            me::patch_me,
+            me::list_sessions,
+            me::end_session,
+            me::end_other_sessions,
+            me::list_browsers,
+            me::forget_browser,
+            codes::dev_outbox
+        ])
+        .merge(crate::methods::routes())
+        .merge(router![
+            admin::list_directories,
+            admin::create_directory,
+            admin::get_policy,
+            admin::put_policy,
+            admin::rename_directory,
+            users::list_users,
+            users::create_user,
+            users::import,
+            users::export,
+            users::bulk,
             admin::get_user,
             admin::patch_user,
-            admin::delete_user
-        ))
-        .routes(routes!(admin::new_setup_link))
-        .routes(routes!(admin::unlock))
-        .routes(routes!(admin::end_sessions))
-        .routes(routes!(admin::get_audit))
-        .routes(routes!(clients::list_clients, clients::create_client))
-        .routes(routes!(clients::delete_client))
-        .routes(routes!(ops::healthz))
-        .routes(routes!(ops::readyz))
-        .routes(routes!(ops::metrics))
+            admin::delete_user,
+            admin::new_setup_link,
+            admin::unlock,
+            admin::end_sessions,
+            admin::get_audit,
+            clients::list_clients,
+            clients::create_client,
+            clients::delete_client,
+            ops::healthz,
+            ops::readyz,
+            ops::metrics
+        ])
         .merge(oidc::router())
-        .routes(routes!(openapi))
+        .merge(router![openapi])
         .split_for_parts();
     openapi::complete(&mut doc);
     (router, doc)

@@ -4,8 +4,9 @@
 //! handlers, and the `application/problem+json` media type of every error.
 //!
 //! The rule, per operation, from facts the document already holds (its
-//! method, path, request body and parameters) and three short tables keyed
-//! by operation id for what no such fact shows:
+//! method, path, request body and parameters) and from the types of its
+//! handler's arguments, which [`route!`](super::answers::route) noted on it
+//! ([`super::answers`]):
 //!
 //! | fact | answers added |
 //! |---|---|
@@ -16,19 +17,16 @@
 //! | a JSON request body | 400 `invalid_json`, 415 `unsupported_media_type` (`AppJson`) |
 //! | a query parameter | 400 `invalid_input` (`AppQuery`: a value of the wrong type, or out of its range) |
 //! | a path parameter | 404 `not_found` (nothing has that id, or not for this caller) |
-//! | a path under `/api/me`, `/api/session`, or an id in [`SIGNED_IN`] | 401 `unauthorized` (no session; the enrolment routes also take a setup link's enrolment) |
-//! | a path under `/api/admin/` | 401 `unauthorized`, 403 `forbidden` (`Admin`, `DirectoryAdmin`, `UserAdmin`) |
-//! | a write (POST, PUT, PATCH, DELETE) under `/api/admin/` | 403 `reauth_required` (every administrative write needs a fresh login); under `/api/admin/users/{id}` also 403 `own_account` |
-//! | an id in [`FRESH`] | 401 `unauthorized`, 403 `reauth_required` (`Fresh`) |
-//! | an id in [`LIMITED`] | 429 `rate_limited` with `Retry-After` |
+//! | the handler takes `Authenticated` or `Enroller` | 401 `unauthorized` (no session; the enrolment routes also take a setup link's enrolment) |
+//! | it takes `Fresh` | 401 `unauthorized`, 403 `reauth_required` |
+//! | it takes `Admin`, `DirectoryAdmin` or `UserAdmin` | 401 `unauthorized`, 403 `forbidden`; for a write 403 `reauth_required` (every administrative write needs a fresh login), and with `UserAdmin` 403 `own_account` |
+//! | it takes `RateLimited` | 429 `rate_limited` with `Retry-After` |
 //!
 //! What a handler declares itself (a 409, a 410, a 422, its own 400) stays;
 //! where a rule adds to a status the handler already declares, both are
 //! described (a response declared without a description gets its status's
-//! reason phrase). A route added to the table gets these answers without a line
-//! of its own, as long as its path follows the conventions above (DESIGN
-//! §4: `/api/me…` needs a session, `/api/admin…` an administrator); a route
-//! that needs a fresh login or is rate limited goes into the tables here.
+//! reason phrase). A route registered with `route!` gets these answers from
+//! what its handler takes, with no line of its own.
 //!
 //! Parameters are declared as a request carries them, too: never `null`
 //! (utoipa's `Option<T>` says "or null"), and one that `IntoParams` left in
@@ -36,43 +34,11 @@
 
 use authlevel_core::ErrorCode;
 use authlevel_core::api::Problem;
-use utoipa::openapi::path::{HttpMethod, Operation, ParameterIn};
+use utoipa::openapi::path::{HttpMethod, Operation, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, Header, OpenApi, Ref, RefOr, Required, Response};
 use utoipa::{PartialSchema, ToSchema};
-
-/// Operations outside `/api/me` and `/api/session` that need a session or
-/// a setup link's enrolment (401 without one).
-pub const SIGNED_IN: &[&str] = &["setup_status"];
-
-/// Operations that need a fresh login (the `Fresh` extractor, or
-/// `Enroller::require_fresh` for some of their input): 403
-/// `reauth_required` otherwise.
-pub const FRESH: &[&str] = &[
-    "patch_me",
-    "change_password",
-    "totp_setup",
-    "totp_confirm",
-    "totp_remove",
-    "passkey_register_start",
-    "passkey_register_finish",
-    "passkey_remove",
-    "recovery_codes_generate",
-    "phone_confirm",
-    "email_confirm",
-];
-
-/// Operations held to a rate limit or a quota (`limits::take`, the code
-/// quotas of `login::codes`): 429 `rate_limited`.
-pub const LIMITED: &[&str] = &[
-    "password_login",
-    "passkey_login_start",
-    "sms_send",
-    "email_send",
-    "patch_me",
-    "authorize",
-];
 
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -81,25 +47,36 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// problem answer `application/problem+json` (see the module's rule).
 pub fn complete(doc: &mut OpenApi) {
     register_problem(doc);
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let operations = [
-            (HttpMethod::Get, &mut item.get),
-            (HttpMethod::Post, &mut item.post),
-            (HttpMethod::Put, &mut item.put),
-            (HttpMethod::Patch, &mut item.patch),
-            (HttpMethod::Delete, &mut item.delete),
-        ];
-        for (method, op) in operations {
-            if let Some(op) = op {
-                parameters_as_sent(path, op);
-                for (status, answer) in shared(path, &method, op) {
-                    add(op, status, &answer);
-                }
-                problem_media_type(op);
-                describe(op);
+    if let Some(components) = doc.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            if let RefOr::T(schema) = schema {
+                fill_name_patterns(schema);
             }
         }
     }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for (method, op) in operations(item) {
+            parameters_as_sent(path, op);
+            for (status, answer) in shared(path, &method, op) {
+                add(op, status, &answer);
+            }
+            problem_media_type(op);
+            describe(op);
+        }
+    }
+}
+
+/// The operations of a path, with their methods (this API uses no others).
+pub fn operations(item: &mut PathItem) -> impl Iterator<Item = (HttpMethod, &mut Operation)> {
+    [
+        (HttpMethod::Get, &mut item.get),
+        (HttpMethod::Post, &mut item.post),
+        (HttpMethod::Put, &mut item.put),
+        (HttpMethod::Patch, &mut item.patch),
+        (HttpMethod::Delete, &mut item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.as_mut().map(|op| (method, op)))
 }
 
 /// One error a rule adds: its code and why it happens here.
@@ -111,110 +88,98 @@ pub struct Answer {
     pub why: &'static str,
 }
 
-/// The shared answers of the operation `op` at `method` `path`, by status.
-pub fn shared(path: &str, method: &HttpMethod, op: &mut Operation) -> Vec<(u16, Answer)> {
-    let id = op.operation_id.clone().unwrap_or_default();
-    let has = |table: &[&str]| table.contains(&id.as_str());
-    let mut out: Vec<Answer> = Vec::new();
-    let mut add = |code, why| out.push(Answer { code, why });
-
-    add(ErrorCode::Internal, "something failed on the server");
-    add(
+/// The order answers are listed in within one status, and the words of
+/// each: why it happens here.
+const WHY: &[(ErrorCode, &str)] = &[
+    (ErrorCode::Internal, "something failed on the server"),
+    (
         ErrorCode::Unavailable,
         "the database did not answer in time, or the server is busy; retry after `Retry-After` seconds",
-    );
+    ),
+    (
+        ErrorCode::OriginRefused,
+        "the `Origin` header names another site",
+    ),
+    (
+        ErrorCode::UnsupportedMediaType,
+        "the request is not `Content-Type: application/json`",
+    ),
+    (
+        ErrorCode::InvalidJson,
+        "the body is not JSON of the request's schema",
+    ),
+    (
+        ErrorCode::PayloadTooLarge,
+        "the body is larger than `max_body_bytes`",
+    ),
+    (
+        ErrorCode::InvalidInput,
+        "a query parameter is not of its type, or out of its range",
+    ),
+    (
+        ErrorCode::NotFound,
+        "nothing has this id, or nothing this caller may see",
+    ),
+    (
+        ErrorCode::Unauthorized,
+        "no session (or it expired); the enrolment routes also take a setup link's enrolment",
+    ),
+    (
+        ErrorCode::Forbidden,
+        "the session is not an administrator of this directory",
+    ),
+    (
+        ErrorCode::OwnAccount,
+        "the user is the administrator themself: their own account changes only through the profile",
+    ),
+    (
+        ErrorCode::ReauthRequired,
+        "the change needs a fresh login: the password or a passkey, up to the level, within the re-authentication window",
+    ),
+    (
+        ErrorCode::RateLimited,
+        "a rate limit or quota is reached; retry after `Retry-After` seconds when it is sent",
+    ),
+];
+
+/// The shared answers of the operation `op` at `method` `path`, by status:
+/// from its facts, and from the codes [`super::answers`] noted on it (taken
+/// off it here).
+pub fn shared(path: &str, method: &HttpMethod, op: &mut Operation) -> Vec<(u16, Answer)> {
+    let mut codes = vec![ErrorCode::Internal, ErrorCode::Unavailable];
     let unsafe_method = !matches!(method, HttpMethod::Get | HttpMethod::Head);
     if unsafe_method {
-        add(
-            ErrorCode::OriginRefused,
-            "the `Origin` header names another site",
-        );
+        codes.push(ErrorCode::OriginRefused);
     }
     if *method == HttpMethod::Post && path.starts_with("/api/") {
-        add(
-            ErrorCode::UnsupportedMediaType,
-            "the request is not `Content-Type: application/json`",
-        );
+        codes.push(ErrorCode::UnsupportedMediaType);
         if op.request_body.is_none() {
             op.request_body = Some(ignored_json_body());
         }
+    }
+    if op.request_body.is_some() {
+        codes.push(ErrorCode::PayloadTooLarge);
     }
     let json_body = op
         .request_body
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/json"));
-    if op.request_body.is_some() {
-        add(
-            ErrorCode::PayloadTooLarge,
-            "the body is larger than `max_body_bytes`",
-        );
-    }
     if json_body {
-        add(
-            ErrorCode::InvalidJson,
-            "the body is not JSON of the request's schema",
-        );
-        add(
-            ErrorCode::UnsupportedMediaType,
-            "the request is not `Content-Type: application/json`",
-        );
+        codes.extend([ErrorCode::InvalidJson, ErrorCode::UnsupportedMediaType]);
     }
     let params = op.parameters.as_deref().unwrap_or_default();
     if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
-        add(
-            ErrorCode::InvalidInput,
-            "a query parameter is not of its type, or out of its range",
-        );
+        codes.push(ErrorCode::InvalidInput);
     }
     if path.contains('{') {
-        add(
-            ErrorCode::NotFound,
-            "nothing has this id, or nothing this caller may see",
-        );
+        codes.push(ErrorCode::NotFound);
     }
-    let signed_in = path == "/api/me"
-        || path.starts_with("/api/me/")
-        || path == "/api/session"
-        || path.starts_with("/api/admin/")
-        || has(SIGNED_IN)
-        || has(FRESH);
-    if signed_in {
-        add(
-            ErrorCode::Unauthorized,
-            "no session (or it expired); the enrolment routes also take a setup link's enrolment",
-        );
-    }
-    if path.starts_with("/api/admin/") {
-        add(
-            ErrorCode::Forbidden,
-            "the session is not an administrator of this directory",
-        );
-    }
-    let admin_write = path.starts_with("/api/admin/") && unsafe_method;
-    if admin_write && path.starts_with("/api/admin/users/{id}") {
-        add(
-            ErrorCode::OwnAccount,
-            "the user is the administrator themself: their own account changes only through the profile",
-        );
-    }
-    if has(FRESH) || admin_write {
-        add(
-            ErrorCode::ReauthRequired,
-            "the change needs a fresh login: the password or a passkey, up to the level, within the re-authentication window",
-        );
-    }
-    if has(LIMITED) {
-        add(
-            ErrorCode::RateLimited,
-            "a rate limit or quota is reached; retry after `Retry-After` seconds when it is sent",
-        );
-    }
-    let mut by_status: Vec<(u16, Answer)> = Vec::new();
-    for answer in out {
-        if !by_status.iter().any(|(_, a)| a.code == answer.code) {
-            by_status.push((answer.code.status(), answer));
-        }
-    }
+    codes.extend(super::answers::take_noted(op));
+    let mut by_status: Vec<(u16, Answer)> = WHY
+        .iter()
+        .filter(|(code, _)| codes.contains(code))
+        .map(|(code, why)| (code.status(), Answer { code: *code, why }))
+        .collect();
     by_status.sort_by_key(|(s, _)| *s);
     by_status
 }
@@ -292,9 +257,16 @@ fn problem_media_type(op: &mut Operation) {
 
 /// Parameters as a request carries them. One in the path, query or a
 /// header is a string or absent, never JSON `null`: utoipa's `Option<T>`
-/// says "or null", which only a body could mean.
+/// says "or null", which only a body could mean. A users `filter` is one of
+/// the values `UserFilter` has (its pattern derived from the methods there
+/// are).
 fn parameters_as_sent(path: &str, op: &mut Operation) {
     for p in op.parameters.iter_mut().flatten() {
+        if p.name == "filter"
+            && let Some(RefOr::T(Schema::Object(o))) = &mut p.schema
+        {
+            o.pattern = Some(authlevel_core::api::UserFilter::pattern());
+        }
         // A "path" parameter the path does not name is a query parameter:
         // utoipa's `IntoParams` says "path" unless told
         // `#[into_params(parameter_in = Query)]`.
@@ -342,6 +314,27 @@ fn describe(op: &mut Operation) {
     }
 }
 
+/// Puts the pattern of names (`authlevel_core::api::name_pattern`) where
+/// the wire types name it by its placeholder.
+fn fill_name_patterns(schema: &mut Schema) {
+    let Schema::Object(object) = schema else {
+        return;
+    };
+    if let Some(max) = object.pattern.as_deref().and_then(|p| {
+        authlevel_core::api::NAME_PATTERNS
+            .iter()
+            .find(|(placeholder, _)| *placeholder == p)
+            .map(|(_, max)| *max)
+    }) {
+        object.pattern = Some(authlevel_core::api::name_pattern(max));
+    }
+    for property in object.properties.values_mut() {
+        if let RefOr::T(property) = property {
+            fill_name_patterns(property);
+        }
+    }
+}
+
 /// Makes sure the `Problem` schema (and what it refers to) is a component.
 fn register_problem(doc: &mut OpenApi) {
     let mut schemas = vec![(Problem::name().into_owned(), Problem::schema())];
@@ -380,7 +373,7 @@ mod tests {
     }
 
     #[test]
-    fn operation_ids_are_unique_and_the_tables_name_real_ones() {
+    fn operation_ids_are_unique_and_no_noted_answer_is_left() {
         let doc = doc();
         let mut ids: Vec<String> = operations(&doc)
             .iter()
@@ -394,9 +387,53 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), all.len(), "duplicate operation ids: {all:?}");
-        for id in SIGNED_IN.iter().chain(FRESH).chain(LIMITED) {
-            assert!(all.iter().any(|a| a == id), "no operation `{id}`");
+        for (path, method, op) in operations(&doc) {
+            let noted = op
+                .extensions
+                .as_ref()
+                .is_some_and(|e| e.contains_key(super::super::answers::EXTENSION));
+            assert!(!noted, "{method} {path}: the noted answers were not worded");
         }
+    }
+
+    /// The answers come from what a handler takes: a handler taking `Fresh`
+    /// answers `reauth_required`, one taking `UserAdmin` answers
+    /// `own_account` when it writes, one taking only `Authenticated`
+    /// neither.
+    #[test]
+    fn the_extractors_a_handler_takes_say_what_it_answers() {
+        let doc = doc();
+        let codes = |path: &str, method: &str| -> String {
+            let (_, _, op) = operations(&doc)
+                .into_iter()
+                .find(|(p, m, _)| p == path && *m == method)
+                .unwrap_or_else(|| panic!("{method} {path} is not documented"));
+            op.responses
+                .responses
+                .values()
+                .filter_map(|r| match r {
+                    RefOr::T(r) => Some(r.description.clone()),
+                    RefOr::Ref(_) => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(codes("/api/me/password", "post").contains("`reauth_required`"));
+        assert!(!codes("/api/me/sessions", "get").contains("`reauth_required`"));
+        assert!(codes("/api/me/sessions", "get").contains("`unauthorized`"));
+        let patch_user = codes("/api/admin/users/{id}", "patch");
+        for code in [
+            "`own_account`",
+            "`reauth_required`",
+            "`forbidden`",
+            "`not_found`",
+        ] {
+            assert!(patch_user.contains(code), "{code}: {patch_user}");
+        }
+        let get_user = codes("/api/admin/users/{id}", "get");
+        assert!(!get_user.contains("`own_account`") && !get_user.contains("`reauth_required`"));
+        assert!(codes("/api/login/password", "post").contains("`rate_limited`"));
+        assert!(!codes("/healthz", "get").contains("`unauthorized`"));
     }
 
     #[test]

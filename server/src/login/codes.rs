@@ -444,11 +444,11 @@ pub async fn confirm(
         },
     };
     app.store.update_user(&user.id, &patch, now()).await?;
-    let kind = match method {
-        Method::Sms => AuditKind::PhoneConfirm,
-        _ => AuditKind::EmailConfirm,
+    let (kind, words): (_, crate::notify::What) = match method {
+        Method::Sms => (AuditKind::PhoneConfirm, text::changed_phone_confirmed),
+        _ => (AuditKind::EmailConfirm, text::changed_email_confirmed),
     };
-    crate::notify::method_changed(app, user, kind, method, ip, true).await;
+    crate::notify::method_changed(app, user, kind, method, ip, Some(words)).await;
     Ok(())
 }
 

@@ -2,27 +2,23 @@
 //! next. Every decision is `authlevel_core`'s; this module loads and stores
 //! the flow and creates the session when the level is reached.
 //!
-//! One module per method, each of one shape: a step verifies this method's
-//! input for a flow, under the lockout rule of [`failures`], and hands what
-//! it verified, in the step's transaction, to the one [`advance`].
-//! Second steps (codes, the authenticator app) go through [`Step`].
+//! Each method (`crate::methods`) verifies its own input for a flow, under
+//! the lockout rule of [`failures`], and hands what it verified, in the
+//! step's transaction, to the one [`advance`]. Second steps (codes, the
+//! authenticator app) go through [`Step`]. The code machinery the SMS and
+//! email methods share is [`codes`]; browsers known to a user, [`known`].
 
 pub mod codes;
 pub mod failures;
 pub mod known;
-pub mod passkey;
-pub mod password;
-pub mod recovery;
-pub mod totp;
 
 use crate::audit;
 use crate::clock::now;
-use crate::contact::{mask_email, mask_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
 use crate::token;
-use authlevel_core::api::LoginState;
+use authlevel_core::api::{LoginState, Notice, NoticeKind};
 use authlevel_core::{
     AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, MethodTimes, Policy, evaluate,
 };
@@ -102,11 +98,7 @@ pub fn state_of(
     let mut state = LoginState::from_evaluation(eval.clone(), &policy, crate::lang::current());
     if let Some(user) = user {
         for option in &mut state.options {
-            option.hint = match option.method {
-                Method::Sms => user.phone.as_deref().map(mask_phone),
-                Method::Email => user.email.as_deref().map(mask_email),
-                _ => None,
-            };
+            option.hint = crate::methods::hint(option.method, user);
         }
     }
     if let Some(f) = flow {
@@ -115,16 +107,15 @@ pub fn state_of(
         } else if let (Some(name), Some(level)) = (&f.client_name, f.required_level)
             && level > dir.policy.required_level
         {
-            let ask = crate::text::client_asks_more(
-                crate::lang::current(),
-                name,
-                level,
-                dir.policy.required_level,
-                eval.progress.earned,
-            );
-            state.message = Some(match state.message.take() {
-                Some(m) => format!("{ask} {m}"),
-                None => ask,
+            state.notices.push(Notice {
+                kind: NoticeKind::ClientAsksMore,
+                text: crate::text::client_asks_more(
+                    crate::lang::current(),
+                    name,
+                    level,
+                    dir.policy.required_level,
+                    eval.progress.earned,
+                ),
             });
         }
     }

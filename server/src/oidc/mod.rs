@@ -12,7 +12,7 @@ use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::token;
-use authlevel_core::{Method, MethodSet};
+use authlevel_core::MethodSet;
 use base64::Engine as _;
 use p256::ecdsa::signature::Signer as _;
 use p256::ecdsa::{Signature, SigningKey};
@@ -58,16 +58,7 @@ pub struct Grant {
 pub fn amr(methods: MethodSet) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in methods.iter() {
-        let values: &[&str] = match m {
-            Method::Password => &["pwd"],
-            Method::Sms => &["sms"],
-            Method::Email => &["mail"],
-            Method::Totp => &["otp"],
-            Method::Passkey => &["hwk", "user"],
-            // A recovery code is a one-time password kept on paper.
-            Method::Recovery => &["otp"],
-        };
-        for v in values {
+        for v in m.spec().amr {
             if !out.iter().any(|o| o == v) {
                 out.push((*v).to_owned());
             }
@@ -226,6 +217,7 @@ pub async fn id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use authlevel_core::Method;
 
     #[test]
     fn amr_values_follow_rfc_8176() {

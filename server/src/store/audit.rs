@@ -29,7 +29,7 @@ where
     .bind(e.directory_id.clone())
     .bind(e.user_id.clone())
     .bind(e.actor_id.clone())
-    .bind(e.kind.as_str())
+    .bind(e.kind.as_str().into_owned())
     .bind(e.method.map(|m| m.as_str().to_owned()))
     .bind(&e.outcome)
     .bind(e.ip.clone())

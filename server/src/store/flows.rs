@@ -71,7 +71,7 @@ static FLOW_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
          FROM login_flows f JOIN directories d ON d.id = f.directory_id \
          JOIN users ON users.id = f.user_id \
          WHERE f.id = $1 AND f.expires_at >= $2",
-        super::users::COLUMNS,
+        super::users::COLUMNS.as_str(),
         select("f", "flow_"),
         super::directories::ALIASED_COLUMNS,
     )
@@ -118,7 +118,7 @@ impl Store {
 impl Tx {
     /// [`Store::insert_flow`], in the transaction.
     pub async fn insert_flow(&mut self, f: &FlowRow, now: i64) -> Result<(), sqlx::Error> {
-        let mut q = sqlx::query(&INSERT)
+        let q = sqlx::query(&INSERT)
             .bind(&f.id)
             .bind(&f.directory_id)
             .bind(f.user_id.clone())
@@ -129,10 +129,7 @@ impl Tx {
             .bind(f.client_name.clone())
             .bind(f.continue_to.clone())
             .bind(f.session_expires_at);
-        for m in Method::ALL {
-            q = q.bind(f.times.get(m));
-        }
-        self.run(q).await
+        self.run(times::bind(q, &f.times)).await
     }
 
     /// Records `method` as verified at `now` on a flow (a bitwise OR, so

@@ -3,24 +3,8 @@
 //! counted here, not in the anonymous lockout (SECURITY 32).
 
 use super::{Store, Tx};
+use authlevel_core::api::KnownBrowser;
 use sqlx::Row;
-
-/// A known browser, as its user sees it in their profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownBrowserRow {
-    /// The id it is shown and removed by (never the hash of its secret).
-    pub public_id: String,
-    /// When it first completed a login.
-    pub created_at: i64,
-    /// When it last completed one.
-    pub last_used_at: i64,
-    /// Its address then.
-    pub ip: Option<String>,
-    /// Its `User-Agent` then.
-    pub user_agent: Option<String>,
-    /// Whether this is the browser asking.
-    pub current: bool,
-}
 
 impl Tx {
     /// Counts a password step of the known browser `id` (the hash of its
@@ -92,7 +76,7 @@ impl Store {
         used_since: i64,
         limit: i64,
         current: Option<&str>,
-    ) -> Result<Vec<KnownBrowserRow>, sqlx::Error> {
+    ) -> Result<Vec<KnownBrowser>, sqlx::Error> {
         let current = current.unwrap_or("").to_owned();
         self.all(
             sqlx::query(
@@ -105,8 +89,8 @@ impl Store {
             .bind(limit),
             move |r| {
                 let id: String = r.try_get("id")?;
-                Ok(KnownBrowserRow {
-                    public_id: r.try_get("public_id")?,
+                Ok(KnownBrowser {
+                    id: r.try_get("public_id")?,
                     created_at: r.try_get("created_at")?,
                     last_used_at: r.try_get("last_used_at")?,
                     ip: r.try_get("ip")?,
@@ -116,21 +100,5 @@ impl Store {
             },
         )
         .await
-    }
-
-    /// Forgets a known browser of a user; answers whether it was there.
-    pub async fn forget_browser(
-        &self,
-        user_id: &str,
-        public_id: &str,
-    ) -> Result<bool, sqlx::Error> {
-        Ok(self
-            .exec(
-                sqlx::query("DELETE FROM known_browsers WHERE user_id = $1 AND public_id = $2")
-                    .bind(user_id)
-                    .bind(public_id),
-            )
-            .await?
-            == 1)
     }
 }

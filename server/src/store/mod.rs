@@ -34,24 +34,18 @@ mod group;
 mod known_browsers;
 mod oidc;
 mod outbox;
-mod passkeys;
-mod recovery;
 mod sessions;
 mod settings;
 mod times;
-mod totp;
-mod users;
+pub(crate) mod users;
 
 pub use audit::AuditQuery;
 pub use codes::{CodeHistory, CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use failures::Taken;
 pub use flows::FlowRow;
-pub use known_browsers::KnownBrowserRow;
 pub use oidc::{ClientRow, RefreshUse, TokenRow};
-pub use passkeys::PasskeyRow;
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
-pub use totp::TotpRow;
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
 use authlevel_core::api::AuditEvent;
@@ -61,6 +55,9 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A statement of this store with its values bound, for either backend.
+pub(crate) type Sql<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 /// How long what housekeeping deletes is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,7 +295,7 @@ impl Store {
     /// [`read`] for a `FromRow` type).
     pub(crate) async fn one<'q, T>(
         &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
+        q: Sql<'q>,
         read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
     ) -> Result<Option<T>, sqlx::Error> {
         q.fetch_optional(&self.pool)
@@ -311,7 +308,7 @@ impl Store {
     /// Every row `q` finds, read by `read`.
     pub(crate) async fn all<'q, T>(
         &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
+        q: Sql<'q>,
         read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, sqlx::Error> {
         q.fetch_all(&self.pool).await?.iter().map(read).collect()
@@ -344,10 +341,7 @@ impl Store {
 
     /// Runs one writing statement and commits it; answers how many rows
     /// it changed.
-    pub(crate) async fn exec<'q>(
-        &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<u64, sqlx::Error> {
+    pub(crate) async fn exec<'q>(&self, q: Sql<'q>) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin_single().await?;
         let done = q.execute(tx.conn()).await?;
         tx.commit().await?;
@@ -355,10 +349,7 @@ impl Store {
     }
 
     /// Runs one writing statement and commits it.
-    pub(crate) async fn run<'q>(
-        &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<(), sqlx::Error> {
+    pub(crate) async fn run<'q>(&self, q: Sql<'q>) -> Result<(), sqlx::Error> {
         self.exec(q).await.map(drop)
     }
 
@@ -375,17 +366,47 @@ impl Store {
             == 1)
     }
 
+    /// Deletes `user_id`'s row of `kind` whose public id is `public_id`
+    /// (the id the user is shown, never a hash of their secret); answers
+    /// whether it existed.
+    pub async fn delete_own(
+        &self,
+        kind: Own,
+        user_id: &str,
+        public_id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let table = match kind {
+            Own::Session => "sessions",
+            Own::KnownBrowser => "known_browsers",
+        };
+        let sql = format!("DELETE FROM {table} WHERE user_id = $1 AND public_id = $2");
+        Ok(!public_id.is_empty()
+            && self
+                .exec(sqlx::query(&sql).bind(user_id).bind(public_id))
+                .await?
+                == 1)
+    }
+
     /// Runs one writing statement that may return a row (`RETURNING`) and
     /// commits it.
     pub(crate) async fn exec_optional<'q>(
         &self,
-        q: Query<'q, Any, AnyArguments<'q>>,
+        q: Sql<'q>,
     ) -> Result<Option<AnyRow>, sqlx::Error> {
         let mut tx = self.begin_single().await?;
         let row = q.fetch_optional(tx.conn()).await?;
         tx.commit().await?;
         Ok(row)
     }
+}
+
+/// What a user ends or forgets of their own by its public id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Own {
+    /// A session (`sessions`).
+    Session,
+    /// A known browser (`known_browsers`).
+    KnownBrowser,
 }
 
 /// Reads a row of a type that derives `sqlx::FromRow`, for
@@ -433,18 +454,12 @@ impl Tx {
 
     /// Runs one writing statement in the transaction; answers how many rows
     /// it changed.
-    pub(crate) async fn exec<'q>(
-        &mut self,
-        q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<u64, sqlx::Error> {
+    pub(crate) async fn exec<'q>(&mut self, q: Sql<'q>) -> Result<u64, sqlx::Error> {
         Ok(q.execute(self.conn()).await?.rows_affected())
     }
 
     /// Runs one writing statement in the transaction.
-    pub(crate) async fn run<'q>(
-        &mut self,
-        q: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Result<(), sqlx::Error> {
+    pub(crate) async fn run<'q>(&mut self, q: Sql<'q>) -> Result<(), sqlx::Error> {
         self.exec(q).await.map(drop)
     }
 

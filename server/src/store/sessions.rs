@@ -2,7 +2,7 @@
 //! Every id here is the SHA-256 of the token the client holds.
 
 use super::{Store, Tx, UserRow, times};
-use authlevel_core::{Method, MethodSet, MethodTimes};
+use authlevel_core::{MethodSet, MethodTimes};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -109,7 +109,7 @@ static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new
          FROM sessions s JOIN users ON users.id = s.user_id \
          JOIN directories d ON d.id = users.directory_id \
          WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
-        super::users::COLUMNS,
+        super::users::COLUMNS.as_str(),
         select()
     )
 });
@@ -124,6 +124,12 @@ static USER_SESSIONS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| 
     )
 });
 
+/// One of the queries above for the sessions `key` names (`$1`) that are
+/// live at `now`: neither their absolute nor their idle timeout passed.
+fn live<'q>(sql: &'q str, key: &'q str, now: i64, idle_s: i64) -> super::Sql<'q> {
+    sqlx::query(sql).bind(key).bind(now).bind(now - idle_s)
+}
+
 static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "INSERT INTO sessions (id, public_id, user_id, level, methods, authenticated_at, \
@@ -137,7 +143,7 @@ static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 impl Tx {
     /// Stores a new session.
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<(), sqlx::Error> {
-        let mut q = sqlx::query(&INSERT)
+        let q = sqlx::query(&INSERT)
             .bind(&s.id)
             .bind(&s.public_id)
             .bind(&s.user_id)
@@ -149,10 +155,7 @@ impl Tx {
             .bind(s.expires_at)
             .bind(s.ip.clone())
             .bind(s.user_agent.clone());
-        for m in Method::ALL {
-            q = q.bind(s.times.get(m));
-        }
-        self.run(q).await
+        self.run(times::bind(q, &s.times)).await
     }
 
     /// Ends a session (the one a browser held before its new login);
@@ -192,10 +195,7 @@ impl Store {
         idle_s: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
         self.one(
-            sqlx::query(&SESSION_BY_PUBLIC_ID)
-                .bind(public_id)
-                .bind(now)
-                .bind(now - idle_s),
+            live(&SESSION_BY_PUBLIC_ID, public_id, now, idle_s),
             session_row,
         )
         .await
@@ -215,11 +215,7 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
-        self.one(
-            sqlx::query(&SESSION).bind(id).bind(now).bind(now - idle_s),
-            session_row,
-        )
-        .await
+        self.one(live(&SESSION, id, now, idle_s), session_row).await
     }
 
     /// The live session with this id (as [`Store::session`]), its enabled
@@ -231,19 +227,13 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<(SessionRow, UserRow, String)>, sqlx::Error> {
-        self.one(
-            sqlx::query(&SESSION_WITH_USER)
-                .bind(id)
-                .bind(now)
-                .bind(now - idle_s),
-            |r| {
-                Ok((
-                    session_row(r)?,
-                    super::users::row(r)?,
-                    r.try_get("directory_slug")?,
-                ))
-            },
-        )
+        self.one(live(&SESSION_WITH_USER, id, now, idle_s), |r| {
+            Ok((
+                session_row(r)?,
+                super::users::row(r)?,
+                r.try_get("directory_slug")?,
+            ))
+        })
         .await
     }
 
@@ -255,30 +245,8 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Vec<SessionRow>, sqlx::Error> {
-        self.all(
-            sqlx::query(&USER_SESSIONS)
-                .bind(user_id)
-                .bind(now)
-                .bind(now - idle_s),
-            session_row,
-        )
-        .await
-    }
-
-    /// Ends the session `public_id` of a user; answers whether it existed.
-    pub async fn delete_user_session(
-        &self,
-        user_id: &str,
-        public_id: &str,
-    ) -> Result<bool, sqlx::Error> {
-        Ok(self
-            .exec(
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND public_id = $2")
-                    .bind(user_id)
-                    .bind(public_id),
-            )
-            .await?
-            == 1)
+        self.all(live(&USER_SESSIONS, user_id, now, idle_s), session_row)
+            .await
     }
 
     /// Ends every session of a user but `keep` (a session id); answers how

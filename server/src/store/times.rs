@@ -41,6 +41,12 @@ pub(crate) fn select_with(columns: &str, table: &str, prefix: &str) -> String {
         .join(", ")
 }
 
+/// `q` with the times bound to the next placeholders, in
+/// [`Method::ALL`] order (as [`placeholders`] numbers them).
+pub(crate) fn bind<'q>(q: super::Sql<'q>, times: &MethodTimes) -> super::Sql<'q> {
+    Method::ALL.into_iter().fold(q, |q, m| q.bind(times.get(m)))
+}
+
 /// The times from columns named `prefix<column>`.
 pub(crate) fn read(r: &AnyRow, prefix: &str) -> Result<MethodTimes, sqlx::Error> {
     let mut times = MethodTimes::default();

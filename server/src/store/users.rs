@@ -34,10 +34,8 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     /// Creation time.
     pub created_at: i64,
-    /// Whether a confirmed authenticator app is set up.
-    pub has_totp: bool,
-    /// Whether at least one passkey is registered.
-    pub has_passkey: bool,
+    /// The methods this user can use at login (each method's `ENROLLED`).
+    pub enrolled: MethodSet,
     /// Recovery codes left unused.
     pub recovery_left: u32,
     /// The language of what is sent to them, once chosen.
@@ -61,29 +59,10 @@ impl fmt::Debug for UserRow {
 }
 
 impl UserRow {
-    /// The methods this user can use at login: a password, a confirmed phone
-    /// (SMS), a confirmed email address, a confirmed authenticator app, a passkey.
+    /// The methods this user can use at login: those whose `ENROLLED`
+    /// condition holds (`crate::methods::enrolled`).
     pub fn enrolled(&self) -> MethodSet {
-        let mut set = MethodSet::EMPTY;
-        if self.password_hash.is_some() {
-            set.insert(Method::Password);
-        }
-        if self.phone.is_some() {
-            set.insert(Method::Sms);
-        }
-        if self.email.is_some() {
-            set.insert(Method::Email);
-        }
-        if self.has_totp {
-            set.insert(Method::Totp);
-        }
-        if self.has_passkey {
-            set.insert(Method::Passkey);
-        }
-        if self.recovery_left > 0 {
-            set.insert(Method::Recovery);
-        }
-        set
+        self.enrolled
     }
 
     /// The administrator's view.
@@ -142,7 +121,7 @@ pub struct UserPatch {
     pub language: Option<Lang>,
 }
 
-pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+pub(crate) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     let role: String = r.try_get("role")?;
     let disabled: i64 = r.try_get("disabled")?;
     Ok(from_columns!(r, UserRow {
@@ -150,8 +129,7 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         password_hash, created_at;
         role: Role::parse(&role).unwrap_or_default(),
         disabled: disabled != 0,
-        has_totp: r.try_get::<i64, _>("totp_count")? > 0,
-        has_passkey: r.try_get::<i64, _>("passkey_count")? > 0,
+        enrolled: MethodSet::from_bits(u8::try_from(r.try_get::<i64, _>("enrolled_now")? & 0xff).unwrap_or(0)),
         recovery_left: u32::try_from(r.try_get::<i64, _>("recovery_count")?).unwrap_or(0),
         language: r
             .try_get::<Option<String>, _>("language")?
@@ -160,14 +138,35 @@ pub(super) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
     }))
 }
 
+/// The bits of the methods a user has enrolled now: each method's
+/// `ENROLLED` condition on `users` (`crate::methods::enrolled`), as the sum
+/// of the bits of those that hold. Integers on both backends.
+pub(crate) static ENROLLED_NOW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Method::ALL
+        .iter()
+        .map(|m| {
+            format!(
+                "(CASE WHEN {} THEN {} ELSE 0 END)",
+                crate::methods::enrolled(*m),
+                m.spec().bit
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+});
+
 // Counts come back as BIGINT on both backends (EXISTS would be a boolean
 // on PostgreSQL and an integer on SQLite). Qualified, so a query may join
 // `users` with tables that have an `id` or `created_at` too.
-pub(super) const COLUMNS: &str = "users.id, users.directory_id, username, display_name, email, \
-                       phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, users.language, \
-                       (SELECT COUNT(*) FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) AS totp_count, \
-                       (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = users.id) AS passkey_count, \
-                       (SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = users.id AND rc.used_at IS NULL) AS recovery_count";
+pub(crate) static COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "users.id, users.directory_id, username, display_name, email, \
+         phone, pending_email, pending_phone, role, disabled, password_hash, users.created_at, users.language, \
+         ({}) AS enrolled_now, \
+         (SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = users.id AND rc.used_at IS NULL) AS recovery_count",
+        *ENROLLED_NOW
+    )
+});
 
 /// Binds a [`UserPatch`] change of an optional column: its flag (1 when
 /// set) and its new value.
@@ -182,17 +181,14 @@ impl<'q> BindChange for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArgument
     }
 }
 
-/// Sets a user's `enrolled` bits from what they have now (the bits of a
-/// `MethodSet`: password 1, sms 2, email 4, totp 8, passkey 16, recovery
-/// 32), as migration 0012 first did for everyone.
-const RECOUNT: &str = "UPDATE users SET enrolled = \
-       (CASE WHEN password_hash IS NOT NULL THEN 1 ELSE 0 END) \
-     + (CASE WHEN phone IS NOT NULL THEN 2 ELSE 0 END) \
-     + (CASE WHEN email IS NOT NULL THEN 4 ELSE 0 END) \
-     + (CASE WHEN EXISTS (SELECT 1 FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL) THEN 8 ELSE 0 END) \
-     + (CASE WHEN EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id) THEN 16 ELSE 0 END) \
-     + (CASE WHEN EXISTS (SELECT 1 FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL) THEN 32 ELSE 0 END) \
-     WHERE id = $1";
+/// Sets a user's `enrolled` bits (the column the users list, its filters
+/// and the what-if count by) from what they have now.
+static RECOUNT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "UPDATE users SET enrolled = ({}) WHERE id = $1",
+        *ENROLLED_NOW
+    )
+});
 
 impl super::Tx {
     /// Creates a user (with their `enrolled` bits); false when the
@@ -203,18 +199,10 @@ impl super::Tx {
         u: &NewUser,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        // A new user has enrolled no method but the contact points given.
-        let mut enrolled = MethodSet::EMPTY;
-        if u.phone.is_some() {
-            enrolled.insert(Method::Sms);
-        }
-        if u.email.is_some() {
-            enrolled.insert(Method::Email);
-        }
         let q = sqlx::query(
             "INSERT INTO users (id, directory_id, username, display_name, email, phone, role, \
              disabled, created_at, updated_at, enrolled) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, 0) \
              ON CONFLICT (directory_id, username) DO NOTHING",
         )
         .bind(id)
@@ -224,9 +212,13 @@ impl super::Tx {
         .bind(u.email.clone())
         .bind(u.phone.clone())
         .bind(u.role.as_str())
-        .bind(now)
-        .bind(i64::from(enrolled.bits()));
-        Ok(self.exec(q).await? > 0)
+        .bind(now);
+        if self.exec(q).await? == 0 {
+            return Ok(false);
+        }
+        // A new user has enrolled no method but the contact points given.
+        self.recount_enrolled(id).await?;
+        Ok(true)
     }
 
     /// Applies a patch (and brings the `enrolled` bits up to date); false
@@ -276,7 +268,7 @@ impl super::Tx {
     /// Brings the user's `enrolled` bits up to date, after a change of what
     /// they have enrolled in this transaction.
     pub async fn recount_enrolled(&mut self, user_id: &str) -> Result<(), sqlx::Error> {
-        let q = sqlx::query(RECOUNT).bind(user_id);
+        let q = sqlx::query(&RECOUNT).bind(user_id);
         self.run(q).await
     }
 }
@@ -318,7 +310,7 @@ impl Store {
     /// The user with this id.
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
         self.one(
-            sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id),
+            sqlx::query(&format!("SELECT {} FROM users WHERE id = $1", *COLUMNS)).bind(id),
             row,
         )
         .await
@@ -332,7 +324,8 @@ impl Store {
     ) -> Result<Option<UserRow>, sqlx::Error> {
         self.one(
             sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM users WHERE directory_id = $1 AND username = $2"
+                "SELECT {} FROM users WHERE directory_id = $1 AND username = $2",
+                *COLUMNS
             ))
             .bind(directory_id)
             .bind(username),
@@ -345,7 +338,8 @@ impl Store {
     pub async fn users(&self, directory_id: &str) -> Result<Vec<UserRow>, sqlx::Error> {
         self.all(
             sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM users WHERE directory_id = $1 ORDER BY username"
+                "SELECT {} FROM users WHERE directory_id = $1 ORDER BY username",
+                *COLUMNS
             ))
             .bind(directory_id),
             row,
@@ -510,7 +504,8 @@ impl Store {
     pub async fn users_page(&self, q: &UsersQuery) -> Result<(Vec<UserRow>, u32), sqlx::Error> {
         let (cond, binds) = q.condition(true);
         let sql = format!(
-            "SELECT {COLUMNS} FROM users WHERE {cond} ORDER BY username LIMIT {}",
+            "SELECT {} FROM users WHERE {cond} ORDER BY username LIMIT {}",
+            *COLUMNS,
             q.limit.max(1)
         );
         let mut query = sqlx::query(&sql).bind(&q.directory_id);

@@ -324,8 +324,13 @@ async fn step_up_from_level_30_asks_only_for_the_missing_20_points() {
         r.json["progress"],
         json!({"earned": 30, "required": 50, "verified": ["password", "sms"]})
     );
+    assert_eq!(
+        r.json["notices"][0]["kind"], "client_asks_more",
+        "{}",
+        r.text
+    );
     assert!(
-        r.json["message"]
+        r.json["notices"][0]["text"]
             .as_str()
             .unwrap()
             .contains("Bank asks for level 50"),

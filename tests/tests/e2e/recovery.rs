@@ -142,8 +142,13 @@ async fn recovery_codes_from_enrolment_to_login_reuse_concurrency_lockout_regene
     let mails_before = ctx.smtp.all().len();
     let r = use_code(&c, &set[0].replace('-', "").to_lowercase()).await;
     assert_eq!(r.json["status"], "complete", "{}", r.text);
+    assert_eq!(
+        r.json["notices"][0]["kind"], "recovery_code_used",
+        "{}",
+        r.text
+    );
     assert!(
-        r.json["message"]
+        r.json["notices"][0]["text"]
             .as_str()
             .unwrap()
             .contains("Set up a new phone"),

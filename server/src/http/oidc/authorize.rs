@@ -4,8 +4,9 @@
 use super::{OAuthError, OAuthResult, Params, client_event, redirect, with_query};
 use crate::audit;
 use crate::clock::now;
+use crate::http::answers::router;
 use crate::http::cookies::Cookie;
-use crate::http::extract::ClientIp;
+use crate::http::extract::{ClientIp, RateLimited};
 use crate::limits;
 use crate::login::DEFAULT_DIRECTORY;
 use crate::oidc::{self, AuthError, AuthRequest, Grant};
@@ -18,12 +19,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(authorize))
-        .routes(routes!(authorize_continue))
+    router![authorize, authorize_continue]
 }
 
 /// The parameters of an authorization request, as `oidc::AuthRequest`
@@ -172,6 +170,7 @@ async fn authorize(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    _: RateLimited,
     Query(p): Query<Params>,
 ) -> OAuthResult<Response> {
     let client = match p.get("client_id").filter(|v| !v.is_empty()) {
@@ -220,11 +219,9 @@ async fn authorize(
             ));
         }
     };
+    let refuse = |error, why| to_client(&app, &req.redirect_uri, req.state.as_deref(), error, why);
     let Some(dir) = dir else {
-        return Err(to_client(
-            &app,
-            &req.redirect_uri,
-            req.state.as_deref(),
+        return Err(refuse(
             "server_error",
             "the application's directory is gone",
         ));
@@ -237,10 +234,7 @@ async fn authorize(
         return issue_code(&app, &client, &req, a, ip.as_deref()).await;
     }
     if req.prompt_none {
-        return Err(to_client(
-            &app,
-            &req.redirect_uri,
-            req.state.as_deref(),
+        return Err(refuse(
             "login_required",
             "the user must log in, or log in at a higher level",
         ));

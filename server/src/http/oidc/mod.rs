@@ -11,6 +11,7 @@ mod token;
 use super::error::AppJson;
 use crate::audit;
 use crate::error::{ApiError, ApiResult};
+use crate::http::answers::router;
 use crate::oidc;
 use crate::redirect::percent_encode;
 use crate::state::AppState;
@@ -23,12 +24,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(discovery))
-        .routes(routes!(jwks))
+    router![discovery, jwks]
         .merge(authorize::router())
         .merge(token::router())
         .merge(session::router())

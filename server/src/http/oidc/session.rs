@@ -5,6 +5,7 @@
 use super::{OAuthForm, OAuthResult, Params, escape, page, redirect, with_query};
 use crate::audit;
 use crate::clock::now;
+use crate::http::answers::router;
 use crate::http::cookies::Cookie;
 use crate::http::error::AppJson;
 use crate::login::Browser;
@@ -20,12 +21,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(userinfo_get, userinfo_post))
-        .routes(routes!(logout, logout_confirmed))
+    router![userinfo_get, userinfo_post, logout, logout_confirmed]
 }
 
 /// The parameters of an RP-initiated logout (OpenID Connect RP-Initiated

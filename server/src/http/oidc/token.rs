@@ -5,6 +5,7 @@
 use super::{OAuthError, OAuthErrorBody, OAuthForm, OAuthResult, Params, client_event};
 use crate::clock::now;
 use crate::crypto::same;
+use crate::http::answers::router;
 use crate::http::error::AppJson;
 use crate::http::extract::ClientIp;
 use crate::oidc::{self, Grant};
@@ -19,12 +20,9 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(token_endpoint))
-        .routes(routes!(revoke))
+    router![token_endpoint, revoke]
 }
 
 /// A value of the `application/x-www-form-urlencoded` encoding, decoded

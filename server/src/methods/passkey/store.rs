@@ -1,9 +1,12 @@
 //! Passkeys and WebAuthn ceremony state.
 
-use super::Store;
+use crate::store::{Store, Tx};
 use sqlx::Row;
 
 /// A stored passkey.
+/// That a user has a passkey, as SQL on `users`.
+pub const ENROLLED: &str = "EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id)";
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PasskeyRow {
     /// Its id.
@@ -30,7 +33,7 @@ static USER_WITH_CREDENTIALS: std::sync::LazyLock<String> = std::sync::LazyLock:
          FROM users LEFT JOIN passkeys pk ON pk.user_id = users.id \
          WHERE users.directory_id = $1 AND users.username = $2 \
          ORDER BY pk.created_at, pk.id",
-        super::users::COLUMNS
+        crate::store::users::COLUMNS.as_str()
     )
 });
 
@@ -39,7 +42,7 @@ static PASSKEY_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new
         "SELECT {}, p.id AS passkey_id, p.credential_id, p.passkey, p.name AS passkey_name, \
          p.created_at AS passkey_created_at, p.last_used_at \
          FROM passkeys p JOIN users ON users.id = p.user_id WHERE p.credential_id = $1",
-        super::users::COLUMNS
+        crate::store::users::COLUMNS.as_str()
     )
 });
 
@@ -72,7 +75,7 @@ impl Store {
                 "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
             ))
             .bind(user_id),
-            super::read::<PasskeyRow>,
+            crate::store::read::<PasskeyRow>,
         )
         .await
     }
@@ -84,7 +87,7 @@ impl Store {
         &self,
         directory_id: &str,
         username: &str,
-    ) -> Result<Option<(super::UserRow, Vec<String>)>, sqlx::Error> {
+    ) -> Result<Option<(crate::store::UserRow, Vec<String>)>, sqlx::Error> {
         let rows = sqlx::query(&USER_WITH_CREDENTIALS)
             .bind(directory_id)
             .bind(username)
@@ -93,7 +96,7 @@ impl Store {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let user = super::users::row(first)?;
+        let user = crate::store::users::row(first)?;
         let mut credentials = Vec::with_capacity(rows.len());
         for r in &rows {
             if let Some(id) = r.try_get::<Option<String>, _>("passkey_credential_id")? {
@@ -108,7 +111,7 @@ impl Store {
     pub async fn passkey_with_user(
         &self,
         credential_id: &str,
-    ) -> Result<Option<(PasskeyRow, super::UserRow)>, sqlx::Error> {
+    ) -> Result<Option<(PasskeyRow, crate::store::UserRow)>, sqlx::Error> {
         let Some(r) = sqlx::query(&PASSKEY_WITH_USER)
             .bind(credential_id)
             .fetch_optional(self.pool())
@@ -116,7 +119,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let user = super::users::row(&r)?;
+        let user = crate::store::users::row(&r)?;
         let passkey = PasskeyRow {
             id: r.try_get("passkey_id")?,
             user_id: user.id.clone(),
@@ -182,7 +185,7 @@ impl Store {
     }
 }
 
-impl super::Tx {
+impl Tx {
     /// Stores (or replaces) ceremony state under `id`.
     pub async fn put_webauthn_state(
         &mut self,

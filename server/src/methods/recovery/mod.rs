@@ -5,14 +5,24 @@
 //! other, under the lockout rule; each works once, even when tried at once
 //! on several instances, and every use is told to the user.
 
-use super::{Browser, Outcome, Step};
+pub mod http;
+pub mod store;
+
+pub(super) mod words;
+
 use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
+use crate::login::{Browser, Outcome, Step};
+use crate::notify::{self, What};
 use crate::state::AppState;
 use crate::store::UserRow;
+use authlevel_core::api::{Notice, NoticeKind};
 use authlevel_core::{AuditKind, ErrorCode, Method};
 use rand::Rng;
+
+/// That a user has unused recovery codes, as SQL on `users`.
+pub const ENROLLED: &str = store::ENROLLED;
 
 /// Codes in a set.
 pub const CODES: usize = 10;
@@ -72,15 +82,9 @@ pub async fn generate(
     let mut tx = app.store.begin().await?;
     tx.replace_recovery_codes(&user.id, &hashes, now()).await?;
     tx.commit().await?;
-    crate::notify::method_changed(
-        app,
-        user,
-        AuditKind::RecoveryGenerate,
-        Method::Recovery,
-        ip,
-        tell,
-    )
-    .await;
+    let notice = tell.then_some(words::changed_recovery_new as What);
+    let kind = AuditKind::RecoveryGenerate;
+    notify::method_changed(app, user, kind, Method::Recovery, ip, notice).await;
     Ok(codes)
 }
 
@@ -101,13 +105,8 @@ pub async fn revoke(
         .detail(format!("{n} unused codes revoked"))
         .record(app)
         .await;
-    crate::notify::account_changed(
-        app,
-        user,
-        crate::text::changed_recovery_revoked,
-        Method::Recovery,
-    )
-    .await;
+    crate::notify::account_changed(app, user, words::changed_recovery_revoked, Method::Recovery)
+        .await;
     Ok(n)
 }
 
@@ -127,25 +126,20 @@ pub async fn verify(app: &AppState, browser: &Browser, typed: &str) -> ApiResult
         _ => false,
     };
     if !used {
-        let error = ApiError::text(ErrorCode::InvalidCode, crate::text::recovery_wrong);
+        let error = ApiError::text(ErrorCode::InvalidCode, words::recovery_wrong);
         return Err(step.refused(Some(tx), error).await?);
     }
     let mut outcome = step.verified(tx).await?;
-    crate::notify::account_changed(
-        app,
-        &user,
-        crate::text::changed_recovery_used,
-        Method::Recovery,
-    )
-    .await;
+    crate::notify::account_changed(app, &user, words::changed_recovery_used, Method::Recovery)
+        .await;
     let left = user.recovery_left.saturating_sub(1);
-    let advice = crate::text::recovery_advice(crate::lang::current(), left);
+    let advice = words::recovery_advice(crate::lang::current(), left);
     let state = match &mut outcome {
         Outcome::Continue { state, .. } | Outcome::Complete { state, .. } => state,
     };
-    state.message = Some(match state.message.take() {
-        Some(m) => format!("{m} {advice}"),
-        None => advice,
+    state.notices.push(Notice {
+        kind: NoticeKind::RecoveryCodeUsed,
+        text: advice,
     });
     Ok(outcome)
 }

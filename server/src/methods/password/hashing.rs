@@ -114,12 +114,12 @@ pub enum PasswordRule {
 impl PasswordRule {
     /// The rule in words for the user, in `lang`.
     pub fn message(&self, lang: authlevel_core::Lang) -> String {
-        use crate::text;
+        use super::words;
         match self {
-            PasswordRule::TooShort => text::password_too_short(lang, MIN_CHARS),
-            PasswordRule::TooLong => text::password_too_long(lang, MAX_CHARS),
-            PasswordRule::Common => text::password_common(lang),
-            PasswordRule::ContainsUsername => text::password_has_username(lang),
+            PasswordRule::TooShort => words::password_too_short(lang, MIN_CHARS),
+            PasswordRule::TooLong => words::password_too_long(lang, MAX_CHARS),
+            PasswordRule::Common => words::password_common(lang),
+            PasswordRule::ContainsUsername => words::password_has_username(lang),
         }
     }
 }

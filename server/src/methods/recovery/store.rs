@@ -1,7 +1,11 @@
 //! Recovery codes, as keyed hashes: a user's set, replaced whole; each code
 //! used once (an atomic update).
 
-use super::{Store, Tx};
+use crate::store::{Store, Tx};
+
+/// That a user has unused recovery codes, as SQL on `users`.
+pub const ENROLLED: &str =
+    "EXISTS (SELECT 1 FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL)";
 
 impl Tx {
     /// Replaces the user's recovery codes with `hashes` (keyed hashes of the

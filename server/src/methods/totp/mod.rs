@@ -4,10 +4,16 @@
 //! atomically. Enrolment (a new secret, confirmed with a code from the app)
 //! and the login step.
 
-use super::{Browser, Outcome, Step};
+pub mod http;
+pub mod store;
+
+pub(super) mod words;
+
 use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
+use crate::login::{Browser, Outcome, Step};
+use crate::notify;
 use crate::redirect::percent_encode;
 use crate::state::AppState;
 use crate::store::UserRow;
@@ -16,6 +22,9 @@ use authlevel_core::{AuditKind, ErrorCode, Method};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha1::Sha1;
+
+/// That a user has a confirmed authenticator app, as SQL on `users`.
+pub const ENROLLED: &str = store::ENROLLED;
 
 /// Seconds per step.
 pub const STEP_S: i64 = 30;
@@ -121,10 +130,7 @@ pub async fn confirm(
     ip: Option<&str>,
 ) -> ApiResult<()> {
     let Some(sealed) = app.store.totp(&user.id).await?.and_then(|r| r.pending_enc) else {
-        return Err(ApiError::text(
-            ErrorCode::Conflict,
-            crate::text::totp_setup_first,
-        ));
+        return Err(ApiError::text(ErrorCode::Conflict, words::totp_setup_first));
     };
     let secret = app.secrets.open(&sealed, &user.id)?;
     let Some(step) = matching_step(&secret, code, now()) else {
@@ -134,10 +140,7 @@ pub async fn confirm(
             .ip(ip)
             .record(app)
             .await;
-        return Err(ApiError::text(
-            ErrorCode::InvalidCode,
-            crate::text::totp_no_match,
-        ));
+        return Err(ApiError::text(ErrorCode::InvalidCode, words::totp_no_match));
     };
     if !app
         .store
@@ -146,19 +149,19 @@ pub async fn confirm(
     {
         return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::totp_setup_changed,
+            words::totp_setup_changed,
         ));
     }
-    crate::notify::method_changed(app, user, AuditKind::TotpAdd, Method::Totp, ip, true).await;
+    notify::added(app, user, Method::Totp, ip, words::changed_totp_added).await;
     Ok(())
 }
 
 /// Removes the authenticator app, and the user hears of it.
 pub async fn remove(app: &AppState, user: &UserRow, ip: Option<&str>) -> ApiResult<()> {
     if !app.store.delete_totp(&user.id).await? {
-        return Err(ApiError::text(ErrorCode::NotFound, crate::text::totp_none));
+        return Err(ApiError::text(ErrorCode::NotFound, words::totp_none));
     }
-    crate::notify::method_changed(app, user, AuditKind::TotpRemove, Method::Totp, ip, true).await;
+    notify::removed(app, user, Method::Totp, ip, words::changed_totp_removed).await;
     Ok(())
 }
 

@@ -1,25 +1,28 @@
 //! The authenticator app over HTTP: enrolment (`/api/me/totp…`) and the
 //! login step (`/api/login/totp/verify`).
 
-use super::error::AppJson;
-use super::extract::Fresh;
-use super::login::login_step;
 use crate::error::ApiResult;
-use crate::login::totp;
+use crate::http::answers::router;
+use crate::http::error::AppJson;
+use crate::http::extract::Fresh;
+use crate::http::login::login_step;
+use crate::methods::totp;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, TotpSetupResponse};
-use axum::extract::State;
 use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The authenticator app's routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    router![setup, confirm, remove, totp_verify]
+}
 
 /// Starts setting up an authenticator app: a new secret, its `otpauth://`
 /// URI and QR code. It counts only after `confirm`. Needs a recent login.
 #[utoipa::path(post, path = "/api/me/totp/setup", tag = "me", operation_id = "totp_setup",
     responses((status = 200, body = TotpSetupResponse)))]
-pub(super) async fn setup(
-    State(app): State<AppState>,
-    who: Fresh,
-) -> ApiResult<AppJson<TotpSetupResponse>> {
-    Ok(AppJson(totp::setup(&app, who.user()).await?))
+async fn setup(who: Fresh) -> ApiResult<AppJson<TotpSetupResponse>> {
+    Ok(AppJson(totp::setup(&who.app, who.user()).await?))
 }
 
 /// Confirms the new secret with a code from the app; from then on the app
@@ -30,20 +33,16 @@ pub(super) async fn setup(
               (status = 401, body = Problem, description = "`invalid_code`: the code is wrong"),
               (status = 409, body = Problem, description = "`no_login`: no setup was started (or it expired)")))]
 #[tracing::instrument(skip_all)]
-pub(super) async fn confirm(
-    State(app): State<AppState>,
-    who: Fresh,
-    AppJson(req): AppJson<CodeRequest>,
-) -> ApiResult<StatusCode> {
-    totp::confirm(&app, who.user(), &req.code, who.ip()).await?;
+async fn confirm(who: Fresh, AppJson(req): AppJson<CodeRequest>) -> ApiResult<StatusCode> {
+    totp::confirm(&who.app, who.user(), &req.code, who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes the authenticator app. Needs a recent login.
 #[utoipa::path(delete, path = "/api/me/totp", tag = "me", operation_id = "totp_remove",
     responses((status = 204, description = "Removed"), (status = 404, body = Problem, description = "No authenticator app is set up")))]
-pub(super) async fn remove(State(app): State<AppState>, who: Fresh) -> ApiResult<StatusCode> {
-    totp::remove(&app, who.user(), who.ip()).await?;
+async fn remove(who: Fresh) -> ApiResult<StatusCode> {
+    totp::remove(&who.app, who.user(), who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,23 +6,33 @@
 //! Points are given only with user verification; the counter is checked and
 //! saved.
 
-use super::{Browser, Outcome, Prior, advance, identified_flow, load_flow};
+pub mod http;
+pub mod store;
+
+pub(super) mod words;
+
 use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
+use crate::login::{Browser, Outcome, Prior, advance, identified_flow, load_flow};
+use crate::notify;
 use crate::state::AppState;
-use crate::store::{PasskeyRow, UserRow};
+use crate::store::UserRow;
 use crate::token;
 use authlevel_core::api::PasskeyStartRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 use serde::{Deserialize, Serialize};
+use store::PasskeyRow;
 use webauthn_rs::prelude::{
     CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyRegistration,
     PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Url, Uuid,
     Webauthn, WebauthnBuilder,
 };
 use webauthn_rs_proto::{AllowCredentials, ResidentKeyRequirement};
+
+/// That a user has a passkey, as SQL on `users`.
+pub const ENROLLED: &str = store::ENROLLED;
 
 /// Seconds a started ceremony stays valid.
 pub const CEREMONY_TTL_S: i64 = 300;
@@ -214,13 +224,13 @@ pub async fn login_start(
         };
         return Ok((rcr, ceremony.store(app, browser.ip()).await?));
     }
-    let dir = super::directory(app, req.directory.as_deref())
+    let dir = crate::login::directory(app, req.directory.as_deref())
         .await?
-        .ok_or_else(super::no_directory)?;
-    if dir.policy.points.passkey == 0 {
+        .ok_or_else(crate::login::no_directory)?;
+    if dir.policy.points.get(Method::Passkey) == 0 {
         return Err(ApiError::text(
             ErrorCode::MethodNotOffered,
-            crate::text::passkeys_off,
+            words::passkeys_off,
         ));
     }
     let (user_id, decoy) = match req
@@ -273,13 +283,6 @@ pub async fn login_start(
     Ok((rcr, ceremony.store(app, browser.ip()).await?))
 }
 
-fn refused() -> ApiError {
-    ApiError::text(
-        ErrorCode::InvalidCredentials,
-        crate::text::passkey_not_verified,
-    )
-}
-
 /// Finishes a passkey login step: takes the stored ceremony (so a replay, or
 /// a second try after a refusal, finds none), verifies the assertion against
 /// it, requires user verification, and in one transaction saves the counter
@@ -291,7 +294,7 @@ pub async fn login_finish(
 ) -> ApiResult<Outcome> {
     let ip = browser.ip();
     let rp = &app.webauthn;
-    let no_login = || ApiError::text(ErrorCode::NoLogin, crate::text::passkey_start_again);
+    let no_login = || ApiError::text(ErrorCode::NoLogin, words::passkey_start_again);
     let c = LoginCeremony::take(app, browser.passkey.as_deref())
         .await?
         .ok_or_else(no_login)?;
@@ -313,7 +316,7 @@ pub async fn login_finish(
         let (dir_id, named) = (dir_id.clone(), named.clone());
         async move {
             app.metrics.login_step("passkey", "failure");
-            audit::event(AuditKind::LoginPasskey, false)
+            audit::event(AuditKind::Login(Method::Passkey), false)
                 .directory(&dir_id)
                 .user(named.as_deref())
                 .method(Method::Passkey)
@@ -321,7 +324,7 @@ pub async fn login_finish(
                 .detail(reason)
                 .record(app)
                 .await;
-            refused()
+            ApiError::text(ErrorCode::InvalidCredentials, words::passkey_not_verified)
         }
     };
     if c.decoy {
@@ -429,18 +432,14 @@ pub async fn list(app: &AppState, user: &UserRow) -> ApiResult<Vec<PasskeyRow>> 
 /// Removes a passkey of `user`, and the user hears of it.
 pub async fn remove(app: &AppState, user: &UserRow, id: &str, ip: Option<&str>) -> ApiResult<()> {
     if !app.store.delete_passkey(&user.id, id).await? {
-        return Err(ApiError::text(
-            ErrorCode::NotFound,
-            crate::text::no_such_passkey,
-        ));
+        return Err(ApiError::text(ErrorCode::NotFound, words::no_such_passkey));
     }
-    crate::notify::method_changed(
+    notify::removed(
         app,
         user,
-        AuditKind::PasskeyRemove,
         Method::Passkey,
         ip,
-        true,
+        words::changed_passkey_removed,
     )
     .await;
     Ok(())
@@ -457,13 +456,13 @@ pub async fn register_finish(
 ) -> ApiResult<PasskeyRow> {
     let state: PasskeyRegistration = take_state(app, &state_key("reg", &user.id))
         .await?
-        .ok_or_else(|| ApiError::text(ErrorCode::Conflict, crate::text::passkey_add_again))?;
+        .ok_or_else(|| ApiError::text(ErrorCode::Conflict, words::passkey_add_again))?;
     let passkey = app
         .webauthn
         .finish_passkey_registration(cred, &state)
         .map_err(|e| {
             tracing::info!(error = %e, "passkey registration refused");
-            ApiError::text(ErrorCode::InvalidInput, crate::text::passkey_not_registered)
+            ApiError::text(ErrorCode::InvalidInput, words::passkey_not_registered)
         })?;
     let name = name
         .map(str::trim)
@@ -481,10 +480,9 @@ pub async fn register_finish(
     if !app.store.insert_passkey(&row).await? {
         return Err(ApiError::text(
             ErrorCode::Conflict,
-            crate::text::passkey_registered_already,
+            words::passkey_registered_already,
         ));
     }
-    crate::notify::method_changed(app, user, AuditKind::PasskeyAdd, Method::Passkey, ip, true)
-        .await;
+    notify::added(app, user, Method::Passkey, ip, words::changed_passkey_added).await;
     Ok(row)
 }

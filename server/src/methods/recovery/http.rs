@@ -1,21 +1,28 @@
 //! Recovery codes over HTTP: the own set (`/api/me/recovery-codes`), the
 //! login step, and an administrator's revocation.
 
-use super::error::AppJson;
-use super::extract::{Fresh, UserAdmin};
-use super::login::login_step;
 use crate::error::ApiResult;
-use crate::login::recovery;
+use crate::http::answers::router;
+use crate::http::error::AppJson;
+use crate::http::extract::{Fresh, UserAdmin};
+use crate::http::login::login_step;
+use crate::methods::recovery;
 use crate::session::Enroller;
 use crate::state::AppState;
 use authlevel_core::api::{CodeRequest, LoginState, Problem, RecoveryCodes, RecoveryCodesStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Recovery codes' routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    router![status, generate, recovery_verify, revoke]
+}
 
 /// How many of the own recovery codes are left.
 #[utoipa::path(get, path = "/api/me/recovery-codes", tag = "me", operation_id = "recovery_codes_status",
     responses((status = 200, body = RecoveryCodesStatus)))]
-pub(super) async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStatus>> {
+async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStatus>> {
     Ok(AppJson(RecoveryCodesStatus {
         remaining: who.user().recovery_left,
     }))
@@ -25,15 +32,12 @@ pub(super) async fn status(who: Enroller) -> ApiResult<AppJson<RecoveryCodesStat
 /// Needs a fresh login.
 #[utoipa::path(post, path = "/api/me/recovery-codes", tag = "me", operation_id = "recovery_codes_generate",
     responses((status = 200, body = RecoveryCodes)))]
-pub(super) async fn generate(
-    State(app): State<AppState>,
-    who: Fresh,
-) -> ApiResult<AppJson<RecoveryCodes>> {
+async fn generate(who: Fresh) -> ApiResult<AppJson<RecoveryCodes>> {
     // From a setup link's enrolment the person is setting up their own
     // account; a notice is for a change from a logged-in session.
     let tell = matches!(who.who, Enroller::Session(_));
     Ok(AppJson(RecoveryCodes {
-        codes: recovery::generate(&app, who.user(), who.ip(), tell).await?,
+        codes: recovery::generate(&who.app, who.user(), who.ip(), tell).await?,
     }))
 }
 
@@ -49,7 +53,7 @@ login_step!(
 #[utoipa::path(delete, path = "/api/admin/users/{id}/recovery-codes", tag = "admin", operation_id = "recovery_codes_revoke",
     params(("id" = String, Path, description = "User id")),
     responses((status = 204, description = "Revoked")))]
-pub(super) async fn revoke(State(app): State<AppState>, admin: UserAdmin) -> ApiResult<StatusCode> {
+async fn revoke(State(app): State<AppState>, admin: UserAdmin) -> ApiResult<StatusCode> {
     recovery::revoke(&app, &admin.user, &admin.auth.user.id, admin.ip.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

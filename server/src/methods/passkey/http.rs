@@ -1,15 +1,17 @@
 //! Passkeys over HTTP: `/api/login/passkey/start|finish` and
 //! `/api/me/passkeys…`.
 
-use super::cookies::Cookie;
-use super::error::AppJson;
-use super::extract::{Fresh, PathId};
-use super::login::answer;
+use super::store::PasskeyRow;
 use crate::error::{ApiError, ApiResult};
-use crate::login::{Browser, passkey};
+use crate::http::answers::router;
+use crate::http::cookies::Cookie;
+use crate::http::error::AppJson;
+use crate::http::extract::{Fresh, PathId, RateLimited};
+use crate::http::login::answer;
+use crate::login::Browser;
+use crate::methods::passkey;
 use crate::session::Enroller;
 use crate::state::AppState;
-use crate::store::PasskeyRow;
 use authlevel_core::ErrorCode;
 use authlevel_core::api::{
     LoginState, PasskeyInfo, PasskeyStartRequest, Problem, RenamePasskeyRequest,
@@ -18,10 +20,24 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
 use webauthn_rs::prelude::{
     CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse,
 };
+
+/// A passkey's routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    router![
+        login_start,
+        login_finish,
+        list,
+        register_start,
+        register_finish,
+        rename,
+        remove
+    ]
+}
 
 fn info(row: &PasskeyRow) -> PasskeyInfo {
     PasskeyInfo {
@@ -39,9 +55,10 @@ fn info(row: &PasskeyRow) -> PasskeyInfo {
     responses((status = 200, description = "WebAuthn `CredentialRequestOptions` (publicKey)", body = Object),
               (status = 404, body = Problem, description = "No directory has this slug"),
               (status = 409, body = Problem, description = "`method_not_offered`: passkeys are off in this directory, or not open in this login")))]
-pub(super) async fn login_start(
+async fn login_start(
     State(app): State<AppState>,
     browser: Browser,
+    _: RateLimited,
     AppJson(req): AppJson<PasskeyStartRequest>,
 ) -> ApiResult<Response> {
     let (rcr, ceremony): (RequestChallengeResponse, _) =
@@ -56,7 +73,7 @@ pub(super) async fn login_start(
     responses((status = 200, body = LoginState),
               (status = 401, body = Problem, description = "`invalid_credentials`: the assertion does not verify, or names no usable passkey"),
               (status = 409, body = Problem, description = "`no_login`: no passkey sign-in was started (or it expired); `method_not_offered`")))]
-pub(super) async fn login_finish(
+async fn login_finish(
     State(app): State<AppState>,
     browser: Browser,
     AppJson(cred): AppJson<PublicKeyCredential>,
@@ -71,10 +88,7 @@ pub(super) async fn login_finish(
 /// The own passkeys.
 #[utoipa::path(get, path = "/api/me/passkeys", tag = "me", operation_id = "list_passkeys",
     responses((status = 200, body = Vec<PasskeyInfo>)))]
-pub(super) async fn list(
-    State(app): State<AppState>,
-    who: Enroller,
-) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
+async fn list(State(app): State<AppState>, who: Enroller) -> ApiResult<AppJson<Vec<PasskeyInfo>>> {
     Ok(AppJson(
         passkey::list(&app, who.user())
             .await?
@@ -87,11 +101,10 @@ pub(super) async fn list(
 /// WebAuthn creation options for a new passkey. Needs a recent login.
 #[utoipa::path(post, path = "/api/me/passkeys/register/start", tag = "me", operation_id = "passkey_register_start",
     responses((status = 200, description = "WebAuthn `CredentialCreationOptions` (publicKey)", body = Object)))]
-pub(super) async fn register_start(
-    State(app): State<AppState>,
-    who: Fresh,
-) -> ApiResult<AppJson<CreationChallengeResponse>> {
-    Ok(AppJson(passkey::register_start(&app, who.user()).await?))
+async fn register_start(who: Fresh) -> ApiResult<AppJson<CreationChallengeResponse>> {
+    Ok(AppJson(
+        passkey::register_start(&who.app, who.user()).await?,
+    ))
 }
 
 /// Body of `POST /api/me/passkeys/register/finish`.
@@ -111,13 +124,12 @@ pub struct RegisterFinish {
     responses((status = 201, body = PasskeyInfo),
               (status = 400, body = Problem, description = "`invalid_input`: the attestation does not verify against the started registration"),
               (status = 409, body = Problem, description = "`conflict`: no registration was started (or it expired), or the passkey is registered already")))]
-pub(super) async fn register_finish(
-    State(app): State<AppState>,
+async fn register_finish(
     who: Fresh,
     AppJson(req): AppJson<RegisterFinish>,
 ) -> ApiResult<(StatusCode, AppJson<PasskeyInfo>)> {
     let row = passkey::register_finish(
-        &app,
+        &who.app,
         who.user(),
         &req.credential,
         req.name.as_deref(),
@@ -132,7 +144,7 @@ pub(super) async fn register_finish(
     request_body = RenamePasskeyRequest,
     params(("id" = String, Path, description = "Passkey id")),
     responses((status = 204, description = "Renamed"), (status = 404, body = Problem, description = "No such passkey of this user")))]
-pub(super) async fn rename(
+async fn rename(
     State(app): State<AppState>,
     who: Enroller,
     PathId(id): PathId,
@@ -142,13 +154,13 @@ pub(super) async fn rename(
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(ApiError::text(
             ErrorCode::InvalidInput,
-            crate::text::passkey_name_length,
+            super::words::passkey_name_length,
         ));
     }
     if !app.store.rename_passkey(&who.user().id, &id, name).await? {
         return Err(ApiError::text(
             ErrorCode::NotFound,
-            crate::text::no_such_passkey,
+            super::words::no_such_passkey,
         ));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -158,12 +170,8 @@ pub(super) async fn rename(
 #[utoipa::path(delete, path = "/api/me/passkeys/{id}", tag = "me", operation_id = "passkey_remove",
     params(("id" = String, Path, description = "Passkey id")),
     responses((status = 204, description = "Removed"), (status = 404, body = Problem, description = "No such passkey of this user")))]
-pub(super) async fn remove(
-    State(app): State<AppState>,
-    who: Fresh,
-    PathId(id): PathId,
-) -> ApiResult<StatusCode> {
-    passkey::remove(&app, who.user(), &id, who.ip()).await?;
+async fn remove(who: Fresh, PathId(id): PathId) -> ApiResult<StatusCode> {
+    passkey::remove(&who.app, who.user(), &id, who.ip()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

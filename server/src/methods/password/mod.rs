@@ -1,20 +1,27 @@
-//! The password step: begins a login, or adds the password to a login of
-//! the same user that began with a passkey. Unknown users, unknown
-//! directories, disabled accounts, locked accounts and wrong passwords
+//! The password: the login step, which begins a login or adds the password
+//! to a login of the same user that began with a passkey, and a new
+//! password. The argon2id hashing is [`hashing`].
+//!
+//! In the step, unknown users, unknown directories, disabled accounts, locked accounts and wrong passwords
 //! answer alike, after the same argon2 work and the same reads and writes.
 
-use super::{Browser, Outcome, Prior, advance, directory, failures, load_flow};
+pub mod hashing;
+pub mod http;
+
+pub(super) mod words;
+
 use crate::audit;
 use crate::contact;
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
+use crate::login::{Browser, Outcome, Prior, advance, directory, failures, known, load_flow};
+use crate::notify::{self, What};
 use crate::state::AppState;
 use authlevel_core::api::PasswordLoginRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 
-fn wrong_password() -> ApiError {
-    ApiError::text(ErrorCode::InvalidCredentials, crate::text::wrong_password)
-}
+/// That a user has a password, as SQL on `users`.
+pub const ENROLLED: &str = "users.password_hash IS NOT NULL";
 
 /// The password step of the browser's login (or of a new one).
 pub async fn step(
@@ -39,13 +46,16 @@ pub async fn step(
         }
         _ => false,
     };
-    if dir.as_ref().is_some_and(|d| d.policy.points.password == 0) {
+    if dir
+        .as_ref()
+        .is_some_and(|d| d.policy.points.get(Method::Password) == 0)
+    {
         // The directory's own setting, not a fact about the account; the
         // hash keeps the timing alike all the same.
         let _ = app.hasher.verify(&req.password, None).await;
         return Err(ApiError::text(
             ErrorCode::MethodNotOffered,
-            crate::text::passwords_off,
+            words::passwords_off,
         ));
     }
     let hash = user
@@ -57,8 +67,8 @@ pub async fn step(
     // both of which anyone can run up, holds it. The cookie earns nothing.
     let known = user
         .as_ref()
-        .and_then(|u| super::known::secret_for(app, browser.known.as_deref(), &u.id))
-        .map(|secret| super::known::row_id(&secret));
+        .and_then(|u| known::secret_for(app, browser.known.as_deref(), &u.id))
+        .map(|secret| known::row_id(&secret));
     // The rate limits and the lockout rule's attempt, in one commit before
     // the hash, so a flood is refused without hashing.
     let dir_id = dir.as_ref().map_or("", |d| d.id.as_str());
@@ -105,7 +115,7 @@ pub async fn step(
             .as_ref()
             .map(|d| d.id.clone())
             .or_else(|| existing.as_ref().map(|f| f.directory_id.clone()));
-        let mut e = audit::event(AuditKind::LoginPassword, false)
+        let mut e = audit::event(AuditKind::Login(Method::Password), false)
             .method(Method::Password)
             .user(user.as_ref().map(|u| u.id.as_str()))
             .ip(browser.ip());
@@ -119,7 +129,8 @@ pub async fn step(
         })
         .record(app)
         .await;
-        return Err(wrong_password());
+        let refusal = ApiError::text(ErrorCode::InvalidCredentials, words::wrong_password);
+        return Err(refusal);
     };
     let mut tx = app.store.begin().await?;
     attempt.succeeded(&mut tx).await?;
@@ -134,16 +145,16 @@ pub async fn step(
 }
 
 /// Sets a new password for `user` (checked against the password rules).
-/// `notify`: the user hears of it (a change from a session; a setup link's
+/// `tell`: the user hears of it (a change from a session; a setup link's
 /// holder was sent the link and is setting it themselves).
 pub async fn set(
     app: &AppState,
     user: &crate::store::UserRow,
     new_password: &str,
     ip: Option<&str>,
-    notify: bool,
+    tell: bool,
 ) -> ApiResult<()> {
-    crate::password::check_new(new_password, &user.username).map_err(|rule| {
+    hashing::check_new(new_password, &user.username).map_err(|rule| {
         ApiError::with(
             ErrorCode::WeakPassword,
             rule.message(crate::lang::current()),
@@ -153,13 +164,14 @@ pub async fn set(
     app.store
         .set_password_hash(&user.id, &hash, crate::clock::now())
         .await?;
-    crate::notify::method_changed(
+    let notice = tell.then_some(words::changed_password as What);
+    notify::method_changed(
         app,
         user,
         AuditKind::PasswordSet,
         Method::Password,
         ip,
-        notify,
+        notice,
     )
     .await;
     Ok(())

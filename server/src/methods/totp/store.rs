@@ -1,6 +1,10 @@
 //! Authenticator-app secrets (sealed) and the last accepted time step.
 
-use super::Store;
+use crate::store::{Store, Tx};
+
+/// That a user has a confirmed authenticator app, as SQL on `users`.
+pub const ENROLLED: &str =
+    "EXISTS (SELECT 1 FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL)";
 
 /// A user's authenticator-app row.
 #[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -49,7 +53,7 @@ impl Store {
         self.one(
             sqlx::query("SELECT secret_enc, pending_enc, last_step FROM totp WHERE user_id = $1")
                 .bind(user_id),
-            super::read::<TotpRow>,
+            crate::store::read::<TotpRow>,
         )
         .await
     }
@@ -86,7 +90,7 @@ impl Store {
     }
 }
 
-impl super::Tx {
+impl Tx {
     /// Accepts time step `step` for the user unless it, or a later one, was
     /// accepted before: one atomic update, so concurrent submits of one code
     /// succeed at most once.
