@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod components;
 mod language;
+mod methods;
 mod pages;
 mod text;
 mod webauthn;

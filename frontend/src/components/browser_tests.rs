@@ -33,6 +33,17 @@ fn attr(host: &web_sys::HtmlElement, selector: &str, name: &str) -> Option<Strin
         .and_then(|e| e.get_attribute(name))
 }
 
+/// Asserts that the first element of `host` that `selector` finds has the
+/// attribute `name` with the value `want`.
+#[track_caller]
+fn assert_attr(host: &web_sys::HtmlElement, selector: &str, name: &str, want: &str) {
+    assert_eq!(
+        attr(host, selector, name).as_deref(),
+        Some(want),
+        "{selector} {name}"
+    );
+}
+
 /// Asserts that the text of `host` says each of `parts`.
 fn assert_says(host: &web_sys::HtmlElement, parts: &[&str]) {
     let text = host.text_content().unwrap_or_default();
@@ -50,23 +61,25 @@ fn progress_shows_points_and_verified_methods() {
     };
     let host = render(move || view! { <ProgressBar progress label="Your login" /> });
     assert_says(&host, &["Your login", "20 of 30 points", "Password"]);
-    assert_eq!(attr(&host, "progress", "max").as_deref(), Some("30"));
-    assert_eq!(attr(&host, "progress", "value").as_deref(), Some("20"));
-    assert_eq!(
-        attr(&host, "progress", "aria-valuetext").as_deref(),
-        Some("20 of 30 points")
-    );
+    assert_attr(&host, "progress", "max", "30");
+    assert_attr(&host, "progress", "value", "20");
+    assert_attr(&host, "progress", "aria-valuetext", "20 of 30 points");
+}
+
+/// A login that earned more than its level: password and passkey, 50 of 30.
+fn past_the_level() -> Progress {
+    Progress {
+        earned: 50,
+        required: 30,
+        verified: MethodSet::of(&[Method::Password, Method::Passkey]),
+    }
 }
 
 #[wasm_bindgen_test]
 fn progress_caps_the_bar_at_the_level() {
-    let progress = Progress {
-        earned: 50,
-        required: 30,
-        verified: MethodSet::of(&[Method::Password, Method::Passkey]),
-    };
+    let progress = past_the_level();
     let host = render(move || view! { <ProgressBar progress label="Login" /> });
-    assert_eq!(attr(&host, "progress", "value").as_deref(), Some("30"));
+    assert_attr(&host, "progress", "value", "30");
     assert_eq!(
         host.query_selector_all("li.verified")
             .map(|l| l.length())
@@ -93,10 +106,7 @@ fn option_card_says_what_it_is_worth() {
             "+41 •• ••• •• 67",
         ],
     );
-    assert_eq!(
-        attr(&host, "section", "data-method").as_deref(),
-        Some("sms")
-    );
+    assert_attr(&host, "section", "data-method", "sms");
 }
 
 #[wasm_bindgen_test]
@@ -116,11 +126,7 @@ fn option_card_without_completion_or_hint() {
 
 #[wasm_bindgen_test]
 fn dutch_from_the_context_and_more_than_the_level_in_words() {
-    let progress = Progress {
-        earned: 50,
-        required: 30,
-        verified: MethodSet::of(&[Method::Password, Method::Passkey]),
-    };
+    let progress = past_the_level();
     let host = render(move || {
         provide_context(Lang::Nl);
         view! { <ProgressBar progress label="Wat je hebt ingesteld" /> }

@@ -1,13 +1,15 @@
-//! Entry of a one-time code: "Send code" for SMS and email, the code field,
-//! resend and the expiry countdown. TOTP needs only the field. The field
+//! Entry of a one-time code: "Send code" for a method whose code comes by a
+//! channel (SMS, email), the code field, resend and the expiry countdown; a
+//! code of the person's own (an app's, a recovery code) needs only the
+//! field. What a method's code is comes from its description in `core`. The field
 //! alone, [`CodeForm`], also confirms a method being enrolled.
 
 use super::{Busy, BusyButton, ProblemMessage};
 use crate::api;
 use crate::language::lang;
 use crate::text;
-use authlevel_core::Method;
 use authlevel_core::api::{CodeRequest, LoginState};
+use authlevel_core::{Input, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -29,7 +31,9 @@ pub fn countdown(seconds: u32) -> String {
 pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoView {
     let busy = Busy::get();
     let lang = lang();
-    let delivered = matches!(method, Method::Sms | Method::Email);
+    let spec = method.spec();
+    // A code that comes by a channel is sent first, and expires.
+    let delivered = spec.channel.is_some();
     let sent = RwSignal::new(None::<Sent>);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -84,11 +88,10 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
     });
 
     let field_id = format!("code-{}", method.as_str());
-    let field_label = move || match (method, sent.get()) {
-        (Method::Totp, _) => text::code_from_app(lang),
-        (Method::Recovery, _) => text::recovery_code_field(lang),
-        (_, Some(s)) => text::code_sent_to(lang, &s.to),
-        (_, None) => text::code(lang),
+    let field_label = move || match (spec.code_label, sent.get()) {
+        (Some(words), _) => words.in_lang(lang).to_owned(),
+        (None, Some(s)) => text::code_sent_to(lang, &s.to),
+        (None, None) => text::code(lang),
     };
     let show_form = move || !delivered || sent.with(Option::is_some);
 
@@ -111,7 +114,7 @@ pub fn CodeEntry(method: Method, on_state: Callback<LoginState>) -> impl IntoVie
                     button=text::verify(lang)
                     code
                     name="code"
-                    letters=method == Method::Recovery
+                    letters=spec.input == Input::Letters
                     on_submit=verify
                 />
                 {move || {

@@ -7,6 +7,7 @@ use crate::app::{LOGIN, Nav};
 use crate::language;
 use crate::text::account as t;
 use authlevel_core::Lang;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// A page's messages: an error in words, a success notice, and whether the
@@ -75,6 +76,34 @@ impl Feedback {
             self.clear();
             self.run(request, done);
         }
+    }
+
+    /// A form's submit handler: the browser's own submit stopped, the
+    /// messages cleared, then `send`.
+    pub fn on_submit(
+        self,
+        send: impl Fn() + Copy + 'static,
+    ) -> impl Fn(SubmitEvent) + Copy + 'static {
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            self.clear();
+            send();
+        }
+    }
+
+    /// Clears the messages and runs `request`; once it succeeds, says
+    /// `done` and calls `then` (a list reloads).
+    pub fn act<T: 'static>(
+        self,
+        request: impl Future<Output = ApiResult<T>> + 'static,
+        done: fn(Lang) -> String,
+        then: impl FnOnce() + 'static,
+    ) {
+        self.clear();
+        self.run(request, move |_| {
+            self.ok(done(self.lang));
+            then();
+        });
     }
 
     /// Shows a success.

@@ -4,6 +4,7 @@
 use crate::language::lang;
 use crate::text::admin as t;
 use authlevel_core::PolicyReport;
+use authlevel_core::report::Finding;
 use authlevel_core::report::describe_in;
 use leptos::prelude::*;
 
@@ -18,32 +19,8 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
         minimal_combinations,
         users,
     } = report;
-    let errors = (!errors.is_empty()).then(|| {
-        view! {
-            <div class="findings errors" role="alert">
-                <h3>{t::cannot_be_saved(lang)}</h3>
-                <ul>
-                    {errors
-                        .into_iter()
-                        .map(|f| view! { <li data-code=format!("{:?}", f.code)>{f.message}</li> })
-                        .collect_view()}
-                </ul>
-            </div>
-        }
-    });
-    let warnings = (!warnings.is_empty()).then(|| {
-        view! {
-            <div class="findings warnings">
-                <h3>{t::warnings(lang)}</h3>
-                <ul>
-                    {warnings
-                        .into_iter()
-                        .map(|f| view! { <li>{f.message}</li> })
-                        .collect_view()}
-                </ul>
-            </div>
-        }
-    });
+    let errors = findings(errors, "errors", t::cannot_be_saved(lang));
+    let warnings = findings(warnings, "warnings", t::warnings(lang));
     let notes = (!notes.is_empty()).then(|| {
         view! {
             <ul class="findings notes">
@@ -82,4 +59,22 @@ pub fn ReportView(report: PolicyReport) -> impl IntoView {
             {users}
         </div>
     }
+}
+
+/// The findings of one kind (`class`: `errors`, `warnings`) under `title`,
+/// each with its code; nothing when there are none. Errors are an alert.
+fn findings(list: Vec<Finding>, class: &'static str, title: String) -> Option<impl IntoView> {
+    (!list.is_empty()).then(|| {
+        view! {
+            <div class=format!("findings {class}") role=(class == "errors").then_some("alert")>
+                <h3>{title}</h3>
+                <ul>
+                    {list
+                        .into_iter()
+                        .map(|f| view! { <li data-code=format!("{:?}", f.code)>{f.message}</li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }

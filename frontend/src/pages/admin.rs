@@ -375,7 +375,7 @@ fn UsersLeftBehind(
     let show = move |n: u32, href: String| {
         (n > 0).then(|| view! { " " <a href=href>{t::show_them(lang, n)}</a> })
     };
-    let phone = (policy.points.sms > 0).then(|| {
+    let phone = (policy.points.get(Method::Sms) > 0).then(|| {
         let words = if without_phone == 0 {
             t::no_phone_plain(lang, 0)
         } else if sms_needed(&policy) {
@@ -399,7 +399,7 @@ fn UsersLeftBehind(
         Some(p) => users_link(&slug, UserFilter::CannotReachEdited, Some(p)),
         None => users_link(&slug, UserFilter::CannotReach, None),
     };
-    let warn = without_phone > 0 && policy.points.sms > 0 || cannot_reach > 0;
+    let warn = without_phone > 0 && policy.points.get(Method::Sms) > 0 || cannot_reach > 0;
     view! {
         <div class="users-left" class:warning=warn role="status">
             {phone}
@@ -425,10 +425,10 @@ mod tests {
     fn sms_is_needed_only_when_every_way_has_it() {
         assert!(!sms_needed(&Preset::TwoFactor.policy()));
         let mut p = Preset::TwoFactor.policy();
-        p.points.passkey = 0;
-        p.points.email = 0;
-        p.points.totp = 0;
-        p.points.recovery = 0;
+        p.points.set(Method::Passkey, 0);
+        p.points.set(Method::Email, 0);
+        p.points.set(Method::Totp, 0);
+        p.points.set(Method::Recovery, 0);
         assert!(sms_needed(&p));
     }
 

@@ -66,7 +66,7 @@ pub fn AuditLog(#[prop(into)] directory_id: String) -> impl IntoView {
                         let who = name(&e.user_id);
                         let by = name(&e.actor_id).map(|a| t::by(lang, &a));
                         let line = [
-                            Some(audit_kind(lang, e.kind).to_owned()),
+                            Some(audit_kind(lang, e.kind)),
                             failed.then(|| t::failed(lang)),
                             who,
                             by,

@@ -3,10 +3,9 @@
 //! and removing one.
 
 use crate::api;
-use crate::components::{BusyButton, Check, Feedback, FeedbackView};
+use crate::components::{BusyButton, Check, Feedback, FeedbackView, list_or_hint};
 use crate::text::{self, admin as t};
 use authlevel_core::api::{ClientInfo, CreateClientRequest};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The non-blank lines of `text`, trimmed.
@@ -41,54 +40,37 @@ pub fn ClientsAdmin(#[prop(into)] directory_id: String) -> impl IntoView {
         });
     };
 
+    let row = move |c: ClientInfo| {
+        let kind = if c.confidential {
+            t::app_confidential(lang)
+        } else {
+            t::app_public(lang)
+        };
+        let facts = format!(
+            "{} · {kind} · {}",
+            c.client_id,
+            t::level_or_more(lang, c.min_level)
+        );
+        let uris = c.redirect_uris.join(", ");
+        let (name, key) = (c.name.clone(), c.client_id.clone());
+        view! {
+            <li class="client" data-client=key>
+                <div class="user-head">
+                    <strong>{name}</strong>
+                    <span class="hint">{facts}</span>
+                </div>
+                <p class="hint">{t::redirects_to(lang, &uris)}</p>
+                <BusyButton class="secondary" on_click=move |_| remove(c.clone())>
+                    {text::remove(lang)}
+                </BusyButton>
+            </li>
+        }
+    };
     view! {
         <h2 id="applications">{t::applications_title(lang)}</h2>
         <FeedbackView feedback />
         {move || created.get().map(|(c, secret)| view! { <CreatedView client=c secret /> })}
-        {move || {
-            let list = clients.get();
-            if list.is_empty() {
-                view! { <p class="hint">{t::no_apps(lang)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="clients-list">
-                        {list
-                            .into_iter()
-                            .map(|c| {
-                                let kind = if c.confidential {
-                                    t::app_confidential(lang)
-                                } else {
-                                    t::app_public(lang)
-                                };
-                                let facts = format!(
-                                    "{} · {kind} · {}",
-                                    c.client_id,
-                                    t::level_or_more(lang, c.min_level)
-                                );
-                                let uris = c.redirect_uris.join(", ");
-                                let (name, key) = (c.name.clone(), c.client_id.clone());
-                                view! {
-                                    <li class="client" data-client=key>
-                                        <div class="user-head">
-                                            <strong>{name}</strong>
-                                            <span class="hint">{facts}</span>
-                                        </div>
-                                        <p class="hint">{t::redirects_to(lang, &uris)}</p>
-                                        <BusyButton
-                                            class="secondary"
-                                            on_click=move |_| remove(c.clone())
-                                        >
-                                            {text::remove(lang)}
-                                        </BusyButton>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }
-        }}
+        {move || list_or_hint(clients.get(), "clients-list", t::no_apps(lang), row)}
         <CreateClient directory_id=dir.get_value() created feedback on_change=load />
     }
 }
@@ -128,9 +110,7 @@ fn CreateClient(
     let min_level = RwSignal::new(String::new());
     let public = RwSignal::new(false);
     let dir = StoredValue::new(directory_id);
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
+    let submit = feedback.on_submit(move || {
         let level = min_level.get_untracked();
         let min_level_value = match level.trim() {
             "" => None,
@@ -158,7 +138,7 @@ fn CreateClient(
             public.set(false);
             on_change.try_run(());
         });
-    };
+    });
     view! {
         <h3>{t::register_app_title(lang)}</h3>
         <form class="client-create" on:submit=submit>

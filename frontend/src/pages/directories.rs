@@ -4,11 +4,12 @@
 
 use crate::api;
 use crate::app::{LOGIN, Tab, directory_path, encode};
-use crate::components::{Busy, BusyButton, Feedback, FeedbackView, Field, ToggleButton};
+use crate::components::{
+    Busy, BusyButton, Feedback, FeedbackView, Field, ToggleButton, list_or_hint,
+};
 use crate::pages::LoginLink;
 use crate::text::{self, admin as t};
 use authlevel_core::api::{CreateDirectoryRequest, Directory, Role, UpdateDirectoryRequest};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The longest slug the server accepts.
@@ -65,25 +66,11 @@ pub fn DirectoriesPage() -> impl IntoView {
             <FeedbackView feedback />
             <LoginLink when=needs_login text=t::log_in_as_admin(lang) />
             {move || {
-                directories
-                    .get()
-                    .map(|list| {
-                        if list.is_empty() {
-                            view! { <p class="hint">{t::no_directories(lang)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="directories-list">
-                                    {list
-                                        .into_iter()
-                                        .map(|d| {
-                                            view! { <DirectoryRow directory=d operator directories feedback /> }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
+                directories.get().map(|list| {
+                    list_or_hint(list, "directories-list", t::no_directories(lang), |d| {
+                        view! { <DirectoryRow directory=d operator directories feedback /> }
                     })
+                })
             }}
             <Show when=move || operator.get()>
                 <CreateDirectory directories feedback />
@@ -105,9 +92,7 @@ fn DirectoryRow(
     let renaming = RwSignal::new(false);
     let new_name = RwSignal::new(name.clone());
     let id = StoredValue::new(id);
-    let rename = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
+    let rename = feedback.on_submit(move || {
         let req = UpdateDirectoryRequest {
             name: new_name.get_untracked().trim().to_owned(),
         };
@@ -119,7 +104,7 @@ fn DirectoryRow(
                 }
             });
         });
-    };
+    });
     let login = login_url(&slug);
     let login_text = login.clone();
     let field = format!("rename-{slug}");
@@ -163,9 +148,7 @@ fn CreateDirectory(
     let slug = RwSignal::new(String::new());
     // The slug follows the name until it is typed by hand.
     let slug_typed = RwSignal::new(false);
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
+    let submit = feedback.on_submit(move || {
         let req = CreateDirectoryRequest {
             slug: slug.get_untracked().trim().to_owned(),
             name: name.get_untracked().trim().to_owned(),
@@ -178,7 +161,7 @@ fn CreateDirectory(
             slug.set(String::new());
             slug_typed.set(false);
         });
-    };
+    });
     view! {
         <h2>{t::create_directory_title(lang)}</h2>
         <form class="directory-create" on:submit=submit>

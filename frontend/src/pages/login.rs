@@ -10,8 +10,8 @@ use crate::components::{
 use crate::language::lang;
 use crate::text::{self, login as t};
 use crate::webauthn;
-use authlevel_core::api::{LoginState, PasswordLoginRequest};
-use authlevel_core::{ErrorCode, LoginOption, LoginStatus, Method};
+use authlevel_core::api::{LoginState, Notice, PasswordLoginRequest};
+use authlevel_core::{ErrorCode, Input, LoginOption, LoginStatus, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -68,11 +68,11 @@ pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl In
         (None, None) => nav.go(HOME),
     };
     Effect::new(move || {
-        // A complete login with something to say (a recovery code was
-        // used) waits for the person to read it.
+        // A complete login goes on, unless a notice waits for the person's
+        // answer (a recovery code was used).
         let done = state.with(|s| {
             s.as_ref()
-                .filter(|s| s.status == LoginStatus::Complete && s.message.is_none())
+                .filter(|s| s.status == LoginStatus::Complete && !s.needs_ack())
                 .map(|s| s.continue_to.clone())
         });
         // Back to the application that asked (the server chose and checked
@@ -105,10 +105,11 @@ pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl In
                     }
                     Some(s) if s.status == LoginStatus::Complete => {
                         let to = s.continue_to.clone();
+                        let ack = s.needs_ack();
                         view! {
                             <p>{t::logged_in(lang)}</p>
-                            {s.message.clone().map(|m| view! {
-                                <p class="warning" role="alert">{m}</p>
+                            <Notices notices=s.notices.clone() />
+                            {ack.then(|| view! {
                                 <BusyButton class="primary" on_click=move |_| go_on(to.clone())>
                                     {t::go_on(lang)}
                                 </BusyButton>
@@ -125,6 +126,7 @@ pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl In
                         view! {
                             <h1>{title}</h1>
                             <ProgressBar progress=s.progress.clone() label=t::your_login(lang) />
+                            <Notices notices=s.notices.clone() />
                             {s
                                 .message
                                 .clone()
@@ -150,6 +152,23 @@ pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl In
             }}
         </div>
     }
+}
+
+/// What a login's answer tells the person beside its progress: one line
+/// each; one that waits for their answer stands out.
+#[component]
+fn Notices(notices: Vec<Notice>) -> impl IntoView {
+    notices
+        .into_iter()
+        .map(|n| {
+            let class = if n.kind.needs_ack() {
+                "warning"
+            } else {
+                "message"
+            };
+            view! { <p class=class role="alert">{n.text}</p> }
+        })
+        .collect_view()
 }
 
 /// The first step: username and password, or a passkey. `state` is the
@@ -297,14 +316,17 @@ fn PasskeyButton(on_state: Callback<LoginState>) -> impl IntoView {
 fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoView {
     let method = option.method;
     let loaded = RwSignal::new(true);
+    // By what the person gives: a new method of a kind there is needs
+    // nothing here.
     view! {
         <OptionCard option>
-            {match method {
-                Method::Sms | Method::Email | Method::Totp | Method::Recovery => {
+            {match method.spec().input {
+                Input::Digits | Input::Letters => {
                     view! { <CodeEntry method on_state /> }.into_any()
                 }
-                Method::Password => view! { <PasswordStep on_state loaded /> }.into_any(),
-                Method::Passkey => view! { <PasskeyButton on_state /> }.into_any(),
+                Input::Secret => view! { <PasswordStep on_state loaded /> }.into_any(),
+                Input::Ceremony => view! { <PasskeyButton on_state /> }.into_any(),
+                Input::Approval => ().into_any(),
             }}
         </OptionCard>
     }

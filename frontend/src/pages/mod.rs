@@ -9,6 +9,7 @@ mod import;
 mod login;
 mod profile;
 mod setup;
+mod user;
 mod users;
 
 use crate::app::LOGIN;

@@ -1,21 +1,19 @@
-//! `/profile`: the logged-in person's own account: display name, email and
-//! mobile number (confirmed with a code), the language of what is sent to
-//! them, password, passkeys and the authenticator app. Changes to methods
-//! need a recent login; the server says so (403 `reauth_required`) and the
-//! page offers to sign in again.
+//! `/profile`: the logged-in person's own account: display name, the
+//! language of what is sent to them, a section per method
+//! ([`MethodSection`]: password, passkeys, the authenticator app, mobile
+//! number and email address confirmed with a code, recovery codes), and
+//! where they are logged in. Changes to methods need a recent login; the
+//! server says so (403 `reauth_required`) and the console asks for it.
 
+use super::local_time;
 use crate::api;
 use crate::app::{HOME, LOGIN};
-use crate::components::{
-    Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
-    RecoveryCodesEnrol, TotpEnrol,
-};
+use crate::components::{Busy, BusyButton, Feedback, FeedbackView};
 use crate::language::lang;
+use crate::methods::{Account, MethodSection, Place};
 use crate::text::{self, account as t};
-use authlevel_core::api::{
-    KnownBrowser, Me, PasskeyInfo, RenamePasskeyRequest, SessionSummary, UpdateMeRequest,
-};
-use authlevel_core::{Lang, Method};
+use authlevel_core::api::{KnownBrowser, Me, SessionSummary, UpdateMeRequest};
+use authlevel_core::{Lang, Method, MethodSet};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -26,20 +24,8 @@ pub fn ProfilePage() -> impl IntoView {
     let lang = lang();
     // Each section says how its change went, next to it.
     let feedback = Feedback::new();
-    let [
-        f_name,
-        f_language,
-        f_email,
-        f_phone,
-        f_password,
-        f_passkeys,
-        f_totp,
-        f_sessions,
-        f_recovery,
-    ] = std::array::from_fn(|_| Feedback::new());
+    let [f_name, f_language, f_sessions] = std::array::from_fn(|_| Feedback::new());
     let me = RwSignal::new(None::<Me>);
-    let passkeys = RwSignal::new(Vec::<PasskeyInfo>::new());
-    let recovery_left = RwSignal::new(None::<u32>);
     let signed_out = RwSignal::new(false);
     // A setup link for another account, open in this browser: the
     // enrolment routes act on that account while it is (SECURITY 29).
@@ -61,44 +47,22 @@ pub fn ProfilePage() -> impl IntoView {
                 Err(e) if e.status() == Some(401) => signed_out.set(true),
                 Err(e) => feedback.fail(e),
             }
-            match api::passkeys().await {
-                Ok(list) => passkeys.set(list),
-                Err(e) if e.status() == Some(401) => {}
-                Err(e) => feedback.fail(e),
-            }
-            if let Ok(r) = api::recovery_codes().await {
-                recovery_left.set(Some(r.remaining));
-            }
         });
     });
     load.try_run(());
 
-    let field = move |f: fn(&Me) -> Option<String>| {
-        Signal::derive(move || me.with(|m| m.as_ref().and_then(f)))
-    };
-    let has = move |m: Method| me.with(|me| me.as_ref().is_some_and(|me| me.enrolled.contains(m)));
-    // The email address or the mobile number, confirmed and waiting.
-    let contact = move |method: Method, id: &'static str, title: fn(Lang) -> String, feedback| {
-        type Of = fn(&Me) -> Option<String>;
-        let (current, pending): (Of, Of) = if method == Method::Sms {
-            (|m| m.phone.clone(), |m| m.pending_phone.clone())
-        } else {
-            (|m| m.email.clone(), |m| m.pending_email.clone())
-        };
-        view! {
-            <section class="enrol" aria-labelledby=id>
-                <h2 id=id>{title(lang)}</h2>
-                <FeedbackView feedback />
-                <ContactEnrol
-                    method
-                    current=field(current)
-                    pending=field(pending)
-                    feedback
-                    on_done=load
-                />
-            </section>
-        }
-    };
+    let account = Signal::derive(move || {
+        me.with(|m| {
+            m.as_ref().map(|m| Account {
+                enrolled: m.enrolled,
+                counted: MethodSet::ALL,
+                phone: m.phone.clone(),
+                pending_phone: m.pending_phone.clone(),
+                email: m.email.clone(),
+                pending_email: m.pending_email.clone(),
+            })
+        })
+    });
 
     view! {
         <div class="card">
@@ -137,28 +101,12 @@ pub fn ProfilePage() -> impl IntoView {
                     <FeedbackView feedback=f_language />
                     <MessagesLanguage me feedback=f_language />
                 </section>
-                {contact(Method::Email, "p-email", text::email_address, f_email)}
-                {contact(Method::Sms, "p-phone", text::mobile_number, f_phone)}
-                <section class="enrol" aria-labelledby="p-password">
-                    <h2 id="p-password">{text::password(lang)}</h2>
-                    <FeedbackView feedback=f_password />
-                    <NewPasswordForm
-                        feedback=f_password
-                        button=t::change_password
-                        done=t::password_changed
-                    />
-                </section>
-                <section class="enrol" aria-labelledby="p-passkeys">
-                    <h2 id="p-passkeys">{t::passkeys(lang)}</h2>
-                    <FeedbackView feedback=f_passkeys />
-                    <PasskeyList passkeys feedback=f_passkeys on_change=load />
-                    <PasskeyEnrol feedback=f_passkeys on_done=load />
-                </section>
-                <section class="enrol" aria-labelledby="p-recovery">
-                    <h2 id="p-recovery">{text::recovery_codes(lang)}</h2>
-                    <FeedbackView feedback=f_recovery />
-                    <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=load />
-                </section>
+                {Method::ALL
+                    .into_iter()
+                    .map(|method| {
+                        view! { <MethodSection method place=Place::Profile account on_done=load /> }
+                    })
+                    .collect_view()}
                 <section class="enrol" aria-labelledby="p-sessions">
                     <h2 id="p-sessions">{t::sessions(lang)}</h2>
                     <FeedbackView feedback=f_sessions />
@@ -166,17 +114,6 @@ pub fn ProfilePage() -> impl IntoView {
                     <h3 id="p-browsers">{t::known_browsers(lang)}</h3>
                     <p class="hint">{t::known_browsers_hint(lang)}</p>
                     <KnownBrowserList feedback=f_sessions />
-                </section>
-                <section class="enrol" aria-labelledby="p-totp">
-                    <h2 id="p-totp">{Method::Totp.label_in(lang)}</h2>
-                    <FeedbackView feedback=f_totp />
-                    {move || {
-                        if has(Method::Totp) {
-                            view! { <TotpRemove feedback=f_totp on_done=load /> }.into_any()
-                        } else {
-                            view! { <TotpEnrol feedback=f_totp on_done=load /> }.into_any()
-                        }
-                    }}
                 </section>
             </Show>
         </div>
@@ -189,16 +126,14 @@ fn save_me(
     me: RwSignal<Option<Me>>,
     feedback: Feedback,
     done: fn(Lang) -> String,
-    req: impl Fn() -> UpdateMeRequest + 'static,
+    req: impl Fn() -> UpdateMeRequest + Copy + 'static,
 ) -> impl Fn(SubmitEvent) + 'static {
-    move |ev: SubmitEvent| {
-        ev.prevent_default();
-        feedback.clear();
+    feedback.on_submit(move || {
         feedback.run(api::update_me(req()), move |m| {
             me.set(Some(m));
             feedback.ok(done(feedback.lang));
         });
-    }
+    })
 }
 
 #[component]
@@ -277,78 +212,6 @@ fn MessagesLanguage(me: RwSignal<Option<Me>>, feedback: Feedback) -> impl IntoVi
     }
 }
 
-#[component]
-fn PasskeyList(
-    passkeys: RwSignal<Vec<PasskeyInfo>>,
-    feedback: Feedback,
-    on_change: Callback<()>,
-) -> impl IntoView {
-    let lang = feedback.lang;
-    let row = move |p: PasskeyInfo| {
-        let name = RwSignal::new(p.name.clone());
-        let id = StoredValue::new(p.id.clone());
-        let field = format!("passkey-{}", p.id);
-        let rename = move |ev: SubmitEvent| {
-            ev.prevent_default();
-            feedback.clear();
-            let req = RenamePasskeyRequest {
-                name: name.get_untracked(),
-            };
-            feedback.run(api::rename_passkey(id.get_value(), req), move |()| {
-                feedback.ok(t::renamed(lang));
-                on_change.try_run(());
-            });
-        };
-        let remove = move |_| {
-            feedback.clear();
-            feedback.run(api::delete_passkey(id.get_value()), move |()| {
-                feedback.ok(t::passkey_removed(lang));
-                on_change.try_run(());
-            });
-        };
-        let label = t::passkey_name_of(lang, &p.name);
-        view! {
-            <li>
-                <form class="row" on:submit=rename>
-                    <label class="visually-hidden" for=field.clone()>{label}</label>
-                    <input id=field type="text" maxlength="64" required bind:value=name />
-                    <BusyButton class="secondary" submit=true>{text::rename(lang)}</BusyButton>
-                    <BusyButton class="secondary danger" on_click=remove>{text::remove(lang)}</BusyButton>
-                </form>
-            </li>
-        }
-    };
-    view! {
-        {move || {
-            let list = passkeys.get();
-            if list.is_empty() {
-                view! { <p>{t::no_passkeys(lang)}</p> }.into_any()
-            } else {
-                view! { <ul class="passkeys">{list.into_iter().map(row).collect_view()}</ul> }
-                    .into_any()
-            }
-        }}
-    }
-}
-
-#[component]
-fn TotpRemove(feedback: Feedback, on_done: Callback<()>) -> impl IntoView {
-    let lang = feedback.lang;
-    let remove = move |_| {
-        feedback.clear();
-        feedback.run(api::totp_remove(), move |()| {
-            feedback.ok(t::totp_removed(lang));
-            on_done.try_run(());
-        });
-    };
-    view! {
-        <p class="ok">{t::set_up_done(lang)}</p>
-        <BusyButton class="secondary danger" on_click=remove>
-            {t::totp_remove(lang)}
-        </BusyButton>
-    }
-}
-
 /// The own sessions: where, since when, with which methods; end one, or
 /// every other one.
 #[component]
@@ -366,33 +229,24 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
                 format!(
                     "{} {}",
                     m.method.label_in(lang),
-                    super::local_time(lang, m.verified_at)
+                    local_time(lang, m.verified_at)
                 )
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let end = move |_| {
-            feedback.clear();
-            feedback.run(api::end_session(id.get_value()), move |()| {
-                feedback.ok(t::session_ended(lang));
-                load();
-            });
+        let end = move |_| feedback.act(api::end_session(id.get_value()), t::session_ended, load);
+        let (since, last) = (
+            local_time(lang, s.created_at),
+            local_time(lang, s.last_used_at),
+        );
+        let times = match &s.ip {
+            Some(ip) => t::session_times(lang, &since, &last, ip),
+            None => t::session_times_no_ip(lang, &since, &last),
         };
+        let this = s.current.then(|| t::this_session(lang));
         view! {
             <li data-current=s.current.to_string()>
-                <strong>
-                    {s.user_agent.clone().unwrap_or_else(|| t::unknown_browser(lang))}
-                </strong>
-                {s.current.then(|| t::this_session(lang))}
-                <br />
-                {
-                    let since = super::local_time(lang, s.created_at);
-                    let last = super::local_time(lang, s.last_used_at);
-                    match &s.ip {
-                        Some(ip) => t::session_times(lang, &since, &last, ip),
-                        None => t::session_times_no_ip(lang, &since, &last),
-                    }
-                }
+                {seen(lang, s.user_agent, this, times)}
                 <br />
                 {methods}
                 {(!s.current).then(|| view! {
@@ -401,13 +255,7 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
             </li>
         }
     };
-    let end_others = move |_| {
-        feedback.clear();
-        feedback.run(api::end_other_sessions(), move |()| {
-            feedback.ok(t::others_ended(lang));
-            load();
-        });
-    };
+    let end_others = move |_| feedback.act(api::end_other_sessions(), t::others_ended, load);
     view! {
         <ul class="sessions">{move || sessions.get().into_iter().map(row).collect_view()}</ul>
         <Show when=move || sessions.with(|l| l.len() > 1)>
@@ -427,27 +275,23 @@ fn KnownBrowserList(feedback: Feedback) -> impl IntoView {
     let row = move |b: KnownBrowser| {
         let id = StoredValue::new(b.id.clone());
         let forget = move |_| {
-            feedback.clear();
-            feedback.run(api::forget_browser(id.get_value()), move |()| {
-                feedback.ok(t::browser_forgotten(lang));
-                load();
-            });
+            feedback.act(
+                api::forget_browser(id.get_value()),
+                t::browser_forgotten,
+                load,
+            )
+        };
+        let (since, last) = (
+            local_time(lang, b.created_at),
+            local_time(lang, b.last_used_at),
+        );
+        let times = match &b.ip {
+            Some(ip) => t::browser_times(lang, &since, &last, ip),
+            None => t::browser_times_no_ip(lang, &since, &last),
         };
         view! {
             <li data-current=b.current.to_string()>
-                <strong>
-                    {b.user_agent.clone().unwrap_or_else(|| t::unknown_browser(lang))}
-                </strong>
-                {b.current.then(|| t::this_browser(lang))}
-                <br />
-                {
-                    let since = super::local_time(lang, b.created_at);
-                    let last = super::local_time(lang, b.last_used_at);
-                    match &b.ip {
-                        Some(ip) => t::browser_times(lang, &since, &last, ip),
-                        None => t::browser_times_no_ip(lang, &since, &last),
-                    }
-                }
+                {seen(lang, b.user_agent, b.current.then(|| t::this_browser(lang)), times)}
                 <br />
                 <BusyButton class="secondary danger" on_click=forget>{t::forget(lang)}</BusyButton>
             </li>
@@ -457,5 +301,22 @@ fn KnownBrowserList(feedback: Feedback) -> impl IntoView {
         <ul class="sessions browsers" aria-labelledby="p-browsers">
             {move || browsers.get().into_iter().map(row).collect_view()}
         </ul>
+    }
+}
+
+/// What a list of the own sessions or browsers says of one: its browser
+/// (`User-Agent`), `this` when it is the one asking, and `times`, when it
+/// was first and last seen and from where.
+fn seen(
+    lang: Lang,
+    user_agent: Option<String>,
+    this: Option<String>,
+    times: String,
+) -> impl IntoView {
+    view! {
+        <strong>{user_agent.unwrap_or_else(|| t::unknown_browser(lang))}</strong>
+        {this}
+        <br />
+        {times}
     }
 }

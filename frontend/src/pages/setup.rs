@@ -4,14 +4,12 @@
 
 use crate::api;
 use crate::app::{LOGIN, Nav, SETUP};
-use crate::components::{
-    Busy, BusyButton, ContactEnrol, Feedback, FeedbackView, NewPasswordForm, PasskeyEnrol,
-    ProblemMessage, ProgressBar, RecoveryCodesEnrol, TotpEnrol,
-};
+use crate::components::{Busy, BusyButton, Feedback, FeedbackView, ProblemMessage, ProgressBar};
 use crate::language::lang;
-use crate::text::{self, account as t};
+use crate::methods::{Account, MethodSection, Place};
+use crate::text::account as t;
 use authlevel_core::api::{SetupRequest, SetupResponse};
-use authlevel_core::{Lang, Method, Progress};
+use authlevel_core::{Method, Progress};
 use leptos::prelude::*;
 
 /// The `token` of a URL fragment such as `#token=abc`.
@@ -80,39 +78,20 @@ pub fn SetupPage() -> impl IntoView {
 
     // After each enrolment: the meter again, from the server.
     let feedback = Feedback::new();
-    // Each method's section says how its enrolment went, next to it.
-    let [f_password, f_passkey, f_totp, f_sms, f_email, f_recovery] =
-        std::array::from_fn(|_| Feedback::new());
-    let recovery_left = RwSignal::new(None::<u32>);
     let refresh = Callback::new(move |()| {
         feedback.run(api::setup_status(), move |s| setup.set(Some(s)));
-        feedback.run(api::recovery_codes(), move |r| {
-            recovery_left.set(Some(r.remaining))
-        });
     });
-    // Which methods the policy counts, and which are set up.
-    let counts =
-        move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.policy.points.get(m) > 0));
-    let has = move |m: Method| setup.with(|s| s.as_ref().is_some_and(|s| s.enrolled.contains(m)));
-    let no_contact = Signal::stored(None::<String>);
-    // A mobile number or an email address: none is shown, one is added.
-    let contact = move |method: Method, title: fn(Lang) -> String, feedback: Feedback| {
-        let id = format!("enrol-{}", method.as_str());
-        view! {
-            <Show when=move || counts(method)>
-                <section class="enrol" aria-labelledby=id.clone()>
-                    <h3 id=id.clone()>{title(lang)} {move || has(method).then_some(" ✓")}</h3>
-                    <FeedbackView feedback />
-                    <ContactEnrol
-                        method
-                        current=no_contact
-                        pending=no_contact
-                        feedback
-                        on_done=refresh
-                    />
-                </section>
-            </Show>
-        }
+    let account = Signal::derive(move || {
+        setup.with(|s| {
+            s.as_ref().map(|s| Account {
+                enrolled: s.enrolled,
+                counted: s.policy.enabled(),
+                ..Account::default()
+            })
+        })
+    });
+    let section = move |method: Method| {
+        view! { <MethodSection method place=Place::Setup account on_done=refresh /> }
     };
 
     let nav = Nav::get();
@@ -133,11 +112,6 @@ pub fn SetupPage() -> impl IntoView {
                 setup
                     .get()
                     .map(|s| {
-                        let password_title = if s.enrolled.contains(Method::Password) {
-                            t::change_your_password(lang)
-                        } else {
-                            t::choose_password(lang)
-                        };
                         let progress = enrolled_progress(&s);
                         let missing: Vec<String> = s
                             .policy
@@ -178,57 +152,18 @@ pub fn SetupPage() -> impl IntoView {
                                         </details>
                                     }
                                 })}
-                            <h2>{password_title}</h2>
                         }
                     })
             }}
             <Show when=move || setup.with(Option::is_some)>
-                <NewPasswordForm
-                    feedback=f_password
-                    button=t::set_password
-                    done=t::password_set
-                    primary=true
-                    on_done=refresh
-                />
-                <FeedbackView feedback=f_password />
+                {section(Method::Password)}
                 <h2>{t::add_ways(lang)}</h2>
                 <FeedbackView feedback />
-                <Show when=move || counts(Method::Passkey)>
-                    <section class="enrol" aria-labelledby="enrol-passkey">
-                        <h3 id="enrol-passkey">
-                            {Method::Passkey.label_in(lang)}
-                            {move || has(Method::Passkey).then_some(" ✓")}
-                        </h3>
-                        <FeedbackView feedback=f_passkey />
-                        <PasskeyEnrol feedback=f_passkey on_done=refresh />
-                    </section>
-                </Show>
-                <Show when=move || counts(Method::Totp)>
-                    <section class="enrol" aria-labelledby="enrol-totp">
-                        <h3 id="enrol-totp">{Method::Totp.label_in(lang)}</h3>
-                        <FeedbackView feedback=f_totp />
-                        {move || {
-                            if has(Method::Totp) {
-                                view! { <p class="ok">{t::set_up_done(lang)}</p> }.into_any()
-                            } else {
-                                view! { <TotpEnrol feedback=f_totp on_done=refresh /> }.into_any()
-                            }
-                        }}
-                    </section>
-                </Show>
-                <Show when=move || counts(Method::Recovery)>
-                    <section class="enrol" aria-labelledby="enrol-recovery">
-                        <h3 id="enrol-recovery">
-                            {text::recovery_codes(lang)}
-                            {move || has(Method::Recovery).then_some(" ✓")}
-                        </h3>
-                        <p>{t::recovery_intro(lang)}</p>
-                        <FeedbackView feedback=f_recovery />
-                        <RecoveryCodesEnrol feedback=f_recovery remaining=recovery_left on_done=refresh />
-                    </section>
-                </Show>
-                {contact(Method::Sms, t::mobile_for_sms, f_sms)}
-                {contact(Method::Email, t::email_for_codes, f_email)}
+                {Method::ALL
+                    .into_iter()
+                    .filter(|m| *m != Method::Password)
+                    .map(section)
+                    .collect_view()}
                 <h2>{t::done_title(lang)}</h2>
                 <p>{t::done_text(lang)}</p>
                 <BusyButton class="primary" on_click=finish>{t::finish(lang)}</BusyButton>
@@ -253,7 +188,7 @@ mod tests {
     #[test]
     fn progress_counts_only_switched_on_methods() {
         let mut policy = Policy::default();
-        policy.points.email = 0;
+        policy.points.set(Method::Email, 0);
         let setup = SetupResponse {
             username: "ann".into(),
             directory: "default".into(),

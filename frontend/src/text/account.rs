@@ -179,58 +179,10 @@ texts! {
         ),
     }
 
-    /// Heading: a password is set.
-    fn change_your_password() {
-        En => "Change your password",
-        Nl => "Je wachtwoord wijzigen",
-    }
-
-    /// Heading: no password yet.
-    fn choose_password() {
-        En => "Choose a password",
-        Nl => "Kies een wachtwoord",
-    }
-
-    /// Sets the password on a setup link.
-    fn set_password() {
-        En => "Set password",
-        Nl => "Wachtwoord instellen",
-    }
-
-    /// The password is set.
-    fn password_set() {
-        En => "Your password is set.",
-        Nl => "Je wachtwoord is ingesteld.",
-    }
-
     /// Heading of the methods to add.
     fn add_ways() {
         En => "Add ways to log in",
         Nl => "Manieren om in te loggen toevoegen",
-    }
-
-    /// A method that is set up.
-    fn set_up_done() {
-        En => "✓ Set up.",
-        Nl => "✓ Ingesteld.",
-    }
-
-    /// What recovery codes are for.
-    fn recovery_intro() {
-        En => "For when your phone is lost: each code works once, in place of a code from it.",
-        Nl => "Voor als je telefoon kwijt is: elke code werkt één keer, in plaats van een code van je telefoon.",
-    }
-
-    /// Heading: the mobile number on a setup link.
-    fn mobile_for_sms() {
-        En => "Mobile number for SMS codes",
-        Nl => "Mobiel nummer voor sms-codes",
-    }
-
-    /// Heading: the email address on a setup link.
-    fn email_for_codes() {
-        En => "Email address for codes",
-        Nl => "E-mailadres voor codes",
     }
 
     /// Heading: finishing a setup link.
@@ -257,198 +209,16 @@ texts! {
         Nl => "Bevestigen",
     }
 
-    /// Starts setting up an authenticator app.
-    fn totp_start() {
-        En => "Set up an authenticator app",
-        Nl => "Een authenticator-app instellen",
-    }
-
-    /// How to add the secret to the app.
-    fn totp_scan() {
-        En => "Scan this code with your authenticator app, or type the key into it.",
-        Nl => "Scan deze code met je authenticator-app, of typ de sleutel erin.",
-    }
-
-    /// The QR code, for screen readers.
-    fn totp_qr() {
-        En => "QR code for your authenticator app",
-        Nl => "QR-code voor je authenticator-app",
-    }
-
-    /// Before the secret in letters.
-    fn totp_key() {
-        En => "Key:",
-        Nl => "Sleutel:",
-    }
-
-    /// The app is confirmed.
-    fn totp_done() {
-        En => "Your authenticator app is set up.",
-        Nl => "Je authenticator-app is ingesteld.",
-    }
-
     /// A contact point was removed.
     fn removed() {
         En => "Removed.",
         Nl => "Verwijderd.",
     }
 
-    /// The mobile number's code was right.
-    fn phone_confirmed() {
-        En => "Your mobile number is confirmed.",
-        Nl => "Je mobiele nummer is bevestigd.",
-    }
-
-    /// The email address's code was right.
-    fn email_confirmed() {
-        En => "Your email address is confirmed.",
-        Nl => "Je e-mailadres is bevestigd.",
-    }
-
-    /// The field of a replacement mobile number.
-    fn new_mobile_number() {
-        En => "New mobile number",
-        Nl => "Nieuw mobiel nummer",
-    }
-
-    /// The field of a replacement email address.
-    fn new_email_address() {
-        En => "New email address",
-        Nl => "Nieuw e-mailadres",
-    }
-
-    /// A mobile number as an example.
-    fn phone_example() {
-        En => "+41 79 123 45 67",
-        Nl => "+31 6 12 34 56 78",
-    }
-
-    /// An email address as an example.
-    fn email_example() {
-        En => "name@example.com",
-        Nl => "naam@example.com",
-    }
-
     /// Before a confirmed number or address.
     fn confirmed() {
         En => "Confirmed:",
         Nl => "Bevestigd:",
-    }
-
-    /// The field of a new passkey's name.
-    fn passkey_name() {
-        En => "Name of the new passkey",
-        Nl => "Naam van de nieuwe toegangssleutel (passkey)",
-    }
-
-    /// The name a new passkey starts with.
-    fn passkey_default_name() {
-        En => "Passkey",
-        Nl => "Toegangssleutel",
-    }
-
-    /// Adds a passkey.
-    fn add_passkey() {
-        En => "Add a passkey",
-        Nl => "Toegangssleutel (passkey) toevoegen",
-    }
-
-    /// A passkey was added.
-    fn passkey_added(name: &str) {
-        En => format!("Passkey “{name}” added."),
-        Nl => format!("Toegangssleutel “{name}” toegevoegd."),
-    }
-
-    /// The two password fields differ.
-    fn passwords_differ() {
-        En => "The two passwords differ; type the same one twice.",
-        Nl => "De twee wachtwoorden verschillen. Typ twee keer hetzelfde.",
-    }
-
-    /// The field of a new password.
-    fn new_password() {
-        En => "New password",
-        Nl => "Nieuw wachtwoord",
-    }
-
-    /// What a password must be.
-    fn password_rules() {
-        En => "8 to 256 characters; any characters; not a common password.",
-        Nl => "8 tot 256 tekens, alle tekens mogen, geen veelgebruikt wachtwoord.",
-    }
-
-    /// The field that repeats the new password.
-    fn type_again() {
-        En => "Type it again",
-        Nl => "Typ het nog een keer",
-    }
-
-    /// The head of a downloaded set of recovery codes.
-    fn recovery_file_intro() {
-        En => "Recovery codes. Each works once, in place of your phone or authenticator app.\nKeep them somewhere safe, apart from your devices.\n\n",
-        Nl => "Herstelcodes. Elke code werkt één keer, in plaats van je telefoon of authenticator-app.\nBewaar ze op een veilige plek, niet bij je apparaten.\n\n",
-    }
-
-    /// The name of that file.
-    fn recovery_file_name() {
-        En => "recovery-codes.txt",
-        Nl => "herstelcodes.txt",
-    }
-
-    /// A new set was made.
-    fn recovery_made() {
-        En => "Your new recovery codes are below. Any earlier ones no longer work.",
-        Nl => "Je nieuwe herstelcodes staan hieronder. Eerdere codes werken niet meer.",
-    }
-
-    /// How many recovery codes are left.
-    fn recovery_left(n: u32) {
-        En => match n {
-            0 => "You have no recovery codes.".to_owned(),
-            1 => "1 recovery code is left.".to_owned(),
-            n => format!("{n} recovery codes are left."),
-        },
-        Nl => match n {
-            0 => "Je hebt geen herstelcodes.".to_owned(),
-            1 => "Er is nog 1 herstelcode over.".to_owned(),
-            n => format!("Er zijn nog {n} herstelcodes over."),
-        },
-    }
-
-    /// Few recovery codes are left.
-    fn recovery_few() {
-        En => "Make a new set before they run out.",
-        Nl => "Maak een nieuwe set voordat ze op zijn.",
-    }
-
-    /// Replaces the recovery codes.
-    fn recovery_new_set() {
-        En => "Make a new set",
-        Nl => "Nieuwe set maken",
-    }
-
-    /// Makes the first recovery codes.
-    fn recovery_make() {
-        En => "Make recovery codes",
-        Nl => "Herstelcodes maken",
-    }
-
-    /// Above a new set.
-    fn recovery_keep() {
-        En => "Keep these somewhere safe, apart from your phone. Each works once; they are shown only now.",
-        Nl => "Bewaar deze op een veilige plek, niet bij je telefoon. Elke code werkt één keer en je ziet ze alleen nu.",
-    }
-
-    /// Prints the page.
-    fn print() {
-        En => "Print",
-        Nl => "Afdrukken",
-    }
-
-    /// Downloads a file.
-    fn download() {
-        En => "Download",
-        Nl => "Downloaden",
     }
 
     /// The profile: the heading.
@@ -523,58 +293,10 @@ texts! {
         Nl => "Wachtwoord wijzigen",
     }
 
-    /// The password was changed.
-    fn password_changed() {
-        En => "Your password is changed.",
-        Nl => "Je wachtwoord is gewijzigd.",
-    }
-
-    /// Heading: the passkeys.
-    fn passkeys() {
-        En => "Passkeys",
-        Nl => "Toegangssleutels (passkeys)",
-    }
-
     /// Heading: the sessions.
     fn sessions() {
         En => "Where you are logged in",
         Nl => "Waar je bent ingelogd",
-    }
-
-    /// A passkey was renamed.
-    fn renamed() {
-        En => "Renamed.",
-        Nl => "Naam gewijzigd.",
-    }
-
-    /// A passkey was removed.
-    fn passkey_removed() {
-        En => "Passkey removed.",
-        Nl => "Toegangssleutel verwijderd.",
-    }
-
-    /// A passkey's name field, for screen readers.
-    fn passkey_name_of(name: &str) {
-        En => format!("Name of passkey “{name}”"),
-        Nl => format!("Naam van toegangssleutel “{name}”"),
-    }
-
-    /// No passkey is registered.
-    fn no_passkeys() {
-        En => "No passkeys yet.",
-        Nl => "Nog geen toegangssleutels (passkeys).",
-    }
-
-    /// The app was removed.
-    fn totp_removed() {
-        En => "The authenticator app is removed.",
-        Nl => "De authenticator-app is verwijderd.",
-    }
-
-    /// Removes the app.
-    fn totp_remove() {
-        En => "Remove the authenticator app",
-        Nl => "De authenticator-app verwijderen",
     }
 
     /// A session was ended.
@@ -666,4 +388,238 @@ texts! {
         En => "End every other session",
         Nl => "Alle andere sessies beëindigen",
     }
+
+    /// Adds a passkey.
+    fn add_passkey() {
+        En => "Add a passkey",
+        Nl => "Toegangssleutel (passkey) toevoegen",
+    }
+
+    /// No passkey is registered.
+    fn no_passkeys() {
+        En => "No passkeys yet.",
+        Nl => "Nog geen toegangssleutels (passkeys).",
+    }
+
+    /// A passkey was added.
+    fn passkey_added(name: &str) {
+        En => format!("Passkey “{name}” added."),
+        Nl => format!("Toegangssleutel “{name}” toegevoegd."),
+    }
+
+    /// The name a new passkey starts with.
+    fn passkey_default_name() {
+        En => "Passkey",
+        Nl => "Toegangssleutel",
+    }
+
+    /// The field of a new passkey's name.
+    fn passkey_name() {
+        En => "Name of the new passkey",
+        Nl => "Naam van de nieuwe toegangssleutel (passkey)",
+    }
+
+    /// A passkey's name field, for screen readers.
+    fn passkey_name_of(name: &str) {
+        En => format!("Name of passkey “{name}”"),
+        Nl => format!("Naam van toegangssleutel “{name}”"),
+    }
+
+    /// A passkey was removed.
+    fn passkey_removed() {
+        En => "Passkey removed.",
+        Nl => "Toegangssleutel verwijderd.",
+    }
+
+    /// Heading: the passkeys.
+    fn passkeys() {
+        En => "Passkeys",
+        Nl => "Toegangssleutels (passkeys)",
+    }
+
+    /// A passkey was renamed.
+    fn renamed() {
+        En => "Renamed.",
+        Nl => "Naam gewijzigd.",
+    }
+
+
+    /// Heading: a password is set.
+    fn change_your_password() {
+        En => "Change your password",
+        Nl => "Je wachtwoord wijzigen",
+    }
+
+    /// Heading: no password yet.
+    fn choose_password() {
+        En => "Choose a password",
+        Nl => "Kies een wachtwoord",
+    }
+
+    /// The field of a new password.
+    fn new_password() {
+        En => "New password",
+        Nl => "Nieuw wachtwoord",
+    }
+
+    /// The password was changed.
+    fn password_changed() {
+        En => "Your password is changed.",
+        Nl => "Je wachtwoord is gewijzigd.",
+    }
+
+    /// What a password must be.
+    fn password_rules() {
+        En => "8 to 256 characters; any characters; not a common password.",
+        Nl => "8 tot 256 tekens, alle tekens mogen, geen veelgebruikt wachtwoord.",
+    }
+
+    /// The password is set.
+    fn password_set() {
+        En => "Your password is set.",
+        Nl => "Je wachtwoord is ingesteld.",
+    }
+
+    /// The two password fields differ.
+    fn passwords_differ() {
+        En => "The two passwords differ; type the same one twice.",
+        Nl => "De twee wachtwoorden verschillen. Typ twee keer hetzelfde.",
+    }
+
+    /// Sets the password on a setup link.
+    fn set_password() {
+        En => "Set password",
+        Nl => "Wachtwoord instellen",
+    }
+
+    /// The field that repeats the new password.
+    fn type_again() {
+        En => "Type it again",
+        Nl => "Typ het nog een keer",
+    }
+
+
+    /// Downloads a file.
+    fn download() {
+        En => "Download",
+        Nl => "Downloaden",
+    }
+
+    /// Prints the page.
+    fn print() {
+        En => "Print",
+        Nl => "Afdrukken",
+    }
+
+    /// Few recovery codes are left.
+    fn recovery_few() {
+        En => "Make a new set before they run out.",
+        Nl => "Maak een nieuwe set voordat ze op zijn.",
+    }
+
+    /// The head of a downloaded set of recovery codes.
+    fn recovery_file_intro() {
+        En => "Recovery codes. Each works once, in place of your phone or authenticator app.\nKeep them somewhere safe, apart from your devices.\n\n",
+        Nl => "Herstelcodes. Elke code werkt één keer, in plaats van je telefoon of authenticator-app.\nBewaar ze op een veilige plek, niet bij je apparaten.\n\n",
+    }
+
+    /// The name of that file.
+    fn recovery_file_name() {
+        En => "recovery-codes.txt",
+        Nl => "herstelcodes.txt",
+    }
+
+    /// What recovery codes are for.
+    fn recovery_intro() {
+        En => "For when your phone is lost: each code works once, in place of a code from it.",
+        Nl => "Voor als je telefoon kwijt is: elke code werkt één keer, in plaats van een code van je telefoon.",
+    }
+
+    /// Above a new set.
+    fn recovery_keep() {
+        En => "Keep these somewhere safe, apart from your phone. Each works once; they are shown only now.",
+        Nl => "Bewaar deze op een veilige plek, niet bij je telefoon. Elke code werkt één keer en je ziet ze alleen nu.",
+    }
+
+    /// How many recovery codes are left.
+    fn recovery_left(n: u32) {
+        En => match n {
+            0 => "You have no recovery codes.".to_owned(),
+            1 => "1 recovery code is left.".to_owned(),
+            n => format!("{n} recovery codes are left."),
+        },
+        Nl => match n {
+            0 => "Je hebt geen herstelcodes.".to_owned(),
+            1 => "Er is nog 1 herstelcode over.".to_owned(),
+            n => format!("Er zijn nog {n} herstelcodes over."),
+        },
+    }
+
+    /// A new set was made.
+    fn recovery_made() {
+        En => "Your new recovery codes are below. Any earlier ones no longer work.",
+        Nl => "Je nieuwe herstelcodes staan hieronder. Eerdere codes werken niet meer.",
+    }
+
+    /// Makes the first recovery codes.
+    fn recovery_make() {
+        En => "Make recovery codes",
+        Nl => "Herstelcodes maken",
+    }
+
+    /// Replaces the recovery codes.
+    fn recovery_new_set() {
+        En => "Make a new set",
+        Nl => "Nieuwe set maken",
+    }
+
+
+    /// A method that is set up.
+    fn set_up_done() {
+        En => "✓ Set up.",
+        Nl => "✓ Ingesteld.",
+    }
+
+    /// The app is confirmed.
+    fn totp_done() {
+        En => "Your authenticator app is set up.",
+        Nl => "Je authenticator-app is ingesteld.",
+    }
+
+    /// Before the secret in letters.
+    fn totp_key() {
+        En => "Key:",
+        Nl => "Sleutel:",
+    }
+
+    /// The QR code, for screen readers.
+    fn totp_qr() {
+        En => "QR code for your authenticator app",
+        Nl => "QR-code voor je authenticator-app",
+    }
+
+    /// Removes the app.
+    fn totp_remove() {
+        En => "Remove the authenticator app",
+        Nl => "De authenticator-app verwijderen",
+    }
+
+    /// The app was removed.
+    fn totp_removed() {
+        En => "The authenticator app is removed.",
+        Nl => "De authenticator-app is verwijderd.",
+    }
+
+    /// How to add the secret to the app.
+    fn totp_scan() {
+        En => "Scan this code with your authenticator app, or type the key into it.",
+        Nl => "Scan deze code met je authenticator-app, of typ de sleutel erin.",
+    }
+
+    /// Starts setting up an authenticator app.
+    fn totp_start() {
+        En => "Set up an authenticator app",
+        Nl => "Een authenticator-app instellen",
+    }
+
 }

@@ -168,18 +168,6 @@ texts! {
         Nl => "Verificatiecode",
     }
 
-    /// The field of a code from the authenticator app.
-    fn code_from_app() {
-        En => "Code from your authenticator app",
-        Nl => "Code uit je authenticator-app",
-    }
-
-    /// The field of a recovery code.
-    fn recovery_code_field() {
-        En => "One of your recovery codes",
-        Nl => "Een van je herstelcodes",
-    }
-
     /// The field of a sent code (`to`: masked number or address).
     fn code_sent_to(to: &str) {
         En => format!("Code sent to {to}"),
@@ -244,18 +232,6 @@ texts! {
     fn copied() {
         En => "Copied.",
         Nl => "Gekopieerd.",
-    }
-
-    /// A mobile number field or section.
-    fn mobile_number() {
-        En => "Mobile number",
-        Nl => "Mobiel nummer",
-    }
-
-    /// An email address field or section.
-    fn email_address() {
-        En => "Email address",
-        Nl => "E-mailadres",
     }
 
     /// A heading of the recovery codes.

@@ -1,14 +1,45 @@
-//! Recovery codes for a lost phone: how many are left (a warning at 3 or
-//! fewer), and a new set, shown once, to copy, print or download.
+//! The recovery codes' section, for a lost phone: how many are left (a
+//! warning at 3 or fewer), and a new set, shown once, to copy, print or
+//! download.
 
-use super::{BusyButton, Feedback};
-use crate::api;
+use super::{Place, Section};
+use crate::api::{ApiResult, Empty, POST, get, send};
+use crate::components::{BusyButton, Feedback};
 use crate::text::{self, account as t};
-use authlevel_core::Lang;
+use authlevel_core::api::{RecoveryCodes, RecoveryCodesStatus, paths};
+use authlevel_core::{Lang, Method};
 use leptos::prelude::*;
 
 /// At or below this many codes left, the person is told to make new ones.
 const FEW: u32 = 3;
+
+/// The section. How many codes are left is its own to load, and again
+/// after each change.
+pub fn section(s: Section) -> AnyView {
+    let (lang, feedback, on_done) = (s.lang, s.feedback, s.on_done);
+    let remaining = RwSignal::new(None::<u32>);
+    let load = Callback::new(move |()| {
+        feedback.run(recovery_codes(), move |r| remaining.set(Some(r.remaining)));
+    });
+    load.run(());
+    let changed = Callback::new(move |()| {
+        load.run(());
+        on_done.run(());
+    });
+    let intro = s.place == Place::Setup;
+    s.frame(
+        Method::Recovery,
+        text::recovery_codes(lang),
+        true,
+        move || {
+            view! {
+                {intro.then(|| view! { <p>{t::recovery_intro(lang)}</p> })}
+                <RecoveryCodesEnrol feedback remaining on_done=changed />
+            }
+            .into_any()
+        },
+    )
+}
 
 /// The file a set downloads as: one code per line, with what they are.
 fn as_text(lang: Lang, codes: &[String]) -> String {
@@ -38,7 +69,7 @@ pub fn RecoveryCodesEnrol(
     let shown = RwSignal::new(None::<Vec<String>>);
     let make = move |_| {
         feedback.clear();
-        feedback.run(api::make_recovery_codes(), move |r| {
+        feedback.run(make_recovery_codes(), move |r| {
             shown.set(Some(r.codes));
             feedback.ok(t::recovery_made(lang));
             on_done.try_run(());
@@ -101,4 +132,16 @@ pub fn RecoveryCodesEnrol(
             }
         }}
     }
+}
+
+// Its routes, as the section calls them.
+
+/// `GET /api/me/recovery-codes`: how many recovery codes are left.
+async fn recovery_codes() -> ApiResult<RecoveryCodesStatus> {
+    get(paths::ME_RECOVERY_CODES).await
+}
+
+/// `POST /api/me/recovery-codes`: a new set, shown once.
+async fn make_recovery_codes() -> ApiResult<RecoveryCodes> {
+    send(POST, paths::ME_RECOVERY_CODES, &Empty {}).await
 }

@@ -5,19 +5,18 @@
 //! taken by value, so a request's future owns what it sends and can be
 //! handed on (see `Feedback::run`).
 
-use crate::app::{encode as encode_component, query};
+mod admin;
+pub use admin::*;
+
+use crate::app::encode as encode_component;
 use crate::text;
 use authlevel_core::Method;
 use authlevel_core::api::{
-    AuditEvent, BulkRequest, BulkResult, ChangePasswordRequest, ClientInfo, CodeRequest,
-    CreateClientRequest, CreateDirectoryRequest, CreateUserRequest, CreatedClient, CreatedUser,
-    Directory, ImportReport, KnownBrowser, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
-    PasswordLoginRequest, PolicyResponse, Problem, RecoveryCodes, RecoveryCodesStatus,
-    RenamePasskeyRequest, SendCodeResponse, SessionInfo, SessionSummary, SetupLink, SetupRequest,
-    SetupResponse, TotpSetupResponse, UpdateDirectoryRequest, UpdateMeRequest, UpdateUserRequest,
-    User, UsersPage, paths,
+    CodeRequest, KnownBrowser, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
+    PasswordLoginRequest, Problem, SendCodeResponse, SessionInfo, SessionSummary, SetupRequest,
+    SetupResponse, UpdateMeRequest, paths,
 };
-use authlevel_core::{ErrorCode, Lang, Policy, PolicyReport};
+use authlevel_core::{ErrorCode, Lang, PolicyReport};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -123,7 +122,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 // Cookies carry the login flow, the enrolment and the session; they are
 // same-origin only. The server refuses state-changing requests that are not
 // JSON, so those always send a JSON body (`{}` when there is nothing to say).
-async fn exchange(method: HttpMethod, path: &str, body: Option<String>) -> ApiResult<String> {
+pub(crate) async fn exchange(
+    method: HttpMethod,
+    path: &str,
+    body: Option<String>,
+) -> ApiResult<String> {
     exchange_as(method, path, body.map(|json| ("application/json", json))).await
 }
 
@@ -203,19 +206,19 @@ pub fn transport(status: Option<u16>, fault: Fault) -> ApiError {
     ApiError::Transport { status, fault }
 }
 
-fn decode<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
     serde_json::from_str(text).map_err(|_| transport(None, Fault::Unreadable))
 }
 
-fn encode<B: Serialize + ?Sized>(body: &B) -> ApiResult<String> {
+pub(crate) fn encode<B: Serialize + ?Sized>(body: &B) -> ApiResult<String> {
     serde_json::to_string(body).map_err(|_| transport(None, Fault::Unprepared))
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     decode(&exchange(HttpMethod::GET, path, None).await?)
 }
 
-async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
+pub(crate) async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
     method: HttpMethod,
     path: &str,
     body: &B,
@@ -223,8 +226,18 @@ async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
     decode(&exchange(method, path, Some(encode(body)?)).await?)
 }
 
+/// The methods that send a body, by name, for [`send`].
+pub(crate) const POST: HttpMethod = HttpMethod::POST;
+pub(crate) const PUT: HttpMethod = HttpMethod::PUT;
+pub(crate) const PATCH: HttpMethod = HttpMethod::PATCH;
+
+/// A DELETE (its success has no body).
+pub(crate) async fn delete(path: &str) -> ApiResult<()> {
+    exchange(HttpMethod::DELETE, path, None).await.map(drop)
+}
+
 /// A POST whose success has no body (`204 No Content`).
-async fn post_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()> {
+pub(crate) async fn post_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()> {
     exchange(HttpMethod::POST, path, Some(encode(body)?))
         .await
         .map(drop)
@@ -232,13 +245,13 @@ async fn post_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()
 
 /// A POST of `{}` whose answer is passed on as JSON text, unread (WebAuthn
 /// options go to the browser's parser as they are).
-async fn post_raw(path: &str, body: String) -> ApiResult<String> {
+pub(crate) async fn post_raw(path: &str, body: String) -> ApiResult<String> {
     exchange(HttpMethod::POST, path, Some(body)).await
 }
 
 /// The body of POSTs that carry nothing: `{}`.
 #[derive(Serialize)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 /// `GET /api/login[?directory=]`: the current login, or the first steps of
 /// a new one in `directory` (a slug; the default directory when `None`).
@@ -258,17 +271,17 @@ pub async fn login_state(directory: Option<String>) -> ApiResult<LoginState> {
 
 /// `POST /api/login/password`: the password step.
 pub async fn login_password(req: PasswordLoginRequest) -> ApiResult<LoginState> {
-    send(HttpMethod::POST, paths::LOGIN_PASSWORD, &req).await
+    send(POST, paths::LOGIN_PASSWORD, &req).await
 }
 
 /// `POST /api/login/{sms|email}/send`: sends a one-time code.
 pub async fn send_code(method: Method) -> ApiResult<SendCodeResponse> {
-    send(HttpMethod::POST, &paths::login_send(method), &Empty {}).await
+    send(POST, &paths::login_send(method), &Empty {}).await
 }
 
 /// `POST /api/login/{sms|email|totp}/verify`: checks a code.
 pub async fn verify_code(method: Method, req: CodeRequest) -> ApiResult<LoginState> {
-    send(HttpMethod::POST, &paths::login_verify(method), &req).await
+    send(POST, &paths::login_verify(method), &req).await
 }
 
 /// `GET /api/session`: who is logged in.
@@ -283,7 +296,7 @@ pub async fn logout() -> ApiResult<()> {
 
 /// `POST /api/setup`: opens enrolment with a setup link's token.
 pub async fn open_setup(req: SetupRequest) -> ApiResult<SetupResponse> {
-    send(HttpMethod::POST, paths::SETUP, &req).await
+    send(POST, paths::SETUP, &req).await
 }
 
 /// `GET /api/setup`: the enrolment opened before (reload-safe).
@@ -294,51 +307,6 @@ pub async fn setup_status() -> ApiResult<SetupResponse> {
 /// `POST /api/setup/finish`: ends enrolment.
 pub async fn finish_setup() -> ApiResult<()> {
     post_empty(paths::SETUP_FINISH, &Empty {}).await
-}
-
-/// `POST /api/me/password`: sets a new password.
-pub async fn change_password(req: ChangePasswordRequest) -> ApiResult<()> {
-    post_empty(paths::ME_PASSWORD, &req).await
-}
-
-/// `GET /api/admin/directories`: the directories this administrator manages.
-pub async fn directories() -> ApiResult<Vec<Directory>> {
-    get(paths::ADMIN_DIRECTORIES).await
-}
-
-/// `POST /api/admin/directories`: a new directory (operators).
-pub async fn create_directory(req: CreateDirectoryRequest) -> ApiResult<Directory> {
-    send(HttpMethod::POST, paths::ADMIN_DIRECTORIES, &req).await
-}
-
-/// `PATCH /api/admin/directories/{id}`: renames a directory (operators).
-pub async fn rename_directory(
-    directory_id: String,
-    req: UpdateDirectoryRequest,
-) -> ApiResult<Directory> {
-    send(
-        HttpMethod::PATCH,
-        &paths::admin_directory(&directory_id),
-        &req,
-    )
-    .await
-}
-
-/// `GET /api/admin/directories/{id}/policy`: the policy, its analysis and
-/// the users' enrolments.
-pub async fn policy(directory_id: String) -> ApiResult<PolicyResponse> {
-    get(&paths::admin_policy(&directory_id)).await
-}
-
-/// `PUT /api/admin/directories/{id}/policy`: saves the policy; answers its
-/// analysis. A policy with errors is refused (422, with the report).
-pub async fn save_policy(directory_id: String, policy: Policy) -> ApiResult<PolicyReport> {
-    send(
-        HttpMethod::PUT,
-        &paths::admin_policy(&directory_id),
-        &policy,
-    )
-    .await
 }
 
 /// `POST /api/login/passkey/start`: WebAuthn request options, as JSON text.
@@ -358,7 +326,7 @@ pub async fn me() -> ApiResult<Me> {
 
 /// `PATCH /api/me`: changes the profile; a new phone or email gets a code.
 pub async fn update_me(req: UpdateMeRequest) -> ApiResult<Me> {
-    send(HttpMethod::PATCH, paths::ME, &req).await
+    send(PATCH, paths::ME, &req).await
 }
 
 /// `PATCH /api/me {"language": …}`: the language of what is sent to the
@@ -372,58 +340,11 @@ pub async fn set_language(lang: Lang) -> ApiResult<()> {
         .map(drop)
 }
 
-/// `POST /api/me/{phone|email}/verify`: confirms a pending mobile number
-/// (`Method::Sms`) or email address.
+/// `POST /api/me/{phone|email}/verify`: confirms the pending contact point
+/// of a code `method` (its channel's field).
 pub async fn confirm_contact(method: Method, req: CodeRequest) -> ApiResult<()> {
-    let what = if method == Method::Sms {
-        "phone"
-    } else {
-        "email"
-    };
+    let what = method.spec().channel.map_or("", |c| c.spec().field);
     post_empty(&format!("{}/{what}/verify", paths::ME), &req).await
-}
-
-/// `GET /api/me/recovery-codes`: how many recovery codes are left.
-pub async fn recovery_codes() -> ApiResult<RecoveryCodesStatus> {
-    get(paths::ME_RECOVERY_CODES).await
-}
-
-/// `POST /api/me/recovery-codes`: a new set, shown once.
-pub async fn make_recovery_codes() -> ApiResult<RecoveryCodes> {
-    send(HttpMethod::POST, paths::ME_RECOVERY_CODES, &Empty {}).await
-}
-
-/// `DELETE /api/admin/users/{id}/recovery-codes`: revokes a user's codes.
-pub async fn revoke_recovery_codes(user_id: String) -> ApiResult<()> {
-    exchange(
-        HttpMethod::DELETE,
-        &paths::admin_recovery_codes(&user_id),
-        None,
-    )
-    .await
-    .map(drop)
-}
-
-/// `POST /api/me/totp/setup`: a new authenticator-app secret to confirm.
-pub async fn totp_setup() -> ApiResult<TotpSetupResponse> {
-    send(HttpMethod::POST, paths::ME_TOTP_SETUP, &Empty {}).await
-}
-
-/// `POST /api/me/totp/confirm`: confirms the secret with a code from the app.
-pub async fn totp_confirm(req: CodeRequest) -> ApiResult<()> {
-    post_empty(paths::ME_TOTP_CONFIRM, &req).await
-}
-
-/// `DELETE /api/me/totp`: removes the authenticator app.
-pub async fn totp_remove() -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, paths::ME_TOTP, None)
-        .await
-        .map(drop)
-}
-
-/// `GET /api/me/passkeys`: the own passkeys.
-pub async fn passkeys() -> ApiResult<Vec<PasskeyInfo>> {
-    get(paths::ME_PASSKEYS).await
 }
 
 /// `POST /api/me/passkeys/register/start`: creation options, as JSON text.
@@ -438,24 +359,6 @@ pub async fn passkey_register_finish(credential: String, name: String) -> ApiRes
     decode(&post_raw(paths::ME_PASSKEYS_REGISTER_FINISH, body).await?)
 }
 
-/// `PATCH /api/me/passkeys/{id}`: renames a passkey.
-pub async fn rename_passkey(id: String, req: RenamePasskeyRequest) -> ApiResult<()> {
-    exchange(
-        HttpMethod::PATCH,
-        &paths::me_passkey(&id),
-        Some(encode(&req)?),
-    )
-    .await
-    .map(drop)
-}
-
-/// `DELETE /api/me/passkeys/{id}`: removes a passkey.
-pub async fn delete_passkey(id: String) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::me_passkey(&id), None)
-        .await
-        .map(drop)
-}
-
 /// `GET /api/me/sessions`: the own sessions.
 pub async fn sessions() -> ApiResult<Vec<SessionSummary>> {
     get(paths::ME_SESSIONS).await
@@ -463,9 +366,7 @@ pub async fn sessions() -> ApiResult<Vec<SessionSummary>> {
 
 /// `DELETE /api/me/sessions/{id}`: ends one own session.
 pub async fn end_session(id: String) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::me_session(&id), None)
-        .await
-        .map(drop)
+    delete(&paths::me_session(&id)).await
 }
 
 /// `POST /api/me/sessions/end-others`: ends every own session but this one.
@@ -480,158 +381,5 @@ pub async fn known_browsers() -> ApiResult<Vec<KnownBrowser>> {
 
 /// `DELETE /api/me/browsers/{id}`: forgets one known browser.
 pub async fn forget_browser(id: String) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::me_browser(&id), None)
-        .await
-        .map(drop)
-}
-
-/// Which of a directory's users to list or export, as the query names them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UsersQuery {
-    /// Searched in username, display name, email and phone.
-    pub q: String,
-    /// A `UserFilter`'s query value, or empty.
-    pub filter: String,
-    /// The policy being edited, as JSON (for `cannot_reach_edited`), or empty.
-    pub policy: String,
-}
-
-impl UsersQuery {
-    /// The query string (with its `?`) of these and `more` pairs.
-    fn with(&self, more: &[(&str, &str)]) -> String {
-        let mut pairs = vec![
-            ("q", self.q.as_str()),
-            ("filter", self.filter.as_str()),
-            ("policy", self.policy.as_str()),
-        ];
-        pairs.extend_from_slice(more);
-        query(&pairs)
-    }
-}
-
-/// `GET /api/admin/directories/{id}/users`: one page of the users `which`
-/// names, by username, from `cursor` (the first page when empty).
-pub async fn users(
-    directory_id: String,
-    which: UsersQuery,
-    cursor: String,
-    limit: u32,
-) -> ApiResult<UsersPage> {
-    let limit = limit.to_string();
-    let rest = which.with(&[("cursor", &cursor), ("limit", &limit)]);
-    get(&format!("{}{rest}", paths::admin_users(&directory_id))).await
-}
-
-/// `GET /api/admin/directories/{id}/users/export`: the address of the CSV
-/// of the users `which` names (a link downloads it).
-pub fn users_export_url(directory_id: &str, which: &UsersQuery) -> String {
-    format!(
-        "{}{}",
-        paths::admin_users_export(directory_id),
-        which.with(&[])
-    )
-}
-
-/// `POST /api/admin/directories/{id}/users/import`: checks (`dry_run`) or
-/// applies a CSV file; `update`: existing users are updated, else their
-/// rows are errors.
-pub async fn import_users(
-    directory_id: String,
-    csv: String,
-    dry_run: bool,
-    update: bool,
-) -> ApiResult<ImportReport> {
-    let rest = query(&[
-        ("dry_run", if dry_run { "true" } else { "false" }),
-        ("update", if update { "true" } else { "false" }),
-    ]);
-    let path = format!("{}{rest}", paths::admin_users_import(&directory_id));
-    decode(&exchange_as(HttpMethod::POST, &path, Some(("text/csv", csv))).await?)
-}
-
-/// `POST /api/admin/directories/{id}/users/bulk`: one action for many users.
-pub async fn bulk(directory_id: String, req: BulkRequest) -> ApiResult<BulkResult> {
-    send(
-        HttpMethod::POST,
-        &paths::admin_users_bulk(&directory_id),
-        &req,
-    )
-    .await
-}
-
-/// `GET /api/admin/users/{id}`: one user.
-pub async fn user(user_id: String) -> ApiResult<User> {
-    get(&paths::admin_user(&user_id)).await
-}
-
-/// `POST /api/admin/directories/{id}/users`: a new user and their setup link.
-pub async fn create_user(directory_id: String, req: CreateUserRequest) -> ApiResult<CreatedUser> {
-    send(HttpMethod::POST, &paths::admin_users(&directory_id), &req).await
-}
-
-/// `PATCH /api/admin/users/{id}`: changes a user.
-pub async fn update_user(user_id: String, req: UpdateUserRequest) -> ApiResult<User> {
-    send(HttpMethod::PATCH, &paths::admin_user(&user_id), &req).await
-}
-
-/// `POST /api/admin/users/{id}/setup-link`: a new setup link for a user.
-pub async fn new_setup_link(user_id: String) -> ApiResult<SetupLink> {
-    send(
-        HttpMethod::POST,
-        &paths::admin_setup_link(&user_id),
-        &Empty {},
-    )
-    .await
-}
-
-/// `POST /api/admin/users/{id}/unlock`: lifts a user's lockouts.
-pub async fn unlock_user(user_id: String) -> ApiResult<()> {
-    exchange(
-        HttpMethod::POST,
-        &paths::admin_unlock(&user_id),
-        Some(encode(&Empty {})?),
-    )
-    .await
-    .map(drop)
-}
-
-/// `DELETE /api/admin/users/{id}/sessions`: ends every session of a user.
-pub async fn end_user_sessions(user_id: String) -> ApiResult<()> {
-    exchange(
-        HttpMethod::DELETE,
-        &paths::admin_user_sessions(&user_id),
-        None,
-    )
-    .await
-    .map(drop)
-}
-
-/// `GET /api/admin/audit`: the newest `limit` events of a directory.
-pub async fn audit(directory_id: String, limit: u32) -> ApiResult<Vec<AuditEvent>> {
-    get(&format!(
-        "{}?directory={directory_id}&limit={limit}",
-        paths::ADMIN_AUDIT
-    ))
-    .await
-}
-
-/// `GET /api/admin/directories/{id}/clients`: a directory's applications.
-pub async fn clients(directory_id: String) -> ApiResult<Vec<ClientInfo>> {
-    get(&paths::admin_clients(&directory_id)).await
-}
-
-/// `POST /api/admin/directories/{id}/clients`: registers an application;
-/// a confidential one's secret comes back this once.
-pub async fn create_client(
-    directory_id: String,
-    req: CreateClientRequest,
-) -> ApiResult<CreatedClient> {
-    send(HttpMethod::POST, &paths::admin_clients(&directory_id), &req).await
-}
-
-/// `DELETE /api/admin/clients/{id}`: removes an application and ends its tokens.
-pub async fn delete_client(client_id: String) -> ApiResult<()> {
-    exchange(HttpMethod::DELETE, &paths::admin_client(&client_id), None)
-        .await
-        .map(drop)
+    delete(&paths::me_browser(&id)).await
 }
