@@ -183,13 +183,14 @@ pub struct LoginState {
     pub progress: Progress,
     /// The methods open now.
     pub options: Vec<LoginOption>,
-    /// Why the login is blocked, in words, when it is.
+    /// A sentence for the user, such as why the login is blocked or which
+    /// application asks for a higher level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// What else the person is told: which application asks for a higher
-    /// level, that a recovery code was used. A complete login goes on by
-    /// itself unless a notice needs the person's answer
-    /// ([`LoginState::needs_ack`]).
+    /// What the person is told beside the progress, one notice each: which
+    /// application asks for a higher level, that a recovery code was used
+    /// (their words are in `message` too). A complete login goes on by
+    /// itself unless a notice needs the person's answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
     /// Where the browser goes once the login is complete (back to the
@@ -211,6 +212,19 @@ impl LoginState {
             notices: Vec::new(),
             continue_to: None,
         }
+    }
+
+    /// Tells the person `text` about `kind`: a notice, and its words in
+    /// `message` as well (before the reason a login is blocked when they
+    /// explain the level it asks for, after it otherwise), for a client
+    /// that shows one sentence.
+    pub fn tell(&mut self, kind: NoticeKind, text: String) {
+        self.message = Some(match self.message.take() {
+            None => text.clone(),
+            Some(m) if kind == NoticeKind::ClientAsksMore => format!("{text} {m}"),
+            Some(m) => format!("{m} {text}"),
+        });
+        self.notices.push(Notice { kind, text });
     }
 
     /// Whether a notice waits for the person's answer before a complete

@@ -126,7 +126,6 @@ pub fn LoginPage(#[prop(optional)] on_complete: Option<Callback<()>>) -> impl In
                         view! {
                             <h1>{title}</h1>
                             <ProgressBar progress=s.progress.clone() label=t::your_login(lang) />
-                            <Notices notices=s.notices.clone() />
                             {s
                                 .message
                                 .clone()

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
 use crate::token;
-use authlevel_core::api::{LoginState, Notice, NoticeKind};
+use authlevel_core::api::{LoginState, NoticeKind};
 use authlevel_core::{
     AuditKind, ErrorCode, Evaluation, LoginStatus, Method, MethodSet, MethodTimes, Policy, evaluate,
 };
@@ -107,16 +107,14 @@ pub fn state_of(
         } else if let (Some(name), Some(level)) = (&f.client_name, f.required_level)
             && level > dir.policy.required_level
         {
-            state.notices.push(Notice {
-                kind: NoticeKind::ClientAsksMore,
-                text: crate::text::client_asks_more(
-                    crate::lang::current(),
-                    name,
-                    level,
-                    dir.policy.required_level,
-                    eval.progress.earned,
-                ),
-            });
+            let ask = crate::text::client_asks_more(
+                crate::lang::current(),
+                name,
+                level,
+                dir.policy.required_level,
+                eval.progress.earned,
+            );
+            state.tell(NoticeKind::ClientAsksMore, ask);
         }
     }
     (eval, state)

@@ -17,7 +17,7 @@ use crate::login::{Browser, Outcome, Step};
 use crate::notify::{self, What};
 use crate::state::AppState;
 use crate::store::UserRow;
-use authlevel_core::api::{Notice, NoticeKind};
+use authlevel_core::api::NoticeKind;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 use rand::Rng;
 
@@ -137,10 +137,7 @@ pub async fn verify(app: &AppState, browser: &Browser, typed: &str) -> ApiResult
     let state = match &mut outcome {
         Outcome::Continue { state, .. } | Outcome::Complete { state, .. } => state,
     };
-    state.notices.push(Notice {
-        kind: NoticeKind::RecoveryCodeUsed,
-        text: advice,
-    });
+    state.tell(NoticeKind::RecoveryCodeUsed, advice);
     Ok(outcome)
 }
 
