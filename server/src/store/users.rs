@@ -2,7 +2,7 @@
 
 use super::Store;
 use authlevel_core::api::{Role, User};
-use authlevel_core::{Lang, Method, MethodSet};
+use authlevel_core::{Channel, Lang, Method, MethodSet};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::fmt;
@@ -199,10 +199,20 @@ impl super::Tx {
         u: &NewUser,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
+        // A new user has enrolled no method but the code methods whose
+        // contact point they were given: one statement, no recount.
+        let enrolled: MethodSet = Method::ALL
+            .into_iter()
+            .filter(|m| match m.spec().channel {
+                Some(Channel::Sms) => u.phone.is_some(),
+                Some(Channel::Email) => u.email.is_some(),
+                None => false,
+            })
+            .collect();
         let q = sqlx::query(
             "INSERT INTO users (id, directory_id, username, display_name, email, phone, role, \
              disabled, created_at, updated_at, enrolled) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, 0) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9) \
              ON CONFLICT (directory_id, username) DO NOTHING",
         )
         .bind(id)
@@ -212,13 +222,9 @@ impl super::Tx {
         .bind(u.email.clone())
         .bind(u.phone.clone())
         .bind(u.role.as_str())
-        .bind(now);
-        if self.exec(q).await? == 0 {
-            return Ok(false);
-        }
-        // A new user has enrolled no method but the contact points given.
-        self.recount_enrolled(id).await?;
-        Ok(true)
+        .bind(now)
+        .bind(i64::from(enrolled.bits()));
+        Ok(self.exec(q).await? == 1)
     }
 
     /// Applies a patch (and brings the `enrolled` bits up to date); false
@@ -542,5 +548,56 @@ impl Store {
             .await?
             .into_iter()
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DirectoryRow;
+
+    /// A new user's `enrolled` bits, written with the row, are what the
+    /// recount of every method's `ENROLLED` finds.
+    #[tokio::test]
+    async fn a_new_users_bits_are_the_recounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/users.db", dir.path().display());
+        let store = Store::open(&url, 2).await.unwrap();
+        store.migrate().await.unwrap();
+        let d = DirectoryRow {
+            id: "d".into(),
+            slug: "d".into(),
+            name: "D".into(),
+            policy: authlevel_core::Policy::default(),
+        };
+        store.insert_directory(&d, 0).await.unwrap();
+        let contacts = [
+            (None, None),
+            (Some("a@example.com"), None),
+            (None, Some("+41791234567")),
+            (Some("b@example.com"), Some("+41791234568")),
+        ];
+        for (i, (email, phone)) in contacts.into_iter().enumerate() {
+            let id = format!("u{i}");
+            let new = NewUser {
+                directory_id: d.id.clone(),
+                username: id.clone(),
+                display_name: id.clone(),
+                email: email.map(str::to_owned),
+                phone: phone.map(str::to_owned),
+                role: Role::User,
+            };
+            let mut tx = store.begin().await.unwrap();
+            assert!(tx.insert_user(&id, &new, 0).await.unwrap());
+            tx.commit().await.unwrap();
+            let sql = "SELECT enrolled FROM users WHERE id = $1";
+            let read = |r: &AnyRow| r.try_get::<i64, _>("enrolled");
+            let written = store.one(sqlx::query(sql).bind(&id), read).await.unwrap();
+            let mut tx = store.begin().await.unwrap();
+            tx.recount_enrolled(&id).await.unwrap();
+            tx.commit().await.unwrap();
+            let recounted = store.one(sqlx::query(sql).bind(&id), read).await.unwrap();
+            assert_eq!(written, recounted, "{email:?} {phone:?}");
+        }
     }
 }
