@@ -96,6 +96,28 @@ pub mod paths {
     }
     /// `GET`: how many recovery codes are left; `POST`: a new set.
     pub const ME_RECOVERY_CODES: &str = "/api/me/recovery-codes";
+    /// `POST`: a one-time link that pairs a phone with the approval app.
+    pub const ME_APP_PAIR: &str = "/api/me/app/pair";
+    /// `GET`: the own paired phones.
+    pub const ME_APP_DEVICES: &str = "/api/me/app/devices";
+    /// `DELETE`: one own paired phone.
+    pub fn me_app_device(id: &str) -> String {
+        format!("/api/me/app/devices/{id}")
+    }
+    /// `POST` (the app): WebAuthn creation options for its device key.
+    pub const APP_PAIR_START: &str = "/api/app/pair/start";
+    /// `POST` (the app): the device key, its name and push subscription.
+    pub const APP_PAIR_FINISH: &str = "/api/app/pair/finish";
+    /// `GET`: the server's VAPID public key.
+    pub const APP_VAPID: &str = "/api/app/vapid";
+    /// `PUT` (the app): a new push subscription.
+    pub const APP_PUSH: &str = "/api/app/push";
+    /// `GET` (the app): the approvals waiting for it.
+    pub const APP_APPROVALS: &str = "/api/app/approvals";
+    /// `POST` (the app): the answer to one approval.
+    pub fn app_approval(id: &str) -> String {
+        format!("/api/app/approvals/{id}")
+    }
     /// `DELETE`: revokes a user's recovery codes (an administrator).
     pub fn admin_recovery_codes(user_id: &str) -> String {
         format!("/api/admin/users/{user_id}/recovery-codes")
@@ -254,6 +276,9 @@ pub enum NoticeKind {
     /// A recovery code was used: how many are left, and what to do before
     /// they run out. The person reads it before the login goes on.
     RecoveryCodeUsed,
+    /// The approval sent to the app was declined, or the wrong number was
+    /// picked: it ended, and a new one may be sent.
+    ApprovalRefused,
 }
 
 impl NoticeKind {
@@ -261,7 +286,7 @@ impl NoticeKind {
     /// goes on to where it was going.
     pub const fn needs_ack(self) -> bool {
         match self {
-            NoticeKind::ClientAsksMore => false,
+            NoticeKind::ClientAsksMore | NoticeKind::ApprovalRefused => false,
             NoticeKind::RecoveryCodeUsed => true,
         }
     }
@@ -319,6 +344,150 @@ pub struct SendCodeResponse {
     pub sent_to: String,
     /// Seconds until the code expires.
     pub expires_in_s: u32,
+}
+
+/// Answer of `POST /api/me/app/pair`: a link the phone opens in the approval
+/// app, and its QR code. It works once, for 10 minutes.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppPairLink {
+    /// The link (`…/app#pair=<token>`).
+    pub pair_url: String,
+    /// The link as a QR code, an SVG document.
+    pub qr_svg: String,
+    /// Seconds until it expires.
+    pub expires_in_s: u32,
+}
+
+impl fmt::Debug for AppPairLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppPairLink").finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/app/pair/start`: the pairing link's token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppPairStart {
+    /// The token from the link's fragment.
+    pub token: String,
+}
+
+impl fmt::Debug for AppPairStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppPairStart").finish_non_exhaustive()
+    }
+}
+
+/// A Web Push subscription, as `PushSubscription.toJSON()` gives it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushSubscription {
+    /// The push service's URL for this subscription (`https://`).
+    pub endpoint: String,
+    /// The keys its messages are encrypted to (RFC 8291).
+    pub keys: PushKeys,
+}
+
+impl fmt::Debug for PushSubscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PushSubscription").finish_non_exhaustive()
+    }
+}
+
+/// A push subscription's keys, base64url.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushKeys {
+    /// The user agent's P-256 public key, uncompressed.
+    pub p256dh: String,
+    /// The 16-byte authentication secret.
+    pub auth: String,
+}
+
+/// Answer of `POST /api/app/pair/finish`: the paired phone, and the token
+/// the app sends as `Authorization: Bearer` (shown once; only its hash is
+/// kept).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppPaired {
+    /// The phone's id.
+    pub device_id: String,
+    /// The app's token.
+    pub device_token: String,
+}
+
+impl fmt::Debug for AppPaired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppPaired")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /api/app/vapid`: the key the app subscribes to push with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VapidKey {
+    /// The server's VAPID public key: an uncompressed P-256 point,
+    /// base64url (as `applicationServerKey` takes it).
+    pub public_key: String,
+}
+
+/// `PUT /api/app/push`: the app's new push subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppPushRequest {
+    /// The subscription.
+    pub push: PushSubscription,
+}
+
+/// A phone paired with the approval app (`GET /api/me/app/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDevice {
+    /// Its id, for removing it.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was paired.
+    pub created_at: i64,
+    /// When it last answered an approval.
+    pub last_used_at: Option<i64>,
+    /// Whether it receives push messages (else its app shows what waits
+    /// when opened).
+    pub push: bool,
+}
+
+/// Answer of `POST /api/login/app/send`: the number the person finds in the
+/// app, and where the approval went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppSent {
+    /// The two-digit number to pick in the app.
+    pub number: u8,
+    /// The phones a push message reached.
+    pub sent_to: Vec<String>,
+    /// The phones without push, or that it did not reach: their app shows
+    /// the approval once opened.
+    pub open_app_on: Vec<String>,
+    /// Seconds until the approval expires.
+    pub expires_in_s: u32,
+}
+
+/// What the person answers in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalDecision {
+    /// It is their login: the number picked, signed with the device key.
+    Approve,
+    /// Not now: the approval ends.
+    Deny,
+    /// They did not start this login: it ends, and they are told.
+    NotMe,
 }
 
 /// `GET /api/me/recovery-codes`: how many are left.

@@ -195,19 +195,19 @@ methods! {
     },
     /// A one-time code sent by SMS to the confirmed mobile number.
     Sms = MethodSpec {
-        name: "sms", shown: 3, bit: 2, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Sms), amr: &["sms"], device: false, presets: [0, 10, 5], required_in_policy: true,
+        name: "sms", shown: 4, bit: 2, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Sms), amr: &["sms"], device: false, presets: [0, 10, 5], required_in_policy: true,
         points_doc: "Points of an SMS code.", label: words("SMS code", "Sms-code"), label_lower: words("SMS code", "sms-code"),
         need: words("a confirmed mobile number", "een bevestigd mobiel nummer"), code_label: None,
     },
     /// A one-time code sent to the confirmed email address.
     Email = MethodSpec {
-        name: "email", shown: 4, bit: 4, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Email), amr: &["mail"], device: false, presets: [0, 10, 5], required_in_policy: true,
+        name: "email", shown: 5, bit: 4, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Email), amr: &["mail"], device: false, presets: [0, 10, 5], required_in_policy: true,
         points_doc: "Points of an email code.", label: words("Email code", "E-mailcode"), label_lower: words("email code", "e-mailcode"),
         need: words("a confirmed email address", "een bevestigd e-mailadres"), code_label: None,
     },
     /// A time-based one-time code from an authenticator app (RFC 6238).
     Totp = MethodSpec {
-        name: "totp", shown: 2, bit: 8, role: StepRole::Second, input: Input::Digits, channel: None, amr: &["otp"], device: true, presets: [0, 10, 5], required_in_policy: true,
+        name: "totp", shown: 3, bit: 8, role: StepRole::Second, input: Input::Digits, channel: None, amr: &["otp"], device: true, presets: [0, 10, 5], required_in_policy: true,
         points_doc: "Points of an authenticator-app (TOTP) code.", label: words("Authenticator app", "Authenticator-app"), label_lower: words("authenticator app", "authenticator-app"),
         need: words("an authenticator app", "een authenticator-app"), code_label: Some(words("Code from your authenticator app", "Code uit je authenticator-app")),
     },
@@ -220,9 +220,17 @@ methods! {
     /// A one-time recovery code, for a lost phone: never a first step.
     Recovery = MethodSpec {
         // A recovery code is a one-time password kept on paper.
-        name: "recovery", shown: 5, bit: 32, role: StepRole::Backup, input: Input::Letters, channel: None, amr: &["otp"], device: false, presets: [0, 10, 5], required_in_policy: false,
+        name: "recovery", shown: 6, bit: 32, role: StepRole::Backup, input: Input::Letters, channel: None, amr: &["otp"], device: false, presets: [0, 10, 5], required_in_policy: false,
         points_doc: "Points of a recovery code (0 in policies saved before there were\nany).", label: words("Recovery code", "Herstelcode"), label_lower: words("recovery code", "herstelcode"),
         need: words("unused recovery codes", "ongebruikte herstelcodes"), code_label: Some(words("One of your recovery codes", "Een van je herstelcodes")),
+    },
+    /// An approval in the app on a paired phone: the number the login page
+    /// shows, picked there, signed with the phone's device key (user
+    /// verification: its PIN or biometric).
+    App = MethodSpec {
+        name: "app", shown: 2, bit: 64, role: StepRole::Second, input: Input::Approval, channel: None, amr: &["swk", "user"], device: true, presets: [0, 10, 5], required_in_policy: false,
+        points_doc: "Points of an approval in the app on a paired phone (0 in policies\nsaved before there was one).", label: words("Approval app", "Goedkeurings-app"), label_lower: words("approval app", "goedkeurings-app"),
+        need: words("a phone paired with the approval app", "een telefoon gekoppeld aan de goedkeurings-app"), code_label: None,
     },
 }
 
@@ -576,7 +584,9 @@ mod tests {
         }
         assert_eq!(
             Method::ALL.map(Method::as_str),
-            ["password", "passkey", "totp", "sms", "email", "recovery"]
+            [
+                "password", "passkey", "app", "totp", "sms", "email", "recovery"
+            ]
         );
     }
 

@@ -344,7 +344,7 @@ mod tests {
         let json = serde_json::to_value(Policy::default()).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10}})
+            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10, "app": 10}})
         );
         // A policy saved before recovery codes existed has them at 0.
         let old: Policy = serde_json::from_str(
@@ -352,6 +352,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(old.points.get(Method::Recovery), 0);
+        assert_eq!(old.points.get(Method::App), 0);
         let bad = serde_json::from_str::<Policy>(
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
         );

@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(e.status, LoginStatus::InProgress);
         assert_eq!(e.progress.earned, 20);
         assert_eq!(e.progress.required, 30);
-        assert_eq!(methods(&e), vec![Passkey, Totp, Sms, Email, Recovery]);
+        assert_eq!(methods(&e), vec![Passkey, App, Totp, Sms, Email, Recovery]);
         assert!(e.options.iter().all(|o| o.completes));
     }
 

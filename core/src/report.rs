@@ -355,6 +355,7 @@ mod tests {
             r.minimal_combinations,
             vec![
                 MethodSet::of(&[Passkey]),
+                MethodSet::of(&[Password, App]),
                 MethodSet::of(&[Password, Totp]),
                 MethodSet::of(&[Password, Sms]),
                 MethodSet::of(&[Password, Email]),

@@ -97,6 +97,13 @@ pub async fn account_changed(app: &AppState, user: &UserRow, what: What, changed
     let lang = crate::lang::for_user(user.language);
     let text = crate::text::notice(lang, what(lang), &dir.name, &user.username);
     let subject = crate::text::subject_notice(lang, &dir.name);
+    tell(app, user, &subject, &text, changed).await;
+}
+
+/// Sends `user` the notice `text` (by email with `subject`, or by SMS),
+/// preferring a channel other than `changed`. A failure is logged: the
+/// change it tells of has happened.
+pub async fn tell(app: &AppState, user: &UserRow, subject: &str, text: &str, changed: Method) {
     let email = user.email.as_deref().map(|e| (Method::Email, e));
     let phone = user.phone.as_deref().map(|p| (Method::Sms, p));
     let order = if changed == Method::Email {
@@ -109,9 +116,9 @@ pub async fn account_changed(app: &AppState, user: &UserRow, what: What, changed
     };
     let sent = if channel == Method::Email {
         let name = Some(user.display_name.as_str()).filter(|n| !n.is_empty());
-        app.delivery.email.send(name, to, &subject, &text).await
+        app.delivery.email.send(name, to, subject, text).await
     } else {
-        app.delivery.sms.send(to, &text).await
+        app.delivery.sms.send(to, text).await
     };
     if let Err(e) = sent {
         tracing::warn!(error = %e, user = %user.id, "account notice not delivered");

@@ -26,17 +26,21 @@ pub struct DirectoryParam {
 }
 
 /// The current login's state; without a login in progress, the state of a
-/// fresh login to the directory (its first steps).
+/// fresh login to the directory (its first steps). A step verified on
+/// another device (an approval in the app) completes here: the answer is
+/// then that of the step, with its cookies.
 #[utoipa::path(get, path = "/api/login", tag = "login", params(DirectoryParam),
     responses((status = 200, body = LoginState), (status = 404, body = Problem, description = "No directory has this slug")))]
 pub(super) async fn get_login(
     State(app): State<AppState>,
     browser: Browser,
     AppQuery(q): AppQuery<DirectoryParam>,
-) -> ApiResult<AppJson<LoginState>> {
-    Ok(AppJson(
-        login::current(&app, browser.flow.as_deref(), q.directory.as_deref()).await?,
-    ))
+) -> ApiResult<Response> {
+    if let Some(outcome) = crate::methods::collect(&app, &browser).await? {
+        return answer(&app.config, Ok(outcome));
+    }
+    let state = login::current(&app, browser.flow.as_deref(), q.directory.as_deref()).await?;
+    Ok(AppJson(state).into_response())
 }
 
 /// A login step's route: it reads a `$body`, runs `$step` on the browser's

@@ -1,9 +1,10 @@
-//! The browser app: Trunk's `dist/` folder. Two bundles keep the login page
-//! light: `dist/index.html` is the login page alone (served at `/` and for
-//! unknown paths, which it answers with "not found"), and
+//! The browser app: Trunk's `dist/` folder. Three bundles keep the login
+//! page light: `dist/index.html` is the login page alone (served at `/` and
+//! for unknown paths, which it answers with "not found"),
 //! `dist/console/index.html` holds every other page (home, setup link,
-//! profile, administration), served at their paths. The CSP allows exactly
-//! the inline loader scripts of both.
+//! profile, administration), served at their paths, and `dist/app/` is the
+//! approval app (`/app/`, with its web app manifest and service worker).
+//! The CSP allows exactly the inline loader scripts of the three.
 //!
 //! Development serves the folder `static_dir` from disk. A build with the
 //! `embed-ui` feature carries a copy of `dist/` made at compile time and
@@ -28,6 +29,9 @@ with the README's run command.</p></html>";
 
 /// The folder of the console bundle inside the static folder.
 const CONSOLE: &str = "console";
+
+/// The folder of the approval app's bundle inside the static folder.
+const APP: &str = "app";
 
 /// The paths the console bundle routes (see `frontend/src/app.rs`).
 const CONSOLE_PAGES: [&str; 4] = ["/home", "/setup", "/profile", "/admin"];
@@ -56,24 +60,25 @@ const EMBEDDED: Option<Lookup> = Some(|path| DIST.get_file(path).map(include_dir
 #[cfg(not(feature = "embed-ui"))]
 const EMBEDDED: Option<Lookup> = None;
 
-/// The login page's and the console's `index.html`, from the binary or
-/// from `static_dir`; empty when missing.
-fn index_pages(static_dir: &Path) -> [String; 2] {
-    let console = format!("{CONSOLE}/index.html");
+/// The `index.html` of the login page, the console and the approval app,
+/// from the binary or from `static_dir`; empty when missing.
+fn index_pages(static_dir: &Path) -> [String; 3] {
+    let pages = [
+        "index.html".to_owned(),
+        format!("{CONSOLE}/index.html"),
+        format!("{APP}/index.html"),
+    ];
     match EMBEDDED {
-        Some(lookup) => ["index.html", console.as_str()]
-            .map(|p| String::from_utf8_lossy(lookup(p).unwrap_or_default()).into_owned()),
-        None => [
-            static_dir.join("index.html"),
-            static_dir.join(CONSOLE).join("index.html"),
-        ]
-        .map(|p| std::fs::read_to_string(p).unwrap_or_default()),
+        Some(lookup) => {
+            pages.map(|p| String::from_utf8_lossy(lookup(&p).unwrap_or_default()).into_owned())
+        }
+        None => pages.map(|p| std::fs::read_to_string(static_dir.join(p)).unwrap_or_default()),
     }
 }
 
 /// The CSP for the pages (embedded, else from `static_dir`): scripts only
-/// from this origin plus the hashes of the inline scripts in both
-/// `index.html`.
+/// from this origin plus the hashes of the inline scripts in the three
+/// `index.html`; workers (the app's service worker) from this origin.
 pub fn content_security_policy(static_dir: &Path) -> String {
     let pages = index_pages(static_dir);
     let hashes: Vec<String> = pages
@@ -89,7 +94,7 @@ pub fn content_security_policy(static_dir: &Path) -> String {
         .collect();
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{}{}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'",
         if hashes.is_empty() { "" } else { " " },
         hashes.join(" ")
@@ -195,6 +200,7 @@ fn content_type(name: &str) -> &'static str {
         "png" => "image/png",
         "ico" => "image/x-icon",
         "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "txt" => "text/plain; charset=utf-8",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",

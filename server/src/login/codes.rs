@@ -120,6 +120,68 @@ fn rate_limited(detail: impl Into<String>) -> ApiError {
     ApiError::with(ErrorCode::RateLimited, detail)
 }
 
+/// Takes one send of `purpose` (a code by `channel`, or an approval) to
+/// `destination` from the quotas: the resend wait of the login (or
+/// change), and the hourly quotas per destination, account and address.
+/// Answers the transaction that holds the quotas' locks, in which the
+/// caller stores what it sends (a row of `codes`, which the quotas count):
+/// of any number of concurrent sends on any instance, no more pass than the
+/// quotas and the wait allow. Refused: 429, audited.
+pub async fn take_quota(
+    app: &AppState,
+    user: &UserRow,
+    purpose: &str,
+    channel: Method,
+    destination: &str,
+    flow_id: Option<&str>,
+    ip: Option<&str>,
+) -> ApiResult<Tx> {
+    let (c, t) = (&app.config, now());
+    let mut tx = app.store.begin().await?;
+    tx.lock_keys(&[
+        &format!("code user {}", user.id),
+        &format!("code to {destination}"),
+        &format!("code from {}", ip.unwrap_or("")),
+    ])
+    .await?;
+    let history = tx
+        .code_history(&user.id, purpose, flow_id, t - 3600, destination, ip)
+        .await?;
+    if let Some(last) = history.last_at {
+        let wait = last + c.code_resend_cooldown_s - t;
+        if wait > 0 {
+            tx.rollback().await?;
+            let wait = text::seconds(lang::current(), wait);
+            return Err(rate_limited(text::code_wait(lang::current(), &wait)));
+        }
+    }
+    let over = if history.per_destination >= c.code_per_destination_per_hour {
+        Some("destination")
+    } else if history.per_user >= c.code_per_account_per_hour {
+        Some("account")
+    } else if ip.is_some() && history.per_ip >= c.code_per_ip_per_hour {
+        Some("address")
+    } else {
+        None
+    };
+    if let Some(which) = over {
+        // Ended before the audit, which writes outside it.
+        tx.rollback().await?;
+        // An alert for the people who run the service: quotas hit can mean
+        // SMS pumping, mail flooding or push bombing.
+        tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
+        audit::event(AuditKind::CodeQuota, false)
+            .on_user(user)
+            .method(channel)
+            .ip(ip)
+            .detail(format!("hourly {which} quota reached"))
+            .record(app)
+            .await;
+        return Err(rate_limited(text::code_quota(lang::current())));
+    }
+    Ok(tx)
+}
+
 /// Sends a new code for `purpose` to `destination` (E.164 number or email
 /// address), bound to the flow `flow_id` for login codes.
 #[allow(clippy::too_many_arguments)]
@@ -154,57 +216,16 @@ pub async fn send(
             ));
         }
     }
-    // The quotas are checked and the code stored in one transaction, which
-    // every other send for the same user, destination or address waits
-    // for: of any number of concurrent sends on any instance, no more pass
-    // than the quotas and the resend wait allow.
-    let mut tx = app.store.begin().await?;
-    tx.lock_keys(&[
-        &format!("code user {}", user.id),
-        &format!("code to {destination}"),
-        &format!("code from {}", ip.unwrap_or("")),
-    ])
+    let mut tx = take_quota(
+        app,
+        user,
+        purpose.as_str(),
+        channel,
+        destination,
+        flow_id,
+        ip,
+    )
     .await?;
-    let history = tx
-        .code_history(
-            &user.id,
-            purpose.as_str(),
-            flow_id,
-            t - 3600,
-            destination,
-            ip,
-        )
-        .await?;
-    if let Some(last) = history.last_at {
-        let wait = last + c.code_resend_cooldown_s - t;
-        if wait > 0 {
-            tx.rollback().await?;
-            let wait = text::seconds(lang::current(), wait);
-            return Err(rate_limited(text::code_wait(lang::current(), &wait)));
-        }
-    }
-    let over = if history.per_destination >= c.code_per_destination_per_hour {
-        Some("destination")
-    } else if history.per_user >= c.code_per_account_per_hour {
-        Some("account")
-    } else if ip.is_some() && history.per_ip >= c.code_per_ip_per_hour {
-        Some("address")
-    } else {
-        None
-    };
-    if let Some(which) = over {
-        // Ended before the audit, which writes outside it.
-        tx.rollback().await?;
-        // An alert for the people who run the service: quotas hit can mean
-        // SMS pumping or mail flooding.
-        tracing::warn!(target: "alert", channel = channel.as_str(), quota = which, user = %user.id, "code quota reached");
-        event(AuditKind::CodeQuota, false)
-            .detail(format!("hourly {which} quota reached"))
-            .record(app)
-            .await;
-        return Err(rate_limited(text::code_quota(lang::current())));
-    }
-
     let code = new_code();
     let id = token::new_token();
     let hash = app.secrets.mac(&format!("{id}:{code}"));

@@ -9,6 +9,7 @@
 //! `ENROLLED` for the users table, and what an option of theirs shows.
 //! Every `match` here is exhaustive, so a new method cannot be forgotten.
 
+pub mod app;
 pub mod email;
 pub mod passkey;
 pub mod password;
@@ -16,9 +17,11 @@ pub mod recovery;
 pub mod sms;
 pub mod totp;
 
+use crate::error::ApiResult;
+use crate::login::{Browser, Outcome};
 use crate::state::AppState;
 use crate::store::UserRow;
-use authlevel_core::Method;
+use authlevel_core::{Input, Method};
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every method's routes, for the router.
@@ -30,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(email::http::routes())
         .merge(passkey::http::routes())
         .merge(recovery::http::routes())
+        .merge(app::http::routes())
 }
 
 /// That a user has enrolled `m`, as SQL on `users`.
@@ -41,6 +45,7 @@ pub const fn enrolled(m: Method) -> &'static str {
         Method::Totp => totp::ENROLLED,
         Method::Passkey => passkey::ENROLLED,
         Method::Recovery => recovery::ENROLLED,
+        Method::App => app::ENROLLED,
     }
 }
 
@@ -50,9 +55,36 @@ pub fn hint(m: Method, user: &UserRow) -> Option<String> {
     match m {
         Method::Sms => sms::hint(user),
         Method::Email => email::hint(user),
-        Method::Password | Method::Totp | Method::Passkey | Method::Recovery => None,
+        Method::Password | Method::Totp | Method::Passkey | Method::Recovery | Method::App => None,
     }
 }
+
+/// What a login page learns on `GET /api/login` of a step verified
+/// elsewhere: a method whose input is an approval on another device
+/// completes (or is refused) here.
+pub async fn collect(app_state: &AppState, browser: &Browser) -> ApiResult<Option<Outcome>> {
+    for m in Method::ALL {
+        let collected = match m.spec().input {
+            Input::Approval => match m {
+                Method::App => app::collect(app_state, browser).await?,
+                _ => None,
+            },
+            Input::Secret | Input::Digits | Input::Letters | Input::Ceremony => None,
+        };
+        if collected.is_some() {
+            return Ok(collected);
+        }
+    }
+    Ok(None)
+}
+
+/// What the housekeeping deletes of the methods' own tables once expired
+/// (`$1`: now).
+pub const EXPIRED: &[&str] = &[
+    "DELETE FROM app_pairings WHERE expires_at < $1",
+    // Approvals are kept a day past expiry: "this wasn't me" is a signal.
+    "DELETE FROM app_approvals WHERE expires_at < $1 - 86400",
+];
 
 #[cfg(test)]
 mod tests {
@@ -66,6 +98,7 @@ mod tests {
             Method::Passkey => passkey::words::all_texts(),
             Method::Totp => totp::words::all_texts(),
             Method::Recovery => recovery::words::all_texts(),
+            Method::App => app::words::all_texts(),
             // Their words are the channel's, in `crate::text`.
             Method::Sms | Method::Email => Vec::new(),
         }

@@ -253,7 +253,10 @@ impl Store {
             "DELETE FROM oidc_tokens WHERE expires_at < $1 - 86400",
             // Codes are kept a day past expiry: the quotas count them.
             "DELETE FROM codes WHERE expires_at < $1 - 86400",
-        ] {
+        ]
+        .into_iter()
+        .chain(crate::methods::EXPIRED.iter().copied())
+        {
             n += tx.exec(sqlx::query(sql).bind(now)).await?;
         }
         n += tx

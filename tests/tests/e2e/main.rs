@@ -6,6 +6,7 @@
 mod abuse;
 mod admin;
 mod api;
+mod app;
 mod attacks;
 mod backup;
 mod codes;

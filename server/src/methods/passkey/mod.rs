@@ -114,11 +114,11 @@ impl LoginCeremony {
     }
 }
 
-fn encode_id(raw: &[u8]) -> String {
+pub(crate) fn encode_id(raw: &[u8]) -> String {
     data_encoding::BASE64URL_NOPAD.encode(raw)
 }
 
-fn user_uuid(user: &UserRow) -> ApiResult<Uuid> {
+pub(crate) fn user_uuid(user: &UserRow) -> ApiResult<Uuid> {
     Uuid::parse_str(&user.id).map_err(ApiError::internal)
 }
 
