@@ -12,7 +12,7 @@ use crate::app::encode as encode_component;
 use crate::text;
 use authlevel_core::Method;
 use authlevel_core::api::{
-    CodeRequest, KnownBrowser, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
+    AppSent, CodeRequest, KnownBrowser, LoginState, Me, PasskeyInfo, PasskeyStartRequest,
     PasswordLoginRequest, Problem, SendCodeResponse, SessionInfo, SessionSummary, SetupRequest,
     SetupResponse, UpdateMeRequest, paths,
 };
@@ -338,6 +338,11 @@ pub async fn set_language(lang: Lang) -> ApiResult<()> {
     exchange(HttpMethod::PATCH, paths::ME, Some(body))
         .await
         .map(drop)
+}
+
+/// `POST /api/login/app/send`: an approval to the paired phones.
+pub async fn app_send() -> ApiResult<AppSent> {
+    send(POST, &paths::login_send(Method::App), &Empty {}).await
 }
 
 /// `POST /api/me/{phone|email}/verify`: confirms the pending contact point

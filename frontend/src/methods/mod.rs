@@ -5,6 +5,7 @@
 //! description in `core` (`Method::spec`). The login step's input is chosen
 //! by what the person gives (`Input`), in `pages::login`.
 
+mod app;
 mod contact;
 mod passkey;
 mod password;
@@ -139,5 +140,6 @@ pub fn MethodSection(
         Method::Totp => totp::section(section),
         Method::Sms | Method::Email => contact::section(section, method),
         Method::Recovery => recovery::section(section),
+        Method::App => app::section(section),
     }
 }

@@ -429,6 +429,7 @@ mod tests {
         p.points.set(Method::Email, 0);
         p.points.set(Method::Totp, 0);
         p.points.set(Method::Recovery, 0);
+        p.points.set(Method::App, 0);
         assert!(sms_needed(&p));
     }
 

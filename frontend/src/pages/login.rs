@@ -10,7 +10,7 @@ use crate::components::{
 use crate::language::lang;
 use crate::text::{self, login as t};
 use crate::webauthn;
-use authlevel_core::api::{LoginState, Notice, PasswordLoginRequest};
+use authlevel_core::api::{AppSent, LoginState, Notice, PasswordLoginRequest};
 use authlevel_core::{ErrorCode, Input, LoginOption, LoginStatus, Method};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -325,9 +325,84 @@ fn OptionStep(option: LoginOption, on_state: Callback<LoginState>) -> impl IntoV
                 }
                 Input::Secret => view! { <PasswordStep on_state loaded /> }.into_any(),
                 Input::Ceremony => view! { <PasskeyButton on_state /> }.into_any(),
-                Input::Approval => ().into_any(),
+                Input::Approval => view! { <AppApproval on_state /> }.into_any(),
             }}
         </OptionCard>
+    }
+}
+
+/// An approval in the app on the person's phone: sends it, shows the
+/// number to pick there, and looks every 2 seconds for the answer
+/// (`GET /api/login` takes an approval as the step) until the login moves
+/// on, the approval is refused, or it expires.
+#[component]
+fn AppApproval(on_state: Callback<LoginState>) -> impl IntoView {
+    let busy = Busy::get();
+    let lang = lang();
+    let error = RwSignal::new(None::<String>);
+    // The approval sent, and when it expires (ms).
+    let sent = RwSignal::new(None::<(AppSent, f64)>);
+    let send = move |_| {
+        error.set(None);
+        busy.run(
+            api::app_send(),
+            move |s: AppSent| {
+                let until = js_sys::Date::now() + f64::from(s.expires_in_s) * 1000.0;
+                sent.set(Some((s, until)));
+            },
+            move |e| error.set(Some(e.message(lang))),
+        );
+    };
+    let look = move || {
+        let Some((_, until)) = sent.get_untracked() else {
+            return;
+        };
+        if js_sys::Date::now() > until {
+            sent.set(None);
+            error.set(Some(t::app_expired(lang)));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Ok(s) = api::login_state(None).await else {
+                return;
+            };
+            let moved = s.status != LoginStatus::InProgress
+                || s.progress.verified.contains(Method::App)
+                || s.progress.verified.is_empty()
+                || !s.notices.is_empty();
+            if moved && sent.get_untracked().is_some() {
+                sent.set(None);
+                on_state.try_run(s);
+            }
+        });
+    };
+    let tick = set_interval_with_handle(look, std::time::Duration::from_secs(2)).ok();
+    on_cleanup(move || {
+        if let Some(t) = tick {
+            t.clear();
+        }
+    });
+    view! {
+        {move || match sent.get() {
+            None => {
+                view! {
+                    <BusyButton class="secondary" on_click=send>{t::app_send(lang)}</BusyButton>
+                }
+                    .into_any()
+            }
+            Some((s, _)) => {
+                let to = (!s.sent_to.is_empty()).then(|| t::app_sent_to(lang, &s.sent_to.join(", ")));
+                let open = (!s.open_app_on.is_empty())
+                    .then(|| t::app_open(lang, &s.open_app_on.join(", ")));
+                view! {
+                    <p>{t::app_pick(lang)}</p>
+                    <p class="app-number" aria-live="polite">{s.number}</p>
+                    <p class="hint">{to} " " {open}</p>
+                }
+                    .into_any()
+            }
+        }}
+        <ProblemMessage message=error />
     }
 }
 

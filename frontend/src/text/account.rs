@@ -622,4 +622,51 @@ texts! {
         Nl => "Een authenticator-app instellen",
     }
 
+    /// Pairs a phone with the approval app.
+    fn app_pair() {
+        En => "Pair a phone",
+        Nl => "Een telefoon koppelen",
+    }
+
+    /// How to pair.
+    fn app_scan() {
+        En => "Scan this code with the phone's camera, or open the link on the phone: it opens the approval app, which you can add to the home screen. The link works once, for 10 minutes.",
+        Nl => "Scan deze code met de camera van de telefoon, of open de link op de telefoon: die opent de goedkeurings-app, die je aan het beginscherm kunt toevoegen. De link werkt één keer, 10 minuten lang.",
+    }
+
+    /// The pairing QR code's description.
+    fn app_qr() {
+        En => "QR code of the pairing link",
+        Nl => "QR-code van de koppellink",
+    }
+
+    /// The pairing link.
+    fn app_open_link() {
+        En => "Open the pairing link",
+        Nl => "De koppellink openen",
+    }
+
+    /// A phone was paired.
+    fn app_paired() {
+        En => "The phone is paired.",
+        Nl => "De telefoon is gekoppeld.",
+    }
+
+    /// No phone paired.
+    fn app_none() {
+        En => "No phone is paired yet.",
+        Nl => "Er is nog geen telefoon gekoppeld.",
+    }
+
+    /// A phone without push.
+    fn app_no_push() {
+        En => "(no notifications: open the app to approve)",
+        Nl => "(geen meldingen: open de app om goed te keuren)",
+    }
+
+    /// A phone was removed.
+    fn app_removed() {
+        En => "Phone removed.",
+        Nl => "Telefoon verwijderd.",
+    }
 }

@@ -68,4 +68,34 @@ texts! {
         En => "Start again",
         Nl => "Opnieuw beginnen",
     }
+
+    /// The approval app's button.
+    fn app_send() {
+        En => "Send to my phone",
+        Nl => "Naar mijn telefoon sturen",
+    }
+
+    /// Above the number to pick in the app.
+    fn app_pick() {
+        En => "In the approval app, pick this number:",
+        Nl => "Kies in de goedkeurings-app dit nummer:",
+    }
+
+    /// Where the approval went (`phones`: their names).
+    fn app_sent_to(phones: &str) {
+        En => format!("Sent to {phones}."),
+        Nl => format!("Gestuurd naar {phones}."),
+    }
+
+    /// Phones without push (`phones`: their names).
+    fn app_open(phones: &str) {
+        En => format!("Open the approval app on {phones}."),
+        Nl => format!("Open de goedkeurings-app op {phones}."),
+    }
+
+    /// An approval that was not answered in time.
+    fn app_expired() {
+        En => "The approval expired. Send a new one, or choose another method.",
+        Nl => "De goedkeuring is verlopen. Stuur een nieuwe, of kies een andere methode.",
+    }
 }
