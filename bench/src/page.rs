@@ -4,7 +4,8 @@ use crate::harness::*;
 use std::process::Command;
 
 /// The login page's weight (its bundle at the top of `dist/` and the JS
-/// snippets it imports; `dist/console/` holds the other pages), and the
+/// snippets it imports; `dist/console/` holds the other pages and
+/// `dist/app/` the approval app), and the
 /// time to a rendered login form at `url`.
 pub fn page_phase(url: &str) -> Vec<Row> {
     eprintln!("… page weight and render time");
@@ -15,7 +16,7 @@ pub fn page_phase(url: &str) -> Vec<Row> {
         for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = entry.path();
             if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "console") {
+                if p.file_name().is_some_and(|n| n != "console" && n != "app") {
                     dirs.push(p);
                 }
             } else {
@@ -23,11 +24,23 @@ pub fn page_phase(url: &str) -> Vec<Row> {
             }
         }
     }
+    // A snippet counts when the page's JS imports it (the crate's other
+    // snippets, the approval app's, are copied but never loaded).
+    let imports: String = files
+        .iter()
+        .filter(|p| p.parent() == Some(std::path::Path::new("dist")))
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     for p in files {
-        if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("wasm" | "js" | "css")
-        ) {
+        let loaded = !p.starts_with("dist/snippets")
+            || imports.contains(p.strip_prefix("dist/").unwrap().to_string_lossy().as_ref());
+        if loaded
+            && matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            )
+        {
             let bytes = std::fs::read(&p).unwrap();
             weight.0 += bytes.len();
             weight.1 += gzip_len(&bytes);

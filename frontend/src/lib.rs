@@ -10,6 +10,7 @@ mod components;
 mod language;
 mod methods;
 mod pages;
+mod phone;
 mod text;
 mod webauthn;
 
@@ -22,4 +23,9 @@ pub fn mount_login() {
 /// `authlevel-console` binary).
 pub fn mount_console() {
     leptos::mount::mount_to_body(app::ConsoleApp);
+}
+
+/// Mounts the approval app (the `authlevel-app` binary, at `/app/`).
+pub fn mount_app() {
+    leptos::mount::mount_to_body(phone::PhoneApp);
 }

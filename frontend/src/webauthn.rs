@@ -74,6 +74,25 @@ pub async fn login(conditional: bool) -> ApiResult<Option<LoginState>> {
     api::passkey_login_finish(credential).await.map(Some)
 }
 
+/// Creates a credential for the creation `options` (JSON text, as the
+/// server sends them); answers it as JSON text. `Ok(None)`: ended on
+/// purpose.
+pub(crate) async fn create(options: &str) -> ApiResult<Option<String>> {
+    match create_js(options).await {
+        Ok(c) => Ok(Some(text_of(c))),
+        Err(e) => ceremony_error(&e, true).map_or(Ok(None), Err),
+    }
+}
+
+/// Signs the challenge of the request `options` (JSON text); answers the
+/// assertion as JSON text. `Ok(None)`: ended on purpose.
+pub(crate) async fn sign(options: &str) -> ApiResult<Option<String>> {
+    match get_js(options, false).await {
+        Ok(c) => Ok(Some(text_of(c))),
+        Err(e) => ceremony_error(&e, false).map_or(Ok(None), Err),
+    }
+}
+
 /// Creates a passkey named `name` for the account being set up or logged
 /// in. `Ok(None)`: the request was ended on purpose.
 pub async fn register(name: String) -> ApiResult<Option<PasskeyInfo>> {

@@ -230,6 +230,7 @@ const SECRETS = [
   ".qr",
   "#setup-link",
   "#client-secret",
+  "#app-pair-link",
 ].join(", ");
 
 async function coverSecrets(page, cover) {

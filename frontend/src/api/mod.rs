@@ -154,12 +154,12 @@ async fn exchange_as(
     path: &str,
     body: Option<(&str, String)>,
 ) -> ApiResult<String> {
-    let first = send_once(method.clone(), path, body.clone()).await;
+    let first = send_once(method.clone(), path, body.clone(), None).await;
     let relogin = RELOGIN.with(|r| r.borrow().clone());
     match (first, relogin) {
         (Err(e), Some(relogin)) if e.needs_reauth() => {
             if relogin().await {
-                send_once(method, path, body).await
+                send_once(method, path, body, None).await
             } else {
                 Err(e)
             }
@@ -168,16 +168,33 @@ async fn exchange_as(
     }
 }
 
-/// Sends one request; answers the body of a success or the problem.
+/// A request of the approval app, which names its phone by its token
+/// (`Authorization: Bearer`) rather than by a cookie; a JSON body.
+pub(crate) async fn exchange_bearer(
+    method: HttpMethod,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+) -> ApiResult<String> {
+    let body = body.map(|json| ("application/json", json));
+    send_once(method, path, body, Some(token)).await
+}
+
+/// Sends one request (with `bearer` as its `Authorization`, when given);
+/// answers the body of a success or the problem.
 async fn send_once(
     method: HttpMethod,
     path: &str,
     body: Option<(&str, String)>,
+    bearer: Option<&str>,
 ) -> ApiResult<String> {
-    let builder = RequestBuilder::new(path)
+    let mut builder = RequestBuilder::new(path)
         .method(method)
         .credentials(RequestCredentials::SameOrigin)
         .header("Accept", "application/json");
+    if let Some(token) = bearer {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
     let request = match body {
         Some((content_type, body)) => builder.header("Content-Type", content_type).body(body),
         None => builder.build(),

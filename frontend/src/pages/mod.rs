@@ -38,7 +38,7 @@ fn LoginLink(when: RwSignal<bool>, text: String) -> impl IntoView {
 
 /// A Unix time (seconds) in the page's language (the browser's own
 /// variant of it, such as `en-GB`) and the browser's time zone.
-fn local_time(lang: authlevel_core::Lang, unix_s: i64) -> String {
+pub(crate) fn local_time(lang: authlevel_core::Lang, unix_s: i64) -> String {
     // f64 holds every millisecond timestamp of the next 200,000 years exactly.
     #[allow(clippy::cast_precision_loss)]
     let ms = unix_s as f64 * 1000.0;

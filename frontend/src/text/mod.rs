@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod app;
 pub mod login;
 
 use authlevel_core::Lang;
@@ -262,6 +263,7 @@ mod tests {
         all.extend(account::all_texts());
         all.extend(admin::all_texts());
         all.extend(admin::keyed_texts());
+        all.extend(app::all_texts());
         for n in [0, 1, 2] {
             for (name, f) in [
                 ("count_users", count_users as fn(Lang, u32) -> String),

@@ -239,18 +239,23 @@ mod tests {
         use tower::ServiceExt as _;
         let dir = std::env::temp_dir().join(format!("authlevel-pages-{}", std::process::id()));
         std::fs::create_dir_all(dir.join(CONSOLE)).unwrap();
+        std::fs::create_dir_all(dir.join(APP)).unwrap();
         std::fs::write(dir.join("index.html"), "<script>login()</script>").unwrap();
         std::fs::write(
             dir.join(CONSOLE).join("index.html"),
             "<script>console()</script>",
         )
         .unwrap();
+        std::fs::write(dir.join(APP).join("index.html"), "<script>phone()</script>").unwrap();
+        std::fs::write(dir.join(APP).join("sw.js"), "self.onpush = null;").unwrap();
         let csp = content_security_policy(&dir);
         let hash = |s: &str| {
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
         };
         assert!(csp.contains(&hash("login()")), "{csp}");
         assert!(csp.contains(&hash("console()")), "{csp}");
+        assert!(csp.contains(&hash("phone()")), "{csp}");
+        assert!(csp.contains("worker-src 'self'"), "{csp}");
         assert!(!csp.contains(&hash("other()")));
         let app: Router = router(&dir);
         for (path, body) in [
@@ -261,6 +266,8 @@ mod tests {
             ("/home", "console()"),
             ("/setup", "console()"),
             ("/admin/directories/d1/users", "console()"),
+            ("/app/", "phone()"),
+            ("/app/sw.js", "self.onpush"),
         ] {
             let req = axum::http::Request::get(path)
                 .body(axum::body::Body::empty())
@@ -282,6 +289,7 @@ mod tests {
             "console/index.html" => Some(b"<script>console()</script>"),
             "app-0123456789abcdef_bg.wasm" => Some(b"\0asm"),
             "console/app-fedcba9876543210.js" => Some(b"export {}"),
+            "app/index.html" => Some(b"<script>phone()</script>"),
             _ => None,
         }
     }
@@ -335,6 +343,8 @@ mod tests {
                 "text/javascript; charset=utf-8",
                 "public, max-age=31536000, immutable",
             ),
+            ("/app/", "phone()", "text/html; charset=utf-8", "no-cache"),
+            ("/app", "phone()", "text/html; charset=utf-8", "no-cache"),
         ] {
             let res = embedded_page(fake_dist, &Method::GET, path);
             assert_eq!(res.status(), 200, "{path}");

@@ -12,6 +12,7 @@ import {
   passwordStep,
   shot,
   withServer as withServerIn,
+  accessibilityProblems,
 } from "../harness.js";
 
 const PW = "plum-orbit-7-lantern";
@@ -680,4 +681,139 @@ test("(n) the users list pages through thousands, searches, filters, exports, an
     await page.goBack();
     await total.getByText("2251 users match · showing 1–50").waitFor();
   });
+});
+
+// The approval app (issue 27), in one language: a new user pairs a phone
+// from the setup page (the phone opens the link in the app at 390 px, with
+// a platform authenticator as its screen lock), a push delivered to the
+// app's service worker is shown, a login sends an approval, and the phone
+// picks the number the login page shows and approves.
+const APP_WORDS = {
+  en: {
+    setup: "Set up your account", newPassword: "New password", again: "Type it again",
+    setPassword: "Set password", passwordSet: "Your password is set.", pairAPhone: "Pair a phone",
+    appHeading: "Approve your logins", phoneName: "Name of this phone", pairThis: "Pair this phone",
+    paired: "This phone is paired.", pairedHere: "The phone is paired.", finish: "Finish",
+    signIn: "Sign in", username: "Username", password: "Password", send: "Send to my phone",
+    approve: "Approve", approved: "Approved. The login goes on.", loggedIn: "You are logged in",
+    pushTitle: "Approve a login?", method: /Approval app/,
+  },
+  nl: {
+    setup: "Je account instellen", newPassword: "Nieuw wachtwoord", again: "Typ het nog een keer",
+    setPassword: "Wachtwoord instellen", passwordSet: "Je wachtwoord is ingesteld.",
+    pairAPhone: "Een telefoon koppelen", appHeading: "Je inlogs goedkeuren",
+    phoneName: "Naam van deze telefoon", pairThis: "Deze telefoon koppelen",
+    paired: "Deze telefoon is gekoppeld.", pairedHere: "De telefoon is gekoppeld.", finish: "Afronden",
+    signIn: "Inloggen", username: "Gebruikersnaam", password: "Wachtwoord",
+    send: "Naar mijn telefoon sturen", approve: "Goedkeuren",
+    approved: "Goedgekeurd. De inlog gaat verder.", loggedIn: "Je bent ingelogd",
+    pushTitle: "Inlog goedkeuren?", method: /Goedkeurings-app/,
+  },
+};
+
+async function approvalApp(lang) {
+  const w = APP_WORDS[lang];
+  const locale = lang === "nl" ? "nl-NL" : "en-GB";
+  await withServerIn(
+    browser,
+    async (server, page) => {
+      const out = await server.cli("admin", "create-user", `pia-${lang}`);
+      // The laptop: the setup link, a password, then "Pair a phone".
+      await page.goto(server.linkOf(out));
+      await page.getByRole("heading", { name: w.setup }).waitFor();
+      await page.getByLabel(w.newPassword).fill(PW);
+      await page.getByLabel(w.again).fill(PW);
+      await page.getByRole("button", { name: w.setPassword }).click();
+      await page.getByText(w.passwordSet).waitFor();
+      await page.getByRole("button", { name: w.pairAPhone }).click();
+      const link = await page.locator("#app-pair-link").getAttribute("href");
+      assert.match(link, /\/app\/#pair=/);
+      await shot(page, `o-setup-pair-${lang}`);
+
+      // The phone: the app opens the link, makes its key, and is paired.
+      const phone = await newPage(browser, { locale, viewport: { width: 390, height: 844 } });
+      try {
+        await phone.context().grantPermissions(["notifications"], { origin: server.url });
+        await virtualAuthenticator(phone);
+        await phone.goto(link);
+        await phone.getByRole("heading", { name: w.appHeading }).waitFor();
+        await phone.getByLabel(w.phoneName).fill("Pixel");
+        await phone.getByRole("button", { name: w.pairThis }).click();
+        // Without a reachable push service the app waits for it a while.
+        await phone.getByText(w.paired).waitFor({ timeout: 20_000 });
+        assert.equal(new URL(phone.url()).hash, "", "the spent link left the address");
+        assert.deepEqual(await accessibilityProblems(phone), []);
+        await shot(phone, `o-app-paired-${lang}`);
+
+        // The setup page sees the phone, which reaches the level.
+        await page.getByText(w.pairedHere).waitFor();
+        await page.locator(".progress-label", { hasText: lang === "nl" ? "30 van 30 punten" : "30 of 30 points" }).waitFor();
+        await page.getByRole("button", { name: w.finish }).click();
+        await page.getByRole("heading", { name: w.signIn }).waitFor();
+
+        // A push reaches the app's service worker, which shows it.
+        const cdp = await phone.context().newCDPSession(phone);
+        const registrations = new Promise((resolve) =>
+          cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => {
+            const r = e.registrations.find((r) => r.scopeURL.endsWith("/app/") && !r.isDeleted);
+            if (r) resolve(r);
+          }),
+        );
+        await cdp.send("ServiceWorker.enable");
+        const registration = await registrations;
+        await phone.evaluate(() => navigator.serviceWorker.ready);
+        await cdp.send("ServiceWorker.deliverPushMessage", {
+          origin: server.url,
+          registrationId: registration.registrationId,
+          data: JSON.stringify({ approval: "test", directory: "Default", ip: "127.0.0.1", lang }),
+        });
+        const titles = async () =>
+          phone.evaluate(async () =>
+            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title}|${n.body}`),
+          );
+        for (let i = 0; i < 50 && (await titles()).length === 0; i++) await phone.waitForTimeout(100);
+        const shown = await titles();
+        assert.equal(shown.length, 1, JSON.stringify(shown));
+        assert.ok(shown[0].startsWith(`${w.pushTitle}|`), shown[0]);
+        assert.match(shown[0], /Default/);
+
+        // The login: the password, then the app. The login page shows the
+        // number; the phone offers three and approves the one shown.
+        await page.getByLabel(w.username).fill(`pia-${lang}`);
+        await page.getByLabel(w.password, { exact: true }).fill(PW);
+        await page.getByRole("button", { name: w.signIn, exact: true }).click();
+        const option = page.locator('section.option[data-method="app"]');
+        await option.getByRole("button", { name: w.send }).click();
+        const number = (await option.locator(".app-number").innerText()).trim();
+        assert.match(number, /^\d\d$/);
+        assert.deepEqual(await accessibilityProblems(page), []);
+        await shot(page, `o-login-number-${lang}`);
+        await phone.getByRole("button", { name: number, exact: true }).click();
+        assert.deepEqual(await accessibilityProblems(phone), []);
+        await shot(phone, `o-app-approval-${lang}`);
+        await phone.getByRole("button", { name: w.approve, exact: true }).click();
+        await phone.getByText(w.approved).waitFor();
+        await page.getByRole("heading", { name: w.loggedIn }).waitFor();
+        const facts = await page.locator("dl.facts").innerText();
+        assert.match(facts, w.method);
+        // Playwright's contexts are incognito, where Chromium has no Push API
+        // and says so in the console (the app then pairs without push); any
+        // other message is a problem.
+        const problems = phone.problems.filter((p) => !/Push API in incognito mode/.test(p));
+        assert.deepEqual(problems, [], "the app logged errors");
+      } finally {
+        await phone.context().close();
+      }
+    },
+    {},
+    { locale, viewport: { width: 390, height: 844 } },
+  );
+}
+
+test("(o) a phone pairs the approval app, shows a push, and approves a login by its number, in English", async () => {
+  await approvalApp("en");
+});
+
+test("(o) a phone pairs the approval app, shows a push, and approves a login by its number, in Dutch", async () => {
+  await approvalApp("nl");
 });
