@@ -365,3 +365,40 @@ async fn a_recovery_code_step_needs_a_first_step_codes_and_a_right_code() {
     let right = verify(Some(&flow), &codes[0]).await;
     assert_eq!(right.body["status"], "complete", "{}", right.body);
 }
+
+#[tokio::test]
+async fn an_approval_needs_a_first_step_a_paired_phone_and_a_phones_token() {
+    let s = Service::new(|_| {}).await;
+    let before = s.call("POST", "/api/login/app/send", None, json!({})).await;
+    assert_eq!(before.code(), "no_login");
+    let flow = s.after_password().await;
+    let not_paired = s
+        .call("POST", "/api/login/app/send", Some(&flow), json!({}))
+        .await;
+    assert_eq!(not_paired.status, StatusCode::CONFLICT);
+    assert_eq!(not_paired.code(), "method_not_offered");
+    // The app's routes want a phone's token; a session or nothing is 401.
+    let list = s
+        .call("GET", "/api/app/approvals", Some(&flow), json!(null))
+        .await;
+    assert_eq!(list.status, StatusCode::UNAUTHORIZED);
+    let answer = s
+        .call(
+            "POST",
+            "/api/app/approvals/x",
+            None,
+            json!({"choice": 10, "decision": "approve"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    // A pairing link nobody made pairs nothing.
+    let start = s
+        .call(
+            "POST",
+            "/api/app/pair/start",
+            None,
+            json!({"token": "nothing"}),
+        )
+        .await;
+    assert_eq!(start.code(), "setup_link_invalid");
+}
