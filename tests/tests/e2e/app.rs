@@ -794,3 +794,51 @@ async fn the_device_key_is_never_a_passkey() {
     );
     assert_eq!(c.get("/api/session").await.status, 401);
 }
+
+#[tokio::test]
+async fn a_signature_without_user_verification_or_over_another_challenge_is_refused() {
+    let (server, _admin, ana) =
+        setup(&[("AUTHLEVEL_CODE_RESEND_COOLDOWN_S", "0".to_owned())]).await;
+    let mut phone = pair(&server, &ana, "Phone", None).await;
+    let sign = |phone: &mut Phone, approval: &Value, uv: bool| {
+        let mut rcr: RequestChallengeResponse =
+            serde_json::from_value(approval["challenge"].clone()).unwrap();
+        if !uv {
+            // The authenticator is asked not to verify the user: the
+            // signature is good but lacks the UV flag.
+            rcr.public_key.user_verification =
+                webauthn_rs_proto::UserVerificationPolicy::Discouraged_DO_NOT_USE;
+        }
+        phone.key.do_authentication(origin(&server), rcr).unwrap()
+    };
+    let answer = |approval: &Value, number: u64, assertion| {
+        let path = format!("/api/app/approvals/{}", approval["id"].as_str().unwrap());
+        (
+            path,
+            json!({"choice": number, "decision": "approve", "assertion": assertion}),
+        )
+    };
+
+    // The right number, no user verification: refused, and the approval ends.
+    let (browser, number, first) = sent(&server, &phone).await;
+    let no_uv = sign(&mut phone, &first, false);
+    let (path, body) = answer(&first, number, no_uv);
+    let r = phone.post(&server, &path, body).await;
+    assert_eq!((r.status, r.code()), (401, "invalid_code"), "{}", r.text);
+    assert_eq!(
+        browser.get("/api/login").await.json["status"],
+        "in_progress"
+    );
+
+    // A good signature over the first approval's challenge, sent for the
+    // next approval: refused.
+    let (browser, number, second) = sent(&server, &phone).await;
+    let old = sign(&mut phone, &first, true);
+    let (path, body) = answer(&second, number, old);
+    let r = phone.post(&server, &path, body).await;
+    assert_eq!((r.status, r.code()), (401, "invalid_code"), "{}", r.text);
+    assert_eq!(
+        browser.get("/api/login").await.json["status"],
+        "in_progress"
+    );
+}
