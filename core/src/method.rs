@@ -139,6 +139,11 @@ pub struct MethodSpec {
     /// Whether a policy must name its points; a method added after
     /// policies were first saved is 0 in a policy that does not.
     pub required_in_policy: bool,
+    /// Whether a policy's points name it while it is off (0). The methods
+    /// the API's first clients knew always are; a method added later only
+    /// once it has points, so a policy written without it reads back as
+    /// it was written.
+    pub named_when_off: bool,
     /// What its member of a policy's points is, for the API's document.
     pub points_doc: &'static str,
     /// Its name for people.
@@ -189,38 +194,38 @@ macro_rules! methods {
 methods! {
     /// Something you know: the account password.
     Password = MethodSpec {
-        name: "password", shown: 0, bit: 1, role: StepRole::First, input: Input::Secret, channel: None, amr: &["pwd"], device: false, presets: [20, 20, 20], required_in_policy: true,
+        name: "password", shown: 0, bit: 1, role: StepRole::First, input: Input::Secret, channel: None, amr: &["pwd"], device: false, presets: [20, 20, 20], required_in_policy: true, named_when_off: true,
         points_doc: "Points of the password.", label: words("Password", "Wachtwoord"), label_lower: words("password", "wachtwoord"),
         need: words("a password", "een wachtwoord"), code_label: None,
     },
     /// A one-time code sent by SMS to the confirmed mobile number.
     Sms = MethodSpec {
-        name: "sms", shown: 4, bit: 2, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Sms), amr: &["sms"], device: false, presets: [0, 10, 5], required_in_policy: true,
+        name: "sms", shown: 4, bit: 2, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Sms), amr: &["sms"], device: false, presets: [0, 10, 5], required_in_policy: true, named_when_off: true,
         points_doc: "Points of an SMS code.", label: words("SMS code", "Sms-code"), label_lower: words("SMS code", "sms-code"),
         need: words("a confirmed mobile number", "een bevestigd mobiel nummer"), code_label: None,
     },
     /// A one-time code sent to the confirmed email address.
     Email = MethodSpec {
-        name: "email", shown: 5, bit: 4, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Email), amr: &["mail"], device: false, presets: [0, 10, 5], required_in_policy: true,
+        name: "email", shown: 5, bit: 4, role: StepRole::Second, input: Input::Digits, channel: Some(Channel::Email), amr: &["mail"], device: false, presets: [0, 10, 5], required_in_policy: true, named_when_off: true,
         points_doc: "Points of an email code.", label: words("Email code", "E-mailcode"), label_lower: words("email code", "e-mailcode"),
         need: words("a confirmed email address", "een bevestigd e-mailadres"), code_label: None,
     },
     /// A time-based one-time code from an authenticator app (RFC 6238).
     Totp = MethodSpec {
-        name: "totp", shown: 3, bit: 8, role: StepRole::Second, input: Input::Digits, channel: None, amr: &["otp"], device: true, presets: [0, 10, 5], required_in_policy: true,
+        name: "totp", shown: 3, bit: 8, role: StepRole::Second, input: Input::Digits, channel: None, amr: &["otp"], device: true, presets: [0, 10, 5], required_in_policy: true, named_when_off: true,
         points_doc: "Points of an authenticator-app (TOTP) code.", label: words("Authenticator app", "Authenticator-app"), label_lower: words("authenticator app", "authenticator-app"),
         need: words("an authenticator app", "een authenticator-app"), code_label: Some(words("Code from your authenticator app", "Code uit je authenticator-app")),
     },
     /// A WebAuthn passkey, counted only with user verification.
     Passkey = MethodSpec {
-        name: "passkey", shown: 1, bit: 16, role: StepRole::First, input: Input::Ceremony, channel: None, amr: &["hwk", "user"], device: true, presets: [0, 30, 25], required_in_policy: true,
+        name: "passkey", shown: 1, bit: 16, role: StepRole::First, input: Input::Ceremony, channel: None, amr: &["hwk", "user"], device: true, presets: [0, 30, 25], required_in_policy: true, named_when_off: true,
         points_doc: "Points of a user-verified passkey.", label: words("Passkey", "Toegangssleutel (passkey)"), label_lower: words("passkey", "toegangssleutel (passkey)"),
         need: words("a registered passkey", "een geregistreerde toegangssleutel (passkey)"), code_label: None,
     },
     /// A one-time recovery code, for a lost phone: never a first step.
     Recovery = MethodSpec {
         // A recovery code is a one-time password kept on paper.
-        name: "recovery", shown: 6, bit: 32, role: StepRole::Backup, input: Input::Letters, channel: None, amr: &["otp"], device: false, presets: [0, 10, 5], required_in_policy: false,
+        name: "recovery", shown: 6, bit: 32, role: StepRole::Backup, input: Input::Letters, channel: None, amr: &["otp"], device: false, presets: [0, 10, 5], required_in_policy: false, named_when_off: true,
         points_doc: "Points of a recovery code (0 in policies saved before there were\nany).", label: words("Recovery code", "Herstelcode"), label_lower: words("recovery code", "herstelcode"),
         need: words("unused recovery codes", "ongebruikte herstelcodes"), code_label: Some(words("One of your recovery codes", "Een van je herstelcodes")),
     },
@@ -228,7 +233,7 @@ methods! {
     /// shows, picked there, signed with the phone's device key (user
     /// verification: its PIN or biometric).
     App = MethodSpec {
-        name: "app", shown: 2, bit: 64, role: StepRole::Second, input: Input::Approval, channel: None, amr: &["swk", "user"], device: true, presets: [0, 10, 5], required_in_policy: false,
+        name: "app", shown: 2, bit: 64, role: StepRole::Second, input: Input::Approval, channel: None, amr: &["swk", "user"], device: true, presets: [0, 10, 5], required_in_policy: false, named_when_off: false,
         points_doc: "Points of an approval in the app on a paired phone (0 in policies\nsaved before there was one).", label: words("Approval app", "Goedkeurings-app"), label_lower: words("approval app", "goedkeurings-app"),
         need: words("a phone paired with the approval app", "een telefoon gekoppeld aan de goedkeurings-app"), code_label: None,
     },

@@ -61,9 +61,11 @@ const fn slot(m: Method) -> usize {
 impl Serialize for Points {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(Method::BY_BIT.len()))?;
+        let mut map = s.serialize_map(None)?;
         for (m, points) in self.iter() {
-            map.serialize_entry(m.as_str(), &points)?;
+            if points > 0 || m.spec().named_when_off {
+                map.serialize_entry(m.as_str(), &points)?;
+            }
         }
         map.end()
     }
@@ -345,6 +347,13 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10, "app": 10}})
+        );
+        // The app, added after the API's first clients, is not named while off.
+        let mut old_shape = Policy::default();
+        old_shape.points.set(Method::App, 0);
+        assert_eq!(
+            serde_json::to_value(old_shape).unwrap(),
+            serde_json::json!({"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "recovery": 10}})
         );
         // A policy saved before recovery codes existed has them at 0.
         let old: Policy = serde_json::from_str(

@@ -408,25 +408,4 @@ impl Tx {
         .bind(flow_id);
         Ok(self.exec(q).await? == 1)
     }
-
-    /// Saves a phone's device key after an approval whose assertion carried
-    /// `counter`: only when that is above the stored counter, or both are 0
-    /// (as for passkeys, SECURITY 16); false for a clone's.
-    pub async fn update_device_key(
-        &mut self,
-        id: &str,
-        passkey: &str,
-        counter: u32,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let q = sqlx::query(
-            "UPDATE app_devices SET passkey = $1, last_used_at = $2, sign_count = $4 \
-             WHERE id = $3 AND (sign_count < $4 OR ($4 = 0 AND sign_count = 0))",
-        )
-        .bind(passkey)
-        .bind(now)
-        .bind(id)
-        .bind(i64::from(counter));
-        Ok(self.exec(q).await? == 1)
-    }
 }

@@ -378,7 +378,7 @@ pub async fn login_finish(
     if passkey.update_credential(&result).is_some() {
         let json = serde_json::to_string(&passkey)?;
         if !tx
-            .update_passkey(&row.id, &json, result.counter(), now())
+            .update_passkey("passkeys", &row.id, &json, result.counter(), now())
             .await?
         {
             // Ended before the audit, which writes outside it.
@@ -401,11 +401,24 @@ pub async fn register_start(
     app: &AppState,
     user: &UserRow,
 ) -> ApiResult<CreationChallengeResponse> {
-    let exclude = user_passkeys(app, &user.id)
-        .await?
-        .iter()
-        .map(|p| p.cred_id().clone())
-        .collect();
+    // Ask for a discoverable credential, so the passkey can begin a login
+    // without a username; "preferred" still lets keys without storage register.
+    let keys = user_passkeys(app, &user.id).await?;
+    let (ccr, state) = start_registration(app, user, &keys, ResidentKeyRequirement::Preferred)?;
+    put_state(app, &state_key("reg", &user.id), &state, None).await?;
+    Ok(ccr)
+}
+
+/// A WebAuthn registration for `user` (user verification required),
+/// asking for a discoverable credential as `resident` says, and for none
+/// of `existing` again: the options and the ceremony's state.
+pub(crate) fn start_registration(
+    app: &AppState,
+    user: &UserRow,
+    existing: &[Passkey],
+    resident: ResidentKeyRequirement,
+) -> ApiResult<(CreationChallengeResponse, PasskeyRegistration)> {
+    let exclude = existing.iter().map(|k| k.cred_id().clone()).collect();
     let (mut ccr, state) = app
         .webauthn
         .start_passkey_registration(
@@ -415,13 +428,11 @@ pub async fn register_start(
             Some(exclude),
         )
         .map_err(ApiError::internal)?;
-    // Ask for a discoverable credential, so the passkey can begin a login
-    // without a username; "preferred" still lets keys without storage register.
     if let Some(sel) = ccr.public_key.authenticator_selection.as_mut() {
-        sel.resident_key = Some(ResidentKeyRequirement::Preferred);
+        sel.require_resident_key = resident == ResidentKeyRequirement::Required;
+        sel.resident_key = Some(resident);
     }
-    put_state(app, &state_key("reg", &user.id), &state, None).await?;
-    Ok(ccr)
+    Ok((ccr, state))
 }
 
 /// Lists a user's passkeys.

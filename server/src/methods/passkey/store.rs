@@ -203,26 +203,30 @@ impl Tx {
         self.run(q).await
     }
 
-    /// Saves the updated credential (counter, backup state) after a login
-    /// whose assertion carried `counter`: only when that is above the
-    /// stored counter, or both are 0 (passkeys synced between devices
-    /// report 0). Answers false when a concurrent login saved the same or
-    /// a higher counter first: this assertion is then refused, as a clone's.
+    /// Saves the updated credential (counter, backup state) of a passkey,
+    /// or of a paired phone's device key (`table`: `passkeys`,
+    /// `app_devices`), after an assertion that carried `counter`: only when
+    /// that is above the stored counter, or both are 0 (passkeys synced
+    /// between devices report 0). Answers false when a concurrent login
+    /// saved the same or a higher counter first: this assertion is then
+    /// refused, as a clone's (SECURITY 16).
     pub async fn update_passkey(
         &mut self,
+        table: &'static str,
         id: &str,
         passkey: &str,
         counter: u32,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let q = sqlx::query(
-            "UPDATE passkeys SET passkey = $1, last_used_at = $2, sign_count = $4 \
-             WHERE id = $3 AND (sign_count < $4 OR ($4 = 0 AND sign_count = 0))",
-        )
-        .bind(passkey)
-        .bind(now)
-        .bind(id)
-        .bind(i64::from(counter));
+        let sql = format!(
+            "UPDATE {table} SET passkey = $1, last_used_at = $2, sign_count = $4 \
+             WHERE id = $3 AND (sign_count < $4 OR ($4 = 0 AND sign_count = 0))"
+        );
+        let q = sqlx::query(&sql)
+            .bind(passkey)
+            .bind(now)
+            .bind(id)
+            .bind(i64::from(counter));
         Ok(self.exec(q).await? == 1)
     }
 }
