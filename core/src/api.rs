@@ -140,6 +140,22 @@ pub mod paths {
     pub fn admin_policy(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/policy")
     }
+    /// `POST`: replay a draft policy over the directory's past logins.
+    pub fn admin_policy_replay(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/policy/replay")
+    }
+    /// `GET`: the last replay's users of one outcome.
+    pub fn admin_policy_replay_users(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/policy/replay/users")
+    }
+    /// `GET|PUT|DELETE`: the directory's staged (report-only) policy.
+    pub fn admin_policy_staged(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/policy/staged")
+    }
+    /// `POST`: the staged policy becomes the active one.
+    pub fn admin_policy_promote(directory_id: &str) -> String {
+        format!("/api/admin/directories/{directory_id}/policy/staged/promote")
+    }
     /// `GET|POST`: a directory's users.
     pub fn admin_users(directory_id: &str) -> String {
         format!("/api/admin/directories/{directory_id}/users")

@@ -55,6 +55,12 @@ pub enum AuditKind {
     DirectoryCreate,
     /// A directory's policy was saved (or refused).
     PolicyUpdate,
+    /// A policy was staged report-only beside the active one.
+    PolicyStage,
+    /// The staged policy became the active one.
+    PolicyPromote,
+    /// The staged policy was dropped.
+    PolicyUnstage,
     /// An administrator created a user.
     UserCreate,
     /// An administrator imported users from a CSV file.
@@ -118,6 +124,9 @@ impl AuditKind {
             AuditKind::ProfileContact,
             AuditKind::DirectoryCreate,
             AuditKind::PolicyUpdate,
+            AuditKind::PolicyStage,
+            AuditKind::PolicyPromote,
+            AuditKind::PolicyUnstage,
             AuditKind::UserCreate,
             AuditKind::UsersImport,
             AuditKind::UsersBulk,
@@ -168,6 +177,9 @@ impl AuditKind {
             AuditKind::ProfileContact => "profile.contact",
             AuditKind::DirectoryCreate => "directory.create",
             AuditKind::PolicyUpdate => "policy.update",
+            AuditKind::PolicyStage => "policy.stage",
+            AuditKind::PolicyPromote => "policy.promote",
+            AuditKind::PolicyUnstage => "policy.unstage",
             AuditKind::UserCreate => "user.create",
             AuditKind::UsersImport => "users.import",
             AuditKind::UsersBulk => "users.bulk",

@@ -9,6 +9,7 @@ pub mod lang;
 pub mod method;
 pub mod policy;
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod text;
 
