@@ -20,6 +20,7 @@ pub async fn first_start(app: &AppState) -> ApiResult<Option<SetupLink>> {
         slug: DEFAULT_DIRECTORY.into(),
         name: "Default".into(),
         policy: Policy::default(),
+        staged: None,
     };
     if !app.store.insert_directory(&dir, now()).await? {
         return Ok(None);

@@ -84,6 +84,11 @@ pub struct Config {
     /// cookie, its exemption from the anonymous lockout) this many days
     /// after its last login.
     pub known_browser_days: i64,
+    /// Days the login history (what a policy replay reads) is kept.
+    pub history_days: i64,
+    /// Seconds between housekeeping runs (expired flows into the login
+    /// history, expired rows deleted).
+    pub housekeeping_interval_s: u64,
     /// Wrong passwords in a row a known browser may send for its user
     /// before its cookie is void (and it is held by the anonymous lockout
     /// like any other browser).
@@ -192,6 +197,8 @@ impl Default for Config {
             failure_limit: 10,
             lockout_s: 900,
             known_browser_days: 180,
+            history_days: 90,
+            housekeeping_interval_s: 60,
             known_browser_failure_limit: 10,
             login_attempts_per_ip_per_minute: 120,
             login_attempts_per_account_per_minute: 30,
@@ -373,6 +380,16 @@ impl Config {
                 "known_browser_failure_limit must be 1 to 100".into(),
             ));
         }
+        if self.history_days < 1 || self.history_days > 3660 {
+            return Err(ConfigError::Invalid(
+                "history_days must be 1 to 3660".into(),
+            ));
+        }
+        if self.housekeeping_interval_s < 1 || self.housekeeping_interval_s > 86_400 {
+            return Err(ConfigError::Invalid(
+                "housekeeping_interval_s must be 1 to 86400".into(),
+            ));
+        }
         if self.known_browser_days < 1 || self.known_browser_days > 3660 {
             return Err(ConfigError::Invalid(
                 "known_browser_days must be 1 to 3660".into(),
@@ -430,6 +447,7 @@ impl Config {
         crate::store::Retention {
             session_idle_s: self.session_idle_timeout_s,
             known_browser_s: self.known_browser_s(),
+            history_s: self.history_days * 86_400,
         }
     }
 

@@ -10,6 +10,30 @@ use authlevel_core::texts;
 use authlevel_core::{Lang, Method, lang::points};
 
 texts! {
+    /// A replay window out of range.
+    fn replay_days() {
+        En => "days is 1 to 366.",
+        Nl => "days moet 1 tot en met 366 zijn.",
+    }
+
+    /// Users of a replay asked for before any replay.
+    fn no_replay_yet() {
+        En => "Replay a draft policy first; its users are those of your last replay.",
+        Nl => "Speel eerst een conceptbeleid af; de gebruikers zijn die van je laatste afspeelronde.",
+    }
+
+    /// Promote or drop with nothing staged.
+    fn nothing_staged() {
+        En => "No policy is staged in this directory.",
+        Nl => "Er staat in deze directory geen beleid klaar.",
+    }
+
+    /// A promote raced by another change of the staged policy.
+    fn staged_changed() {
+        En => "The staged policy changed meanwhile; look at it again before making it active.",
+        Nl => "Het klaargezette beleid is intussen gewijzigd; bekijk het opnieuw voordat je het actief maakt.",
+    }
+
     /// A policy with errors was not saved.
     fn policy_has_errors() {
         En => "The policy has errors; nothing was saved.",

@@ -226,7 +226,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let housekeeping = {
         let app = app.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            let mut tick =
+                tokio::time::interval(Duration::from_secs(app.config.housekeeping_interval_s));
             loop {
                 tick.tick().await;
                 if let Err(e) = app.store.housekeeping(now(), &app.config.retention()).await {

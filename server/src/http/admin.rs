@@ -81,6 +81,7 @@ pub(super) async fn create_directory(
         slug: req.slug.clone(),
         name,
         policy,
+        staged: None,
     };
     if !app.store.insert_directory(&dir, now()).await? {
         return Err(ApiError::text(ErrorCode::Conflict, crate::text::slug_taken));

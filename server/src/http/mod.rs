@@ -17,6 +17,7 @@ mod oidc;
 mod openapi;
 mod ops;
 mod pages;
+mod replay;
 mod setup;
 mod users;
 
@@ -73,6 +74,13 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
             admin::create_directory,
             admin::get_policy,
             admin::put_policy,
+            replay::replay,
+            replay::replay_users,
+            replay::replay_users_csv,
+            replay::get_staged,
+            replay::put_staged,
+            replay::delete_staged,
+            replay::promote,
             admin::rename_directory,
             users::list_users,
             users::create_user,

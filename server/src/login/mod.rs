@@ -16,7 +16,7 @@ use crate::audit;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{DirectoryRow, FlowRow, SessionRow, Tx, UserRow};
+use crate::store::{DirectoryRow, FlowRow, HistoryRow, SessionRow, Tx, UserRow};
 use crate::token;
 use authlevel_core::api::{LoginState, NoticeKind};
 use authlevel_core::{
@@ -229,6 +229,7 @@ pub async fn advance(
                 expires_at: t + app.config.login_flow_timeout_s,
                 required_level: carry.and_then(|f| f.required_level),
                 client_name: carry.and_then(|f| f.client_name.clone()),
+                client_id: carry.and_then(|f| f.client_id.clone()),
                 continue_to: carry.and_then(|f| f.continue_to.clone()).or(continue_to),
             };
             (row, Some(flow_token))
@@ -285,6 +286,8 @@ pub async fn advance(
         user_agent: browser.user_agent.clone(),
     };
     tx.insert_session(&session).await?;
+    tx.record_login(&HistoryRow::of(dir, &flow, user, true, t))
+        .await?;
     let known_browser = known::remember(app, &mut tx, browser, user).await?;
     audit::event(AuditKind::LoginComplete, true)
         .on_user(user)

@@ -16,6 +16,8 @@ pub struct DirectoryRow {
     pub name: String,
     /// Its policy.
     pub policy: Policy,
+    /// A policy staged report-only beside it, and since when.
+    pub staged: Option<(Policy, i64)>,
 }
 
 impl DirectoryRow {
@@ -33,10 +35,19 @@ impl DirectoryRow {
 /// A directory from columns named with `prefix` (empty as stored, `dir_`
 /// as aliased in a joined query).
 fn read(r: &AnyRow, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
+    let json = |s: &str| -> Result<Policy, sqlx::Error> {
+        serde_json::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    };
     let policy: String = r.try_get(format!("{prefix}policy").as_str())?;
+    let staged: Option<String> = r.try_get(format!("{prefix}staged_policy").as_str())?;
+    let staged_at: Option<i64> = r.try_get(format!("{prefix}staged_at").as_str())?;
     Ok(from_columns!(r, prefix => DirectoryRow {
         id, slug, name;
-        policy: serde_json::from_str(&policy).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        policy: json(&policy)?,
+        staged: match (staged, staged_at) {
+            (Some(p), Some(at)) => Some((json(&p)?, at)),
+            _ => None,
+        },
     }))
 }
 
@@ -44,11 +55,11 @@ fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
     read(r, "")
 }
 
-const COLUMNS: &str = "id, slug, name, policy";
+const COLUMNS: &str = "id, slug, name, policy, staged_policy, staged_at";
 
 /// The columns as aliased in a joined query (`d` is the directory).
-pub(super) const ALIASED_COLUMNS: &str =
-    "d.id AS dir_id, d.slug AS dir_slug, d.name AS dir_name, d.policy AS dir_policy";
+pub(super) const ALIASED_COLUMNS: &str = "d.id AS dir_id, d.slug AS dir_slug, d.name AS dir_name, d.policy AS dir_policy, \
+     d.staged_policy AS dir_staged_policy, d.staged_at AS dir_staged_at";
 
 /// A directory read through [`ALIASED_COLUMNS`].
 pub(super) fn aliased_row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
@@ -62,10 +73,10 @@ impl Store {
             serde_json::to_string(&d.policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         Ok(self
             .exec(
-                sqlx::query(&format!(
-                    "INSERT INTO directories ({COLUMNS}, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING"
-                ))
+                sqlx::query(
+                    "INSERT INTO directories (id, slug, name, policy, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (slug) DO NOTHING",
+                )
                 .bind(&d.id)
                 .bind(&d.slug)
                 .bind(&d.name)
@@ -137,6 +148,57 @@ impl Store {
                     .bind(policy)
                     .bind(now)
                     .bind(id),
+            )
+            .await?
+            == 1)
+    }
+
+    /// Stages `policy` report-only (`None`: drops the staged one); false
+    /// when the directory is unknown.
+    pub async fn set_staged_policy(
+        &self,
+        id: &str,
+        policy: Option<&Policy>,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let policy = policy
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let since = policy.as_ref().map(|_| now);
+        Ok(self
+            .exec(
+                sqlx::query(
+                    "UPDATE directories SET staged_policy = $1, staged_at = $2, updated_at = $3 \
+                     WHERE id = $4",
+                )
+                .bind(policy)
+                .bind(since)
+                .bind(now)
+                .bind(id),
+            )
+            .await?
+            == 1)
+    }
+
+    /// Makes the staged policy the active one, if it is still the one
+    /// staged at `since`; answers whether it was.
+    pub async fn promote_staged(
+        &self,
+        id: &str,
+        since: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self
+            .exec(
+                sqlx::query(
+                    "UPDATE directories SET policy = staged_policy, staged_policy = NULL, \
+                     staged_at = NULL, updated_at = $1 \
+                     WHERE id = $2 AND staged_at = $3 AND staged_policy IS NOT NULL",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(since),
             )
             .await?
             == 1)

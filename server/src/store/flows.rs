@@ -24,6 +24,8 @@ pub struct FlowRow {
     pub required_level: Option<u32>,
     /// The application that asked, for the user's information.
     pub client_name: Option<String>,
+    /// Its client id, for the login history.
+    pub client_id: Option<String>,
     /// Where the browser goes when the login completes.
     pub continue_to: Option<String>,
     /// A step-up's session's absolute end, which the new session keeps.
@@ -32,7 +34,7 @@ pub struct FlowRow {
 
 /// The flow's columns but for the method times.
 const COLUMNS: &str = "id, directory_id, user_id, verified, expires_at, required_level, \
-                       client_name, continue_to, session_expires_at";
+                       client_name, client_id, continue_to, session_expires_at";
 
 /// The columns to select, as `table.column AS prefixcolumn`.
 fn select(table: &str, prefix: &str) -> String {
@@ -44,7 +46,7 @@ fn read(r: &AnyRow, prefix: &str) -> Result<FlowRow, sqlx::Error> {
     let col = |c: &str| format!("{prefix}{c}");
     let verified: i64 = r.try_get(col("verified").as_str())?;
     Ok(from_columns!(r, prefix => FlowRow {
-        id, directory_id, user_id, expires_at, client_name, continue_to, session_expires_at;
+        id, directory_id, user_id, expires_at, client_name, client_id, continue_to, session_expires_at;
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
         times: times::read(r, prefix)?,
         required_level: r
@@ -64,18 +66,35 @@ static FLOW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-/// A flow with its directory and user: every code or TOTP step starts here.
-static FLOW_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// Flows with their directory and user where `condition` holds.
+fn with_user_where(condition: &str) -> String {
     format!(
         "SELECT {}, {}, {} \
          FROM login_flows f JOIN directories d ON d.id = f.directory_id \
          JOIN users ON users.id = f.user_id \
-         WHERE f.id = $1 AND f.expires_at >= $2",
+         WHERE {condition}",
         super::users::COLUMNS.as_str(),
         select("f", "flow_"),
         super::directories::ALIASED_COLUMNS,
     )
-});
+}
+
+/// A flow with its directory and user: every code or TOTP step starts here.
+static FLOW_WITH_USER: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| with_user_where("f.id = $1 AND f.expires_at >= $2"));
+
+/// Flows expired after a first step, for the login history.
+static EXPIRED_WITH_USER: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| with_user_where("f.expires_at < $1 LIMIT $2"));
+
+/// A flow, its directory and its user from a [`with_user_where`] row.
+fn with_user(r: &AnyRow) -> Result<(FlowRow, super::DirectoryRow, super::UserRow), sqlx::Error> {
+    Ok((
+        read(r, "flow_")?,
+        super::directories::aliased_row(r)?,
+        super::users::row(r)?,
+    ))
+}
 
 impl Store {
     /// Stores a new flow.
@@ -98,13 +117,21 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<(FlowRow, super::DirectoryRow, super::UserRow)>, sqlx::Error> {
-        self.one(sqlx::query(&FLOW_WITH_USER).bind(id).bind(now), |r| {
-            Ok((
-                read(r, "flow_")?,
-                super::directories::aliased_row(r)?,
-                super::users::row(r)?,
-            ))
-        })
+        self.one(sqlx::query(&FLOW_WITH_USER).bind(id).bind(now), with_user)
+            .await
+    }
+
+    /// Flows that expired unfinished after a first step, with their
+    /// directory and user, at most `limit`.
+    pub async fn expired_flows(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<(FlowRow, super::DirectoryRow, super::UserRow)>, sqlx::Error> {
+        self.all(
+            sqlx::query(&EXPIRED_WITH_USER).bind(now).bind(limit),
+            with_user,
+        )
         .await
     }
 
@@ -128,7 +155,8 @@ impl Tx {
             .bind(f.required_level.map(i64::from))
             .bind(f.client_name.clone())
             .bind(f.continue_to.clone())
-            .bind(f.session_expires_at);
+            .bind(f.session_expires_at)
+            .bind(f.client_id.clone());
         self.run(times::bind(q, &f.times)).await
     }
 
@@ -168,9 +196,9 @@ impl Tx {
 static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
-         required_level, client_name, continue_to, session_expires_at, {}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {})",
+         required_level, client_name, continue_to, session_expires_at, client_id, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {})",
         times::names(),
-        times::placeholders(11)
+        times::placeholders(12)
     )
 });

@@ -31,6 +31,7 @@ mod directories;
 mod failures;
 mod flows;
 mod group;
+pub mod history;
 mod known_browsers;
 mod oidc;
 mod outbox;
@@ -44,6 +45,7 @@ pub use codes::{CodeHistory, CodeRow, NewCode};
 pub use directories::DirectoryRow;
 pub use failures::Taken;
 pub use flows::FlowRow;
+pub use history::HistoryRow;
 pub use oidc::{ClientRow, RefreshUse, TokenRow};
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
@@ -66,6 +68,8 @@ pub struct Retention {
     pub session_idle_s: i64,
     /// A known browser that logged in last this long ago is forgotten.
     pub known_browser_s: i64,
+    /// Login history older than this (seconds) is deleted.
+    pub history_s: i64,
 }
 
 /// Which database the store talks to.
@@ -238,7 +242,7 @@ impl Store {
     /// setup links and enrolments, in one transaction. Safe to run on
     /// several instances at once: deleting twice is harmless.
     pub async fn housekeeping(&self, now: i64, keep: &Retention) -> Result<u64, sqlx::Error> {
-        let mut n = 0;
+        let mut n = self.record_expired_logins(now).await?;
         let mut tx = self.begin().await?;
         for sql in [
             "DELETE FROM login_flows WHERE expires_at < $1",
@@ -272,8 +276,42 @@ impl Store {
                     .bind(now - keep.known_browser_s),
             )
             .await?;
+        let history_from = now - keep.history_s;
+        n += tx
+            .exec(sqlx::query("DELETE FROM login_history WHERE at < $1").bind(history_from))
+            .await?;
+        n += tx
+            .exec(
+                sqlx::query("DELETE FROM login_shapes WHERE day < $1")
+                    .bind(history::day_of(history_from)),
+            )
+            .await?;
         tx.commit().await?;
         Ok(n)
+    }
+
+    /// Moves the logins whose flow expired after a first step to the login
+    /// history, as abandoned or blocked, a batch per transaction. A flow
+    /// another instance took meanwhile is not recorded twice: only the
+    /// transaction whose delete found it records it.
+    async fn record_expired_logins(&self, now: i64) -> Result<u64, sqlx::Error> {
+        const BATCH: i64 = 500;
+        let mut n = 0;
+        loop {
+            let expired = self.expired_flows(now, BATCH).await?;
+            let mut tx = self.begin().await?;
+            for (flow, dir, user) in &expired {
+                if tx.delete_flow(&flow.id).await? {
+                    tx.record_login(&HistoryRow::of(dir, flow, user, false, flow.expires_at))
+                        .await?;
+                    n += 1;
+                }
+            }
+            tx.commit().await?;
+            if i64::try_from(expired.len()).unwrap_or(0) < BATCH {
+                return Ok(n);
+            }
+        }
     }
 
     /// On SQLite, the transactions committed so far and the commits (fsyncs)

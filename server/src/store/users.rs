@@ -569,6 +569,7 @@ mod tests {
             slug: "d".into(),
             name: "D".into(),
             policy: authlevel_core::Policy::default(),
+            staged: None,
         };
         store.insert_directory(&d, 0).await.unwrap();
         let contacts = [

@@ -23,6 +23,7 @@ mod passkeys;
 mod receivers;
 mod recovery;
 mod release;
+mod replay;
 mod roster;
 mod setup;
 mod third_round;

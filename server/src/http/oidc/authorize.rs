@@ -281,6 +281,7 @@ async fn authorize(
         expires_at: t + app.config.login_flow_timeout_s,
         required_level: Some(req.required_level),
         client_name: Some(client.name.clone()),
+        client_id: Some(client.id.clone()),
         continue_to: Some(format!("/oauth2/authorize/continue?request={handle}")),
     };
     tx.insert_flow(&flow, t).await?;
