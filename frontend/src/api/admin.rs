@@ -10,6 +10,9 @@ use authlevel_core::api::{
     CreateUserRequest, CreatedClient, CreatedUser, Directory, ImportReport, PolicyResponse,
     SetupLink, UpdateDirectoryRequest, UpdateUserRequest, User, UsersPage, paths,
 };
+use authlevel_core::replay::{
+    ReplayAnswer, ReplayRequest, ReplayUsersPage, Replayed, StagedPolicy,
+};
 use authlevel_core::{Policy, PolicyReport};
 use gloo_net::http::Method as HttpMethod;
 
@@ -41,6 +44,54 @@ pub async fn policy(directory_id: String) -> ApiResult<PolicyResponse> {
 /// analysis. A policy with errors is refused (422, with the report).
 pub async fn save_policy(directory_id: String, policy: Policy) -> ApiResult<PolicyReport> {
     send(PUT, &paths::admin_policy(&directory_id), &policy).await
+}
+
+/// `POST …/policy/replay`: a draft scored against the last `days` of logins.
+pub async fn replay(directory_id: String, policy: Policy, days: u32) -> ApiResult<ReplayAnswer> {
+    let req = ReplayRequest {
+        policy,
+        days: Some(days),
+    };
+    send(POST, &paths::admin_policy_replay(&directory_id), &req).await
+}
+
+/// `GET …/policy/replay/users`: the last replay's users of `outcome`.
+pub async fn replay_users(directory_id: String, outcome: Replayed) -> ApiResult<ReplayUsersPage> {
+    get(&replay_users_url(&directory_id, outcome, false)).await
+}
+
+/// The address of the last replay's users of `outcome`, as JSON or CSV.
+pub fn replay_users_url(directory_id: &str, outcome: Replayed, csv: bool) -> String {
+    format!(
+        "{}{}?outcome={}",
+        paths::admin_policy_replay_users(directory_id),
+        if csv { ".csv" } else { "" },
+        outcome.as_str()
+    )
+}
+
+/// `GET …/policy/staged`: the staged policy and its counts (`None`: none).
+pub async fn staged(directory_id: String) -> ApiResult<Option<StagedPolicy>> {
+    match get(&paths::admin_policy_staged(&directory_id)).await {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.status() == Some(404) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `PUT …/policy/staged`: stages a policy report-only.
+pub async fn stage(directory_id: String, policy: Policy) -> ApiResult<PolicyReport> {
+    send(PUT, &paths::admin_policy_staged(&directory_id), &policy).await
+}
+
+/// `DELETE …/policy/staged`: drops the staged policy.
+pub async fn unstage(directory_id: String) -> ApiResult<()> {
+    delete(&paths::admin_policy_staged(&directory_id)).await
+}
+
+/// `POST …/policy/staged/promote`: the staged policy becomes the active one.
+pub async fn promote(directory_id: String) -> ApiResult<PolicyReport> {
+    send(POST, &paths::admin_policy_promote(&directory_id), &Empty {}).await
 }
 
 /// `DELETE /api/admin/users/{id}/recovery-codes`: revokes a user's codes.

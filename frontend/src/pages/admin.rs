@@ -14,6 +14,7 @@ use crate::pages::LoginLink;
 use crate::pages::audit::AuditLog;
 use crate::pages::clients::ClientsAdmin;
 use crate::pages::directories::login_url;
+use crate::pages::replay::ReplayPanel;
 use crate::pages::users::UsersAdmin;
 use crate::text::{self, admin as t};
 use authlevel_core::api::{Directory, UserFilter};
@@ -326,6 +327,7 @@ fn PolicyEditor(
                         }
                     })
             }}
+            <ReplayPanel directory_id=id.get_value() policy />
             <h2>{t::what_policy_does(lang)}</h2>
             {move || {
                 report

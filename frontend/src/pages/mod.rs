@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod login;
 mod profile;
+mod replay;
 mod setup;
 mod user;
 mod users;

@@ -5,7 +5,147 @@
 use super::one_or_many;
 use authlevel_core::{AuditKind, Lang, Method, texts};
 
+/// An outcome of a replay as the chart's legend and the users lists name it.
+pub fn outcome_label(lang: Lang, outcome: authlevel_core::replay::Replayed) -> &'static str {
+    use authlevel_core::replay::Replayed::*;
+    match (lang, outcome) {
+        (Lang::En, Same) => "the same",
+        (Lang::En, MoreSteps) => "another step",
+        (Lang::En, FewerSteps) => "fewer steps",
+        (Lang::En, Impossible) => "could not log in",
+        (Lang::Nl, Same) => "hetzelfde",
+        (Lang::Nl, MoreSteps) => "extra stap",
+        (Lang::Nl, FewerSteps) => "minder stappen",
+        (Lang::Nl, Impossible) => "kon niet inloggen",
+    }
+}
+
+/// `n` with its thousands grouped as `lang` writes them (9,800 / 9.800).
+pub fn grouped(lang: Lang, n: u64) -> String {
+    let digits = n.to_string();
+    let sep = match lang {
+        Lang::En => ',',
+        Lang::Nl => '.',
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 texts! {
+    /// The replay's heading.
+    fn replay_heading() {
+        En => "What this draft would have done to last month's logins",
+        Nl => "Wat dit concept met de logins van de afgelopen maand had gedaan",
+    }
+
+    /// A replay under way.
+    fn replaying() {
+        En => "Replaying the draft over the logins of the last 30 days…",
+        Nl => "Het concept wordt afgespeeld over de logins van de afgelopen 30 dagen…",
+    }
+
+    /// No logins to replay.
+    fn replay_no_logins() {
+        En => "No logins ended in the last 30 days: there is nothing to replay yet.",
+        Nl => "Er zijn de afgelopen 30 dagen geen logins geëindigd: er is nog niets af te spelen.",
+    }
+
+    /// The replay's counts in words.
+    fn replay_more(n: &str, total: &str) {
+        En => format!("{n} of last month's {total} logins would have needed another step."),
+        Nl => format!("{n} van de {total} logins van de afgelopen maand hadden een extra stap nodig gehad."),
+    }
+
+    /// Users who could not have logged in.
+    fn replay_impossible(users: u64) {
+        En => if users == 1 { "1 user could not have logged in at all.".to_owned() } else { format!("{users} users could not have logged in at all.") },
+        Nl => if users == 1 { "1 gebruiker had helemaal niet kunnen inloggen.".to_owned() } else { format!("{users} gebruikers hadden helemaal niet kunnen inloggen.") },
+    }
+
+    /// Logins that would have been shorter.
+    fn replay_fewer(n: &str) {
+        En => format!("{n} logins would have been done with fewer steps."),
+        Nl => format!("{n} logins waren met minder stappen klaar geweest."),
+    }
+
+    /// Logins the draft leaves as they were.
+    fn replay_same(n: &str) {
+        En => format!("{n} logins would have gone the same way."),
+        Nl => format!("{n} logins waren hetzelfde verlopen."),
+    }
+
+    /// The chart's description for screen readers.
+    fn replay_chart(days: u32) {
+        En => format!("Logins per day over the last {days} days, by what the draft would have done"),
+        Nl => format!("Logins per dag over de afgelopen {days} dagen, naar wat het concept had gedaan"),
+    }
+
+    /// A button that lists the users of one outcome.
+    fn show_users_of(label: &str, n: u64) {
+        En => format!("Show the {n} users ({label})"),
+        Nl => format!("Toon de {n} gebruikers ({label})"),
+    }
+
+    /// The CSV download of a replay's users.
+    fn download_csv() {
+        En => "Download as CSV",
+        Nl => "Download als CSV",
+    }
+
+    /// The staged policy's heading.
+    fn staged_heading() {
+        En => "Staged policy (report-only)",
+        Nl => "Klaargezet beleid (alleen rapporteren)",
+    }
+
+    /// Nothing staged.
+    fn nothing_staged() {
+        En => "No policy is staged. Stage the draft to see, on every new login, what it would do, without holding anyone to it.",
+        Nl => "Er staat geen beleid klaar. Zet het concept klaar om bij elke nieuwe login te zien wat het zou doen, zonder dat iemand eraan gehouden wordt.",
+    }
+
+    /// Stage the draft.
+    fn stage_draft() {
+        En => "Stage this draft",
+        Nl => "Zet dit concept klaar",
+    }
+
+    /// What is staged, and its level.
+    fn staged_level(level: u32) {
+        En => format!("Staged: level {level}."),
+        Nl => format!("Klaargezet: niveau {level}."),
+    }
+
+    /// The staged policy's counts in words.
+    fn staged_counts(logins: &str, more: &str, impossible: &str) {
+        En => format!("Since it was staged, {logins} logins ended; under it {more} would have needed another step and {impossible} could not have been done."),
+        Nl => format!("Sinds het klaarstaat zijn er {logins} logins geëindigd; daarvan hadden er {more} een extra stap nodig gehad en waren er {impossible} niet gelukt."),
+    }
+
+    /// Make the staged policy the active one.
+    fn promote() {
+        En => "Make it the active policy",
+        Nl => "Maak het het actieve beleid",
+    }
+
+    /// Drop the staged policy.
+    fn unstage() {
+        En => "Drop the staged policy",
+        Nl => "Verwijder het klaargezette beleid",
+    }
+
+    /// The staged policy became the active one.
+    fn promoted() {
+        En => "The staged policy is now the active policy.",
+        Nl => "Het klaargezette beleid is nu het actieve beleid.",
+    }
+
     /// The directories page: heading, and the crumb back to it.
     fn directories() {
         En => "Directories",
@@ -964,6 +1104,15 @@ pub fn audit_kind(lang: Lang, kind: AuditKind) -> String {
         AuditKind::CodeSend => ("code sent", "code verstuurd"),
         AuditKind::CodeQuota => ("code quota reached", "maximum aantal codes bereikt"),
         AuditKind::PolicyUpdate => ("policy changed", "beleid gewijzigd"),
+        AuditKind::PolicyStage => (
+            "policy staged (report-only)",
+            "beleid klaargezet (alleen rapporteren)",
+        ),
+        AuditKind::PolicyPromote => (
+            "staged policy made active",
+            "klaargezet beleid actief gemaakt",
+        ),
+        AuditKind::PolicyUnstage => ("staged policy dropped", "klaargezet beleid verwijderd"),
         AuditKind::UserCreate => ("user created", "gebruiker aangemaakt"),
         AuditKind::UsersImport => ("users imported", "gebruikers geïmporteerd"),
         AuditKind::UsersBulk => ("action on many users", "actie op veel gebruikers"),

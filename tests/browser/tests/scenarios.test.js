@@ -817,3 +817,63 @@ test("(o) a phone pairs the approval app, shows a push, and approves a login by 
 test("(o) a phone pairs the approval app, shows a push, and approves a login by its number, in Dutch", async () => {
   await approvalApp("nl");
 });
+
+// (p) The Authentication tab replays a draft over the logins that
+// happened: two users with a phone and the admin logged in with the
+// password; at level 30 the users need another step and the admin (a
+// password only) could not have logged in. In words and a chart, at 390 px.
+const REPLAY_WORDS = {
+  en: {
+    more: "2 of last month's 3 logins would have needed another step.",
+    impossible: "1 user could not have logged in at all.",
+    chart: "Logins per day over the last 30 days, by what the draft would have done",
+    show: "Show the 2 users (another step)",
+    staged: "Staged policy (report-only)",
+  },
+  nl: {
+    more: "2 van de 3 logins van de afgelopen maand hadden een extra stap nodig gehad.",
+    impossible: "1 gebruiker had helemaal niet kunnen inloggen.",
+    chart: "Logins per dag over de afgelopen 30 dagen, naar wat het concept had gedaan",
+    show: "Toon de 2 gebruikers (extra stap)",
+    staged: "Klaargezet beleid (alleen rapporteren)",
+  },
+};
+
+test("(p) the admin replays a draft policy over last month's logins, in English and Dutch", async () => {
+  await withServer(
+    async (server, page) => {
+      await adminLoggedIn(server, page);
+      for (const name of ["rita", "ruud"]) {
+        const other = await newPage(browser);
+        try {
+          await userWithPhone(server, other, name);
+          await passwordStep(other, server.url, name, PW);
+          await other.getByRole("heading", { name: "You are logged in" }).waitFor();
+        } finally {
+          await other.context().close();
+        }
+      }
+      for (const lang of ["en", "nl"]) {
+        const w = REPLAY_WORDS[lang];
+        await page.context().addCookies([{ name: "lang", value: lang, url: server.url }]);
+        await page.goto(server.url + "/admin/directories/default/authentication");
+        await page.locator("#required-level").waitFor();
+        await page.locator("#required-level").fill("30");
+        await page.locator("#points-sms").fill("10");
+        await page.getByText(w.more).waitFor();
+        await page.getByText(w.impossible).waitFor();
+        const chart = page.getByRole("img", { name: w.chart });
+        await chart.waitFor();
+        assert.ok((await chart.locator("rect").count()) >= 2, "bars for today's logins");
+        await page.getByRole("button", { name: w.show }).click();
+        await page.locator(".replay-users li", { hasText: "rita" }).waitFor();
+        await page.locator(".replay-users li", { hasText: "ruud" }).waitFor();
+        await page.getByRole("heading", { name: w.staged }).waitFor();
+        assert.deepEqual(await accessibilityProblems(page), []);
+        await shot(page, `p-replay-${lang}`);
+      }
+    },
+    {},
+    { viewport: { width: 390, height: 844 } },
+  );
+});
