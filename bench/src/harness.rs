@@ -61,6 +61,12 @@ pub fn free_port() -> u16 {
 /// defaults (else off: one load generator on one address would measure
 /// them).
 pub fn start_server(sms_url: &str, rate_limits: bool) -> Server {
+    start_server_on(sms_url, rate_limits, None)
+}
+
+/// [`start_server`] on the database `database_url` (a fresh SQLite file
+/// when `None`).
+pub fn start_server_on(sms_url: &str, rate_limits: bool, database_url: Option<&str>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let public = format!("http://localhost:{port}");
@@ -69,7 +75,10 @@ pub fn start_server(sms_url: &str, rate_limits: bool) -> Server {
         ("AUTHLEVEL_PUBLIC_URL", public.clone()),
         (
             "AUTHLEVEL_DATABASE_URL",
-            format!("sqlite://{}/bench.db", dir.path().display()),
+            database_url.map_or_else(
+                || format!("sqlite://{}/bench.db", dir.path().display()),
+                str::to_owned,
+            ),
         ),
         (
             "AUTHLEVEL_KEY_FILE",

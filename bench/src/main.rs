@@ -11,6 +11,7 @@ mod flood;
 mod harness;
 mod logins;
 mod page;
+mod replay;
 mod scale;
 
 use harness::*;
@@ -54,12 +55,17 @@ async fn run() {
     );
     let (sms_url, codes) = sms_gateway().await;
     let server = start_server(&sms_url, false);
-    // `BENCH_ONLY=scale,flood`: just those phases, printed, not written.
+    // `BENCH_ONLY=scale,replay,flood`: just those phases, printed, not written.
     if let Ok(only) = std::env::var("BENCH_ONLY") {
         let (admin, _) = admin_session(&server).await;
         let mut rows = Vec::new();
-        if only.contains("scale") {
-            rows.extend(scale::scale_phase(&server.base, &admin, concurrency).await);
+        if only.contains("scale") || only.contains("replay") {
+            let (scale, dir) = scale::scale_phase(&server.base, &admin, concurrency).await;
+            rows.extend(scale);
+            if only.contains("replay") {
+                rows.push(replay::sqlite_replay(&server, &admin, &dir).await);
+                rows.push(replay::postgres_replay(&sms_url).await);
+            }
         }
         if only.contains("flood") {
             let limit = tokio::task::spawn_blocking(move || argon2_rate(cores))
@@ -92,9 +98,12 @@ async fn run() {
         again,
     )
     .await;
-    rows.extend(scale::scale_phase(&server.base, &bench.admin, concurrency).await);
+    let (scale, dir) = scale::scale_phase(&server.base, &bench.admin, concurrency).await;
+    rows.extend(scale);
+    rows.push(replay::sqlite_replay(&server, &bench.admin, &dir).await);
     drop(bench);
     drop(server);
+    rows.push(replay::postgres_replay(&sms_url).await);
     eprintln!("… a password-step flood from another address");
     rows.extend(flood::flood_phase(&sms_url, limit).await);
 
