@@ -88,8 +88,8 @@ texts! {
 
     /// A button that lists the users of one outcome.
     fn show_users_of(label: &str, n: u64) {
-        En => format!("Show the {n} users ({label})"),
-        Nl => format!("Toon de {n} gebruikers ({label})"),
+        En => if n == 1 { format!("Show the user ({label})") } else { format!("Show the {n} users ({label})") },
+        Nl => if n == 1 { format!("Toon de gebruiker ({label})") } else { format!("Toon de {n} gebruikers ({label})") },
     }
 
     /// The CSV download of a replay's users.
