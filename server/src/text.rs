@@ -16,6 +16,12 @@ texts! {
         Nl => "days moet 1 tot en met 366 zijn.",
     }
 
+    /// A draft with a level or points out of range.
+    fn replay_policy_range() {
+        En => "The draft's level is 1 to 1000 and its points 0 to 1000.",
+        Nl => "Het niveau van het concept moet 1 tot en met 1000 zijn en de punten 0 tot en met 1000.",
+    }
+
     /// Users of a replay asked for before any replay.
     fn no_replay_yet() {
         En => "Replay a draft policy first; its users are those of your last replay.",

@@ -17,7 +17,7 @@ use authlevel_core::replay::{
     ReplayUser, ReplayUsersPage, ReplayUsersQuery, Replayed, Shape, StagedPolicy, UsersAffected,
 };
 use authlevel_core::report::analyse_in;
-use authlevel_core::{AuditKind, ErrorCode, Method, MethodSet, Policy, PolicyReport};
+use authlevel_core::{AuditKind, ErrorCode, MAX_LEVEL, Method, MethodSet, Policy, PolicyReport};
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
@@ -142,13 +142,20 @@ async fn replay_of(
 #[utoipa::path(post, path = "/api/admin/directories/{id}/policy/replay", tag = "admin", request_body = ReplayRequest,
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = ReplayAnswer),
-              (status = 400, body = Problem, description = "`invalid_input`: `days` out of 1 to 366")))]
+              (status = 400, body = Problem, description = "`invalid_input`: `days` out of 1 to 366, or a level or points out of range")))]
 pub(super) async fn replay(
     State(app): State<AppState>,
     admin: DirectoryAdmin,
     AppJson(req): AppJson<ReplayRequest>,
 ) -> ApiResult<AppJson<ReplayAnswer>> {
     let days = req.days.unwrap_or(DEFAULT_DAYS);
+    let p = &req.policy;
+    if !(1..=MAX_LEVEL).contains(&p.required_level) || p.points.iter().any(|(_, n)| n > MAX_LEVEL) {
+        return Err(ApiError::text(
+            ErrorCode::InvalidInput,
+            crate::text::replay_policy_range,
+        ));
+    }
     if !(1..=366).contains(&days) {
         return Err(ApiError::text(
             ErrorCode::InvalidInput,

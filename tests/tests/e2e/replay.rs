@@ -275,6 +275,11 @@ async fn replaying_a_draft_over_logins_of_known_shapes() {
     assert_eq!((r.status, r.code()), (400, "invalid_input"), "{}", r.text);
     let r = ctx
         .admin
+        .post(&ctx.path("/replay"), json!({"policy": policy(0)}))
+        .await;
+    assert_eq!((r.status, r.code()), (400, "invalid_input"), "{}", r.text);
+    let r = ctx
+        .admin
         .get(&format!("{}?outcome=never", ctx.path("/replay/users")))
         .await;
     assert_eq!((r.status, r.code()), (400, "invalid_input"), "{}", r.text);
