@@ -47,6 +47,15 @@ pub fn ReplayPanel(directory_id: String, policy: RwSignal<Option<Policy>>) -> im
     let running = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
     let id = StoredValue::new(directory_id);
+    // The replay waits until the draft has stayed the same for DEBOUNCE;
+    // a newer draft, or the tab closing, makes a waiting or running one
+    // moot (every access below is a `try_`, as the panel may be gone).
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(h)) = pending.try_get_value() {
+            h.clear();
+        }
+    });
     Effect::new(move |_| {
         let Some(draft) = policy.get() else {
             return;
@@ -54,28 +63,38 @@ pub fn ReplayPanel(directory_id: String, policy: RwSignal<Option<Policy>>) -> im
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         running.set(true);
-        let _ = set_timeout_with_handle(
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
             move || {
-                if generation.get_value() != mine {
+                let Some(directory) = id.try_get_value() else {
+                    return;
+                };
+                if generation.try_get_value() != Some(mine) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let result = api::replay(id.get_value(), draft, DAYS).await;
-                    if generation.get_value() != mine {
+                    let result = api::replay(directory, draft, DAYS).await;
+                    if generation.try_get_value() != Some(mine) {
                         return;
                     }
-                    running.set(false);
+                    running.try_set(false);
                     match result {
                         Ok(a) => {
-                            error.set(None);
-                            answer.set(Some(a));
+                            error.try_set(None);
+                            answer.try_set(Some(a));
                         }
-                        Err(e) => error.set(Some(e.message(lang))),
+                        Err(e) => {
+                            error.try_set(Some(e.message(lang)));
+                        }
                     }
                 });
             },
             DEBOUNCE,
-        );
+        )
+        .ok();
+        pending.set_value(handle);
     });
     view! {
         <section class="replay" aria-labelledby="replay-heading">
@@ -246,8 +265,12 @@ fn StagedPanel(directory_id: String, policy: RwSignal<Option<Policy>>) -> impl I
     let notice = RwSignal::new(None::<String>);
     let id = StoredValue::new(directory_id);
     let load = move || {
+        // Also called once a change is answered, when the tab may be gone.
+        let Some(directory) = id.try_get_value() else {
+            return;
+        };
         busy.run(
-            api::staged(id.get_value()),
+            api::staged(directory),
             move |s| staged.set(s),
             move |e| error.set(Some(e.message(lang))),
         );

@@ -278,7 +278,7 @@ test("(g) the admin adds a user, sees the setup link once, and who lacks a mobil
     const frank = page.locator('li.user[data-username="frank"]');
     await frank.getByText("frank@example.com").waitFor();
     // Only SMS reaches the level (with the password): frank is flagged.
-    await server.cli("admin", "set-policy", "--preset", "two-factor", "--points", "email=0,totp=0,passkey=0,recovery=0");
+    await server.cli("admin", "set-policy", "--preset", "two-factor", "--points", "email=0,totp=0,passkey=0,recovery=0,app=0");
     await page.reload();
     await frank.getByText("No mobile number: cannot reach the level").waitFor();
     // The Authentication tab counts them; the back button returns.
