@@ -333,8 +333,7 @@ pub struct ReplayUser {
 pub struct ReplayUsersPage {
     /// The users, by id.
     pub users: Vec<ReplayUser>,
-    /// The cursor of the next page, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The cursor of the next page; `null` on the last.
     pub next: Option<String>,
 }
 

@@ -150,16 +150,7 @@ pub(super) async fn put_policy(
     AppJson(policy): AppJson<Policy>,
 ) -> ApiResult<AppJson<PolicyReport>> {
     let dir = &admin.dir;
-    let counts = app.store.enrolment_counts(&dir.id).await?;
-    let report = analyse_in(&policy, Some(&counts), crate::lang::current());
-    if !report.is_ok() {
-        admin
-            .event(AuditKind::PolicyUpdate, false)
-            .detail("refused: the policy has errors")
-            .record(&app)
-            .await;
-        return Err(ApiError::Policy(Box::new(report)));
-    }
+    let report = report_or_refuse(&app, &admin, &policy, AuditKind::PolicyUpdate).await?;
     app.store.set_policy(&dir.id, &policy, now()).await?;
     admin
         .event(AuditKind::PolicyUpdate, true)
@@ -171,6 +162,28 @@ pub(super) async fn put_policy(
         .record(&app)
         .await;
     Ok(AppJson(report))
+}
+
+/// The report of `policy` over the directory's users; a policy with
+/// errors is refused (422 with the report) and the refusal audited as
+/// `kind`.
+pub(super) async fn report_or_refuse(
+    app: &AppState,
+    admin: &DirectoryAdmin,
+    policy: &Policy,
+    kind: AuditKind,
+) -> ApiResult<PolicyReport> {
+    let counts = app.store.enrolment_counts(&admin.dir.id).await?;
+    let report = analyse_in(policy, Some(&counts), crate::lang::current());
+    if !report.is_ok() {
+        admin
+            .event(kind, false)
+            .detail("refused: the policy has errors")
+            .record(app)
+            .await;
+        return Err(ApiError::Policy(Box::new(report)));
+    }
+    Ok(report)
 }
 
 /// A contact field an administrator set: empty is none, else normalised.

@@ -3,6 +3,7 @@
 //! rules, once per distinct shape), and a policy staged report-only, which
 //! every login that ends is also scored against.
 
+use super::admin::report_or_refuse;
 use super::error::{AppJson, AppQuery};
 use super::extract::DirectoryAdmin;
 use crate::clock::now;
@@ -330,16 +331,7 @@ pub(super) async fn put_staged(
     admin: DirectoryAdmin,
     AppJson(policy): AppJson<Policy>,
 ) -> ApiResult<AppJson<PolicyReport>> {
-    let counts = app.store.enrolment_counts(&admin.dir.id).await?;
-    let report = analyse_in(&policy, Some(&counts), crate::lang::current());
-    if !report.is_ok() {
-        admin
-            .event(AuditKind::PolicyStage, false)
-            .detail("refused: the policy has errors")
-            .record(&app)
-            .await;
-        return Err(ApiError::Policy(Box::new(report)));
-    }
+    let report = report_or_refuse(&app, &admin, &policy, AuditKind::PolicyStage).await?;
     app.store
         .set_staged_policy(&admin.dir.id, Some(&policy), now())
         .await?;
