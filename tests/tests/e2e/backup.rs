@@ -215,6 +215,31 @@ async fn a_backup_taken_while_8_clients_log_in_restores_every_user_passkey_and_c
             .any(|l| l.contains("#token=")),
         "a restored database is no first start"
     );
+    // The login history came along (issue 28): the logins before the
+    // backup, and the application user0's login was for.
+    sqlx::any::install_default_drivers();
+    let restored_db = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    let (rows, for_client): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN client_id = $1 THEN 1 ELSE 0 END), 0) \
+         FROM login_history",
+    )
+    .bind(&client_id)
+    .fetch_one(&restored_db)
+    .await
+    .unwrap();
+    restored_db.close().await;
+    assert!(
+        rows >= i64::try_from(CLIENTS).unwrap(),
+        "{rows} history rows"
+    );
+    assert!(
+        for_client >= 1,
+        "user0's login for the client is in the history"
+    );
     for name in users.iter().map(String::as_str).chain(["admin"]) {
         let r = new.client().password_login(name, PASSWORD).await;
         assert_eq!(r.json["status"], "complete", "{name}: {}", r.text);
