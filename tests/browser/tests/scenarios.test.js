@@ -762,16 +762,21 @@ async function approvalApp(lang) {
         await cdp.send("ServiceWorker.enable");
         const registration = await registrations;
         await phone.evaluate(() => navigator.serviceWorker.ready);
-        await cdp.send("ServiceWorker.deliverPushMessage", {
-          origin: server.url,
-          registrationId: registration.registrationId,
-          data: JSON.stringify({ approval: "test", directory: "Default", ip: "127.0.0.1", lang }),
-        });
         const titles = async () =>
           phone.evaluate(async () =>
             (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title}|${n.body}`),
           );
-        for (let i = 0; i < 50 && (await titles()).length === 0; i++) await phone.waitForTimeout(100);
+        // A push that reaches a worker still starting up on a busy machine
+        // can be lost: it is sent again (the same approval, so the same
+        // notification tag: one notification however many arrive).
+        for (let attempt = 0; attempt < 3 && (await titles()).length === 0; attempt++) {
+          await cdp.send("ServiceWorker.deliverPushMessage", {
+            origin: server.url,
+            registrationId: registration.registrationId,
+            data: JSON.stringify({ approval: "test", directory: "Default", ip: "127.0.0.1", lang }),
+          });
+          for (let i = 0; i < 50 && (await titles()).length === 0; i++) await phone.waitForTimeout(100);
+        }
         const shown = await titles();
         assert.equal(shown.length, 1, JSON.stringify(shown));
         assert.ok(shown[0].startsWith(`${w.pushTitle}|`), shown[0]);
