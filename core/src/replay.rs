@@ -211,6 +211,16 @@ pub struct ReplayCounts {
 }
 
 impl ReplayCounts {
+    /// The logins with outcome `r`.
+    pub fn get(&self, r: Replayed) -> u64 {
+        match r {
+            Replayed::Same => self.same,
+            Replayed::MoreSteps => self.more_steps,
+            Replayed::FewerSteps => self.fewer_steps,
+            Replayed::Impossible => self.impossible,
+        }
+    }
+
     /// Counts `n` logins with outcome `r`.
     pub fn add(&mut self, r: Replayed, n: u64) {
         self.logins += n;

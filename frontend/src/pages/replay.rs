@@ -28,16 +28,6 @@ fn class_of(outcome: Replayed) -> &'static str {
     }
 }
 
-/// A day's count of `outcome`.
-fn count_of(day: &DayCounts, outcome: Replayed) -> u64 {
-    match outcome {
-        Replayed::Same => day.counts.same,
-        Replayed::MoreSteps => day.counts.more_steps,
-        Replayed::FewerSteps => day.counts.fewer_steps,
-        Replayed::Impossible => day.counts.impossible,
-    }
-}
-
 /// The replay of the draft and the staged policy's panel.
 #[component]
 pub fn ReplayPanel(directory_id: String, policy: RwSignal<Option<Policy>>) -> impl IntoView {
@@ -206,7 +196,7 @@ fn Chart(daily: Vec<DayCounts>) -> impl IntoView {
             Replayed::ALL
                 .into_iter()
                 .filter_map(|outcome| {
-                    let n = count_of(day, outcome);
+                    let n = day.counts.get(outcome);
                     if n == 0 {
                         return None;
                     }

@@ -11,13 +11,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::roster::spreadsheet_safe;
 use crate::state::AppState;
 use crate::store::DirectoryRow;
-use crate::store::history::{day_of, shape_key};
+use crate::store::history::{ShapeCount, day_of, shape_key};
 use authlevel_core::api::Problem;
 use authlevel_core::replay::{
     ClientCounts, DayCounts, EndedCounts, NextOption, ReplayAnswer, ReplayCounts, ReplayRequest,
     ReplayUser, ReplayUsersPage, ReplayUsersQuery, Replayed, Shape, StagedPolicy, UsersAffected,
 };
-use authlevel_core::report::analyse_in;
 use authlevel_core::{AuditKind, ErrorCode, MAX_LEVEL, Method, MethodSet, Policy, PolicyReport};
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -51,6 +50,34 @@ fn date(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Each distinct shape of `shapes` scored once: what `draft` would have
+/// done to its logins compared with `active`, and what it would have
+/// offered next.
+fn score<'a>(
+    shapes: &'a [ShapeCount],
+    active: &Policy,
+    draft: &Policy,
+) -> HashMap<&'a Shape, (Replayed, MethodSet)> {
+    let mut scored = HashMap::new();
+    for sc in shapes {
+        scored
+            .entry(&sc.shape)
+            .or_insert_with(|| sc.shape.replay(active, draft));
+    }
+    scored
+}
+
+/// The keys (`login_history.shape`) of the scored shapes with `outcome`.
+fn keys_of(scored: &HashMap<&Shape, (Replayed, MethodSet)>, outcome: Replayed) -> Vec<String> {
+    let mut keys: Vec<String> = scored
+        .iter()
+        .filter(|(_, (r, _))| *r == outcome)
+        .map(|(shape, _)| shape_key(shape))
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
 /// A replay of `draft` over the directory's logins of the last `days`.
 async fn replay_of(
     app: &AppState,
@@ -61,22 +88,15 @@ async fn replay_of(
     let directory_id = dir.id.as_str();
     let (from, since) = window(days, now());
     let shapes = app.store.login_shapes(directory_id, from).await?;
-    let mut scored: HashMap<&Shape, (Replayed, MethodSet)> = HashMap::new();
+    let scored = score(&shapes, &dir.policy, draft);
     let mut counts = ReplayCounts::default();
     let mut by_client: BTreeMap<&str, ReplayCounts> = BTreeMap::new();
     let mut daily: BTreeMap<i64, ReplayCounts> = (from..from + i64::from(days))
         .map(|d| (d, ReplayCounts::default()))
         .collect();
     let mut next = [0u64; Method::ALL.len()];
-    let mut keys: HashMap<Replayed, Vec<String>> = HashMap::new();
     for sc in &shapes {
-        let (outcome, offered) = *scored.entry(&sc.shape).or_insert_with(|| {
-            let scored = sc.shape.replay(&dir.policy, draft);
-            if scored.0 != Replayed::Same {
-                keys.entry(scored.0).or_default().push(shape_key(&sc.shape));
-            }
-            scored
-        });
+        let (outcome, offered) = scored[&sc.shape];
         counts.add(outcome, sc.logins);
         by_client
             .entry(&sc.client_id)
@@ -89,16 +109,15 @@ async fn replay_of(
             next[m.index()] += sc.logins;
         }
     }
-    let keys_of = |r: Replayed| keys.get(&r).map_or(&[][..], Vec::as_slice);
     let [more_steps, fewer_steps, impossible] = app
         .store
         .users_with_shapes(
             directory_id,
             since,
             [
-                keys_of(Replayed::MoreSteps),
-                keys_of(Replayed::FewerSteps),
-                keys_of(Replayed::Impossible),
+                &keys_of(&scored, Replayed::MoreSteps)[..],
+                &keys_of(&scored, Replayed::FewerSteps),
+                &keys_of(&scored, Replayed::Impossible),
             ],
         )
         .await?;
@@ -171,13 +190,13 @@ pub(super) async fn replay(
     Ok(AppJson(answer))
 }
 
-/// The users of one changed outcome of this administrator's last replay.
-async fn replay_users_of(
+/// This administrator's last replay in the directory: the first second of
+/// its window, and the keys of the shapes whose outcome was `outcome`.
+async fn last_replay(
     app: &AppState,
     admin: &DirectoryAdmin,
-    q: &ReplayUsersQuery,
-    limit: i64,
-) -> ApiResult<ReplayUsersPage> {
+    outcome: Replayed,
+) -> ApiResult<(i64, Vec<String>)> {
     let (draft, days) = app
         .store
         .draft(&admin.auth.user.id, &admin.dir.id)
@@ -187,24 +206,24 @@ async fn replay_users_of(
     let days = u32::try_from(days).unwrap_or(DEFAULT_DAYS);
     let (from, since) = window(days, now());
     let shapes = app.store.login_shapes(&admin.dir.id, from).await?;
-    let mut keys: Vec<String> = shapes
-        .iter()
-        .filter(|sc| sc.shape.replay(&admin.dir.policy, &draft).0 == q.outcome)
-        .map(|sc| shape_key(&sc.shape))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let scored = score(&shapes, &admin.dir.policy, &draft);
+    Ok((since, keys_of(&scored, outcome)))
+}
+
+/// A page of at most `limit` users with logins of the shapes `keys` since
+/// `since`, by id after `cursor`.
+async fn users_page(
+    app: &AppState,
+    directory_id: &str,
+    (since, keys): &(i64, Vec<String>),
+    cursor: &str,
+    limit: i64,
+) -> ApiResult<ReplayUsersPage> {
     let rows = if keys.is_empty() {
         Vec::new()
     } else {
         app.store
-            .users_page_with_shapes(
-                &admin.dir.id,
-                since,
-                &keys,
-                q.cursor.as_deref().unwrap_or(""),
-                limit + 1,
-            )
+            .users_page_with_shapes(directory_id, *since, keys, cursor, limit + 1)
             .await?
     };
     let more = i64::try_from(rows.len()).unwrap_or(0) > limit;
@@ -234,7 +253,11 @@ pub(super) async fn replay_users(
     admin: DirectoryAdmin,
     AppQuery(q): AppQuery<ReplayUsersQuery>,
 ) -> ApiResult<AppJson<ReplayUsersPage>> {
-    Ok(AppJson(replay_users_of(&app, &admin, &q, PAGE).await?))
+    let last = last_replay(&app, &admin, q.outcome).await?;
+    let cursor = q.cursor.as_deref().unwrap_or("");
+    Ok(AppJson(
+        users_page(&app, &admin.dir.id, &last, cursor, PAGE).await?,
+    ))
 }
 
 /// The same users as CSV (every one, not a page), safe to open in a
@@ -246,13 +269,15 @@ pub(super) async fn replay_users(
 pub(super) async fn replay_users_csv(
     State(app): State<AppState>,
     admin: DirectoryAdmin,
-    AppQuery(mut q): AppQuery<ReplayUsersQuery>,
+    AppQuery(q): AppQuery<ReplayUsersQuery>,
 ) -> ApiResult<impl IntoResponse> {
+    let last = last_replay(&app, &admin, q.outcome).await?;
+    let mut cursor = q.cursor.clone().unwrap_or_default();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["id", "username", "logins", "last_at"])
         .map_err(ApiError::internal)?;
     loop {
-        let page = replay_users_of(&app, &admin, &q, 1_000).await?;
+        let page = users_page(&app, &admin.dir.id, &last, &cursor, 1_000).await?;
         for u in &page.users {
             w.write_record([
                 spreadsheet_safe(&u.id).into_owned(),
@@ -263,7 +288,7 @@ pub(super) async fn replay_users_csv(
             .map_err(ApiError::internal)?;
         }
         match page.next {
-            Some(next) => q.cursor = Some(next),
+            Some(next) => cursor = next,
             None => break,
         }
     }
@@ -369,14 +394,14 @@ pub(super) async fn delete_staged(
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = PolicyReport),
               (status = 404, body = Problem, description = "`not_found`: nothing is staged"),
-              (status = 409, body = Problem, description = "`conflict`: the staged policy changed meanwhile")))]
+              (status = 409, body = Problem, description = "`conflict`: the staged policy changed meanwhile"),
+              (status = 422, body = Problem, description = "`invalid_policy`: the staged policy has errors (it was checked when staged, so only a rule added since)")))]
 pub(super) async fn promote(
     State(app): State<AppState>,
     admin: DirectoryAdmin,
 ) -> ApiResult<AppJson<PolicyReport>> {
     let (policy, since) = staged_of(&admin)?;
-    let counts = app.store.enrolment_counts(&admin.dir.id).await?;
-    let report = analyse_in(&policy, Some(&counts), crate::lang::current());
+    let report = report_or_refuse(&app, &admin, &policy, AuditKind::PolicyPromote).await?;
     if !app
         .store
         .promote_staged(&admin.dir.id, since, now())
