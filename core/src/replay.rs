@@ -141,11 +141,9 @@ impl Shape {
             before = set;
         }
         let eval = evaluate(&policy, before, self.enrolled);
-        let blocked =
-            evaluate(&policy, MethodSet::EMPTY, self.enrolled).status == LoginStatus::Blocked;
         Walk {
             done_at,
-            blocked,
+            blocked: !crate::can_reach(&policy, self.enrolled),
             next: eval.options.iter().map(|o| o.method).collect(),
         }
     }
