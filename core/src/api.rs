@@ -259,7 +259,7 @@ impl LoginState {
     pub fn tell(&mut self, kind: NoticeKind, text: String) {
         self.message = Some(match self.message.take() {
             None => text.clone(),
-            Some(m) if kind == NoticeKind::ClientAsksMore => format!("{text} {m}"),
+            Some(m) if kind.explains_level() => format!("{text} {m}"),
             Some(m) => format!("{m} {text}"),
         });
         self.notices.push(Notice { kind, text });
@@ -295,6 +295,9 @@ pub enum NoticeKind {
     /// The approval sent to the app was declined, or the wrong number was
     /// picked: it ended, and a new one may be sent.
     ApprovalRefused,
+    /// A risk signal raised this login's level (one notice per signal, as
+    /// `progress.signals` names them).
+    RiskRaised,
 }
 
 impl NoticeKind {
@@ -302,9 +305,17 @@ impl NoticeKind {
     /// goes on to where it was going.
     pub const fn needs_ack(self) -> bool {
         match self {
-            NoticeKind::ClientAsksMore | NoticeKind::ApprovalRefused => false,
+            NoticeKind::ClientAsksMore | NoticeKind::ApprovalRefused | NoticeKind::RiskRaised => {
+                false
+            }
             NoticeKind::RecoveryCodeUsed => true,
         }
+    }
+
+    /// Whether it explains the level the login asks for (its words come
+    /// before the reason a login is blocked).
+    pub const fn explains_level(self) -> bool {
+        matches!(self, NoticeKind::ClientAsksMore | NoticeKind::RiskRaised)
     }
 }
 
@@ -716,6 +727,14 @@ pub struct SessionInfo {
     pub role: Role,
     /// The level reached at login.
     pub level: u32,
+    /// The level the session holds now for an application's request:
+    /// methods past their lifetime (the policy's `max_age_s`) no longer
+    /// count. `level` when the policy gives no method a lifetime.
+    pub level_now: u32,
+    /// When `level_now` next drops, as a method's lifetime ends (Unix
+    /// seconds); absent when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_drops_at: Option<i64>,
     /// The methods verified at login.
     pub methods: MethodSet,
     /// When the login completed.
@@ -750,6 +769,12 @@ pub struct SessionSummary {
     pub user_agent: Option<String>,
     /// The methods verified, each with when.
     pub methods: Vec<MethodTime>,
+    /// The level it holds now for an application's request (methods past
+    /// their lifetime no longer count).
+    pub level_now: u32,
+    /// When `level_now` next drops (Unix seconds); absent when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_drops_at: Option<i64>,
     /// Whether it is the session of this request.
     pub current: bool,
 }

@@ -11,6 +11,7 @@ pub mod policy;
 pub mod progress;
 pub mod replay;
 pub mod report;
+pub mod risk;
 pub mod text;
 
 pub use audit::AuditKind;
@@ -27,6 +28,7 @@ pub use report::{
     EnrolmentCount, Finding, FindingCode, PolicyReport, UserImpact, analyse, can_reach,
     minimal_combinations,
 };
+pub use risk::{MaxAges, Risk, Signal, SignalPoints, Signals};
 
 /// Every method is in every list derived from its description: a method
 /// added to `method.rs` that some list forgets fails here, not in use.
@@ -81,6 +83,7 @@ mod every_list_has_every_method {
             let policy = Policy {
                 required_level: 1000,
                 points: Points::default().with(Method::Password, 1).with(m, 5),
+                ..Policy::default()
             };
             let e = evaluate(&policy, verified, MethodSet::ALL);
             assert!(e.offers(m), "{name}: offered");

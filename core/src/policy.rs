@@ -2,6 +2,7 @@
 //! each method, and the presets an administrator starts from.
 
 use crate::method::{Method, MethodSet, MethodTimes};
+use crate::risk::{MaxAges, Risk, Signals};
 use serde::{Deserialize, Serialize};
 
 /// The highest required level and the highest points a method may be worth.
@@ -163,6 +164,14 @@ pub struct Policy {
     pub required_level: u32,
     /// What each verified method is worth.
     pub points: Points,
+    /// How long each method counts for an application's request, in
+    /// seconds (absent: for the session's life).
+    #[serde(default, skip_serializing_if = "MaxAges::is_empty")]
+    pub max_age_s: MaxAges,
+    /// Points each risk signal adds to a login's required level (absent:
+    /// none).
+    #[serde(default, skip_serializing_if = "Risk::is_off")]
+    pub risk: Risk,
 }
 
 impl Default for Policy {
@@ -205,6 +214,26 @@ impl Policy {
     /// verified only a code is not a fresh login.
     pub fn is_fresh(&self, times: &MethodTimes, now: i64, window_s: i64) -> bool {
         self.completes(times.since(now - window_s))
+    }
+
+    /// This policy for a login where `found` signals were seen: the level
+    /// raised by their points (at most to [`MAX_LEVEL`] above its own).
+    #[must_use]
+    pub fn with_signals(mut self, found: Signals) -> Policy {
+        self.required_level = self
+            .required_level
+            .saturating_add(self.risk.extra(found).min(MAX_LEVEL));
+        self
+    }
+
+    /// The level a session whose methods were verified at `times` holds at
+    /// `now`: the points of the methods still within their lifetime, never
+    /// more than `reached`, the level it reached at login.
+    pub fn level_at(&self, times: &MethodTimes, reached: u32, now: i64) -> u32 {
+        if self.max_age_s.is_empty() {
+            return reached;
+        }
+        self.score(self.max_age_s.live(times, now)).min(reached)
     }
 
     /// The preset this policy equals, if any.
@@ -265,6 +294,8 @@ impl Preset {
         Policy {
             required_level: level,
             points,
+            max_age_s: MaxAges::NONE,
+            risk: Risk::OFF,
         }
     }
 }
@@ -308,6 +339,7 @@ mod tests {
         let p = Policy {
             required_level: 25,
             points: Points::of(&[(Method::Password, 20), (Method::Sms, 5), (Method::Email, 5)]),
+            ..Policy::default()
         };
         assert!(!p.completes(set(&[Password])));
         assert!(p.completes(set(&[Password, Sms])));
@@ -337,6 +369,7 @@ mod tests {
         let p = Policy {
             required_level: 1,
             points: Points::of(&[(Method::Password, u32::MAX), (Method::Sms, u32::MAX)]),
+            ..Policy::default()
         };
         assert_eq!(p.score(set(&[Password, Sms])), u32::MAX);
     }

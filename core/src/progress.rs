@@ -28,6 +28,10 @@ pub struct Progress {
     pub required: u32,
     /// Methods verified in this login.
     pub verified: MethodSet,
+    /// The risk signals that raised `required` for this login, each with
+    /// the points it added (none: the directory's level as it is).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<crate::risk::SignalPoints>,
 }
 
 /// A method the user can use now.
@@ -113,6 +117,7 @@ pub fn evaluate(policy: &Policy, verified: MethodSet, enrolled: MethodSet) -> Ev
         earned: policy.score(verified),
         required: policy.required_level,
         verified,
+        signals: Vec::new(),
     };
     if policy.completes(verified) {
         return Evaluation {
@@ -215,6 +220,7 @@ mod tests {
         let p = Policy {
             required_level: 30,
             points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
+            ..Policy::default()
         };
         let e = evaluate(&p, set(&[Password]), set(&[Password, Email]));
         assert_eq!(e.status, LoginStatus::Blocked);

@@ -4,6 +4,7 @@
 
 use crate::method::{Method, MethodSet};
 use crate::policy::{MAX_LEVEL, Policy};
+use crate::risk::{MAX_AGE_S, Signal};
 use serde::{Deserialize, Serialize};
 
 /// What a finding is about; stable names for the UI and tests.
@@ -34,6 +35,12 @@ pub enum FindingCode {
     RecoveryWithPassword,
     /// Warning: recovery codes are worth more than a second method they back up.
     RecoveryOutweighs,
+    /// Error: a method's lifetime or a risk signal's points are out of range.
+    AgeingOutOfRange,
+    /// Warning: with every risk signal the level is out of reach (for
+    /// everyone, or, with `users`, for that many users who reach it
+    /// without).
+    RiskUnreachable,
 }
 
 /// One error or warning, with a message a person understands.
@@ -208,6 +215,16 @@ pub fn analyse_in(
             });
         }
     }
+    if policy.max_age_s.iter().any(|(_, s)| s > MAX_AGE_S)
+        || Signal::ALL
+            .into_iter()
+            .any(|s| policy.risk.points(s) > MAX_LEVEL)
+    {
+        errors.push(Finding::new(
+            FindingCode::AgeingOutOfRange,
+            text::report_ageing_out_of_range(lang, MAX_AGE_S, MAX_LEVEL),
+        ));
+    }
     let total = policy.score(MethodSet::ALL);
     if total < level {
         errors.push(Finding::new(
@@ -321,6 +338,31 @@ pub fn analyse_in(
         }
     }
 
+    let raised = policy.with_signals(policy.risk.on());
+    if raised.required_level > level && total >= level {
+        if total < raised.required_level {
+            warnings.push(Finding::new(
+                FindingCode::RiskUnreachable,
+                text::report_risk_unreachable(lang, raised.required_level),
+            ));
+        } else if let Some(users) = users {
+            let n: u32 = users
+                .iter()
+                .filter(|c| can_reach(policy, c.methods) && !can_reach(&raised, c.methods))
+                .map(|c| c.users)
+                .sum();
+            if n > 0 {
+                warnings.push(Finding {
+                    users: Some(n),
+                    ..Finding::new(
+                        FindingCode::RiskUnreachable,
+                        text::report_risk_locks_out(lang, n, raised.required_level),
+                    )
+                });
+            }
+        }
+    }
+
     PolicyReport {
         errors,
         warnings,
@@ -365,6 +407,45 @@ mod tests {
         assert_eq!(codes(&r.warnings), vec![FindingCode::EmailNeeded]);
         assert_eq!(codes(&r.notes), vec![FindingCode::RecoveryWithPassword]);
         assert!(r.warnings[0].message.contains("password + email code"));
+    }
+
+    #[test]
+    fn risk_that_puts_the_level_out_of_reach_is_warned_of() {
+        let mut p = Preset::TwoFactor.policy();
+        p.risk.new_browser = 10;
+        // Password + SMS is 30; with a new browser 40 asks for a third method.
+        let users = [
+            EnrolmentCount {
+                methods: MethodSet::of(&[Password, Sms]),
+                users: 3,
+            },
+            EnrolmentCount {
+                methods: MethodSet::of(&[Password, Sms, Totp]),
+                users: 2,
+            },
+        ];
+        let r = analyse(&p, Some(&users));
+        let w = r
+            .warnings
+            .iter()
+            .find(|f| f.code == FindingCode::RiskUnreachable)
+            .unwrap();
+        assert_eq!(w.users, Some(3));
+        assert!(r.is_ok());
+        p.risk.new_network = 1000;
+        let r = analyse(&p, None);
+        assert!(codes(&r.warnings).contains(&FindingCode::RiskUnreachable));
+        p.risk.new_network = 1001;
+        assert_eq!(
+            codes(&analyse(&p, None).errors),
+            vec![FindingCode::AgeingOutOfRange]
+        );
+        p.risk.new_network = 0;
+        p.max_age_s.set(Sms, crate::risk::MAX_AGE_S + 1);
+        assert_eq!(
+            codes(&analyse(&p, None).errors),
+            vec![FindingCode::AgeingOutOfRange]
+        );
     }
 
     #[test]
@@ -414,6 +495,7 @@ mod tests {
         let p = Policy {
             required_level: 30,
             points: Points::of(&[(Method::Sms, 20), (Method::Email, 20)]),
+            ..Policy::default()
         };
         let r = analyse(&p, None);
         assert_eq!(codes(&r.errors), vec![FindingCode::NoFirstStep]);
@@ -421,6 +503,7 @@ mod tests {
         let p = Policy {
             required_level: 100,
             points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
+            ..Policy::default()
         };
         assert_eq!(
             codes(&analyse(&p, None).errors),
@@ -437,6 +520,7 @@ mod tests {
                 (Method::Email, 10),
                 (Method::Totp, 10),
             ]),
+            ..Policy::default()
         };
         let r = analyse(&p, None);
         assert!(codes(&r.warnings).contains(&FindingCode::EmailNeeded));
@@ -450,6 +534,7 @@ mod tests {
         let p = Policy {
             required_level: 30,
             points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
+            ..Policy::default()
         };
         let users = [
             MethodSet::of(&[Password, Sms]),

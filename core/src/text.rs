@@ -151,6 +151,26 @@ texts! {
         Nl => plural(users, "1 gebruiker zou het niveau niet halen met de methoden die nu zijn ingesteld; stuur een instellink voordat je opslaat.",
             |n| format!("{n} gebruikers zouden het niveau niet halen met de methoden die nu zijn ingesteld; stuur hun een instellink voordat je opslaat.")),
     }
+
+    /// Report: a lifetime or risk points out of range.
+    fn report_ageing_out_of_range(max_age: u32, max_points: u32) {
+        En => format!("A method's lifetime may be at most {max_age} seconds, and a risk signal worth at most {}.", points(Lang::En, max_points)),
+        Nl => format!("De geldigheid van een methode mag hoogstens {max_age} seconden zijn, en een risicosignaal hoogstens {} waard.", points(Lang::Nl, max_points)),
+    }
+
+    /// Report: with every risk signal, no combination reaches the level.
+    fn report_risk_unreachable(level: u32) {
+        En => format!("With every risk signal the level rises to {level}, which no combination of methods reaches: such logins are blocked."),
+        Nl => format!("Met alle risicosignalen stijgt het niveau naar {level}, en dat haalt geen combinatie van methoden: zulke inlogs lopen vast."),
+    }
+
+    /// Report: users who reach the level but not with every risk signal.
+    fn report_risk_locks_out(users: u32, level: u32) {
+        En => plural(users, &format!("1 user reaches the level, but not the {level} it rises to with every risk signal."),
+            |n| format!("{n} users reach the level, but not the {level} it rises to with every risk signal.")),
+        Nl => plural(users, &format!("1 gebruiker haalt het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt."),
+            |n| format!("{n} gebruikers halen het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt.")),
+    }
 }
 
 #[cfg(test)]

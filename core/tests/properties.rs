@@ -35,6 +35,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                 .into_iter()
                 .zip(each)
                 .fold(Points::default(), |p, (m, n)| p.with(m, n)),
+            ..Policy::default()
         })
 }
 

@@ -9,7 +9,17 @@ use crate::state::AppState;
 use crate::store::{SessionRow, UserRow};
 use crate::token;
 use authlevel_core::api::Role;
-use authlevel_core::{AuditKind, ErrorCode};
+use authlevel_core::{AuditKind, ErrorCode, Policy};
+
+/// The level `session` holds now under `policy`'s lifetimes for an
+/// application's request, and when it next drops.
+pub fn level_now(session: &SessionRow, policy: &Policy) -> (u32, Option<i64>) {
+    let t = now();
+    (
+        policy.level_at(&session.times, session.level, t),
+        policy.max_age_s.next_expiry(&session.times, t),
+    )
+}
 
 /// A logged-in user: the session and the user behind it.
 #[derive(Debug, Clone)]
@@ -20,6 +30,9 @@ pub struct Authenticated {
     pub user: UserRow,
     /// The slug of the user's directory.
     pub directory_slug: String,
+    /// The policy of the user's directory as stored (JSON), read with the
+    /// session and parsed only where a handler needs it ([`Self::policy`]).
+    pub directory_policy: String,
 }
 
 impl Authenticated {
@@ -28,10 +41,14 @@ impl Authenticated {
     /// the directory's policy, the password or a passkey among them
     /// (SECURITY 28). A step-up that verified only a code is not.
     pub async fn is_fresh(&self, app: &AppState) -> ApiResult<bool> {
-        let dir = crate::login::directory_of(app, &self.user).await?;
-        Ok(dir
-            .policy
+        Ok(self
+            .policy()?
             .is_fresh(&self.session.times, now(), app.config.reauth_window_s))
+    }
+
+    /// The policy of the user's directory.
+    pub fn policy(&self) -> ApiResult<Policy> {
+        serde_json::from_str(&self.directory_policy).map_err(ApiError::internal)
     }
 
     /// Refuses with `reauth_required` unless the session is fresh (see
@@ -58,7 +75,7 @@ pub async fn load(app: &AppState, token: Option<&str>) -> ApiResult<Option<Authe
     };
     let t = now();
     let id = token::hash(token);
-    let Some((session, user, directory_slug)) = app
+    let Some((session, user, directory_slug, directory_policy)) = app
         .store
         .session_with_user(&id, t, app.config.session_idle_timeout_s)
         .await?
@@ -77,6 +94,7 @@ pub async fn load(app: &AppState, token: Option<&str>) -> ApiResult<Option<Authe
         session,
         user,
         directory_slug,
+        directory_policy,
     }))
 }
 

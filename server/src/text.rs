@@ -419,6 +419,30 @@ texts! {
         Nl => "Er wacht niets op bevestiging; vul eerst de nieuwe waarde in.",
     }
 
+    /// Risk: no known-browser entry for the user.
+    fn risk_new_browser(extra: u32) {
+        En => format!("This browser is new to us: {} more.", points(Lang::En, extra)),
+        Nl => format!("Deze browser kennen we nog niet: {} extra.", points(Lang::Nl, extra)),
+    }
+
+    /// Risk: no completed login from this network.
+    fn risk_new_network(extra: u32) {
+        En => format!("You have not logged in from this network before: {} more.", points(Lang::En, extra)),
+        Nl => format!("Je hebt nog niet eerder vanaf dit netwerk ingelogd: {} extra.", points(Lang::Nl, extra)),
+    }
+
+    /// Risk: a "this wasn't me" or a lockout notice in the last day.
+    fn risk_recent_not_me(extra: u32) {
+        En => format!("Someone tried to log in as you in the last day: {} more.", points(Lang::En, extra)),
+        Nl => format!("Het afgelopen etmaal probeerde iemand als jou in te loggen: {} extra.", points(Lang::Nl, extra)),
+    }
+
+    /// Risk: the lockout engaged in the last day.
+    fn risk_many_failures(extra: u32) {
+        En => format!("Your account had many failed attempts in the last day: {} more.", points(Lang::En, extra)),
+        Nl => format!("Op je account zijn het afgelopen etmaal veel pogingen mislukt: {} extra.", points(Lang::Nl, extra)),
+    }
+
     /// An application asks for more than the directory's level.
     fn client_asks_more(client: &str, level: u32, directory_level: u32, earned: u32) {
         En => format!("{client} asks for level {level}, more than this directory's {directory_level}; you have {} of it.", points(Lang::En, earned)),

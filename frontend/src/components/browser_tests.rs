@@ -58,6 +58,7 @@ fn progress_shows_points_and_verified_methods() {
         earned: 20,
         required: 30,
         verified: MethodSet::of(&[Method::Password]),
+        signals: Vec::new(),
     };
     let host = render(move || view! { <ProgressBar progress label="Your login" /> });
     assert_says(&host, &["Your login", "20 of 30 points", "Password"]);
@@ -72,6 +73,7 @@ fn past_the_level() -> Progress {
         earned: 50,
         required: 30,
         verified: MethodSet::of(&[Method::Password, Method::Passkey]),
+        signals: Vec::new(),
     }
 }
 

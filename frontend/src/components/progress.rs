@@ -16,6 +16,7 @@ pub fn ProgressBar(progress: Progress, #[prop(into)] label: String) -> impl Into
         earned,
         required,
         verified,
+        ..
     } = progress;
     let text = if earned > required {
         text::progress_beyond(lang, earned, required)

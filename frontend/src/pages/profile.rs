@@ -244,11 +244,17 @@ fn SessionList(feedback: Feedback) -> impl IntoView {
             None => t::session_times_no_ip(lang, &since, &last),
         };
         let this = s.current.then(|| t::this_session(lang));
+        // Only where a method's lifetime ends: the level applications see
+        // now, and when it drops.
+        let level = s.level_drops_at.map(|at| {
+            view! { <br /> {t::session_level(lang, s.level_now, &local_time(lang, at))} }
+        });
         view! {
             <li data-current=s.current.to_string()>
                 {seen(lang, s.user_agent, this, times)}
                 <br />
                 {methods}
+                {level}
                 {(!s.current).then(|| view! {
                     <BusyButton class="secondary danger" on_click=end>{t::end(lang)}</BusyButton>
                 })}

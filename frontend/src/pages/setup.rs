@@ -30,6 +30,7 @@ pub fn enrolled_progress(setup: &SetupResponse) -> Progress {
         earned: setup.policy.score(usable),
         required: setup.policy.required_level,
         verified: usable,
+        signals: Vec::new(),
     }
 }
 

@@ -365,6 +365,12 @@ texts! {
         Nl => format!("Sinds {since}, laatst gebruikt {last}, vanaf {ip}."),
     }
 
+    /// A session's level now for applications, and when it drops.
+    fn session_level(level: u32, drops: &str) {
+        En => format!("Level {level} for applications until {drops}."),
+        Nl => format!("Niveau {level} voor applicaties tot {drops}."),
+    }
+
     /// A session's times, its address unknown.
     fn session_times_no_ip(since: &str, last: &str) {
         En => format!("Since {since}, last used {last}, from an unknown address."),

@@ -240,6 +240,33 @@ pub struct SetPolicy {
     /// Points per method, e.g. `password=20,sms=10`.
     #[arg(long)]
     pub points: Option<String>,
+    /// Seconds a method counts for an application's request, e.g.
+    /// `sms=3600` (0: for the session's life).
+    #[arg(long)]
+    pub max_age: Option<String>,
+    /// Points a risk signal adds to a login's level, e.g.
+    /// `new_browser=10,new_network=10` (also `recent_not_me`,
+    /// `many_failures`; 0: off).
+    #[arg(long)]
+    pub risk: Option<String>,
+}
+
+/// The `name=number` pairs of a comma-separated option.
+fn pairs(option: Option<&str>) -> Result<Vec<(&str, u32)>, String> {
+    option
+        .into_iter()
+        .flat_map(|p| p.split(','))
+        .map(|pair| {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}` should look like sms=10"))?;
+            let value: u32 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{value}` is not a number"))?;
+            Ok((name.trim(), value))
+        })
+        .collect()
 }
 
 impl SetPolicy {
@@ -258,17 +285,27 @@ impl SetPolicy {
         if let Some(level) = self.level {
             policy.required_level = level;
         }
-        for pair in self.points.iter().flat_map(|p| p.split(',')) {
-            let (name, value) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("`{pair}` should look like sms=10"))?;
-            let method =
-                Method::parse(name.trim()).ok_or_else(|| format!("unknown method `{name}`"))?;
-            let value: u32 = value
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{value}` is not a number"))?;
-            policy.points.set(method, value);
+        let method =
+            |name: &str| Method::parse(name).ok_or_else(|| format!("unknown method `{name}`"));
+        for (name, value) in pairs(self.points.as_deref())? {
+            policy.points.set(method(name)?, value);
+        }
+        for (name, value) in pairs(self.max_age.as_deref())? {
+            policy.max_age_s.set(method(name)?, value);
+        }
+        for (name, value) in pairs(self.risk.as_deref())? {
+            let points = match name {
+                "new_browser" => &mut policy.risk.new_browser,
+                "new_network" => &mut policy.risk.new_network,
+                "recent_not_me" => &mut policy.risk.recent_not_me,
+                "many_failures" => &mut policy.risk.many_failures,
+                _ => {
+                    return Err(format!(
+                        "unknown risk signal `{name}`; use new_browser, new_network, recent_not_me or many_failures"
+                    ));
+                }
+            };
+            *points = value;
         }
         let users = c.app.store.enrolment_counts(&dir.id).await.said()?;
         let report = authlevel_core::analyse(&policy, Some(&users));

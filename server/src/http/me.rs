@@ -60,9 +60,16 @@ pub(super) async fn list_sessions(
         .store
         .user_sessions(&auth.user.id, now(), app.config.session_idle_timeout_s)
         .await?;
+    let policy = auth.policy()?;
     Ok(AppJson(
         rows.into_iter()
-            .map(|s| SessionSummary {
+            .map(|s| {
+                let (level_now, level_drops_at) = crate::session::level_now(&s, &policy);
+                (s, level_now, level_drops_at)
+            })
+            .map(|(s, level_now, level_drops_at)| SessionSummary {
+                level_now,
+                level_drops_at,
                 current: s.id == auth.session.id,
                 id: s.public_id,
                 created_at: s.created_at,

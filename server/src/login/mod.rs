@@ -11,6 +11,7 @@
 pub mod codes;
 pub mod failures;
 pub mod known;
+pub mod risk;
 
 use crate::audit;
 use crate::clock::now;
@@ -74,13 +75,17 @@ pub enum Outcome {
 }
 
 /// The policy a login is held to: the directory's, with the level raised
-/// when an application asked for more (step-up).
+/// when an application asked for more (step-up), and then by the points of
+/// the risk signals seen at its first step.
 pub fn effective_policy(dir: &DirectoryRow, flow: Option<&FlowRow>) -> Policy {
     let mut policy = dir.policy;
     if let Some(level) = flow.and_then(|f| f.required_level) {
         policy.required_level = policy.required_level.max(level);
     }
-    policy
+    match flow {
+        Some(f) => policy.with_signals(f.signals),
+        None => policy,
+    }
 }
 
 /// The login state of a flow for `user` under the effective policy, with
@@ -102,6 +107,13 @@ pub fn state_of(
         }
     }
     if let Some(f) = flow {
+        state.progress.signals = policy.risk.named(f.signals);
+        if eval.status != LoginStatus::Complete {
+            for s in state.progress.signals.clone() {
+                let words = risk::words(crate::lang::current(), s.signal, s.points);
+                state.tell(NoticeKind::RiskRaised, words);
+            }
+        }
         if eval.status == LoginStatus::Complete {
             state.continue_to = f.continue_to.clone();
         } else if let (Some(name), Some(level)) = (&f.client_name, f.required_level)
@@ -215,6 +227,7 @@ pub async fn advance(
             None,
         ),
         Prior::New { carry, continue_to } => {
+            let signals = risk::signals(app, &mut tx, dir, user, browser).await?;
             let flow_token = token::new_token();
             if let Some(old) = carry {
                 tx.delete_flow(&old.id).await?;
@@ -231,6 +244,7 @@ pub async fn advance(
                 client_name: carry.and_then(|f| f.client_name.clone()),
                 client_id: carry.and_then(|f| f.client_id.clone()),
                 continue_to: carry.and_then(|f| f.continue_to.clone()).or(continue_to),
+                signals,
             };
             (row, Some(flow_token))
         }
@@ -289,18 +303,31 @@ pub async fn advance(
     tx.record_login(&HistoryRow::of(dir, &flow, user, true, t))
         .await?;
     let known_browser = known::remember(app, &mut tx, browser, user).await?;
+    if let Some(network) = browser.ip().and_then(risk::network_of) {
+        tx.remember_network(&user.id, &network, t).await?;
+    }
+    let mut detail = format!(
+        "level {} with {}",
+        eval.progress.earned,
+        verified
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join("+")
+    );
+    if !state.progress.signals.is_empty() {
+        let named: Vec<String> = state
+            .progress
+            .signals
+            .iter()
+            .map(|s| format!("{} +{}", s.signal.as_str(), s.points))
+            .collect();
+        detail.push_str(&format!(" (risk: {})", named.join(", ")));
+    }
     audit::event(AuditKind::LoginComplete, true)
         .on_user(user)
         .ip(browser.ip())
-        .detail(format!(
-            "level {} with {}",
-            eval.progress.earned,
-            verified
-                .iter()
-                .map(Method::as_str)
-                .collect::<Vec<_>>()
-                .join("+")
-        ))
+        .detail(detail)
         .stage(&mut tx);
     audit::commit(tx).await?;
     app.metrics.login_step(method.as_str(), "success");

@@ -1,7 +1,7 @@
 //! Logins in progress. The row's id is the hash of the flow cookie.
 
 use super::{Store, Tx, times};
-use authlevel_core::{Method, MethodSet, MethodTimes};
+use authlevel_core::{Method, MethodSet, MethodTimes, Signals};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -30,11 +30,13 @@ pub struct FlowRow {
     pub continue_to: Option<String>,
     /// A step-up's session's absolute end, which the new session keeps.
     pub session_expires_at: Option<i64>,
+    /// The risk signals seen at its first step.
+    pub signals: Signals,
 }
 
 /// The flow's columns but for the method times.
 const COLUMNS: &str = "id, directory_id, user_id, verified, expires_at, required_level, \
-                       client_name, client_id, continue_to, session_expires_at";
+                       client_name, client_id, continue_to, session_expires_at, signals";
 
 /// The columns to select, as `table.column AS prefixcolumn`.
 fn select(table: &str, prefix: &str) -> String {
@@ -45,10 +47,12 @@ fn select(table: &str, prefix: &str) -> String {
 fn read(r: &AnyRow, prefix: &str) -> Result<FlowRow, sqlx::Error> {
     let col = |c: &str| format!("{prefix}{c}");
     let verified: i64 = r.try_get(col("verified").as_str())?;
+    let signals: i64 = r.try_get(col("signals").as_str())?;
     Ok(from_columns!(r, prefix => FlowRow {
         id, directory_id, user_id, expires_at, client_name, client_id, continue_to, session_expires_at;
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
         times: times::read(r, prefix)?,
+        signals: Signals::from_bits(u8::try_from(signals & 0xff).unwrap_or(0)),
         required_level: r
             .try_get::<Option<i64>, _>(col("required_level").as_str())?
             .and_then(|l| u32::try_from(l).ok()),
@@ -156,7 +160,8 @@ impl Tx {
             .bind(f.client_name.clone())
             .bind(f.continue_to.clone())
             .bind(f.session_expires_at)
-            .bind(f.client_id.clone());
+            .bind(f.client_id.clone())
+            .bind(i64::from(f.signals.bits()));
         self.run(times::bind(q, &f.times)).await
     }
 
@@ -196,9 +201,9 @@ impl Tx {
 static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "INSERT INTO login_flows (id, directory_id, user_id, verified, created_at, expires_at, \
-         required_level, client_name, continue_to, session_expires_at, client_id, {}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {})",
+         required_level, client_name, continue_to, session_expires_at, client_id, signals, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {})",
         times::names(),
-        times::placeholders(12)
+        times::placeholders(13)
     )
 });

@@ -4,7 +4,7 @@
 use super::{DirectoryRow, FlowRow, Store, Tx, UserRow};
 
 use authlevel_core::replay::{Ended, Replayed, Shape};
-use authlevel_core::{Method, MethodSet};
+use authlevel_core::{Method, MethodSet, Signals};
 use sqlx::Row;
 
 /// A login that ended, as its history keeps it.
@@ -27,6 +27,8 @@ pub struct HistoryRow {
     pub earned: u32,
     /// What the staged policy would have done, when one was staged.
     pub staged: Option<Replayed>,
+    /// The risk signals that raised its level.
+    pub signals: Signals,
 }
 
 /// A day's logins of one shape.
@@ -77,7 +79,7 @@ impl HistoryRow {
             asked_level: flow.required_level,
             ended: Ended::Complete,
         };
-        let policy = shape.held_to(&dir.policy);
+        let policy = shape.held_to(&dir.policy).with_signals(flow.signals);
         if !complete {
             shape.ended = Ended::unfinished(&policy, flow.verified, shape.enrolled);
         }
@@ -88,6 +90,7 @@ impl HistoryRow {
             client_id: flow.client_id.clone().unwrap_or_default(),
             required: policy.required_level,
             earned: policy.score(flow.verified),
+            signals: flow.signals,
             staged: dir
                 .staged
                 .as_ref()
@@ -107,8 +110,8 @@ impl Tx {
         self.run(
             sqlx::query(
                 "INSERT INTO login_history (at, directory_id, user_id, client_id, asked_level, \
-                 verified, enrolled, required, earned, ended, staged, shape) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 verified, enrolled, required, earned, ended, staged, shape, signals) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(h.at)
             .bind(&h.directory_id)
@@ -121,7 +124,8 @@ impl Tx {
             .bind(i64::from(h.earned))
             .bind(ended)
             .bind(h.staged.map(Replayed::as_str))
-            .bind(shape_key(&h.shape)),
+            .bind(shape_key(&h.shape))
+            .bind(i64::from(h.signals.bits())),
         )
         .await?;
         self.run(

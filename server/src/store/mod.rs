@@ -35,6 +35,7 @@ pub mod history;
 mod known_browsers;
 mod oidc;
 mod outbox;
+mod risk;
 mod sessions;
 mod settings;
 mod times;
@@ -47,6 +48,7 @@ pub use failures::Taken;
 pub use flows::FlowRow;
 pub use history::HistoryRow;
 pub use oidc::{ClientRow, RefreshUse, TokenRow};
+pub use risk::RiskFacts;
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
@@ -279,6 +281,11 @@ impl Store {
         let history_from = now - keep.history_s;
         n += tx
             .exec(sqlx::query("DELETE FROM login_history WHERE at < $1").bind(history_from))
+            .await?;
+        n += tx
+            .exec(
+                sqlx::query("DELETE FROM user_networks WHERE last_seen_at < $1").bind(history_from),
+            )
             .await?;
         n += tx
             .exec(

@@ -105,7 +105,7 @@ static SESSION_BY_PUBLIC_ID: std::sync::LazyLock<String> = std::sync::LazyLock::
 /// The query of [`Store::session_with_user`], built once.
 static SESSION_WITH_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT {}, {}, d.slug AS directory_slug \
+        "SELECT {}, {}, d.slug AS directory_slug, d.policy AS directory_policy \
          FROM sessions s JOIN users ON users.id = s.user_id \
          JOIN directories d ON d.id = users.directory_id \
          WHERE s.id = $1 AND s.expires_at >= $2 AND s.last_seen_at >= $3",
@@ -219,19 +219,21 @@ impl Store {
     }
 
     /// The live session with this id (as [`Store::session`]), its enabled
-    /// or disabled user, and the slug of the user's directory: one query,
+    /// or disabled user, and the slug and policy (as stored, JSON) of the
+    /// user's directory: one query,
     /// for every request a session makes.
     pub async fn session_with_user(
         &self,
         id: &str,
         now: i64,
         idle_s: i64,
-    ) -> Result<Option<(SessionRow, UserRow, String)>, sqlx::Error> {
+    ) -> Result<Option<(SessionRow, UserRow, String, String)>, sqlx::Error> {
         self.one(live(&SESSION_WITH_USER, id, now, idle_s), |r| {
             Ok((
                 session_row(r)?,
                 super::users::row(r)?,
                 r.try_get("directory_slug")?,
+                r.try_get("directory_policy")?,
             ))
         })
         .await

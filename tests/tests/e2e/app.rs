@@ -333,6 +333,11 @@ fn app_policy() -> Value {
 /// link: the enrolment (fresh by construction, as pairing needs) with her
 /// password set. Her directory is under [`app_policy`].
 async fn setup(env: &[(&str, String)]) -> (Server, Api, Api) {
+    setup_under(env, app_policy()).await
+}
+
+/// [`setup`] under `policy`.
+async fn setup_under(env: &[(&str, String)], policy: Value) -> (Server, Api, Api) {
     let (server, admin, dir) = with_admin_env(env).await;
     let r = admin
         .post(
@@ -343,7 +348,7 @@ async fn setup(env: &[(&str, String)]) -> (Server, Api, Api) {
     assert_eq!(r.status, 201, "{}", r.text);
     // Last: once the level is 30, the administrator's password alone is
     // no fresh login for a write (SECURITY 34).
-    set_policy(&admin, &dir, app_policy()).await;
+    set_policy(&admin, &dir, policy).await;
     let enrol = server.client();
     let token = token_of(r.json["setup_link"]["url"].as_str().unwrap());
     let r = enrol.post("/api/setup", json!({"token": token})).await;
@@ -544,13 +549,19 @@ async fn a_wrong_number_ends_the_approval_and_counts_under_the_lockout() {
     );
 }
 
+/// ... and, under a policy that gives `recent_not_me` points, the next
+/// login asks for them (DESIGN §4 "Ageing and risk").
 #[tokio::test]
 async fn this_wasnt_me_ends_the_login_and_tells_the_user() {
     let smtp = SmtpSink::start();
-    let (server, admin, ana) = setup(&smtp.env()).await;
+    let mut policy = app_policy();
+    policy["risk"] = json!({"recent_not_me": 10});
+    let (server, admin, ana) = setup_under(&smtp.env(), policy).await;
     let phone = pair(&server, &ana, "Phone", None).await;
     let before = smtp.all().len();
     let (browser, _, approval) = sent(&server, &phone).await;
+    let r = browser.get("/api/login").await;
+    assert_eq!(r.json["progress"]["required"], 30, "{}", r.text);
     let path = format!("/api/app/approvals/{}", approval["id"].as_str().unwrap());
     let r = phone
         .post(&server, &path, json!({"choice": 0, "decision": "not_me"}))
@@ -572,6 +583,17 @@ async fn this_wasnt_me_ends_the_login_and_tells_the_user() {
     // And it is in the audit log.
     let audit = admin.get("/api/admin/audit?limit=50").await.text;
     assert!(audit.contains("was not theirs"), "{audit}");
+    // The next login needs the points of the signal, and says so: 40,
+    // more than ana's password and app reach (the policy report warns of
+    // that before such a policy is saved).
+    let r = server.client().password_login("ana", PASSWORD).await;
+    assert_eq!(r.json["progress"]["required"], 40, "{}", r.text);
+    assert_eq!(
+        r.json["progress"]["signals"],
+        json!([{"signal": "recent_not_me", "points": 10}]),
+        "{}",
+        r.text
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 
 mod abuse;
 mod admin;
+mod ageing;
 mod api;
 mod app;
 mod attacks;

@@ -14,7 +14,7 @@ use crate::session::{self, Authenticated};
 use crate::state::AppState;
 use crate::store::{ClientRow, FlowRow};
 use crate::token;
-use authlevel_core::{AuditKind, MethodSet, MethodTimes};
+use authlevel_core::{AuditKind, MethodSet, MethodTimes, Policy, Signals};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -75,8 +75,22 @@ pub struct AuthorizeParams {
     claims: Option<String>,
 }
 
-fn satisfies(a: &Authenticated, req: &AuthRequest, requested_at: i64, t: i64) -> bool {
-    req.satisfied_by(a.session.level, a.session.authenticated_at, requested_at, t)
+/// The level a session holds for an application's request at `t`: only
+/// the methods within their lifetime count (a policy without lifetimes
+/// leaves the level it reached).
+fn level_now(a: &Authenticated, policy: &Policy, t: i64) -> u32 {
+    policy.level_at(&a.session.times, a.session.level, t)
+}
+
+fn satisfies(
+    a: &Authenticated,
+    policy: &Policy,
+    req: &AuthRequest,
+    requested_at: i64,
+    t: i64,
+) -> bool {
+    let level = level_now(a, policy, t);
+    req.satisfied_by(level, a.session.authenticated_at, requested_at, t)
 }
 
 /// The session of the request's cookie, if it is in the client's directory.
@@ -91,24 +105,33 @@ async fn session_for(
         .filter(|a| a.user.directory_id == client.directory_id))
 }
 
+/// A code for the session `a`: its `acr` is the level now, its `amr` the
+/// methods that count now (under `policy`'s lifetimes).
 async fn issue_code(
     app: &AppState,
     client: &ClientRow,
+    policy: &Policy,
     req: &AuthRequest,
     a: &Authenticated,
     ip: Option<&str>,
 ) -> OAuthResult<Response> {
     let code = token::new_token();
+    let t = now();
+    let live = if policy.max_age_s.is_empty() {
+        a.session.methods
+    } else {
+        policy.max_age_s.live(&a.session.times, t)
+    };
+    let level = level_now(a, policy, t);
     let grant = Grant {
         scope: req.scope.clone(),
         nonce: req.nonce.clone(),
         redirect_uri: req.redirect_uri.clone(),
         code_challenge: req.code_challenge.clone(),
         auth_time: a.session.authenticated_at,
-        acr: a.session.level,
-        amr: oidc::amr(a.session.methods),
+        acr: level,
+        amr: oidc::amr(live),
     };
-    let t = now();
     let grant_json = serde_json::to_string(&grant)?;
     app.store
         .insert_oidc_code(
@@ -124,7 +147,7 @@ async fn issue_code(
     audit::event(AuditKind::OidcAuthorize, true)
         .on_user(&a.user)
         .ip(ip)
-        .detail(format!("client {} at level {}", client.id, a.session.level))
+        .detail(format!("client {} at level {level}", client.id))
         .record(app)
         .await;
     let mut pairs = vec![
@@ -229,9 +252,9 @@ async fn authorize(
     let t = now();
     let session = session_for(&app, &headers, &client).await?;
     if let Some(a) = &session
-        && satisfies(a, &req, t, t)
+        && satisfies(a, &dir.policy, &req, t, t)
     {
-        return issue_code(&app, &client, &req, a, ip.as_deref()).await;
+        return issue_code(&app, &client, &dir.policy, &req, a, ip.as_deref()).await;
     }
     if req.prompt_none {
         return Err(refuse(
@@ -240,8 +263,8 @@ async fn authorize(
         ));
     }
     // Park the request and send the browser to the login page. A step-up
-    // keeps what the session verified; prompt=login and an exceeded max_age
-    // start over.
+    // keeps what the session verified and still counts (within its
+    // lifetime); prompt=login and an exceeded max_age start over.
     let handle = token::new_token();
     let params = serde_json::to_string(&req)?;
     let mut tx = app.store.begin().await?;
@@ -266,23 +289,23 @@ async fn authorize(
                 .max_age
                 .is_none_or(|m| t - a.session.authenticated_at <= m)
     });
+    let live = |a: &Authenticated| dir.policy.max_age_s.live_times(&a.session.times, t);
     let flow_token = token::new_token();
     let flow = FlowRow {
         id: token::hash(&flow_token),
         directory_id: client.directory_id.clone(),
         user_id: carried.as_ref().map(|a| a.user.id.clone()),
-        verified: carried
-            .as_ref()
-            .map_or(MethodSet::EMPTY, |a| a.session.methods),
-        times: carried
-            .as_ref()
-            .map_or(MethodTimes::default(), |a| a.session.times),
+        verified: carried.as_ref().map_or(MethodSet::EMPTY, |a| {
+            a.session.methods.intersection(live(a).methods())
+        }),
+        times: carried.as_ref().map_or(MethodTimes::default(), live),
         session_expires_at: carried.as_ref().map(|a| a.session.expires_at),
         expires_at: t + app.config.login_flow_timeout_s,
         required_level: Some(req.required_level),
         client_name: Some(client.name.clone()),
         client_id: Some(client.id.clone()),
         continue_to: Some(format!("/oauth2/authorize/continue?request={handle}")),
+        signals: Signals::NONE,
     };
     tx.insert_flow(&flow, t).await?;
     tx.commit().await?;
@@ -332,12 +355,18 @@ async fn authorize_continue(
         .client(&req.client_id)
         .await?
         .ok_or_else(expired)?;
+    let policy = app
+        .store
+        .directory(&client.directory_id)
+        .await?
+        .ok_or_else(expired)?
+        .policy;
     match session_for(&app, &headers, &client).await? {
-        Some(a) if satisfies(&a, &req, requested_at, now()) => {
+        Some(a) if satisfies(&a, &policy, &req, requested_at, now()) => {
             if !app.store.delete_oidc_request(&id).await? {
                 return Err(expired());
             }
-            issue_code(&app, &client, &req, &a, ip.as_deref()).await
+            issue_code(&app, &client, &policy, &req, &a, ip.as_deref()).await
         }
         _ => Err(OAuthError::page(
             StatusCode::FORBIDDEN,

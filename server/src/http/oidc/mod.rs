@@ -5,6 +5,7 @@
 //! application, or an OAuth error body.
 
 mod authorize;
+mod introspect;
 mod session;
 mod token;
 
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     router![discovery, jwks]
         .merge(authorize::router())
         .merge(token::router())
+        .merge(introspect::router())
         .merge(session::router())
 }
 
@@ -240,6 +242,8 @@ async fn discovery(State(app): State<AppState>) -> AppJson<serde_json::Value> {
         "userinfo_endpoint": format!("{base}/oauth2/userinfo"),
         "jwks_uri": format!("{base}/.well-known/jwks.json"),
         "revocation_endpoint": format!("{base}/oauth2/revoke"),
+        "introspection_endpoint": format!("{base}/oauth2/introspect"),
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "end_session_endpoint": format!("{base}/oauth2/logout"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

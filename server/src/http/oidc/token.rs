@@ -35,7 +35,11 @@ fn form_decode(s: &str) -> String {
 
 /// Authenticates the client of a token or revocation request:
 /// `client_secret_basic`, `client_secret_post`, or none for public clients.
-async fn client_auth(app: &AppState, headers: &HeaderMap, form: &Params) -> OAuthResult<ClientRow> {
+pub(super) async fn client_auth(
+    app: &AppState,
+    headers: &HeaderMap,
+    form: &Params,
+) -> OAuthResult<ClientRow> {
     let invalid = || {
         OAuthError::body(
             StatusCode::UNAUTHORIZED,
@@ -267,14 +271,9 @@ async fn token_endpoint(
             if row.client_id != client.id {
                 return Err(refuse("refresh token of another client").await);
             }
-            if app
-                .store
-                .user(&row.user_id)
-                .await?
-                .is_none_or(|u| u.disabled)
-            {
+            let Some(user) = app.store.user(&row.user_id).await?.filter(|u| !u.disabled) else {
                 return Err(refuse("account disabled").await);
-            }
+            };
             let Some(session) = live_session(&app, row.session_id.as_deref(), &row.user_id).await?
             else {
                 app.store.revoke_family(&row.family, t).await?;
@@ -285,6 +284,17 @@ async fn token_endpoint(
             };
             let mut grant: Grant = serde_json::from_str(&row.grant_data)?;
             grant.nonce = None;
+            // The level at issue time: methods past their lifetime no
+            // longer count (DESIGN §4 "Ageing and risk").
+            if let Some(dir) = app.store.directory(&user.directory_id).await?
+                && !dir.policy.max_age_s.is_empty()
+            {
+                let policy = dir.policy;
+                grant.acr = policy
+                    .level_at(&session.times, session.level, t)
+                    .min(grant.acr);
+                grant.amr = oidc::amr(policy.max_age_s.live(&session.times, t));
+            }
             granted(&row.user_id, "refresh_token").record(&app).await;
             tokens(&app, &client, &row.user_id, &row.family, &grant, &session).await
         }
