@@ -49,20 +49,26 @@ async fn start(extra: &[(&str, String)]) -> Ctx {
 }
 
 impl Ctx {
-    /// Registers a confidential client; answers (client_id, secret).
-    async fn client(&self, name: &str) -> (String, String) {
+    /// Registers a client in directory `dir`; answers (client_id, secret).
+    async fn client_in(&self, dir: &str, name: &str, public: bool) -> (String, Option<String>) {
         let r = self
             .admin
             .post(
-                &format!("/api/admin/directories/{}/clients", self.dir),
-                json!({"name": name, "redirect_uris": ["http://localhost:9/callback"], "post_logout_redirect_uris": []}),
+                &format!("/api/admin/directories/{dir}/clients"),
+                json!({"name": name, "redirect_uris": ["http://localhost:9/callback"], "post_logout_redirect_uris": [], "public": public}),
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         (
             r.json["client"]["client_id"].as_str().unwrap().to_owned(),
-            r.json["client_secret"].as_str().unwrap().to_owned(),
+            r.json["client_secret"].as_str().map(str::to_owned),
         )
+    }
+
+    /// Registers a confidential client; answers (client_id, secret).
+    async fn client(&self, name: &str) -> (String, String) {
+        let (id, secret) = self.client_in(&self.dir, name, false).await;
+        (id, secret.unwrap())
     }
 
     /// Sends and verifies an SMS code in `browser`'s login (from `ip`).
@@ -180,6 +186,18 @@ async fn a_method_past_its_lifetime_stops_counting_for_applications() {
     let ctx = start(&[]).await;
     let (shop, shop_secret) = ctx.client("Shop").await;
     let (api, api_secret) = ctx.client("Shop API").await;
+    let (app, _) = ctx.client_in(&ctx.dir, "Shop app", true).await;
+    let r = ctx
+        .admin
+        .post(
+            "/api/admin/directories",
+            json!({"slug": "other", "name": "Other"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let other_dir = r.json["id"].as_str().unwrap().to_owned();
+    let (stranger, stranger_secret) = ctx.client_in(&other_dir, "Elsewhere", false).await;
+    let stranger_secret = stranger_secret.unwrap();
     set_policy_cli(
         &ctx.server,
         &["--preset", "two-factor", "--max-age", "sms=2"],
@@ -270,6 +288,29 @@ async fn a_method_past_its_lifetime_stops_counting_for_applications() {
             "/oauth2/introspect",
             &[("token", "made-up")],
             Some((&api, &api_secret)),
+        )
+        .await;
+    assert_eq!(r.json, json!({"active": false}), "{}", r.text);
+    // A public client (no secret) may not ask; another directory's client
+    // learns nothing.
+    let r = ctx
+        .form(
+            "/oauth2/introspect",
+            &[("token", &access), ("client_id", &app)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{}",
+        r.text
+    );
+    let r = ctx
+        .form(
+            "/oauth2/introspect",
+            &[("token", &access)],
+            Some((&stranger, &stranger_secret)),
         )
         .await;
     assert_eq!(r.json, json!({"active": false}), "{}", r.text);
