@@ -226,6 +226,25 @@ impl Policy {
         self
     }
 
+    /// This policy for a login where `found` signals were seen, of a user
+    /// who enrolled `enrolled`: the level raised by the signals' points,
+    /// but never past what the user's enrolled methods reach when they
+    /// reach the level without the signals. A signal asks for more; it
+    /// never blocks a user who could log in without it (the policy report
+    /// warns of the users it then asks less of).
+    #[must_use]
+    pub fn with_signals_for(self, found: Signals, enrolled: MethodSet) -> Policy {
+        let raised = self.with_signals(found);
+        let usable = enrolled.intersection(self.enabled());
+        if raised.completes(usable) || !self.completes(usable) {
+            return raised;
+        }
+        Policy {
+            required_level: self.score(usable).max(self.required_level),
+            ..raised
+        }
+    }
+
     /// The level a session whose methods were verified at `times` holds at
     /// `now`: the points of the methods still within their lifetime, never
     /// more than `reached`, the level it reached at login.
@@ -399,6 +418,32 @@ mod tests {
             r#"{"required_level": 30, "points": {"password": 20, "sms": 10, "email": 10, "totp": 10, "passkey": 30, "magic": 1}}"#,
         );
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn a_signal_raises_the_level_but_never_past_what_the_user_reaches() {
+        use crate::risk::{Signal, Signals};
+        let mut p = Policy::default();
+        p.risk.new_browser = 10;
+        let found = Signals::NONE.with(Signal::NewBrowser);
+        // Password, SMS and email reach 40: the full raise.
+        let many = set(&[Password, Sms, Email]);
+        assert_eq!(p.with_signals_for(found, many).required_level, 40);
+        // Password and SMS reach only 30: 30, not a blocked login.
+        let few = set(&[Password, Sms]);
+        assert_eq!(p.with_signals_for(found, few).required_level, 30);
+        // Password, SMS and a passkey reach 60: 40.
+        assert_eq!(
+            p.with_signals_for(found, set(&[Password, Sms, Passkey]))
+                .required_level,
+            40
+        );
+        // Without a signal nothing changes; a user blocked without one stays so.
+        assert_eq!(p.with_signals_for(Signals::NONE, few).required_level, 30);
+        assert_eq!(
+            p.with_signals_for(found, set(&[Password])).required_level,
+            40
+        );
     }
 
     #[test]

@@ -74,16 +74,17 @@ pub enum Outcome {
     },
 }
 
-/// The policy a login is held to: the directory's, with the level raised
-/// when an application asked for more (step-up), and then by the points of
-/// the risk signals seen at its first step.
-pub fn effective_policy(dir: &DirectoryRow, flow: Option<&FlowRow>) -> Policy {
+/// The policy a login of a user who enrolled `enrolled` is held to: the
+/// directory's, with the level raised when an application asked for more
+/// (step-up), and then by the points of the risk signals seen at its first
+/// step, as far as the user's methods reach.
+pub fn effective_policy(dir: &DirectoryRow, flow: Option<&FlowRow>, enrolled: MethodSet) -> Policy {
     let mut policy = dir.policy;
     if let Some(level) = flow.and_then(|f| f.required_level) {
         policy.required_level = policy.required_level.max(level);
     }
     match flow {
-        Some(f) => policy.with_signals(f.signals),
+        Some(f) => policy.with_signals_for(f.signals, enrolled),
         None => policy,
     }
 }
@@ -97,8 +98,8 @@ pub fn state_of(
     verified: MethodSet,
     user: Option<&UserRow>,
 ) -> (Evaluation, LoginState) {
-    let policy = effective_policy(dir, flow);
     let enrolled = user.map_or(MethodSet::ALL, UserRow::enrolled);
+    let policy = effective_policy(dir, flow, enrolled);
     let eval = evaluate(&policy, verified, enrolled);
     let mut state = LoginState::from_evaluation(eval.clone(), &policy, crate::lang::current());
     if let Some(user) = user {

@@ -79,7 +79,9 @@ impl HistoryRow {
             asked_level: flow.required_level,
             ended: Ended::Complete,
         };
-        let policy = shape.held_to(&dir.policy).with_signals(flow.signals);
+        let policy = shape
+            .held_to(&dir.policy)
+            .with_signals_for(flow.signals, shape.enrolled);
         if !complete {
             shape.ended = Ended::unfinished(&policy, flow.verified, shape.enrolled);
         }

@@ -882,3 +882,75 @@ test("(p) the admin replays a draft policy over last month's logins, in English 
     { viewport: { width: 390, height: 844 } },
   );
 });
+
+// (q): the words of the raised level, per language.
+const RISK_WORDS = {
+  en: {
+    username: "Username",
+    password: "Password",
+    signIn: "Sign in",
+    heading: "Add another method",
+    progress: "20 of 40 points",
+    reason: "This browser is new to us: 10 points more.",
+    sendCode: "Send code",
+    codeSent: /Code sent to/,
+    verify: "Verify",
+    progressAfterSms: "30 of 40 points",
+  },
+  nl: {
+    username: "Gebruikersnaam",
+    password: "Wachtwoord",
+    signIn: "Inloggen",
+    heading: "Voeg nog een methode toe",
+    progress: "20 van 40 punten",
+    reason: "Deze browser kennen we nog niet: 10 punten extra.",
+    sendCode: "Code versturen",
+    codeSent: /Code verstuurd naar/,
+    verify: "Controleren",
+    progressAfterSms: "30 van 40 punten",
+  },
+};
+
+test("(q) a login from a new browser asks for more and says why, in English and Dutch, at 390 px", async () => {
+  await withServer(async (server, page) => {
+    // Phone and email: password + SMS + email reach the raised 40.
+    const out = await server.cli("admin", "create-user", "rik", "--phone", PHONE, "--email", "rik@example.com");
+    await setPasswordByLink(page, server.linkOf(out), PW);
+    await server.cli("admin", "set-policy", "--preset", "two-factor", "--risk", "new_browser=10");
+    for (const lang of ["en", "nl"]) {
+      const w = RISK_WORDS[lang];
+      // A browser that has never logged in as rik, on a phone's screen.
+      const phone = await newPage(browser, {
+        locale: lang === "nl" ? "nl-NL" : "en-GB",
+        viewport: { width: 390, height: 844 },
+      });
+      try {
+        await phone.goto(server.url + "/");
+        const signIn = phone.getByRole("button", { name: w.signIn, exact: true });
+        await signIn.and(phone.locator(":enabled")).waitFor();
+        await phone.getByLabel(w.username).fill("rik");
+        await phone.getByLabel(w.password, { exact: true }).fill(PW);
+        await signIn.click();
+        await phone.getByRole("heading", { name: w.heading }).waitFor();
+        await phone.locator(".progress-label", { hasText: w.progress }).waitFor();
+        await phone.getByText(w.reason).waitFor();
+        assert.deepEqual(await accessibilityProblems(phone), []);
+        await shot(phone, `q-risk-${lang}`);
+        // The SMS code is 30 of 40 now: the login goes on.
+        const before = server.sms.messages.length;
+        const sms = phone.locator('section.option[data-method="sms"]');
+        await sms.getByRole("button", { name: w.sendCode }).click();
+        const code = await server.sms.code(PHONE, before);
+        await sms.getByLabel(w.codeSent).fill(code);
+        await sms.getByRole("button", { name: w.verify }).click();
+        await phone.locator(".progress-label", { hasText: w.progressAfterSms }).waitFor();
+        assert.deepEqual(phone.problems, [], "the page logged errors");
+      } catch (e) {
+        await shot(phone, `failed-q-${lang}`).catch(() => {});
+        throw e;
+      } finally {
+        await phone.context().close();
+      }
+    }
+  });
+});

@@ -436,11 +436,31 @@ async fn risk_signals_raise_the_level_and_say_why() {
         ("AUTHLEVEL_CODE_PER_IP_PER_HOUR", "100".into()),
     ])
     .await;
+    // Pete has a phone only: password and SMS reach 30, no more.
+    create_user(
+        &ctx.server,
+        &ctx.admin,
+        &ctx.dir,
+        json!({"username": "pete", "phone": "+41797654321"}),
+    )
+    .await;
     set_policy_cli(
         &ctx.server,
         &["--preset", "two-factor", "--risk", "new_browser=10"],
     );
     let home = "198.51.100.7";
+
+    // A signal never blocks: for Pete the level rises only as far as his
+    // methods reach, and the signal is still named.
+    let r = ctx.server.client().password_login("pete", PASSWORD).await;
+    assert_eq!(r.json["status"], "in_progress", "{}", r.text);
+    assert_eq!(r.json["progress"]["required"], 30, "{}", r.text);
+    assert_eq!(
+        r.json["progress"]["signals"],
+        json!([{"signal": "new_browser", "points": 10}]),
+        "{}",
+        r.text
+    );
 
     // A new browser: 40, and why.
     let browser = ctx.server.client();
