@@ -160,16 +160,16 @@ texts! {
 
     /// Report: with every risk signal, no combination reaches the level.
     fn report_risk_unreachable(level: u32) {
-        En => format!("With every risk signal the level rises to {level}, which no combination of methods reaches: such logins are blocked."),
-        Nl => format!("Met alle risicosignalen stijgt het niveau naar {level}, en dat haalt geen combinatie van methoden: zulke inlogs lopen vast."),
+        En => format!("With every risk signal the level would rise to {level}, which no combination of methods reaches: it rises only as far as each user's methods reach."),
+        Nl => format!("Met alle risicosignalen zou het niveau stijgen naar {level}, en dat haalt geen combinatie van methoden: het stijgt maar zo ver als de methoden van elke gebruiker reiken."),
     }
 
     /// Report: users who reach the level but not with every risk signal.
     fn report_risk_locks_out(users: u32, level: u32) {
-        En => plural(users, &format!("1 user reaches the level, but not the {level} it rises to with every risk signal."),
-            |n| format!("{n} users reach the level, but not the {level} it rises to with every risk signal.")),
-        Nl => plural(users, &format!("1 gebruiker haalt het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt."),
-            |n| format!("{n} gebruikers halen het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt.")),
+        En => plural(users, &format!("1 user reaches the level, but not the {level} it rises to with every risk signal: for them it rises only as far as their methods reach."),
+            |n| format!("{n} users reach the level, but not the {level} it rises to with every risk signal: for them it rises only as far as their methods reach.")),
+        Nl => plural(users, &format!("1 gebruiker haalt het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt: voor die gebruiker stijgt het maar zo ver als de methoden reiken."),
+            |n| format!("{n} gebruikers halen het niveau, maar niet de {level} waarnaar het met alle risicosignalen stijgt: voor hen stijgt het maar zo ver als hun methoden reiken.")),
     }
 }
 
