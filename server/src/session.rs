@@ -46,6 +46,17 @@ impl Authenticated {
             .is_fresh(&self.session.times, now(), app.config.reauth_window_s))
     }
 
+    /// The level this session holds now for an application's request, and
+    /// when it next drops ([`level_now`]). A stored policy names
+    /// `max_age_s` only when a method has a lifetime, so without it the
+    /// policy is not parsed: the session check stays one read.
+    pub fn level_now(&self) -> ApiResult<(u32, Option<i64>)> {
+        if !self.directory_policy.contains("\"max_age_s\"") {
+            return Ok((self.session.level, None));
+        }
+        Ok(level_now(&self.session, &self.policy()?))
+    }
+
     /// The policy of the user's directory.
     pub fn policy(&self) -> ApiResult<Policy> {
         serde_json::from_str(&self.directory_policy).map_err(ApiError::internal)

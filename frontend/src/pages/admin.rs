@@ -19,15 +19,31 @@ use crate::pages::users::UsersAdmin;
 use crate::text::{self, admin as t};
 use authlevel_core::api::{Directory, UserFilter};
 use authlevel_core::report::analyse_in;
+use authlevel_core::risk::MAX_AGE_S;
 use authlevel_core::{
-    EnrolmentCount, FindingCode, Method, Policy, PolicyReport, Preset, UserImpact,
-    minimal_combinations,
+    EnrolmentCount, FindingCode, MAX_LEVEL, Method, Policy, PolicyReport, Preset, Risk, Signal,
+    UserImpact, minimal_combinations,
 };
 use leptos::prelude::*;
 
 /// A number typed in a field, when it is one.
 fn parse_points(text: &str) -> Option<u32> {
     text.trim().parse().ok()
+}
+
+/// Reads a number of a policy, for [`PolicyEditor`]'s fields.
+type Field = Box<dyn Fn(&Policy) -> u32 + Send + Sync>;
+/// Writes it.
+type SetField = Box<dyn Fn(&mut Policy, u32) + Send + Sync>;
+
+/// The points of signal `s` in `risk`, to write.
+fn risk_points(risk: &mut Risk, s: Signal) -> &mut u32 {
+    match s {
+        Signal::NewBrowser => &mut risk.new_browser,
+        Signal::NewNetwork => &mut risk.new_network,
+        Signal::RecentNotMe => &mut risk.recent_not_me,
+        Signal::ManyFailures => &mut risk.many_failures,
+    }
 }
 
 /// Whether every way to `policy`'s level needs an SMS code.
@@ -215,26 +231,25 @@ fn PolicyEditor(
         }
     };
 
-    let points_field = move |m: Method| {
-        let id = format!("points-{}", m.as_str());
+    // A whole number of the policy, 0 to `max`: `get` reads it, `set`
+    // writes it.
+    let number_field = move |id: String, label: String, max: u32, get: Field, set: SetField| {
         view! {
             <div class="field">
-                <label for=id.clone()>{m.label_in(lang)}</label>
+                <label for=id.clone()>{label}</label>
                 <input
                     id=id
                     type="number"
                     inputmode="numeric"
                     min="0"
-                    max="1000"
+                    max=max.to_string()
                     step="1"
-                    prop:value=move || {
-                        policy.get().map(|p| p.points.get(m).to_string()).unwrap_or_default()
-                    }
+                    prop:value=move || policy.get().map(|p| get(&p).to_string()).unwrap_or_default()
                     on:input=move |ev| {
                         if let Some(v) = parse_points(&event_target_value(&ev)) {
                             policy.update(|p| {
                                 if let Some(p) = p {
-                                    p.points.set(m, v);
+                                    set(p, v);
                                 }
                             });
                         }
@@ -242,6 +257,33 @@ fn PolicyEditor(
                 />
             </div>
         }
+    };
+    let points_field = move |m: Method| {
+        number_field(
+            format!("points-{}", m.as_str()),
+            m.label_in(lang),
+            MAX_LEVEL,
+            Box::new(move |p| p.points.get(m)),
+            Box::new(move |p, v| p.points.set(m, v)),
+        )
+    };
+    let lifetime_field = move |m: Method| {
+        number_field(
+            format!("max-age-{}", m.as_str()),
+            t::lifetime_of(lang, &m.label_in(lang)),
+            MAX_AGE_S,
+            Box::new(move |p| p.max_age_s.get(m)),
+            Box::new(move |p, v| p.max_age_s.set(m, v)),
+        )
+    };
+    let risk_field = move |s: Signal| {
+        number_field(
+            format!("risk-{}", s.as_str()),
+            t::risk_signal(lang, s.as_str()),
+            MAX_LEVEL,
+            Box::new(move |p| p.risk.points(s)),
+            Box::new(move |p, v| *risk_points(&mut p.risk, s) = v),
+        )
     };
 
     view! {
@@ -288,6 +330,14 @@ fn PolicyEditor(
                 <fieldset class="points-grid">
                     <legend>{t::points_per_method(lang)}</legend>
                     {Method::ALL.into_iter().map(points_field).collect_view()}
+                </fieldset>
+                <fieldset class="points-grid">
+                    <legend>{t::risk_points(lang)}</legend>
+                    {Signal::ALL.into_iter().map(risk_field).collect_view()}
+                </fieldset>
+                <fieldset class="points-grid">
+                    <legend>{t::lifetimes(lang)}</legend>
+                    {Method::ALL.into_iter().map(lifetime_field).collect_view()}
                 </fieldset>
                 <div class="actions">
                     <BusyButton

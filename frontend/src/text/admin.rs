@@ -290,6 +290,42 @@ texts! {
         Nl => "Punten per methode (0 zet een methode uit)",
     }
 
+    /// Legend: risk signals and their extra points.
+    fn risk_points() {
+        En => "Extra points a login needs when a risk signal is seen (0 switches a signal off)",
+        Nl => "Extra punten die een inlog nodig heeft bij een risicosignaal (0 zet een signaal uit)",
+    }
+
+    /// A risk signal's label.
+    fn risk_signal(signal: &str) {
+        En => match signal {
+            "new_browser" => "New browser",
+            "new_network" => "New network",
+            "recent_not_me" => "\"Not me\" or a lockout notice in the last day",
+            _ => "Many failed attempts in the last day",
+        }
+        .to_owned(),
+        Nl => match signal {
+            "new_browser" => "Nieuwe browser",
+            "new_network" => "Nieuw netwerk",
+            "recent_not_me" => "\"Niet ik\" of een blokkeringsmelding in het afgelopen etmaal",
+            _ => "Veel mislukte pogingen in het afgelopen etmaal",
+        }
+        .to_owned(),
+    }
+
+    /// A method's lifetime field.
+    fn lifetime_of(method: &str) {
+        En => format!("{method}, seconds"),
+        Nl => format!("{method}, seconden"),
+    }
+
+    /// Legend: per-method lifetimes.
+    fn lifetimes() {
+        En => "Seconds a method counts for applications after it was verified (0: for the whole session)",
+        Nl => "Seconden dat een methode na controle meetelt voor applicaties (0: de hele sessie)",
+    }
+
     /// Back to the saved policy.
     fn undo_changes() {
         En => "Undo changes",

@@ -105,7 +105,7 @@ pub fn answer(c: &Config, outcome: ApiResult<Outcome>) -> ApiResult<Response> {
 #[utoipa::path(get, path = "/api/session", tag = "session",
     responses((status = 200, body = SessionInfo), (status = 401, body = Problem)))]
 pub(super) async fn get_session(auth: Authenticated) -> ApiResult<AppJson<SessionInfo>> {
-    let (level_now, level_drops_at) = crate::session::level_now(&auth.session, &auth.policy()?);
+    let (level_now, level_drops_at) = auth.level_now()?;
     Ok(AppJson(SessionInfo {
         level_now,
         level_drops_at,

@@ -90,7 +90,7 @@ test("(a) the admin sets the two-factor policy in the admin page", async () => {
     await page.reload();
     await page.getByLabel("Required level").waitFor();
     assert.equal(await page.getByLabel("Required level").inputValue(), "30");
-    assert.equal(await page.getByLabel("SMS code").inputValue(), "10");
+    assert.equal(await page.getByLabel("SMS code", { exact: true }).inputValue(), "10");
   });
 });
 
