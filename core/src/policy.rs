@@ -216,6 +216,22 @@ impl Policy {
         self.completes(times.since(now - window_s))
     }
 
+    /// Whether every number of this policy is in its range: the level 1 to
+    /// [`MAX_LEVEL`], points and risk points at most [`MAX_LEVEL`], each
+    /// lifetime at most [`crate::risk::MAX_AGE_S`]. (The report says which
+    /// is out, in words.)
+    pub fn in_range(&self) -> bool {
+        (1..=MAX_LEVEL).contains(&self.required_level)
+            && self.points.iter().all(|(_, n)| n <= MAX_LEVEL)
+            && crate::risk::Signal::ALL
+                .into_iter()
+                .all(|s| self.risk.points(s) <= MAX_LEVEL)
+            && self
+                .max_age_s
+                .iter()
+                .all(|(_, s)| s <= crate::risk::MAX_AGE_S)
+    }
+
     /// This policy for a login where `found` signals were seen: the level
     /// raised by their points (at most to [`MAX_LEVEL`] above its own).
     #[must_use]

@@ -18,8 +18,8 @@ texts! {
 
     /// A draft with a level or points out of range.
     fn replay_policy_range() {
-        En => "The draft's level is 1 to 1000 and its points 0 to 1000.",
-        Nl => "Het niveau van het concept moet 1 tot en met 1000 zijn en de punten 0 tot en met 1000.",
+        En => "The draft's level is 1 to 1000, its points and risk points 0 to 1000, and a lifetime at most a year.",
+        Nl => "Het niveau van het concept moet 1 tot en met 1000 zijn, de punten en risicopunten 0 tot en met 1000, en een geldigheid hoogstens een jaar.",
     }
 
     /// Users of a replay asked for before any replay.

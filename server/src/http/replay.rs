@@ -17,7 +17,7 @@ use authlevel_core::replay::{
     ClientCounts, DayCounts, EndedCounts, NextOption, ReplayAnswer, ReplayCounts, ReplayRequest,
     ReplayUser, ReplayUsersPage, ReplayUsersQuery, Replayed, Shape, StagedPolicy, UsersAffected,
 };
-use authlevel_core::{AuditKind, ErrorCode, MAX_LEVEL, Method, MethodSet, Policy, PolicyReport};
+use authlevel_core::{AuditKind, ErrorCode, Method, MethodSet, Policy, PolicyReport};
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
@@ -162,7 +162,7 @@ async fn replay_of(
 #[utoipa::path(post, path = "/api/admin/directories/{id}/policy/replay", tag = "admin", request_body = ReplayRequest,
     params(("id" = String, Path, description = "Directory id")),
     responses((status = 200, body = ReplayAnswer),
-              (status = 400, body = Problem, description = "`invalid_input`: `days` out of 1 to 366, or a level or points out of range")))]
+              (status = 400, body = Problem, description = "`invalid_input`: `days` out of 1 to 366, or a level, points, risk points or a lifetime out of range")))]
 pub(super) async fn replay(
     State(app): State<AppState>,
     admin: DirectoryAdmin,
@@ -170,7 +170,7 @@ pub(super) async fn replay(
 ) -> ApiResult<AppJson<ReplayAnswer>> {
     let days = req.days.unwrap_or(DEFAULT_DAYS);
     let p = &req.policy;
-    if !(1..=MAX_LEVEL).contains(&p.required_level) || p.points.iter().any(|(_, n)| n > MAX_LEVEL) {
+    if !p.in_range() {
         return Err(ApiError::text(
             ErrorCode::InvalidInput,
             crate::text::replay_policy_range,

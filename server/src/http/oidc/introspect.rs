@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[allow(dead_code)]
 pub struct IntrospectRequest {
     /// The access or refresh token.
+    #[schema(min_length = 1)]
     token: String,
     /// `access_token` or `refresh_token`: which kind to look for first.
     token_type_hint: Option<String>,
