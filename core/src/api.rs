@@ -259,7 +259,20 @@ impl LoginState {
     pub fn tell(&mut self, kind: NoticeKind, text: String) {
         self.message = Some(match self.message.take() {
             None => text.clone(),
-            Some(m) if kind.explains_level() => format!("{text} {m}"),
+            Some(m) if kind.explains_level() => {
+                // After the words that explained the level before it.
+                let told = self
+                    .notices
+                    .iter()
+                    .filter(|n| n.kind.explains_level())
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                match m.strip_prefix(told.as_str()) {
+                    Some(rest) if !told.is_empty() => format!("{told} {text}{rest}"),
+                    _ => format!("{text} {m}"),
+                }
+            }
             Some(m) => format!("{m} {text}"),
         });
         self.notices.push(Notice { kind, text });
@@ -1361,6 +1374,20 @@ pub struct Problem {
 mod tests {
     use super::*;
     use crate::progress::evaluate;
+
+    #[test]
+    fn words_that_explain_the_level_come_first_in_the_order_told() {
+        let policy = Policy::default();
+        let eval = evaluate(&policy, MethodSet::EMPTY, MethodSet::EMPTY);
+        let mut state = LoginState::from_evaluation(eval, &policy, crate::Lang::En);
+        let blocked = state.message.clone().unwrap();
+        state.tell(NoticeKind::RiskRaised, "A.".into());
+        state.tell(NoticeKind::RiskRaised, "B.".into());
+        state.tell(NoticeKind::ApprovalRefused, "Z.".into());
+        state.tell(NoticeKind::ClientAsksMore, "C.".into());
+        assert_eq!(state.message.unwrap(), format!("A. B. C. {blocked} Z."));
+        assert_eq!(state.notices.len(), 4);
+    }
 
     #[test]
     fn secrets_are_redacted_in_debug() {

@@ -443,6 +443,12 @@ texts! {
         Nl => format!("Op je account zijn het afgelopen etmaal veel pogingen mislukt: {} extra.", points(Lang::Nl, extra)),
     }
 
+    /// Risk: the raise stopped at what the user's methods reach.
+    fn risk_capped(level: u32) {
+        En => format!("Your account's methods reach {}, so this login asks for that.", points(Lang::En, level)),
+        Nl => format!("De methoden van je account halen {}, dus deze inlog vraagt dat.", points(Lang::Nl, level)),
+    }
+
     /// An application asks for more than the directory's level.
     fn client_asks_more(client: &str, level: u32, directory_level: u32, earned: u32) {
         En => format!("{client} asks for level {level}, more than this directory's {directory_level}; you have {} of it.", points(Lang::En, earned)),

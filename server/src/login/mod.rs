@@ -110,8 +110,17 @@ pub fn state_of(
     if let Some(f) = flow {
         state.progress.signals = policy.risk.named(f.signals);
         if eval.status != LoginStatus::Complete {
+            let lang = crate::lang::current();
             for s in state.progress.signals.clone() {
-                let words = risk::words(crate::lang::current(), s.signal, s.points);
+                state.tell(
+                    NoticeKind::RiskRaised,
+                    risk::words(lang, s.signal, s.points),
+                );
+            }
+            // Raised only as far as the user's methods reach: say so.
+            let full = effective_policy(dir, Some(f), MethodSet::ALL).required_level;
+            if policy.required_level < full {
+                let words = crate::text::risk_capped(lang, policy.required_level);
                 state.tell(NoticeKind::RiskRaised, words);
             }
         }

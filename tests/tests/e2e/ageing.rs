@@ -455,6 +455,14 @@ async fn risk_signals_raise_the_level_and_say_why() {
     let r = ctx.server.client().password_login("pete", PASSWORD).await;
     assert_eq!(r.json["status"], "in_progress", "{}", r.text);
     assert_eq!(r.json["progress"]["required"], 30, "{}", r.text);
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("Your account's methods reach 30 points, so this login asks for that."),
+        "{}",
+        r.text
+    );
     assert_eq!(
         r.json["progress"]["signals"],
         json!([{"signal": "new_browser", "points": 10}]),
