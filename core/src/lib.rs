@@ -80,11 +80,7 @@ mod every_list_has_every_method {
             } else {
                 MethodSet::of(&[Method::Password])
             };
-            let policy = Policy {
-                required_level: 1000,
-                points: Points::default().with(Method::Password, 1).with(m, 5),
-                ..Policy::default()
-            };
+            let policy = Policy::of(1000, Points::default().with(Method::Password, 1).with(m, 5));
             let e = evaluate(&policy, verified, MethodSet::ALL);
             assert!(e.offers(m), "{name}: offered");
             // Its words in both languages.

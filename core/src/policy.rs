@@ -182,6 +182,17 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// A policy of `required_level` and `points`, without lifetimes or
+    /// risk.
+    pub const fn of(required_level: u32, points: Points) -> Policy {
+        Policy {
+            required_level,
+            points,
+            max_age_s: MaxAges::NONE,
+            risk: Risk::OFF,
+        }
+    }
+
     /// The methods switched on (points above 0).
     pub fn enabled(&self) -> MethodSet {
         Method::ALL
@@ -326,12 +337,7 @@ impl Preset {
             points.0[i] = Method::BY_BIT[i].spec().presets[at];
             i += 1;
         }
-        Policy {
-            required_level: level,
-            points,
-            max_age_s: MaxAges::NONE,
-            risk: Risk::OFF,
-        }
+        Policy::of(level, points)
     }
 }
 
@@ -371,11 +377,10 @@ mod tests {
 
     #[test]
     fn seed_level_25() {
-        let p = Policy {
-            required_level: 25,
-            points: Points::of(&[(Method::Password, 20), (Method::Sms, 5), (Method::Email, 5)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(
+            25,
+            Points::of(&[(Method::Password, 20), (Method::Sms, 5), (Method::Email, 5)]),
+        );
         assert!(!p.completes(set(&[Password])));
         assert!(p.completes(set(&[Password, Sms])));
         assert!(p.completes(set(&[Password, Email])));
@@ -401,11 +406,10 @@ mod tests {
 
     #[test]
     fn score_saturates() {
-        let p = Policy {
-            required_level: 1,
-            points: Points::of(&[(Method::Password, u32::MAX), (Method::Sms, u32::MAX)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(
+            1,
+            Points::of(&[(Method::Password, u32::MAX), (Method::Sms, u32::MAX)]),
+        );
         assert_eq!(p.score(set(&[Password, Sms])), u32::MAX);
     }
 

@@ -217,11 +217,7 @@ mod tests {
 
     #[test]
     fn sms_only_way_without_phone_says_why() {
-        let p = Policy {
-            required_level: 30,
-            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(30, Points::of(&[(Method::Password, 20), (Method::Sms, 10)]));
         let e = evaluate(&p, set(&[Password]), set(&[Password, Email]));
         assert_eq!(e.status, LoginStatus::Blocked);
         assert!(e.options.is_empty());

@@ -492,19 +492,14 @@ mod tests {
         let r = analyse(&p, None);
         assert_eq!(codes(&r.errors), vec![FindingCode::PointsTooHigh]);
         assert_eq!(r.errors[0].method, Some(Sms));
-        let p = Policy {
-            required_level: 30,
-            points: Points::of(&[(Method::Sms, 20), (Method::Email, 20)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(30, Points::of(&[(Method::Sms, 20), (Method::Email, 20)]));
         let r = analyse(&p, None);
         assert_eq!(codes(&r.errors), vec![FindingCode::NoFirstStep]);
         assert!(r.minimal_combinations.is_empty());
-        let p = Policy {
-            required_level: 100,
-            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(
+            100,
+            Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
+        );
         assert_eq!(
             codes(&analyse(&p, None).errors),
             vec![FindingCode::Unreachable]
@@ -513,15 +508,14 @@ mod tests {
 
     #[test]
     fn email_warning_when_password_plus_email_reaches() {
-        let p = Policy {
-            required_level: 30,
-            points: Points::of(&[
+        let p = Policy::of(
+            30,
+            Points::of(&[
                 (Method::Password, 20),
                 (Method::Email, 10),
                 (Method::Totp, 10),
             ]),
-            ..Policy::default()
-        };
+        );
         let r = analyse(&p, None);
         assert!(codes(&r.warnings).contains(&FindingCode::EmailNeeded));
         let mut no_email = p;
@@ -531,11 +525,7 @@ mod tests {
 
     #[test]
     fn what_if_counts_users() {
-        let p = Policy {
-            required_level: 30,
-            points: Points::of(&[(Method::Password, 20), (Method::Sms, 10)]),
-            ..Policy::default()
-        };
+        let p = Policy::of(30, Points::of(&[(Method::Password, 20), (Method::Sms, 10)]));
         let users = [
             MethodSet::of(&[Password, Sms]),
             MethodSet::of(&[Password]),

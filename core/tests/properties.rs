@@ -29,13 +29,14 @@ fn policy() -> impl Strategy<Value = Policy> {
         0u32..=120,
         proptest::collection::vec(points(), Method::ALL.len()),
     )
-        .prop_map(|(required_level, each)| Policy {
-            required_level,
-            points: Method::ALL
-                .into_iter()
-                .zip(each)
-                .fold(Points::default(), |p, (m, n)| p.with(m, n)),
-            ..Policy::default()
+        .prop_map(|(required_level, each)| {
+            Policy::of(
+                required_level,
+                Method::ALL
+                    .into_iter()
+                    .zip(each)
+                    .fold(Points::default(), |p, (m, n)| p.with(m, n)),
+            )
         })
 }
 
