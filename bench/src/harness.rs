@@ -332,19 +332,6 @@ where
     (rate, l)
 }
 
-pub async fn median_of<F, Fut>(f: F) -> f64
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = f64>,
-{
-    let mut v = Vec::new();
-    for _ in 0..RUNS {
-        v.push(f().await);
-    }
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
-}
-
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -383,6 +370,47 @@ pub fn argon2_rate(cores: usize) -> f64 {
                         &mut memory[..],
                     )
                     .unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs_f64(RUN_S));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// P-256 signature verifications per second on `cores` threads, with the
+/// verifier the server's WebAuthn library uses (`crypto-glue`'s RustCrypto
+/// `p256`), each one as a passkey finish does it: the DER signature parsed,
+/// the key made a verifying key, the data (authenticator data and a
+/// client-data hash) verified. The limit of passkey logins.
+pub fn p256_verify_rate(cores: usize) -> f64 {
+    use crypto_glue::ecdsa_p256::{
+        EcdsaP256DerSignature, EcdsaP256Signature, EcdsaP256SigningKey, EcdsaP256VerifyingKey,
+        new_key,
+    };
+    use crypto_glue::traits::{Signer as _, Verifier as _};
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let (stop, done) = (stop.clone(), done.clone());
+            std::thread::spawn(move || {
+                let key = new_key();
+                let public = key.public_key();
+                let data = [7u8; 37 + 32];
+                let sig: EcdsaP256Signature =
+                    EcdsaP256SigningKey::from(&key).try_sign(&data).unwrap();
+                let der: EcdsaP256DerSignature = sig.to_der();
+                while !stop.load(Ordering::Relaxed) {
+                    let sig = EcdsaP256Signature::from_der(der.as_bytes()).unwrap();
+                    let verifier = EcdsaP256VerifyingKey::from(&public);
+                    assert!(verifier.verify(&data, &sig).is_ok());
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             })
