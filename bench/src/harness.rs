@@ -348,39 +348,24 @@ pub fn pct(l: &[Duration], p: f64) -> Duration {
 /// each thread reusing its memory as the server's hashing threads do: the
 /// physical limit of password logins on this machine.
 pub fn argon2_rate(cores: usize) -> f64 {
-    let stop = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let threads: Vec<_> = (0..cores)
-        .map(|_| {
-            let (stop, done) = (stop.clone(), done.clone());
-            std::thread::spawn(move || {
-                let a = argon2::Argon2::new(
-                    argon2::Algorithm::Argon2id,
-                    argon2::Version::V0x13,
-                    argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
-                );
-                let mut memory = vec![argon2::Block::default(); a.params().block_count()];
-                let mut out = [0u8; 32];
-                while !stop.load(Ordering::Relaxed) {
-                    a.hash_password_into_with_memory(
-                        PASSWORD.as_bytes(),
-                        b"bench-salt-16byt",
-                        &mut out,
-                        &mut memory[..],
-                    )
-                    .unwrap();
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    std::thread::sleep(Duration::from_secs_f64(RUN_S));
-    stop.store(true, Ordering::Relaxed);
-    for t in threads {
-        t.join().unwrap();
-    }
-    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+    rate_on_all_cores(cores, || {
+        let a = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
+        );
+        let mut memory = vec![argon2::Block::default(); a.params().block_count()];
+        let mut out = [0u8; 32];
+        move || {
+            a.hash_password_into_with_memory(
+                PASSWORD.as_bytes(),
+                b"bench-salt-16byt",
+                &mut out,
+                &mut memory[..],
+            )
+            .unwrap();
+        }
+    })
 }
 
 /// P-256 signature verifications per second on `cores` threads, with the
@@ -394,6 +379,28 @@ pub fn p256_verify_rate(cores: usize) -> f64 {
         new_key,
     };
     use crypto_glue::traits::{Signer as _, Verifier as _};
+    rate_on_all_cores(cores, || {
+        let key = new_key();
+        let public = key.public_key();
+        let data = [7u8; 37 + 32];
+        let sig: EcdsaP256Signature = EcdsaP256SigningKey::from(&key).try_sign(&data).unwrap();
+        let der: EcdsaP256DerSignature = sig.to_der();
+        move || {
+            let sig = EcdsaP256Signature::from_der(der.as_bytes()).unwrap();
+            let verifier = EcdsaP256VerifyingKey::from(&public);
+            assert!(verifier.verify(&data, &sig).is_ok());
+        }
+    })
+}
+
+/// How many times a second `cores` threads together do the work of the
+/// closures `setup` makes (one a thread, made before the clock starts
+/// counting its work), for [`RUN_S`] seconds.
+fn rate_on_all_cores<S, W>(cores: usize, setup: S) -> f64
+where
+    S: Fn() -> W + Send + Sync + Copy + 'static,
+    W: FnMut(),
+{
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
@@ -401,16 +408,9 @@ pub fn p256_verify_rate(cores: usize) -> f64 {
         .map(|_| {
             let (stop, done) = (stop.clone(), done.clone());
             std::thread::spawn(move || {
-                let key = new_key();
-                let public = key.public_key();
-                let data = [7u8; 37 + 32];
-                let sig: EcdsaP256Signature =
-                    EcdsaP256SigningKey::from(&key).try_sign(&data).unwrap();
-                let der: EcdsaP256DerSignature = sig.to_der();
+                let mut work = setup();
                 while !stop.load(Ordering::Relaxed) {
-                    let sig = EcdsaP256Signature::from_der(der.as_bytes()).unwrap();
-                    let verifier = EcdsaP256VerifyingKey::from(&public);
-                    assert!(verifier.verify(&data, &sig).is_ok());
+                    work();
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             })

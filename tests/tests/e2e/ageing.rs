@@ -4,7 +4,9 @@
 //! The application is a plain HTTP client (reqwest), as a relying party's
 //! backend is.
 
-use crate::harness::{Api, PASSWORD, Resp, Server, create_user, set_policy_cli, with_admin_env};
+use crate::harness::{
+    Api, PASSWORD, Resp, Server, create_user, post_from, set_policy_cli, with_admin_env,
+};
 use crate::receivers::{SmsGateway, SmtpSink, first_code};
 use serde_json::{Value, json};
 
@@ -121,16 +123,10 @@ impl Ctx {
     }
 }
 
-/// POSTs JSON from a client at `ip`, behind the proxy the server trusts.
-async fn post_from(browser: &Api, ip: &str, path: &str, body: Value) -> Resp {
-    let (ip, path) = (ip.to_owned(), path.to_owned());
-    browser
-        .raw(move |h, b| {
-            h.post(format!("{b}{path}"))
-                .header("x-forwarded-for", ip)
-                .json(&body)
-        })
-        .await
+/// Olga's password step from a client at `ip`.
+async fn password_from(browser: &Api, ip: &str) -> Resp {
+    let body = json!({"username": "olga", "password": PASSWORD});
+    post_from(browser, ip, "/api/login/password", body).await
 }
 
 /// An authorization request of `client` for level `acr`.
@@ -472,13 +468,7 @@ async fn risk_signals_raise_the_level_and_say_why() {
 
     // A new browser: 40, and why.
     let browser = ctx.server.client();
-    let r = post_from(
-        &browser,
-        home,
-        "/api/login/password",
-        json!({"username": "olga", "password": PASSWORD}),
-    )
-    .await;
+    let r = password_from(&browser, home).await;
     assert_eq!(r.json["status"], "in_progress", "{}", r.text);
     assert_eq!(r.json["progress"]["required"], 40, "{}", r.text);
     assert_eq!(r.json["progress"]["earned"], 20, "{}", r.text);
@@ -533,13 +523,7 @@ async fn risk_signals_raise_the_level_and_say_why() {
 
     // The same browser, known now: 30, no signal.
     assert_eq!(browser.post("/api/logout", json!({})).await.status, 204);
-    let r = post_from(
-        &browser,
-        home,
-        "/api/login/password",
-        json!({"username": "olga", "password": PASSWORD}),
-    )
-    .await;
+    let r = password_from(&browser, home).await;
     assert_eq!(r.json["progress"]["required"], 30, "{}", r.text);
     assert!(r.json["progress"].get("signals").is_none(), "{}", r.text);
     let r = ctx.sms_step(&browser, home).await;
@@ -549,13 +533,7 @@ async fn risk_signals_raise_the_level_and_say_why() {
     set_policy_cli(&ctx.server, &["--risk", "new_browser=0,new_network=10"]);
     for (ip, required) in [("198.51.100.99", 30), ("203.0.113.5", 40)] {
         assert_eq!(browser.post("/api/logout", json!({})).await.status, 204);
-        let r = post_from(
-            &browser,
-            ip,
-            "/api/login/password",
-            json!({"username": "olga", "password": PASSWORD}),
-        )
-        .await;
+        let r = password_from(&browser, ip).await;
         assert_eq!(r.json["progress"]["required"], required, "{ip}: {}", r.text);
         if required == 40 {
             assert_eq!(
@@ -573,13 +551,7 @@ async fn risk_signals_raise_the_level_and_say_why() {
     }
     // 203.0.113.0/24 is known from now on.
     assert_eq!(browser.post("/api/logout", json!({})).await.status, 204);
-    let r = post_from(
-        &browser,
-        "203.0.113.77",
-        "/api/login/password",
-        json!({"username": "olga", "password": PASSWORD}),
-    )
-    .await;
+    let r = password_from(&browser, "203.0.113.77").await;
     assert_eq!(r.json["progress"]["required"], 30, "{}", r.text);
     let r = ctx.sms_step(&browser, "203.0.113.77").await;
     assert_eq!(r.json["status"], "complete", "{}", r.text);
@@ -598,13 +570,7 @@ async fn risk_signals_raise_the_level_and_say_why() {
         .await;
         assert_eq!(r.status, 401, "{}", r.text);
     }
-    let r = post_from(
-        &browser,
-        home,
-        "/api/login/password",
-        json!({"username": "olga", "password": PASSWORD}),
-    )
-    .await;
+    let r = password_from(&browser, home).await;
     assert_eq!(r.json["status"], "in_progress", "{}", r.text);
     assert_eq!(r.json["progress"]["required"], 35, "{}", r.text);
     assert_eq!(

@@ -614,6 +614,19 @@ impl Api {
     }
 }
 
+/// POSTs JSON from `browser` as a client at `ip` behind a proxy the server
+/// trusts (`X-Forwarded-For: ip`).
+pub async fn post_from(browser: &Api, ip: &str, path: &str, body: Value) -> Resp {
+    let (ip, path) = (ip.to_owned(), path.to_owned());
+    browser
+        .raw(move |h, b| {
+            h.post(format!("{b}{path}"))
+                .header("x-forwarded-for", ip)
+                .json(&body)
+        })
+        .await
+}
+
 /// The token in a setup link.
 pub fn token_of(link: &str) -> String {
     link.split("#token=")

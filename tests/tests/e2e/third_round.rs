@@ -457,17 +457,8 @@ async fn security_35_a_setup_link_supersedes_the_earlier_ones_and_their_enrolmen
 /// A password step of `name` from a client at `ip` (behind the trusted
 /// proxy the test server believes).
 async fn step_from(browser: &Api, ip: &str, name: &str, password: &str) -> Resp {
-    let (ip, body) = (
-        ip.to_owned(),
-        json!({"username": name, "password": password}),
-    );
-    browser
-        .raw(move |h, b| {
-            h.post(format!("{b}/api/login/password"))
-                .header("x-forwarded-for", ip)
-                .json(&body)
-        })
-        .await
+    let body = json!({"username": name, "password": password});
+    crate::harness::post_from(browser, ip, "/api/login/password", body).await
 }
 
 /// SECURITY 32 (and 7): four clients on two instances guess Rita's
