@@ -243,6 +243,16 @@ impl Policy {
                 .all(|(_, s)| s <= crate::risk::MAX_AGE_S)
     }
 
+    /// This policy for a login an application asked `asked` of (its
+    /// `acr_values`, its minimum): the level raised to that, never lowered.
+    #[must_use]
+    pub fn asked(mut self, asked: Option<u32>) -> Policy {
+        if let Some(level) = asked {
+            self.required_level = self.required_level.max(level);
+        }
+        self
+    }
+
     /// This policy for a login where `found` signals were seen: the level
     /// raised by their points (at most to [`MAX_LEVEL`] above its own).
     #[must_use]

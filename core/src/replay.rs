@@ -111,11 +111,7 @@ impl Shape {
     /// The policy the login is held to under `policy`: its level raised to
     /// what the application asked for, as at login.
     pub fn held_to(&self, policy: &Policy) -> Policy {
-        let mut p = *policy;
-        if let Some(level) = self.asked_level {
-            p.required_level = p.required_level.max(level);
-        }
-        p
+        policy.asked(self.asked_level)
     }
 
     /// How `policy` would have held this login: the step (counted from 1)

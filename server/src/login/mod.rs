@@ -79,10 +79,7 @@ pub enum Outcome {
 /// (step-up), and then by the points of the risk signals seen at its first
 /// step, as far as the user's methods reach.
 pub fn effective_policy(dir: &DirectoryRow, flow: Option<&FlowRow>, enrolled: MethodSet) -> Policy {
-    let mut policy = dir.policy;
-    if let Some(level) = flow.and_then(|f| f.required_level) {
-        policy.required_level = policy.required_level.max(level);
-    }
+    let policy = dir.policy.asked(flow.and_then(|f| f.required_level));
     match flow {
         Some(f) => policy.with_signals_for(f.signals, enrolled),
         None => policy,
@@ -118,8 +115,8 @@ pub fn state_of(
                 );
             }
             // Raised only as far as the user's methods reach: say so.
-            let full = effective_policy(dir, Some(f), MethodSet::ALL).required_level;
-            if policy.required_level < full {
+            let full = dir.policy.asked(f.required_level).with_signals(f.signals);
+            if policy.required_level < full.required_level {
                 let words = crate::text::risk_capped(lang, policy.required_level);
                 state.tell(NoticeKind::RiskRaised, words);
             }
