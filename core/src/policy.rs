@@ -234,9 +234,15 @@ impl Policy {
     pub fn in_range(&self) -> bool {
         (1..=MAX_LEVEL).contains(&self.required_level)
             && self.points.iter().all(|(_, n)| n <= MAX_LEVEL)
-            && crate::risk::Signal::ALL
-                .into_iter()
-                .all(|s| self.risk.points(s) <= MAX_LEVEL)
+            && self.ageing_in_range()
+    }
+
+    /// Whether each risk signal is worth at most [`MAX_LEVEL`] and each
+    /// lifetime is at most [`crate::risk::MAX_AGE_S`].
+    pub fn ageing_in_range(&self) -> bool {
+        crate::risk::Signal::ALL
+            .into_iter()
+            .all(|s| self.risk.points(s) <= MAX_LEVEL)
             && self
                 .max_age_s
                 .iter()

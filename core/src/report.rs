@@ -4,7 +4,7 @@
 
 use crate::method::{Method, MethodSet};
 use crate::policy::{MAX_LEVEL, Policy};
-use crate::risk::{MAX_AGE_S, Signal};
+use crate::risk::MAX_AGE_S;
 use serde::{Deserialize, Serialize};
 
 /// What a finding is about; stable names for the UI and tests.
@@ -215,11 +215,7 @@ pub fn analyse_in(
             });
         }
     }
-    if policy.max_age_s.iter().any(|(_, s)| s > MAX_AGE_S)
-        || Signal::ALL
-            .into_iter()
-            .any(|s| policy.risk.points(s) > MAX_LEVEL)
-    {
+    if !policy.ageing_in_range() {
         errors.push(Finding::new(
             FindingCode::AgeingOutOfRange,
             text::report_ageing_out_of_range(lang, MAX_AGE_S, MAX_LEVEL),
