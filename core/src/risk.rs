@@ -175,6 +175,11 @@ impl Signal {
         }
     }
 
+    /// The signal with wire name `name`.
+    pub fn parse(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     const fn bit(self) -> u8 {
         1 << self as u8
     }
@@ -255,6 +260,16 @@ impl Risk {
         }
     }
 
+    /// The points of `s`, to write.
+    pub fn points_mut(&mut self, s: Signal) -> &mut u32 {
+        match s {
+            Signal::NewBrowser => &mut self.new_browser,
+            Signal::NewNetwork => &mut self.new_network,
+            Signal::RecentNotMe => &mut self.recent_not_me,
+            Signal::ManyFailures => &mut self.many_failures,
+        }
+    }
+
     /// Whether every signal is off.
     pub fn is_off(&self) -> bool {
         self.on() == Signals::NONE
@@ -331,6 +346,13 @@ mod tests {
         let risk: Risk = serde_json::from_str(r#"{"new_browser": 10}"#).unwrap();
         assert_eq!(risk.points(Signal::NewBrowser), 10);
         assert!(serde_json::from_str::<Risk>(r#"{"new_country": 10}"#).is_err());
+        let mut risk = Risk::OFF;
+        for s in Signal::ALL {
+            assert_eq!(Signal::parse(s.as_str()), Some(s));
+            *risk.points_mut(s) = 7;
+            assert_eq!(risk.points(s), 7);
+            assert_eq!(serde_json::to_value(risk).unwrap()[s.as_str()], 7);
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use authlevel_core::api::{Directory, UserFilter};
 use authlevel_core::report::analyse_in;
 use authlevel_core::risk::MAX_AGE_S;
 use authlevel_core::{
-    EnrolmentCount, FindingCode, MAX_LEVEL, Method, Policy, PolicyReport, Preset, Risk, Signal,
+    EnrolmentCount, FindingCode, MAX_LEVEL, Method, Policy, PolicyReport, Preset, Signal,
     UserImpact, minimal_combinations,
 };
 use leptos::prelude::*;
@@ -35,16 +35,6 @@ fn parse_points(text: &str) -> Option<u32> {
 type Field = Box<dyn Fn(&Policy) -> u32 + Send + Sync>;
 /// Writes it.
 type SetField = Box<dyn Fn(&mut Policy, u32) + Send + Sync>;
-
-/// The points of signal `s` in `risk`, to write.
-fn risk_points(risk: &mut Risk, s: Signal) -> &mut u32 {
-    match s {
-        Signal::NewBrowser => &mut risk.new_browser,
-        Signal::NewNetwork => &mut risk.new_network,
-        Signal::RecentNotMe => &mut risk.recent_not_me,
-        Signal::ManyFailures => &mut risk.many_failures,
-    }
-}
 
 /// Whether every way to `policy`'s level needs an SMS code.
 pub fn sms_needed(policy: &Policy) -> bool {
@@ -282,7 +272,7 @@ fn PolicyEditor(
             t::risk_signal(lang, s.as_str()),
             MAX_LEVEL,
             Box::new(move |p| p.risk.points(s)),
-            Box::new(move |p, v| *risk_points(&mut p.risk, s) = v),
+            Box::new(move |p, v| *p.risk.points_mut(s) = v),
         )
     };
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::store::{DirectoryRow, NewUser, UserRow};
 use crate::token;
 use authlevel_core::api::Role;
-use authlevel_core::{Method, Preset};
+use authlevel_core::{Method, Preset, Signal};
 use clap::{Args, Subcommand};
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -294,18 +294,12 @@ impl SetPolicy {
             policy.max_age_s.set(method(name)?, value);
         }
         for (name, value) in pairs(self.risk.as_deref())? {
-            let points = match name {
-                "new_browser" => &mut policy.risk.new_browser,
-                "new_network" => &mut policy.risk.new_network,
-                "recent_not_me" => &mut policy.risk.recent_not_me,
-                "many_failures" => &mut policy.risk.many_failures,
-                _ => {
-                    return Err(format!(
-                        "unknown risk signal `{name}`; use new_browser, new_network, recent_not_me or many_failures"
-                    ));
-                }
-            };
-            *points = value;
+            let signal = Signal::parse(name).ok_or_else(|| {
+                format!(
+                    "unknown risk signal `{name}`; use new_browser, new_network, recent_not_me or many_failures"
+                )
+            })?;
+            *policy.risk.points_mut(signal) = value;
         }
         let users = c.app.store.enrolment_counts(&dir.id).await.said()?;
         let report = authlevel_core::analyse(&policy, Some(&users));
