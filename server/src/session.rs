@@ -9,14 +9,27 @@ use crate::state::AppState;
 use crate::store::{SessionRow, UserRow};
 use crate::token;
 use authlevel_core::api::Role;
-use authlevel_core::{AuditKind, ErrorCode, Policy};
+use authlevel_core::{AuditKind, ErrorCode, MethodSet, Policy};
+
+/// What `session` counts for an application's request at `t` under
+/// `policy`'s lifetimes: its level and the methods within their lifetime
+/// (the level it reached and all its methods when no method has one).
+pub fn counts_at(session: &SessionRow, policy: &Policy, t: i64) -> (u32, MethodSet) {
+    if policy.max_age_s.is_empty() {
+        return (session.level, session.methods);
+    }
+    (
+        policy.level_at(&session.times, session.level, t),
+        policy.max_age_s.live(&session.times, t),
+    )
+}
 
 /// The level `session` holds now under `policy`'s lifetimes for an
 /// application's request, and when it next drops.
 pub fn level_now(session: &SessionRow, policy: &Policy) -> (u32, Option<i64>) {
     let t = now();
     (
-        policy.level_at(&session.times, session.level, t),
+        counts_at(session, policy, t).0,
         policy.max_age_s.next_expiry(&session.times, t),
     )
 }

@@ -65,25 +65,24 @@ pub(super) async fn list_sessions(
         rows.into_iter()
             .map(|s| {
                 let (level_now, level_drops_at) = crate::session::level_now(&s, &policy);
-                (s, level_now, level_drops_at)
-            })
-            .map(|(s, level_now, level_drops_at)| SessionSummary {
-                level_now,
-                level_drops_at,
-                current: s.id == auth.session.id,
-                id: s.public_id,
-                created_at: s.created_at,
-                last_used_at: s.last_seen_at,
-                ip: s.ip,
-                user_agent: s.user_agent,
-                methods: s
-                    .times
-                    .iter()
-                    .map(|(method, verified_at)| MethodTime {
-                        method,
-                        verified_at,
-                    })
-                    .collect(),
+                SessionSummary {
+                    level_now,
+                    level_drops_at,
+                    current: s.id == auth.session.id,
+                    id: s.public_id,
+                    created_at: s.created_at,
+                    last_used_at: s.last_seen_at,
+                    ip: s.ip,
+                    user_agent: s.user_agent,
+                    methods: s
+                        .times
+                        .iter()
+                        .map(|(method, verified_at)| MethodTime {
+                            method,
+                            verified_at,
+                        })
+                        .collect(),
+                }
             })
             .collect(),
     ))

@@ -75,13 +75,6 @@ pub struct AuthorizeParams {
     claims: Option<String>,
 }
 
-/// The level a session holds for an application's request at `t`: only
-/// the methods within their lifetime count (a policy without lifetimes
-/// leaves the level it reached).
-fn level_now(a: &Authenticated, policy: &Policy, t: i64) -> u32 {
-    policy.level_at(&a.session.times, a.session.level, t)
-}
-
 fn satisfies(
     a: &Authenticated,
     policy: &Policy,
@@ -89,7 +82,8 @@ fn satisfies(
     requested_at: i64,
     t: i64,
 ) -> bool {
-    let level = level_now(a, policy, t);
+    // Only the methods within their lifetime count.
+    let (level, _) = session::counts_at(&a.session, policy, t);
     req.satisfied_by(level, a.session.authenticated_at, requested_at, t)
 }
 
@@ -117,12 +111,7 @@ async fn issue_code(
 ) -> OAuthResult<Response> {
     let code = token::new_token();
     let t = now();
-    let live = if policy.max_age_s.is_empty() {
-        a.session.methods
-    } else {
-        policy.max_age_s.live(&a.session.times, t)
-    };
-    let level = level_now(a, policy, t);
+    let (level, live) = session::counts_at(&a.session, policy, t);
     let grant = Grant {
         scope: req.scope.clone(),
         nonce: req.nonce.clone(),

@@ -289,11 +289,9 @@ async fn token_endpoint(
             if let Some(dir) = app.store.directory(&user.directory_id).await?
                 && !dir.policy.max_age_s.is_empty()
             {
-                let policy = dir.policy;
-                grant.acr = policy
-                    .level_at(&session.times, session.level, t)
-                    .min(grant.acr);
-                grant.amr = oidc::amr(policy.max_age_s.live(&session.times, t));
+                let (level, live) = crate::session::counts_at(&session, &dir.policy, t);
+                grant.acr = level.min(grant.acr);
+                grant.amr = oidc::amr(live);
             }
             granted(&row.user_id, "refresh_token").record(&app).await;
             tokens(&app, &client, &row.user_id, &row.family, &grant, &session).await
