@@ -9,7 +9,7 @@ use crate::harness::{
 };
 use crate::passkeys::{origin, start, user_with_passkey};
 use crate::receivers::SmsGateway;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::process::Command;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -109,6 +109,66 @@ async fn a_passkey_ceremony_started_on_one_instance_finishes_on_the_other() {
     let r = replay.post("/api/login/passkey/finish", body).await;
     assert_ne!(r.status, 200, "{}", r.text);
     assert_ne!(r.json["status"], "complete", "{}", r.text);
+}
+
+/// Verify-then-take (issue 29): a passkey login verifies its answer outside
+/// any transaction and takes the ceremony in the one that completes the
+/// step. An attacker holding the browser's passkey cookie and the
+/// authenticator sends 50 answers to one ceremony at once, half to each
+/// instance, each with a higher counter than the last (so the counter rule
+/// alone would let several through): exactly one completes, every other
+/// finds the ceremony gone (or, verifying after the winner saved its
+/// counter, is refused), and no state is left.
+#[tokio::test]
+async fn fifty_answers_to_one_passkey_ceremony_over_two_instances_complete_once() {
+    let p = pair(&[]).await;
+    let mut auth = SoftPasskey::new(true);
+    user_with_passkey(&p.a, &p.admin, &p.dir, "pax", &mut auth).await;
+    set_policy(&p.admin, &p.dir, two_factor()).await;
+
+    let on_a = p.a.client();
+    let rcr = start(&on_a, json!({"username": "pax"})).await;
+    let answers: Vec<Value> = (0..50)
+        .map(|_| {
+            let cred = auth.do_authentication(origin(&p.a), rcr.clone()).unwrap();
+            serde_json::to_value(&cred).unwrap()
+        })
+        .collect();
+    let on_b = on_a.to(&p.b);
+    let tasks: Vec<_> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let c = if i % 2 == 0 {
+                on_a.clone()
+            } else {
+                on_b.clone()
+            };
+            tokio::spawn(async move { c.post("/api/login/passkey/finish", body).await })
+        })
+        .collect();
+    let mut completed = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        if r.json["status"] == "complete" {
+            completed += 1;
+        } else {
+            assert!(
+                matches!(
+                    (r.status, r.code()),
+                    (409, "no_login") | (401, "invalid_credentials")
+                ),
+                "{}",
+                r.text
+            );
+        }
+    }
+    assert_eq!(completed, 1, "one ceremony, one completed login");
+    let states: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webauthn_states")
+        .fetch_one(&p.a.db().await)
+        .await
+        .unwrap();
+    assert_eq!(states, 0);
 }
 
 #[tokio::test]

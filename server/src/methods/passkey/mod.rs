@@ -18,16 +18,16 @@ use crate::limits;
 use crate::login::{Browser, Outcome, Prior, advance, identified_flow, load_flow};
 use crate::notify;
 use crate::state::AppState;
-use crate::store::UserRow;
+use crate::store::{DirectoryRow, FlowRow, UserRow};
 use crate::token;
 use authlevel_core::api::PasskeyStartRequest;
 use authlevel_core::{AuditKind, ErrorCode, Method};
 use serde::{Deserialize, Serialize};
 use store::PasskeyRow;
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyRegistration,
-    PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Url, Uuid,
-    Webauthn, WebauthnBuilder,
+    AuthenticationResult, CreationChallengeResponse, DiscoverableAuthentication, Passkey,
+    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse, Url, Uuid, Webauthn, WebauthnBuilder,
 };
 use webauthn_rs_proto::{AllowCredentials, ResidentKeyRequirement};
 
@@ -102,15 +102,6 @@ impl LoginCeremony {
         )
         .await?;
         Ok(cookie)
-    }
-
-    /// Takes the unexpired ceremony of the passkey cookie: it is deleted
-    /// in the same statement, so this answers it once.
-    async fn take(app: &AppState, cookie: Option<&str>) -> ApiResult<Option<LoginCeremony>> {
-        match cookie {
-            Some(c) => take_state(app, &state_key("login", &token::hash(c))).await,
-            None => Ok(None),
-        }
     }
 }
 
@@ -283,21 +274,89 @@ pub async fn login_start(
     Ok((rcr, ceremony.store(app, browser.ip()).await?))
 }
 
-/// Finishes a passkey login step: takes the stored ceremony (so a replay, or
-/// a second try after a refusal, finds none), verifies the assertion against
-/// it, requires user verification, and in one transaction saves the counter
-/// and records the passkey on the login.
+/// Finishes a passkey login step, verify-then-take: reads the stored
+/// ceremony, verifies the assertion against it outside any transaction
+/// (user verification required), then one transaction takes the ceremony
+/// (it must delete it: of two finishes of one ceremony only one does, so a
+/// replay fails), saves the counter (SECURITY 16) and records the passkey
+/// on the login. A refused assertion spends the ceremony too, so a second
+/// try finds none.
 pub async fn login_finish(
     app: &AppState,
     browser: &Browser,
     cred: &PublicKeyCredential,
 ) -> ApiResult<Outcome> {
-    let ip = browser.ip();
+    let no_login = || ApiError::text(ErrorCode::NoLogin, words::passkey_start_again);
+    let Some(key) = browser
+        .passkey
+        .as_deref()
+        .map(|c| state_key("login", &token::hash(c)))
+    else {
+        return Err(no_login());
+    };
+    let c: LoginCeremony = match app.store.webauthn_state(&key, now()).await? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => return Err(no_login()),
+    };
+    let (second_step, continue_to) = (c.second_step, c.continue_to.clone());
+    let v = match verify(app, browser, cred, c).await {
+        Ok(v) => v,
+        Err(e) => {
+            app.store.take_webauthn_state(&key, now()).await?;
+            return Err(e);
+        }
+    };
+    let mut tx = app.store.begin().await?;
+    if !tx.take_webauthn_state(&key).await? {
+        // Another request finished this ceremony first.
+        tx.rollback().await?;
+        return Err(no_login());
+    }
+    let mut passkey = v.passkey;
+    if passkey.update_credential(&v.result).is_some() {
+        let json = serde_json::to_string(&passkey)?;
+        if !tx
+            .update_passkey("passkeys", &v.row.id, &json, v.result.counter(), now())
+            .await?
+        {
+            // The ceremony stays spent; ended before the audit, which
+            // writes outside it.
+            tx.commit().await?;
+            let reason = "counter not above the stored one (a concurrent login)";
+            return Err(refused(app, browser, &v.dir.id, Some(&v.user.id), reason).await);
+        }
+    }
+    let prior = match &v.flow {
+        Some(f) if second_step => Prior::Stored(f),
+        carry => Prior::New {
+            carry: carry.as_ref(),
+            continue_to,
+        },
+    };
+    advance(app, tx, &v.dir, &v.user, prior, Method::Passkey, browser).await
+}
+
+/// What a verified passkey assertion found.
+struct Verified {
+    flow: Option<FlowRow>,
+    dir: DirectoryRow,
+    row: PasskeyRow,
+    user: UserRow,
+    passkey: Passkey,
+    result: AuthenticationResult,
+}
+
+/// Checks an assertion against its ceremony `c`: the browser's flow, the
+/// credential and its account, the signature, origin, counter and user
+/// verification. Reads only.
+async fn verify(
+    app: &AppState,
+    browser: &Browser,
+    cred: &PublicKeyCredential,
+    c: LoginCeremony,
+) -> ApiResult<Verified> {
     let rp = &app.webauthn;
     let no_login = || ApiError::text(ErrorCode::NoLogin, words::passkey_start_again);
-    let c = LoginCeremony::take(app, browser.passkey.as_deref())
-        .await?
-        .ok_or_else(no_login)?;
     // The browser's flow, if it is still the one the ceremony began on.
     let flow = load_flow(app, browser.flow.as_deref())
         .await?
@@ -310,23 +369,8 @@ pub async fn login_finish(
         .directory(&c.directory_id)
         .await?
         .ok_or_else(no_login)?;
-
-    let (dir_id, named) = (dir.id.clone(), c.user_id.clone().filter(|_| !c.decoy));
-    let fail = |reason: &'static str| {
-        let (dir_id, named) = (dir_id.clone(), named.clone());
-        async move {
-            app.metrics.login_step("passkey", "failure");
-            audit::event(AuditKind::Login(Method::Passkey), false)
-                .directory(&dir_id)
-                .user(named.as_deref())
-                .method(Method::Passkey)
-                .ip(ip)
-                .detail(reason)
-                .record(app)
-                .await;
-            ApiError::text(ErrorCode::InvalidCredentials, words::passkey_not_verified)
-        }
-    };
+    let named = c.user_id.as_deref().filter(|_| !c.decoy);
+    let fail = |reason: &'static str| refused(app, browser, &dir.id, named, reason);
     if c.decoy {
         return Err(fail("decoy options").await);
     }
@@ -352,7 +396,7 @@ pub async fn login_finish(
             }
         }
     }
-    let mut passkey = parse(&row)?;
+    let passkey = parse(&row)?;
     let result = match rp.finish_discoverable_authentication_v2(cred, c.state, &passkey) {
         Ok(r) => r,
         Err(e) => {
@@ -374,26 +418,35 @@ pub async fn login_finish(
     if user.directory_id != c.directory_id {
         return Err(fail("credential of another account").await);
     }
-    let mut tx = app.store.begin().await?;
-    if passkey.update_credential(&result).is_some() {
-        let json = serde_json::to_string(&passkey)?;
-        if !tx
-            .update_passkey("passkeys", &row.id, &json, result.counter(), now())
-            .await?
-        {
-            // Ended before the audit, which writes outside it.
-            tx.rollback().await?;
-            return Err(fail("counter not above the stored one (a concurrent login)").await);
-        }
-    }
-    let prior = match &flow {
-        Some(f) if c.second_step => Prior::Stored(f),
-        carry => Prior::New {
-            carry: carry.as_ref(),
-            continue_to: c.continue_to,
-        },
-    };
-    advance(app, tx, &dir, &user, prior, Method::Passkey, browser).await
+    Ok(Verified {
+        flow,
+        dir,
+        row,
+        user,
+        passkey,
+        result,
+    })
+}
+
+/// A refused passkey step: counted, audited (for `user` when the ceremony
+/// named one), and answered alike whatever the `reason`.
+async fn refused(
+    app: &AppState,
+    browser: &Browser,
+    directory_id: &str,
+    user: Option<&str>,
+    reason: &'static str,
+) -> ApiError {
+    app.metrics.login_step("passkey", "failure");
+    audit::event(AuditKind::Login(Method::Passkey), false)
+        .directory(directory_id)
+        .user(user)
+        .method(Method::Passkey)
+        .ip(browser.ip())
+        .detail(reason)
+        .record(app)
+        .await;
+    ApiError::text(ErrorCode::InvalidCredentials, words::passkey_not_verified)
 }
 
 /// Starts registering a passkey for `user`, excluding the ones they have.

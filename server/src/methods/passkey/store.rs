@@ -185,7 +185,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The unexpired state under `id`, left in place: a login reads its
+    /// ceremony, verifies outside any transaction, and takes it with
+    /// [`Tx::take_webauthn_state`] in the transaction that completes the
+    /// step.
+    pub async fn webauthn_state(&self, id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+        self.one(
+            sqlx::query("SELECT state FROM webauthn_states WHERE id = $1 AND expires_at >= $2")
+                .bind(id)
+                .bind(now),
+            |r| r.try_get("state"),
+        )
+        .await
+    }
+}
+
 impl Tx {
+    /// Deletes the state under `id`; answers whether this deleted it (it
+    /// was there): of two transactions finishing one ceremony, only one
+    /// does.
+    pub async fn take_webauthn_state(&mut self, id: &str) -> Result<bool, sqlx::Error> {
+        let q = sqlx::query("DELETE FROM webauthn_states WHERE id = $1").bind(id);
+        Ok(self.exec(q).await? == 1)
+    }
+
     /// Stores (or replaces) ceremony state under `id`.
     pub async fn put_webauthn_state(
         &mut self,
