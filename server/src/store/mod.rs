@@ -4,25 +4,8 @@
 //! once, in the dialect both accept (`$1` parameters, `ON CONFLICT`,
 //! `RETURNING`); times come from the server as Unix seconds.
 
-/// A row struct from a query row `r`: each field named before the `;` is
-/// read from the column of the same name (after `prefix`, in the second
-/// form, for the aliased columns of a joined query); the fields after it
-/// are written out, for the columns that need a conversion.
-macro_rules! from_columns {
-    ($r:expr, $row:ident { $($col:ident),* ; $($field:ident: $value:expr),* $(,)? }) => {
-        $row {
-            $($col: $r.try_get(stringify!($col))?,)*
-            $($field: $value,)*
-        }
-    };
-    ($r:expr, $prefix:expr => $row:ident { $($col:ident),* ; $($field:ident: $value:expr),* $(,)? }) => {
-        $row {
-            $($col: $r.try_get(format!("{}{}", $prefix, stringify!($col)).as_str())?,)*
-            $($field: $value,)*
-        }
-    };
-}
-
+#[macro_use]
+mod columns;
 mod audit;
 pub mod backup;
 mod codes;
@@ -35,6 +18,7 @@ pub mod history;
 mod known_browsers;
 mod oidc;
 mod outbox;
+mod readers;
 mod risk;
 mod sessions;
 mod settings;
@@ -49,6 +33,8 @@ pub use flows::FlowRow;
 pub use history::HistoryRow;
 pub use oidc::{ClientRow, RefreshUse, TokenRow};
 pub use risk::RiskFacts;
+
+pub(crate) use columns::{Column, Columns};
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
@@ -90,6 +76,8 @@ pub struct Store {
     pool: AnyPool,
     /// On SQLite, the one connection that writes (group commit).
     writer: Option<Arc<group::Writer>>,
+    /// On a SQLite file, the session check's read (`readers.rs`).
+    readers: Option<Arc<readers::Readers>>,
     backend: Backend,
 }
 
@@ -164,8 +152,9 @@ impl Store {
         } else {
             (url.to_owned(), Backend::Postgres)
         };
-        if let Some(file) = crate::files::sqlite_file(&url).filter(|_| backend == Backend::Sqlite) {
-            crate::files::prepare_sqlite(&file)
+        let file = crate::files::sqlite_file(&url).filter(|_| backend == Backend::Sqlite);
+        if let Some(file) = &file {
+            crate::files::prepare_sqlite(file)
                 .map_err(|e| OpenError::Connect(without_password(&url), sqlx::Error::Io(e)))?;
         }
         let writer = if backend == Backend::Sqlite {
@@ -204,9 +193,15 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| OpenError::Connect(without_password(&url), e))?;
+        // After the writer: it made the file and put it in WAL mode.
+        let readers = match &file {
+            Some(file) => Some(Arc::new(readers::Readers::open(file)?)),
+            None => None,
+        };
         Ok(Store {
             pool,
             writer,
+            readers,
             backend,
         })
     }

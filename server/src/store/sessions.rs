@@ -1,10 +1,9 @@
 //! Sessions, setup links and the enrolment sessions a setup link opens.
 //! Every id here is the SHA-256 of the token the client holds.
 
-use super::{Store, Tx, UserRow, times};
+use super::{Columns, Store, Tx, UserRow, times};
 use authlevel_core::{MethodSet, MethodTimes};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,22 +45,22 @@ fn select() -> String {
     times::select_with(COLUMNS, "s", "session_")
 }
 
-fn session_row(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
+fn session_row(r: &impl Columns) -> Result<SessionRow, sqlx::Error> {
     let col = |c: &str| format!("session_{c}");
-    let level: i64 = r.try_get(col("level").as_str())?;
-    let methods: i64 = r.try_get(col("methods").as_str())?;
-    let authenticated_at: i64 = r.try_get(col("authenticated_at").as_str())?;
+    let level: i64 = r.col(&col("level"))?;
+    let methods: i64 = r.col(&col("methods"))?;
+    let authenticated_at: i64 = r.col(&col("authenticated_at"))?;
     Ok(from_columns!(r, "session_" => SessionRow {
         id, user_id, last_seen_at, expires_at, ip, user_agent;
         public_id: r
-            .try_get::<Option<String>, _>(col("public_id").as_str())?
+            .col::<Option<String>>(&col("public_id"))?
             .unwrap_or_default(),
         level: u32::try_from(level).unwrap_or(0),
         methods: MethodSet::from_bits(u8::try_from(methods & 0xff).unwrap_or(0)),
         times: times::read(r, "session_")?,
         authenticated_at: authenticated_at,
         created_at: r
-            .try_get::<Option<i64>, _>(col("created_at").as_str())?
+            .col::<Option<i64>>(&col("created_at"))?
             .unwrap_or(authenticated_at),
     }))
 }
@@ -228,15 +227,19 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Option<(SessionRow, UserRow, String, String)>, sqlx::Error> {
-        self.one(live(&SESSION_WITH_USER, id, now, idle_s), |r| {
+        fn read(r: &impl Columns) -> Result<(SessionRow, UserRow, String, String), sqlx::Error> {
             Ok((
                 session_row(r)?,
                 super::users::row(r)?,
-                r.try_get("directory_slug")?,
-                r.try_get("directory_policy")?,
+                r.col("directory_slug")?,
+                r.col("directory_policy")?,
             ))
-        })
-        .await
+        }
+        if let Some(readers) = &self.readers {
+            return readers.one(&SESSION_WITH_USER, (id, now, now - idle_s), |r| read(r));
+        }
+        self.one(live(&SESSION_WITH_USER, id, now, idle_s), read)
+            .await
     }
 
     /// A user's live sessions (as [`Store::session`]), most recently used

@@ -1,9 +1,8 @@
 //! The `<method>_at` columns (Unix seconds, NULL when not verified) in
 //! which a login and a session keep when each method was verified.
 
+use super::Columns;
 use authlevel_core::{Method, MethodTimes};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// The column of `m`.
 pub(crate) fn column(m: Method) -> String {
@@ -48,10 +47,10 @@ pub(crate) fn bind<'q>(q: super::Sql<'q>, times: &MethodTimes) -> super::Sql<'q>
 }
 
 /// The times from columns named `prefix<column>`.
-pub(crate) fn read(r: &AnyRow, prefix: &str) -> Result<MethodTimes, sqlx::Error> {
+pub(crate) fn read(r: &impl Columns, prefix: &str) -> Result<MethodTimes, sqlx::Error> {
     let mut times = MethodTimes::default();
     for m in Method::ALL {
-        if let Some(t) = r.try_get::<Option<i64>, _>(format!("{prefix}{}", column(m)).as_str())? {
+        if let Some(t) = r.col::<Option<i64>>(format!("{prefix}{}", column(m)).as_str())? {
             times.set(m, t);
         }
     }

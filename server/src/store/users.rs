@@ -4,7 +4,6 @@ use super::Store;
 use authlevel_core::api::{Role, User};
 use authlevel_core::{Channel, Lang, Method, MethodSet};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 use std::fmt;
 
 /// A stored user.
@@ -121,18 +120,18 @@ pub struct UserPatch {
     pub language: Option<Lang>,
 }
 
-pub(crate) fn row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
-    let role: String = r.try_get("role")?;
-    let disabled: i64 = r.try_get("disabled")?;
+pub(crate) fn row(r: &impl super::Columns) -> Result<UserRow, sqlx::Error> {
+    let role: String = r.col("role")?;
+    let disabled: i64 = r.col("disabled")?;
     Ok(from_columns!(r, UserRow {
         id, directory_id, username, display_name, email, phone, pending_email, pending_phone,
         password_hash, created_at;
         role: Role::parse(&role).unwrap_or_default(),
         disabled: disabled != 0,
-        enrolled: MethodSet::from_bits(u8::try_from(r.try_get::<i64, _>("enrolled_now")? & 0xff).unwrap_or(0)),
-        recovery_left: u32::try_from(r.try_get::<i64, _>("recovery_count")?).unwrap_or(0),
+        enrolled: MethodSet::from_bits(u8::try_from(r.col::<i64>("enrolled_now")? & 0xff).unwrap_or(0)),
+        recovery_left: u32::try_from(r.col::<i64>("recovery_count")?).unwrap_or(0),
         language: r
-            .try_get::<Option<String>, _>("language")?
+            .col::<Option<String>>("language")?
             .as_deref()
             .and_then(Lang::parse),
     }))

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::store::DirectoryRow;
+use sqlx::any::AnyRow;
 
 /// A new user's `enrolled` bits, written with the row, are what the
 /// recount of every method's `ENROLLED` finds.

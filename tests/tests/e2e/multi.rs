@@ -171,6 +171,71 @@ async fn fifty_answers_to_one_passkey_ceremony_over_two_instances_complete_once(
     assert_eq!(states, 0);
 }
 
+/// Issue 29: the session check reads the database every time (on SQLite
+/// through read-only connections of its own, beside sqlx's), with no cache
+/// another instance could miss. A session in use on both instances is
+/// logged out on B; at once, 50 checks with the copied cookie, half to
+/// each instance, all get 401. The same for a user disabled on A.
+#[tokio::test]
+async fn ending_a_session_on_one_instance_ends_it_on_both_at_once() {
+    let p = pair(&[]).await;
+    create_user(&p.a, &p.admin, &p.dir, json!({"username": "lou"})).await;
+    let stolen = async |p: &Pair| {
+        let c = p.a.client();
+        let r = c.password_login("lou", PASSWORD).await;
+        assert_eq!(r.json["status"], "complete", "{}", r.text);
+        let token = r
+            .set_cookies()
+            .iter()
+            .find_map(|c| c.split(';').next()?.strip_prefix("authlevel_session="))
+            .map(str::to_owned)
+            .expect("a session cookie");
+        for on in [&p.a, &p.b] {
+            assert_eq!(c.to(on).get("/api/session").await.status, 200);
+        }
+        (c, token)
+    };
+    let burst = async |p: &Pair, token: &str| -> Vec<u16> {
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let thief = if i % 2 == 0 {
+                    p.a.client()
+                } else {
+                    p.b.client()
+                };
+                let cookie = format!("authlevel_session={token}");
+                tokio::spawn(async move {
+                    thief
+                        .raw(|h, base| {
+                            h.get(format!("{base}/api/session"))
+                                .header("cookie", cookie)
+                        })
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        statuses
+    };
+
+    let (c, token) = stolen(&p).await;
+    assert_eq!(c.to(&p.b).post("/api/logout", json!({})).await.status, 204);
+    assert_eq!(burst(&p, &token).await, vec![401; 50]);
+
+    let (_, token) = stolen(&p).await;
+    let id = crate::harness::user_id(&p.admin, &p.dir, "lou").await;
+    let r = p
+        .admin
+        .patch(&format!("/api/admin/users/{id}"), json!({"disabled": true}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(burst(&p, &token).await, vec![401; 50]);
+}
+
 #[tokio::test]
 async fn eight_concurrent_verifies_over_two_instances_succeed_once() {
     let p = pair(&[]).await;

@@ -1,0 +1,105 @@
+//! The session check's read on SQLite, without sqlx: a few read-only
+//! connections of the SQLite file, each with its statements prepared once,
+//! used on the thread that asks.
+//!
+//! Every request with a session cookie reads its session, user and
+//! directory. Through sqlx's SQLite driver that one indexed read crosses to
+//! the connection's worker thread and back, and waits for a pool slot: the
+//! hand-offs cost more than the read. Here the read runs where the request
+//! runs: a point lookup of some tens of microseconds, within what a Tokio
+//! worker may do between two awaits. WAL lets these connections read beside
+//! the writer, and each read is its own transaction, so it sees every
+//! commit made before it: a logout on another connection (or a backup
+//! restored) is seen by the next check. PostgreSQL keeps sqlx, whose
+//! statements are prepared once per connection already.
+
+use super::Columns;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// The read-only connections.
+pub(crate) struct Readers {
+    conns: Vec<Mutex<rusqlite::Connection>>,
+    next: AtomicUsize,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers")
+            .field("connections", &self.conns.len())
+            .finish()
+    }
+}
+
+impl Readers {
+    /// One read-only connection per core (at least two, at most eight)
+    /// of the SQLite file at `path`, which the writer has put in WAL mode.
+    pub(crate) fn open(path: &Path) -> Result<Readers, sqlx::Error> {
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+        let conns = (0..n)
+            .map(|_| {
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(error)?;
+                conn.busy_timeout(Duration::from_secs(10)).map_err(error)?;
+                conn.set_prepared_statement_cache_capacity(8);
+                Ok(Mutex::new(conn))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(Readers {
+            conns,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The one row `sql` finds with `params` bound to `$1`, `$2`, …, read
+    /// by `read`; `None` when it finds none.
+    pub(crate) fn one<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        read: impl FnOnce(&rusqlite::Row<'_>) -> Result<T, sqlx::Error>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let conn = self.connection();
+        let mut statement = conn.prepare_cached(sql).map_err(error)?;
+        let mut rows = statement.query(params).map_err(error)?;
+        match rows.next().map_err(error)? {
+            Some(row) => read(row).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A free connection, or when all are in use, the next one's turn.
+    fn connection(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let n = self.conns.len();
+        for i in 0..n {
+            if let Ok(conn) = self.conns[(start + i) % n].try_lock() {
+                return conn;
+            }
+        }
+        // A reader that panicked left nothing half-done: a statement is
+        // reset when it is dropped.
+        self.conns[start % n]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn error(e: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("SQLite read: {e}"))
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn col<T: super::Column>(&self, name: &str) -> Result<T, sqlx::Error> {
+        self.get(name).map_err(|e| sqlx::Error::ColumnDecode {
+            index: name.to_owned(),
+            source: Box::new(e),
+        })
+    }
+}
