@@ -55,10 +55,19 @@ async fn run() {
     );
     let (sms_url, codes) = sms_gateway().await;
     let server = start_server(&sms_url, false);
-    // `BENCH_ONLY=scale,replay,flood`: just those phases, printed, not written.
+    // `BENCH_ONLY=logins,scale,replay,flood`: just those phases, printed,
+    // not written (`logins`: hashing, passkey and session).
     if let Ok(only) = std::env::var("BENCH_ONLY") {
-        let (admin, _) = admin_session(&server).await;
         let mut rows = Vec::new();
+        if only.contains("logins") {
+            let bench = logins::Bench::seed(&server, codes, cores, concurrency).await;
+            rows.extend(bench.hashing_phase().await.0);
+            rows.extend(bench.passkey_phase().await);
+            rows.extend(bench.session_phase().await);
+            print_table(&rows, None);
+            return;
+        }
+        let (admin, _) = admin_session(&server).await;
         if only.contains("scale") || only.contains("replay") {
             let (scale, dir) = scale::scale_phase(&server.base, &admin, concurrency).await;
             rows.extend(scale);

@@ -10,9 +10,22 @@ use crate::metrics::Metrics;
 use crate::store::Store;
 use std::sync::Arc;
 
-/// Shared application state; cheap to clone.
+/// Shared application state: one pointer, cloned for each request's
+/// extractors and handler (one reference count, not one per part, and no
+/// copy of the key material).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+pub struct Shared {
     /// The configuration.
     pub config: Arc<Config>,
     /// The database.
@@ -39,7 +52,7 @@ impl AppState {
         delivery: Delivery,
         webauthn: webauthn_rs::prelude::Webauthn,
     ) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             config: Arc::new(config),
             store,
             hasher,
@@ -47,6 +60,6 @@ impl AppState {
             delivery,
             webauthn: Arc::new(webauthn),
             metrics: Arc::new(Metrics::default()),
-        }
+        }))
     }
 }

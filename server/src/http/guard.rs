@@ -14,7 +14,6 @@ use axum::http::header::{
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
-use std::sync::Arc;
 
 /// Refuses state-changing requests from another origin, and POSTs to the API
 /// that are not JSON, or CSV to the users import (a cross-site HTML form can
@@ -86,9 +85,10 @@ fn request_lang(req: &Request) -> Lang {
 
 /// Answers the request in its language ([`crate::lang`]), says which
 /// (`Content-Language`, and `Vary` on what chose it), adds the security
-/// headers (`csp`: the Content-Security-Policy) and counts the response.
+/// headers (`csp`: the Content-Security-Policy, made a header value once)
+/// and counts the response.
 pub async fn headers(
-    State((app, csp)): State<(AppState, Arc<str>)>,
+    State((app, csp)): State<(AppState, Option<HeaderValue>)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -103,7 +103,7 @@ pub async fn headers(
     // confirmation, whose form may be redirected to an application) sets
     // its own.
     if !h.contains_key(CONTENT_SECURITY_POLICY)
-        && let Ok(csp) = HeaderValue::from_str(&csp)
+        && let Some(csp) = csp
     {
         h.insert(CONTENT_SECURITY_POLICY, csp);
     }

@@ -111,7 +111,10 @@ pub fn api() -> (Router<AppState>, OpenApiDoc) {
 /// The whole application: API, pages, guards and headers.
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api();
-    let csp: Arc<str> = pages::content_security_policy(&state.config.static_dir).into();
+    let csp = axum::http::HeaderValue::from_str(&pages::content_security_policy(
+        &state.config.static_dir,
+    ))
+    .ok();
     // The CSRF guard runs once a route matched, so a method a path does
     // not serve is 405 (the fallback set after it is not guarded), whatever
     // its content type.

@@ -14,6 +14,7 @@
 //! statements are prepared once per connection already.
 
 use super::Columns;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,13 +64,19 @@ impl Readers {
         &self,
         sql: &str,
         params: impl rusqlite::Params,
-        read: impl FnOnce(&rusqlite::Row<'_>) -> Result<T, sqlx::Error>,
+        read: impl FnOnce(&Named<'_, '_>) -> Result<T, sqlx::Error>,
     ) -> Result<Option<T>, sqlx::Error> {
         let conn = self.connection();
         let mut statement = conn.prepare_cached(sql).map_err(error)?;
         let mut rows = statement.query(params).map_err(error)?;
         match rows.next().map_err(error)? {
-            Some(row) => read(row).map(Some),
+            Some(row) => {
+                // Each column's index, found once: rusqlite finds a column
+                // by name by walking all of them.
+                let names = row.as_ref().column_names();
+                let index = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+                read(&Named { row, index }).map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -95,11 +102,21 @@ fn error(e: rusqlite::Error) -> sqlx::Error {
     sqlx::Error::Protocol(format!("SQLite read: {e}"))
 }
 
-impl Columns for rusqlite::Row<'_> {
+/// A row of a read, with its columns' indexes by name.
+pub(crate) struct Named<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    index: HashMap<&'r str, usize>,
+}
+
+impl Columns for Named<'_, '_> {
     fn col<T: super::Column>(&self, name: &str) -> Result<T, sqlx::Error> {
-        self.get(name).map_err(|e| sqlx::Error::ColumnDecode {
+        let decode = |e: rusqlite::Error| sqlx::Error::ColumnDecode {
             index: name.to_owned(),
             source: Box::new(e),
-        })
+        };
+        match self.index.get(name) {
+            Some(i) => self.row.get(*i).map_err(decode),
+            None => Err(sqlx::Error::ColumnNotFound(name.to_owned())),
+        }
     }
 }
