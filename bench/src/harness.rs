@@ -143,7 +143,69 @@ pub fn start_server_on(sms_url: &str, rate_limits: bool, database_url: Option<&s
     }
 }
 
+/// A fresh PostgreSQL database `name` on the server of
+/// `AUTHLEVEL_TEST_POSTGRES_URL` (default the local `test` database):
+/// answers its URL, or where the server was not reachable.
+pub async fn fresh_postgres(name: &str) -> Result<String, String> {
+    let admin_url = std::env::var("AUTHLEVEL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    sqlx::any::install_default_drivers();
+    let Ok(pg) = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&admin_url)
+        .await
+    else {
+        return Err(admin_url);
+    };
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&sql).execute(&pg).await.unwrap();
+    }
+    pg.close().await;
+    match admin_url.rsplit_once('/') {
+        Some((server, _)) => Ok(format!("{server}/{name}")),
+        None => unreachable!("a PostgreSQL URL names its database"),
+    }
+}
+
 impl Server {
+    /// A second instance on this one's database and key, behind the same
+    /// public URL, listening on a port of its own.
+    pub fn sharing(&self) -> Server {
+        let port = free_port();
+        let env: Vec<(String, String)> = self
+            .env
+            .iter()
+            .map(|(k, v)| match k.as_str() {
+                "AUTHLEVEL_LISTEN" => (k.clone(), format!("127.0.0.1:{port}")),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--server", "serve"])
+            .envs(env.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let started = std::io::BufRead::lines(std::io::BufReader::new(out))
+            .map_while(Result::ok)
+            .any(|line| line.contains("listening on"));
+        assert!(started, "the second instance did not start");
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            public: self.public.clone(),
+            env,
+            admin_link: String::new(),
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub fn cli(&self, args: &[&str]) {
         let st = Command::new(std::env::current_exe().unwrap())
             .arg("--server")

@@ -15,8 +15,12 @@ use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 pub struct Bench<'a> {
     /// The server.
     pub server: &'a Server,
-    /// Its API's base URL.
+    /// Its API's base URL (the first instance's).
     pub base: String,
+    /// Every instance's base URL: client `w` talks to `bases[w % n]`.
+    pub bases: Arc<Vec<String>>,
+    /// Put after each row's name: which database and instances.
+    pub label: String,
     /// Pooled keep-alive connections, as browsers reuse theirs.
     pub http: reqwest::Client,
     /// The first administrator, logged in.
@@ -71,6 +75,8 @@ impl<'a> Bench<'a> {
         eprintln!("… seeded {concurrency} users");
         Bench {
             server,
+            bases: Arc::new(vec![base.clone()]),
+            label: String::new(),
             base,
             http: pooled(),
             admin,
@@ -151,7 +157,16 @@ impl<'a> Bench<'a> {
                 ratio_verdict(two_factor_ratio, 0.85),
             ),
         ];
-        (rows, limit)
+        (self.labelled(rows), limit)
+    }
+
+    /// `rows` with this bench's label after each name.
+    fn labelled(&self, rows: Vec<Row>) -> Vec<Row> {
+        rows.into_iter()
+            .map(|(name, value, ratio, target)| {
+                (format!("{name}{}", self.label), value, ratio, target)
+            })
+            .collect()
     }
 
     /// Sets the level at the console: once it is 30, the administrator's
@@ -174,9 +189,9 @@ impl<'a> Bench<'a> {
     /// one argon2id each.
     async fn password_run(&self) -> f64 {
         self.set_level(20);
-        let (b, h) = (self.base.clone(), self.http.clone());
+        let (bs, h) = (self.bases.clone(), self.http.clone());
         load(self.concurrency, move |w| {
-            let (b, http) = (b.clone(), h.clone());
+            let (b, http) = (bs[w % bs.len()].clone(), h.clone());
             async move {
                 let mut c = Browser::new(&http);
                 let body = json!({"username": format!("u{w}"), "password": PASSWORD});
@@ -192,9 +207,9 @@ impl<'a> Bench<'a> {
     /// gateway, its code.
     async fn two_factor_run(&self) -> f64 {
         self.set_level(30);
-        let (b, cd, h) = (self.base.clone(), self.codes.clone(), self.http.clone());
+        let (bs, cd, h) = (self.bases.clone(), self.codes.clone(), self.http.clone());
         load(self.concurrency, move |w| {
-            let (b, cd, http) = (b.clone(), cd.clone(), h.clone());
+            let (b, cd, http) = (bs[w % bs.len()].clone(), cd.clone(), h.clone());
             async move {
                 let mut c = Browser::new(&http);
                 let body = json!({"username": format!("u{w}"), "password": PASSWORD});
@@ -218,7 +233,7 @@ impl<'a> Bench<'a> {
         eprintln!("… passkey-only logins");
         let counts_before = commit_counts(&self.base).await;
         let (b, auths, o, h) = (
-            self.base.clone(),
+            self.bases.clone(),
             self.authenticators.clone(),
             self.origin.clone(),
             self.http.clone(),
@@ -230,7 +245,8 @@ impl<'a> Bench<'a> {
         for _ in 0..RUNS {
             let (b, auths, o, h) = (b.clone(), auths.clone(), o.clone(), h.clone());
             let rate = load(concurrency, move |w| {
-                let (b, auths, o, http) = (b.clone(), auths.clone(), o.clone(), h.clone());
+                let b = b[w % b.len()].clone();
+                let (auths, o, http) = (auths.clone(), o.clone(), h.clone());
                 async move {
                     let mut c = Browser::new(&http);
                     let body = json!({"username": format!("u{w}")});
@@ -255,7 +271,7 @@ impl<'a> Bench<'a> {
         let counts_after = commit_counts(&self.base).await;
         let per_commit =
             (counts_after.0 - counts_before.0) / (counts_after.1 - counts_before.1).max(1.0);
-        vec![
+        let mut rows = vec![
             row(
                 "P-256 signature verifications/s, all cores (the passkey limit)",
                 format!("{limit:.0}"),
@@ -268,13 +284,17 @@ impl<'a> Bench<'a> {
                 format!("{ratio:.3}"),
                 ratio_verdict(ratio, 0.10),
             ),
-            row(
+        ];
+        // SQLite's group commit (PostgreSQL has its own, unmeasured here).
+        if counts_after.1 > counts_before.1 {
+            rows.push(row(
                 "passkey logins: SQLite transactions per commit (group commit)",
                 format!("{per_commit:.1}"),
                 "".into(),
                 "".into(),
-            ),
-        ]
+            ));
+        }
+        self.labelled(rows)
     }
 
     /// `GET /api/session` with the administrator's session against a bare
@@ -293,10 +313,11 @@ impl<'a> Bench<'a> {
         let ready = bare.stdout.take().unwrap();
         std::io::BufRead::read_line(&mut std::io::BufReader::new(ready), &mut line).unwrap();
         let concurrency = self.concurrency;
-        // One run of GETs at `url`: (rate, sorted latencies).
-        let get_run = |url: String, c: reqwest::Client| {
-            load(concurrency, move |_| {
-                let (u, cc) = (url.clone(), c.clone());
+        // One run of GETs, client `w` at `urls[w % n]`: (rate, sorted
+        // latencies).
+        let get_run = |urls: Arc<Vec<String>>, c: reqwest::Client| {
+            load(concurrency, move |w| {
+                let (u, cc) = (urls[w % urls.len()].clone(), c.clone());
                 async move {
                     let r = cc.get(u).send().await.unwrap();
                     assert!(r.status().is_success());
@@ -304,12 +325,17 @@ impl<'a> Bench<'a> {
                 }
             })
         };
-        let session_url = format!("{}/api/session", self.base);
-        let bare_url = format!("http://127.0.0.1:{bare_port}/api/session");
+        let session_urls = Arc::new(
+            self.bases
+                .iter()
+                .map(|b| format!("{b}/api/session"))
+                .collect::<Vec<_>>(),
+        );
+        let bare_url = Arc::new(vec![format!("http://127.0.0.1:{bare_port}/api/session")]);
         let (mut sessions, mut bares, mut session_ratios) = (Vec::new(), Vec::new(), Vec::new());
         let (mut session_lat, mut bare_lat) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
-            let (s, sl) = get_run(session_url.clone(), self.admin.clone()).await;
+            let (s, sl) = get_run(session_urls.clone(), self.admin.clone()).await;
             let (b, bl) = get_run(bare_url.clone(), client()).await;
             sessions.push(s);
             bares.push(b);
@@ -322,7 +348,7 @@ impl<'a> Bench<'a> {
             (median(sessions), median(bares), median(session_ratios));
         let (s50, s99) = (pct(&session_lat, 0.5), pct(&session_lat, 0.99));
         let (b50, b99) = (pct(&bare_lat, 0.5), pct(&bare_lat, 0.99));
-        vec![
+        self.labelled(vec![
             row(
                 format!(
                     "GET /api/session req/s (p50 {:.2} ms, p99 {:.2} ms)",
@@ -343,6 +369,40 @@ impl<'a> Bench<'a> {
                 "".into(),
                 "".into(),
             ),
-        ]
+        ])
     }
+}
+
+/// The same login phases on PostgreSQL (`AUTHLEVEL_TEST_POSTGRES_URL`,
+/// default the local `test` database's server), on a fresh database of
+/// their own, with two instances: client `w` talks to instance `w % 2`, so
+/// a login's steps and the session checks land on both.
+pub async fn postgres_phases(
+    sms_url: &str,
+    codes: Codes,
+    cores: usize,
+    concurrency: usize,
+) -> Vec<Row> {
+    let label = " — PostgreSQL, two instances";
+    let url = match fresh_postgres("authlevel_bench_logins").await {
+        Ok(url) => url,
+        Err(at) => {
+            return vec![row(
+                format!("login phases{label}, at {at}"),
+                "not reachable".into(),
+                "".into(),
+                "not measured".into(),
+            )];
+        }
+    };
+    eprintln!("… the login phases on PostgreSQL, two instances");
+    let a = start_server_on(sms_url, false, Some(&url));
+    let b = a.sharing();
+    let mut bench = Bench::seed(&a, codes, cores, concurrency).await;
+    bench.bases = Arc::new(vec![a.base.clone(), b.base.clone()]);
+    bench.label = label.to_owned();
+    let mut rows = bench.hashing_phase().await.0;
+    rows.extend(bench.passkey_phase().await);
+    rows.extend(bench.session_phase().await);
+    rows
 }

@@ -55,15 +55,21 @@ async fn run() {
     );
     let (sms_url, codes) = sms_gateway().await;
     let server = start_server(&sms_url, false);
-    // `BENCH_ONLY=logins,scale,replay,flood`: just those phases, printed,
-    // not written (`logins`: hashing, passkey and session).
+    // `BENCH_ONLY=logins,postgres,scale,replay,flood`: just those phases,
+    // printed, not written (`logins`: hashing, passkey and session on
+    // SQLite; `postgres`: the same on PostgreSQL with two instances).
     if let Ok(only) = std::env::var("BENCH_ONLY") {
         let mut rows = Vec::new();
         if only.contains("logins") {
-            let bench = logins::Bench::seed(&server, codes, cores, concurrency).await;
+            let bench = logins::Bench::seed(&server, codes.clone(), cores, concurrency).await;
             rows.extend(bench.hashing_phase().await.0);
             rows.extend(bench.passkey_phase().await);
             rows.extend(bench.session_phase().await);
+        }
+        if only.contains("postgres") {
+            rows.extend(logins::postgres_phases(&sms_url, codes, cores, concurrency).await);
+        }
+        if only.contains("logins") || only.contains("postgres") {
             print_table(&rows, None);
             return;
         }
@@ -88,7 +94,7 @@ async fn run() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_idle = server.rss_kib("VmRSS:");
 
-    let bench = logins::Bench::seed(&server, codes, cores, concurrency).await;
+    let bench = logins::Bench::seed(&server, codes.clone(), cores, concurrency).await;
     let (mut rows, limit) = bench.hashing_phase().await;
     let rss_peak = server.rss_kib("VmHWM:");
     rows.extend(bench.passkey_phase().await);
@@ -113,6 +119,7 @@ async fn run() {
     drop(bench);
     drop(server);
     rows.push(replay::postgres_replay(&sms_url).await);
+    rows.extend(logins::postgres_phases(&sms_url, codes, cores, concurrency).await);
     eprintln!("… a password-step flood from another address");
     rows.extend(flood::flood_phase(&sms_url, limit).await);
 

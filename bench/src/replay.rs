@@ -125,35 +125,16 @@ pub async fn sqlite_replay(server: &Server, admin: &reqwest::Client, dir: &str) 
 /// local `test` database): a fresh database of its own, a server on it, a
 /// directory of 100,000 users imported, the history written.
 pub async fn postgres_replay(sms_url: &str) -> Row {
-    let admin_url = std::env::var("AUTHLEVEL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    sqlx::any::install_default_drivers();
-    let Ok(pg) = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect(&admin_url)
-        .await
-    else {
-        return row(
-            format!("replay of a draft, PostgreSQL at {admin_url}"),
-            "not reachable".into(),
-            "".into(),
-            "not measured".into(),
-        );
-    };
-    let name = "authlevel_bench_replay";
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&pg)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pg)
-        .await
-        .unwrap();
-    pg.close().await;
-    let url = match admin_url.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => unreachable!("a PostgreSQL URL names its database"),
+    let url = match fresh_postgres("authlevel_bench_replay").await {
+        Ok(url) => url,
+        Err(at) => {
+            return row(
+                format!("replay of a draft, PostgreSQL at {at}"),
+                "not reachable".into(),
+                "".into(),
+                "not measured".into(),
+            );
+        }
     };
     eprintln!("… a directory of 100,000 users and 1,000,000 logins on PostgreSQL");
     let server = start_server_on(sms_url, false, Some(&url));
