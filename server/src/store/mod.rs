@@ -23,6 +23,7 @@ mod risk;
 mod sessions;
 mod settings;
 mod times;
+mod tx;
 pub(crate) mod users;
 
 pub use audit::AuditQuery;
@@ -36,13 +37,13 @@ pub use risk::RiskFacts;
 
 pub(crate) use columns::{Column, Columns};
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
+pub use tx::Tx;
+use tx::TxInner;
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
-use authlevel_core::api::AuditEvent;
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
-use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -456,103 +457,6 @@ pub enum Own {
 /// [`Store::one`] and [`Store::all`].
 pub(crate) fn read<T: for<'r> sqlx::FromRow<'r, AnyRow>>(r: &AnyRow) -> Result<T, sqlx::Error> {
     T::from_row(r)
-}
-
-/// Writes that commit together: a login step's flow, session, counters and
-/// audit events are one transaction, so one commit (one fsync on SQLite,
-/// shared with the transactions committing beside it) and all or nothing.
-/// Dropped without [`Tx::commit`], nothing is written. Reads that decide
-/// what to write come before it where they can: on SQLite a transaction
-/// holds the one writer until it ends.
-pub struct Tx {
-    inner: TxInner,
-    audits: Vec<AuditEvent>,
-}
-
-enum TxInner {
-    /// PostgreSQL: a pooled connection's transaction.
-    Pooled(Transaction<'static, Any>),
-    /// PostgreSQL, one statement: a pooled connection in autocommit.
-    Direct(PoolConnection<Any>),
-    /// SQLite: a savepoint in the writer's batch.
-    Group(group::Member),
-}
-
-impl std::fmt::Debug for Tx {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tx")
-            .field("audits", &self.audits.len())
-            .finish()
-    }
-}
-
-impl Tx {
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        match &mut self.inner {
-            TxInner::Pooled(t) => t,
-            TxInner::Direct(c) => c,
-            TxInner::Group(m) => m.conn(),
-        }
-    }
-
-    /// Runs one writing statement in the transaction; answers how many rows
-    /// it changed.
-    pub(crate) async fn exec<'q>(&mut self, q: Sql<'q>) -> Result<u64, sqlx::Error> {
-        Ok(q.execute(self.conn()).await?.rows_affected())
-    }
-
-    /// Runs one writing statement in the transaction.
-    pub(crate) async fn run<'q>(&mut self, q: Sql<'q>) -> Result<(), sqlx::Error> {
-        self.exec(q).await.map(drop)
-    }
-
-    /// Serialises this transaction with every other one that locks any of
-    /// `keys`, until it ends: on PostgreSQL with transaction-level advisory
-    /// locks (taken in a fixed order, so two never wait for each other); on
-    /// SQLite every writing transaction holds the one writer already. For a
-    /// read-check-write that instances race for, such as a quota.
-    pub async fn lock_keys(&mut self, keys: &[&str]) -> Result<(), sqlx::Error> {
-        if !matches!(self.inner, TxInner::Pooled(_)) {
-            return Ok(());
-        }
-        let mut keys = keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            self.exec(sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(k))
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Adds an audit event, written with the rest at commit.
-    pub fn audit(&mut self, e: AuditEvent) {
-        self.audits.push(e);
-    }
-
-    /// Writes nothing: ends the transaction now, before the caller writes
-    /// elsewhere (dropping it rolls back too, but later).
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        match self.inner {
-            TxInner::Pooled(t) => t.rollback().await,
-            TxInner::Direct(_) => Ok(()),
-            TxInner::Group(m) => m.rollback().await,
-        }
-    }
-
-    /// Writes the audit events and commits; answers the events written.
-    pub async fn commit(mut self) -> Result<Vec<AuditEvent>, sqlx::Error> {
-        let audits = std::mem::take(&mut self.audits);
-        for e in &audits {
-            audit::insert(self.conn(), e).await?;
-        }
-        match self.inner {
-            TxInner::Pooled(t) => t.commit().await?,
-            TxInner::Direct(_) => {}
-            TxInner::Group(m) => m.commit().await?,
-        }
-        Ok(audits)
-    }
 }
 
 #[cfg(test)]
