@@ -112,23 +112,12 @@ pub fn start_server_on(sms_url: &str, rate_limits: bool, database_url: Option<&s
     .filter(|(k, _)| !rate_limits || !k.contains("_PER_MINUTE"))
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--server", "serve"])
-        .envs(env.iter().cloned())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let mut admin_link = String::new();
-    for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
-        if line.contains("#token=") {
-            admin_link = line.trim().to_owned();
-        }
-        if line.contains("listening on") {
-            break;
-        }
-    }
+    let (child, printed) = serve(&env);
+    let admin_link = printed
+        .iter()
+        .find(|line| line.contains("#token="))
+        .map(|line| line.trim().to_owned())
+        .unwrap_or_default();
     assert!(
         !admin_link.is_empty(),
         "the server did not start (run it with RUST_LOG=info to see why)"
@@ -141,6 +130,29 @@ pub fn start_server_on(sms_url: &str, rate_limits: bool, database_url: Option<&s
         admin_link,
         _dir: dir,
     }
+}
+
+/// Starts `authlevel serve` (this binary's `--server`) with `env`;
+/// answers the process and what it printed up to "listening on" (all of
+/// it, when it stopped before).
+fn serve(env: &[(String, String)]) -> (Child, Vec<String>) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--server", "serve"])
+        .envs(env.iter().cloned())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut printed = Vec::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
+        let listening = line.contains("listening on");
+        printed.push(line);
+        if listening {
+            break;
+        }
+    }
+    (child, printed)
 }
 
 /// A fresh PostgreSQL database `name` on the server of
@@ -184,18 +196,11 @@ impl Server {
                 _ => (k.clone(), v.clone()),
             })
             .collect();
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--server", "serve"])
-            .envs(env.iter().cloned())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let started = std::io::BufRead::lines(std::io::BufReader::new(out))
-            .map_while(Result::ok)
-            .any(|line| line.contains("listening on"));
-        assert!(started, "the second instance did not start");
+        let (child, printed) = serve(&env);
+        assert!(
+            printed.last().is_some_and(|l| l.contains("listening on")),
+            "the second instance did not start"
+        );
         Server {
             child,
             base: format!("http://127.0.0.1:{port}"),

@@ -6,7 +6,7 @@
 //! instances, expiry, polling without push, a gone subscription, the
 //! shared quotas, and the device key offered as a passkey.
 
-use crate::harness::{Api, PASSWORD, Resp, Server, set_policy, token_of, with_admin_env};
+use crate::harness::{Api, PASSWORD, Resp, Server, at_once, set_policy, token_of, with_admin_env};
 use crate::passkeys::origin;
 use crate::receivers::SmtpSink;
 use aes_gcm::aead::{Aead, KeyInit};
@@ -753,31 +753,22 @@ async fn of_two_phones_answering_at_once_over_two_instances_one_wins() {
         ));
     }
     let path = format!("/api/app/approvals/{}", approval["id"].as_str().unwrap());
-    let tasks: Vec<_> = (0..50)
-        .map(|i| {
-            let (token, body) = answers[i % 2].clone();
-            let base = if i % 4 < 2 {
-                a.base.clone()
-            } else {
-                b.base.clone()
-            };
-            let path = path.clone();
-            tokio::spawn(async move {
-                Api::at(&base)
-                    .raw(move |c, base| {
-                        c.post(format!("{base}{path}"))
-                            .bearer_auth(token)
-                            .json(&body)
-                    })
-                    .await
-                    .status
-            })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let statuses = at_once(50, |i| {
+        let (token, body) = answers[i % 2].clone();
+        let base = if i % 4 < 2 { &a.base } else { &b.base }.clone();
+        let path = path.clone();
+        async move {
+            Api::at(&base)
+                .raw(move |c, base| {
+                    c.post(format!("{base}{path}"))
+                        .bearer_auth(token)
+                        .json(&body)
+                })
+                .await
+                .status
+        }
+    })
+    .await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 204).count(),
         1,

@@ -628,6 +628,21 @@ pub async fn post_from(browser: &Api, ip: &str, path: &str, body: Value) -> Resp
 }
 
 /// The token in a setup link.
+/// Sends `n` requests at once, each from a task of its own (`f(i)` makes
+/// the i-th); answers what each answered, in order.
+pub async fn at_once<T, F>(n: usize, f: impl Fn(usize) -> F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(f(i))).collect();
+    let mut answers = Vec::with_capacity(n);
+    for t in tasks {
+        answers.push(t.await.expect("a request task"));
+    }
+    answers
+}
+
 pub fn token_of(link: &str) -> String {
     link.split("#token=")
         .nth(1)

@@ -5,7 +5,7 @@
 //! processes, or one PostgreSQL database).
 
 use crate::harness::{
-    Api, PASSWORD, Server, create_user, set_policy, two_factor, with_admin, with_admin_env,
+    Api, PASSWORD, Server, at_once, create_user, set_policy, two_factor, with_admin, with_admin_env,
 };
 use crate::passkeys::{origin, start, user_with_passkey};
 use crate::receivers::SmsGateway;
@@ -135,21 +135,14 @@ async fn fifty_answers_to_one_passkey_ceremony_over_two_instances_complete_once(
         })
         .collect();
     let on_b = on_a.to(&p.b);
-    let tasks: Vec<_> = answers
-        .into_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            let c = if i % 2 == 0 {
-                on_a.clone()
-            } else {
-                on_b.clone()
-            };
-            tokio::spawn(async move { c.post("/api/login/passkey/finish", body).await })
-        })
-        .collect();
+    let finishes = at_once(50, |i| {
+        let c = if i % 2 == 0 { &on_a } else { &on_b }.clone();
+        let body = answers[i].clone();
+        async move { c.post("/api/login/passkey/finish", body).await }
+    })
+    .await;
     let mut completed = 0;
-    for t in tasks {
-        let r = t.await.unwrap();
+    for r in finishes {
         if r.json["status"] == "complete" {
             completed += 1;
         } else {
@@ -196,30 +189,18 @@ async fn ending_a_session_on_one_instance_ends_it_on_both_at_once() {
         (c, token)
     };
     let burst = async |p: &Pair, token: &str| -> Vec<u16> {
-        let tasks: Vec<_> = (0..50)
-            .map(|i| {
-                let thief = if i % 2 == 0 {
-                    p.a.client()
-                } else {
-                    p.b.client()
+        at_once(50, |i| {
+            let thief = if i % 2 == 0 { &p.a } else { &p.b }.client();
+            let cookie = format!("authlevel_session={token}");
+            async move {
+                let get = |h: &reqwest::Client, base: &str| {
+                    h.get(format!("{base}/api/session"))
+                        .header("cookie", cookie)
                 };
-                let cookie = format!("authlevel_session={token}");
-                tokio::spawn(async move {
-                    thief
-                        .raw(|h, base| {
-                            h.get(format!("{base}/api/session"))
-                                .header("cookie", cookie)
-                        })
-                        .await
-                        .status
-                })
-            })
-            .collect();
-        let mut statuses = Vec::new();
-        for t in tasks {
-            statuses.push(t.await.unwrap());
-        }
-        statuses
+                thief.raw(get).await.status
+            }
+        })
+        .await
     };
 
     let (c, token) = stolen(&p).await;
