@@ -9,9 +9,9 @@
 //! runs: a point lookup of some tens of microseconds, within what a Tokio
 //! worker may do between two awaits. WAL lets these connections read beside
 //! the writer, and each read is its own transaction, so it sees every
-//! commit made before it: a logout on another connection (or a backup
-//! restored) is seen by the next check. PostgreSQL keeps sqlx, whose
-//! statements are prepared once per connection already.
+//! commit made before it: a logout through the writer, of this instance
+//! or another on the same file, is seen by the next check. PostgreSQL
+//! keeps sqlx, whose statements are prepared once per connection already.
 
 use super::Columns;
 use std::collections::HashMap;
