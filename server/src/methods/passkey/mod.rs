@@ -286,7 +286,6 @@ pub async fn login_finish(
     browser: &Browser,
     cred: &PublicKeyCredential,
 ) -> ApiResult<Outcome> {
-    let no_login = || ApiError::text(ErrorCode::NoLogin, words::passkey_start_again);
     let Some(key) = browser
         .passkey
         .as_deref()
@@ -302,7 +301,7 @@ pub async fn login_finish(
     let v = match verify(app, browser, cred, c).await {
         Ok(v) => v,
         Err(e) => {
-            app.store.take_webauthn_state(&key, now()).await?;
+            app.store.delete_row("webauthn_states", &key).await?;
             return Err(e);
         }
     };
@@ -336,6 +335,12 @@ pub async fn login_finish(
     advance(app, tx, &v.dir, &v.user, prior, Method::Passkey, browser).await
 }
 
+/// No ceremony to finish (none begun, finished already, or expired): the
+/// browser starts again.
+fn no_login() -> ApiError {
+    ApiError::text(ErrorCode::NoLogin, words::passkey_start_again)
+}
+
 /// What a verified passkey assertion found.
 struct Verified {
     flow: Option<FlowRow>,
@@ -356,7 +361,6 @@ async fn verify(
     c: LoginCeremony,
 ) -> ApiResult<Verified> {
     let rp = &app.webauthn;
-    let no_login = || ApiError::text(ErrorCode::NoLogin, words::passkey_start_again);
     // The browser's flow, if it is still the one the ceremony began on.
     let flow = load_flow(app, browser.flow.as_deref())
         .await?

@@ -183,9 +183,7 @@ impl Store {
             _ => Ok(None),
         }
     }
-}
 
-impl Store {
     /// The unexpired state under `id`, left in place: a login reads its
     /// ceremony, verifies outside any transaction, and takes it with
     /// [`Tx::take_webauthn_state`] in the transaction that completes the
