@@ -15,9 +15,8 @@ use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 pub struct Bench<'a> {
     /// The server.
     pub server: &'a Server,
-    /// Its API's base URL (the first instance's).
-    pub base: String,
-    /// Every instance's base URL: client `w` talks to `bases[w % n]`.
+    /// Every instance's base URL, `server`'s first: client `w` talks to
+    /// `bases[w % n]`.
     pub bases: Arc<Vec<String>>,
     /// Put after each row's name: which database and instances.
     pub label: String,
@@ -75,9 +74,8 @@ impl<'a> Bench<'a> {
         eprintln!("… seeded {concurrency} users");
         Bench {
             server,
-            bases: Arc::new(vec![base.clone()]),
+            bases: Arc::new(vec![base]),
             label: String::new(),
-            base,
             http: pooled(),
             admin,
             codes,
@@ -231,7 +229,7 @@ impl<'a> Bench<'a> {
     /// SQLite transactions that shared a commit meanwhile.
     pub async fn passkey_phase(&self) -> Vec<Row> {
         eprintln!("… passkey-only logins");
-        let counts_before = commit_counts(&self.base).await;
+        let counts_before = commit_counts(&self.server.base).await;
         let (b, auths, o, h) = (
             self.bases.clone(),
             self.authenticators.clone(),
@@ -268,7 +266,7 @@ impl<'a> Bench<'a> {
             ratios.push(rate / limit);
         }
         let (passkey, limit, ratio) = (median(rates), median(limits), median(ratios));
-        let counts_after = commit_counts(&self.base).await;
+        let counts_after = commit_counts(&self.server.base).await;
         let per_commit =
             (counts_after.0 - counts_before.0) / (counts_after.1 - counts_before.1).max(1.0);
         let mut rows = vec![
