@@ -5,7 +5,8 @@
 //! (item 14), and HSTS over https (item 15).
 
 use crate::harness::{
-    Api, PASSWORD, Resp, Server, create_user, set_policy, two_factor, with_admin, with_admin_env,
+    Api, PASSWORD, Resp, Server, create_user, set_policy, settled, two_factor, with_admin,
+    with_admin_env,
 };
 use crate::receivers::SmsGateway;
 use authlevel_server::crypto::SecretBox;
@@ -232,12 +233,12 @@ async fn item_8_security_31_log_delivery_prints_no_code_outside_dev_mode() {
     }
     // The console is read by a thread of the harness: wait until both
     // sends have been told of, then look for codes.
-    let printed = settled(|| {
+    let printed = settled(async || {
         let printed = everything(&server);
         let done = ["SMS", "email"]
             .iter()
             .all(|c| printed.contains(&format!("{c} message withheld")));
-        async move { done.then_some(printed) }
+        done.then_some(printed)
     })
     .await
     .unwrap_or_else(|| everything(&server));
@@ -269,31 +270,12 @@ async fn item_8_security_31_log_delivery_prints_no_code_outside_dev_mode() {
         email.text
     );
     let console = || server.stdout.lock().unwrap().join("\n");
-    let found = settled(|| {
-        let console = console();
-        let (server, nia) = (&server, &nia);
-        async move {
-            let found = codes_in(server, nia, &console).await;
-            (found.len() == 2).then_some(found)
-        }
+    let found = settled(async || {
+        let found = codes_in(&server, &nia, &console()).await;
+        (found.len() == 2).then_some(found)
     })
     .await;
     assert!(found.is_some(), "two codes printed: {}", console());
-}
-
-/// Polls `probe` for up to ten seconds until it answers something: what
-/// the server printed reaches the harness through a reader thread, a little
-/// after the answer that caused it.
-async fn settled<T, F: std::future::Future<Output = Option<T>>>(
-    mut probe: impl FnMut() -> F,
-) -> Option<T> {
-    for _ in 0..100 {
-        if let Some(found) = probe().await {
-            return Some(found);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    None
 }
 
 /// Issue 17 item 9: the dev outbox holds every directory's codes, so only

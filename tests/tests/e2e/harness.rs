@@ -627,7 +627,6 @@ pub async fn post_from(browser: &Api, ip: &str, path: &str, body: Value) -> Resp
         .await
 }
 
-/// The token in a setup link.
 /// Sends `n` requests at once, each from a task of its own (`f(i)` makes
 /// the i-th); answers what each answered, in order.
 pub async fn at_once<T, F>(n: usize, f: impl Fn(usize) -> F) -> Vec<T>
@@ -643,6 +642,21 @@ where
     answers
 }
 
+/// Polls `probe` every 100 ms for up to ten seconds until it answers
+/// something: for what the server does a little after an answer (what it
+/// printed reaches the harness through a reader thread; housekeeping runs
+/// on its own clock).
+pub async fn settled<T>(mut probe: impl AsyncFnMut() -> Option<T>) -> Option<T> {
+    for _ in 0..100 {
+        if let Some(found) = probe().await {
+            return Some(found);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// The token in a setup link.
 pub fn token_of(link: &str) -> String {
     link.split("#token=")
         .nth(1)

@@ -5,7 +5,6 @@ use crate::harness::{Api, PASSWORD, Server, create_user, with_admin_env};
 use crate::passkeys::{finish, origin, user_with_passkey};
 use crate::receivers::SmsGateway;
 use serde_json::{Value, json};
-use std::time::Duration;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
@@ -67,13 +66,8 @@ impl Ctx {
 
     /// Waits (housekeeping runs every second here) until `check` holds.
     async fn until(&self, what: &str, mut check: impl AsyncFnMut() -> bool) {
-        for _ in 0..100 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("{what}: not within 10 s");
+        let held = crate::harness::settled(async || check().await.then_some(())).await;
+        assert!(held.is_some(), "{what}: not within 10 s");
     }
 }
 
