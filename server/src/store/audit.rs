@@ -16,11 +16,8 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
-/// Appends an event through `db` (the pool, or a transaction).
-pub(super) async fn insert<'c, E>(db: E, e: &AuditEvent) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
+/// The statement that appends an event.
+pub(super) fn insert(e: &AuditEvent) -> super::Sql<'_> {
     sqlx::query(
         "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -34,16 +31,13 @@ where
     .bind(&e.outcome)
     .bind(e.ip.clone())
     .bind(e.detail.clone())
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 impl Store {
     /// Appends an event (its `id` is assigned by the database).
     pub async fn insert_audit(&self, e: &AuditEvent) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_single().await?;
-        insert(tx.conn(), e).await?;
+        tx.run(insert(e)).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! One-time codes (their keyed hashes), their attempts and the history the quotas count.
 
+use super::Columns;
 use super::Store;
-use sqlx::Row;
 
 /// A stored code (its hash only).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -142,27 +142,29 @@ impl super::Tx {
         destination: &str,
         ip: Option<&str>,
     ) -> Result<CodeHistory, sqlx::Error> {
-        let r = sqlx::query(
-            "SELECT \
+        let r = self
+            .fetch_one(
+                sqlx::query(
+                    "SELECT \
                (SELECT MAX(created_at) FROM codes WHERE user_id = $3 AND purpose = $5 \
                 AND COALESCE(flow_id, '') = $6) AS last, \
                (SELECT COUNT(*) FROM codes WHERE destination = $2 AND created_at >= $1) AS d, \
                (SELECT COUNT(*) FROM codes WHERE user_id = $3 AND created_at >= $1) AS u, \
                (SELECT COUNT(*) FROM codes WHERE ip = $4 AND created_at >= $1) AS i",
-        )
-        .bind(since)
-        .bind(destination)
-        .bind(user_id)
-        .bind(ip.unwrap_or(""))
-        .bind(purpose)
-        .bind(flow_id.unwrap_or(""))
-        .fetch_one(self.conn())
-        .await?;
+                )
+                .bind(since)
+                .bind(destination)
+                .bind(user_id)
+                .bind(ip.unwrap_or(""))
+                .bind(purpose)
+                .bind(flow_id.unwrap_or("")),
+            )
+            .await?;
         Ok(CodeHistory {
-            last_at: r.try_get("last")?,
-            per_destination: r.try_get("d")?,
-            per_user: r.try_get("u")?,
-            per_ip: r.try_get("i")?,
+            last_at: r.col("last")?,
+            per_destination: r.col("d")?,
+            per_user: r.col("u")?,
+            per_ip: r.col("i")?,
         })
     }
 
@@ -179,7 +181,7 @@ impl super::Tx {
         now: i64,
         max_attempts: i64,
     ) -> Result<Option<CodeTry>, sqlx::Error> {
-        let r = sqlx::query(
+        let r = self.fetch_optional(sqlx::query(
             "UPDATE codes SET attempts = attempts + 1, \
                used_at = CASE WHEN $3 = 1 AND attempts < $4 AND expires_at >= $1 AND code_hash = $5 \
                          THEN $1 ELSE NULL END \
@@ -190,14 +192,13 @@ impl super::Tx {
         .bind(id)
         .bind(i64::from(allowed))
         .bind(max_attempts)
-        .bind(code_hash)
-        .fetch_optional(self.conn())
+        .bind(code_hash))
         .await?;
         r.map(|r| {
             Ok(CodeTry {
-                used: r.try_get::<Option<i64>, _>("used_at")?.is_some(),
-                attempts: r.try_get("attempts")?,
-                expires_at: r.try_get("expires_at")?,
+                used: r.col::<Option<i64>>("used_at")?.is_some(),
+                attempts: r.col("attempts")?,
+                expires_at: r.col("expires_at")?,
             })
         })
         .transpose()

@@ -3,8 +3,8 @@
 //! concurrent requests on any number of instances cannot all slip under a
 //! limit.
 
+use super::Columns;
 use super::Tx;
-use sqlx::Row;
 
 /// Counts one for `key` in the window starting at `window_start` (a new
 /// window starts the count again); answers the count afterwards.
@@ -18,11 +18,8 @@ impl Tx {
     /// Takes one from the counter `key` in the window starting at
     /// `window_start`; answers its count afterwards.
     pub async fn take_count(&mut self, key: &str, window_start: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query(TAKE)
-            .bind(key)
-            .bind(window_start)
-            .fetch_one(self.conn())
+        self.fetch_one(sqlx::query(TAKE).bind(key).bind(window_start))
             .await?
-            .try_get("count")
+            .col("count")
     }
 }

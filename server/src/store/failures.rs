@@ -4,8 +4,8 @@
 //! it may verify, so concurrent attempts on any number of instances cannot
 //! slip past a lock; a success resets the count.
 
+use super::Columns;
 use super::{Store, Tx};
-use sqlx::Row;
 
 /// The statement of [`Tx::take_attempt`]: counts the attempt, locks the
 /// method once `limit` attempts in a row have not succeeded, and answers in
@@ -62,10 +62,7 @@ impl Tx {
     /// hash of directory and name): the same kind of write as
     /// [`Tx::take_attempt`], so both answers take alike.
     pub async fn take_unknown_attempt(&mut self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(TAKE_UNKNOWN)
-            .bind(id)
-            .bind(now)
-            .fetch_one(self.conn())
+        self.fetch_one(sqlx::query(TAKE_UNKNOWN).bind(id).bind(now))
             .await?;
         Ok(())
     }
@@ -84,19 +81,21 @@ impl Tx {
         limit: i64,
         lockout_s: i64,
     ) -> Result<Taken, sqlx::Error> {
-        let r = sqlx::query(TAKE)
-            .bind(user_id)
-            .bind(method)
-            .bind(now)
-            .bind(limit)
-            .bind(now + lockout_s)
-            .bind(lockout_s)
-            .fetch_one(self.conn())
+        let r = self
+            .fetch_one(
+                sqlx::query(TAKE)
+                    .bind(user_id)
+                    .bind(method)
+                    .bind(now)
+                    .bind(limit)
+                    .bind(now + lockout_s)
+                    .bind(lockout_s),
+            )
             .await?;
         Ok(Taken {
-            granted: r.try_get::<i64, _>("granted")? == 1,
-            notify: r.try_get::<i64, _>("notify")? == 1,
-            count: r.try_get("count")?,
+            granted: r.col::<i64>("granted")? == 1,
+            notify: r.col::<i64>("notify")? == 1,
+            count: r.col("count")?,
         })
     }
 

@@ -1,8 +1,8 @@
 //! Logins in progress. The row's id is the hash of the flow cookie.
 
+use super::Columns;
 use super::{Store, Tx, times};
 use authlevel_core::{Method, MethodSet, MethodTimes, Signals};
-use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// A stored login flow.
@@ -44,22 +44,22 @@ fn select(table: &str, prefix: &str) -> String {
 }
 
 /// A flow from columns named with `prefix` (see [`select`]).
-fn read(r: &AnyRow, prefix: &str) -> Result<FlowRow, sqlx::Error> {
+fn read(r: &impl Columns, prefix: &str) -> Result<FlowRow, sqlx::Error> {
     let col = |c: &str| format!("{prefix}{c}");
-    let verified: i64 = r.try_get(col("verified").as_str())?;
-    let signals: i64 = r.try_get(col("signals").as_str())?;
+    let verified: i64 = r.col(col("verified").as_str())?;
+    let signals: i64 = r.col(col("signals").as_str())?;
     Ok(from_columns!(r, prefix => FlowRow {
         id, directory_id, user_id, expires_at, client_name, client_id, continue_to, session_expires_at;
         verified: MethodSet::from_bits(u8::try_from(verified & 0xff).unwrap_or(0)),
         times: times::read(r, prefix)?,
         signals: Signals::from_bits(u8::try_from(signals & 0xff).unwrap_or(0)),
         required_level: r
-            .try_get::<Option<i64>, _>(col("required_level").as_str())?
+            .col::<Option<i64>>(col("required_level").as_str())?
             .and_then(|l| u32::try_from(l).ok()),
     }))
 }
 
-fn row(r: &AnyRow) -> Result<FlowRow, sqlx::Error> {
+fn row(r: &impl Columns) -> Result<FlowRow, sqlx::Error> {
     read(r, "")
 }
 
@@ -180,15 +180,16 @@ impl Tx {
             times::column(method),
             select("login_flows", "")
         );
-        sqlx::query(&sql)
-            .bind(i64::from(MethodSet::of(&[method]).bits()))
-            .bind(id)
-            .bind(now)
-            .fetch_optional(self.conn())
-            .await?
-            .as_ref()
-            .map(row)
-            .transpose()
+        self.fetch_optional(
+            sqlx::query(&sql)
+                .bind(i64::from(MethodSet::of(&[method]).bits()))
+                .bind(id)
+                .bind(now),
+        )
+        .await?
+        .as_ref()
+        .map(row)
+        .transpose()
     }
 
     /// [`Store::delete_flow`], in the transaction.

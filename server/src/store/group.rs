@@ -17,14 +17,19 @@
 //! - A member whose request went away mid-transaction (its future was
 //!   dropped) leaves its savepoint open; whoever takes the writer next rolls
 //!   it back first.
+//!
+//! The connection is rusqlite's, and a member's statements run on its own
+//! thread (`lite.rs`): only the batch's `BEGIN IMMEDIATE` (which may wait
+//! for another process's write) and its `COMMIT` (the fsync) leave the
+//! Tokio worker's other tasks to another thread while they wait.
 
-use sqlx::{Any, AnyConnection, Database, TransactionManager};
+use super::Sql;
+use super::lite::{self, LiteRow};
+use sqlx::{AnyConnection, Connection};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
-
-type Tm = <Any as Database>::TransactionManager;
 
 /// How long a transaction waits for the writer before the request fails
 /// with "unavailable", like the pool's own timeout.
@@ -37,6 +42,8 @@ pub(super) struct Writer {
     counts: Arc<Counts>,
     /// Transactions waiting for the writer now.
     waiting: Arc<AtomicUsize>,
+    /// The database's address, for the migrations' own connection.
+    url: String,
 }
 
 /// Transactions committed, and the commits that carried them.
@@ -53,12 +60,14 @@ impl std::fmt::Debug for Writer {
 }
 
 struct State {
-    conn: AnyConnection,
+    conn: rusqlite::Connection,
     counts: Arc<Counts>,
     batch: Option<Batch>,
     /// False from the moment a holder starts until it has left the
     /// connection as the batch expects (no savepoint of its own open).
     clean: bool,
+    /// Whether a member's savepoint is open.
+    savepoint: bool,
 }
 
 /// The outer transaction and who waits for its commit.
@@ -72,7 +81,8 @@ struct Batch {
 }
 
 impl Writer {
-    pub(super) fn new(conn: AnyConnection) -> Writer {
+    /// The writer over `conn` (`lite::open`), of the database at `url`.
+    pub(super) fn new(conn: rusqlite::Connection, url: &str) -> Writer {
         let counts = Arc::new(Counts::default());
         Writer {
             state: Arc::new(Mutex::new(State {
@@ -80,10 +90,12 @@ impl Writer {
                 counts: counts.clone(),
                 batch: None,
                 clean: true,
+                savepoint: false,
             })),
             next_batch: AtomicU64::new(1),
             counts,
             waiting: Arc::default(),
+            url: url.to_owned(),
         }
     }
 
@@ -92,29 +104,28 @@ impl Writer {
         &self.counts
     }
 
-    /// The writer outside any batch, for migrations: waits for the
-    /// current batch to commit first, and holds the writer until dropped.
-    pub(super) async fn idle(&self) -> Result<Idle, sqlx::Error> {
+    /// Runs the migrations: on a connection of their own (sqlx's migrator
+    /// drives sqlx connections), while the writer is held outside any
+    /// batch (the current one committed first).
+    pub(super) async fn migrate(
+        &self,
+        migrator: &sqlx::migrate::Migrator,
+    ) -> Result<(), sqlx::migrate::MigrateError> {
         let mut g = self.state.clone().lock_owned().await;
-        recover(&mut g).await?;
+        recover(&mut g)?;
         if let Some(b) = &g.batch {
             let id = b.id;
             if b.members > 0 {
-                commit_batch(&mut g, id).await;
+                commit_batch(&mut g, id);
             } else {
-                fail(&mut g, "rolled back").await;
+                fail(&mut g, "rolled back");
             }
         }
-        Ok(Idle(g))
-    }
-}
-
-/// The writer, held with no transaction open.
-pub(super) struct Idle(OwnedMutexGuard<State>);
-
-impl Idle {
-    pub(super) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.0.conn
+        let mut conn = AnyConnection::connect(&self.url).await?;
+        let done = migrator.run(&mut conn).await;
+        let _ = conn.close().await;
+        drop(g);
+        done
     }
 }
 
@@ -138,17 +149,22 @@ impl Member {
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?;
         drop(waiting);
-        recover(&mut guard).await?;
+        recover(&mut guard)?;
         // Until this member commits or rolls back, a drop leaves work behind.
         guard.clean = false;
         let tidy = Tidy(Some(writer.state.clone()));
         let savepoint = guard.batch.is_some();
         if savepoint {
-            Tm::begin(&mut guard.conn, None).await?;
+            guard
+                .conn
+                .execute_batch("SAVEPOINT member")
+                .map_err(lite::error)?;
+            guard.savepoint = true;
         } else {
             // IMMEDIATE: take the write lock now; another process writing
             // the file (a CLI command) is waited for by the busy timeout.
-            Tm::begin(&mut guard.conn, Some("BEGIN IMMEDIATE".into())).await?;
+            let conn = &guard.conn;
+            blocking(|| conn.execute_batch("BEGIN IMMEDIATE")).map_err(lite::error)?;
             let id = writer.next_batch.fetch_add(1, Ordering::Relaxed);
             guard.batch = Some(Batch {
                 id,
@@ -165,8 +181,14 @@ impl Member {
         })
     }
 
-    pub(super) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.guard.conn
+    /// Runs `q` in this transaction; answers how many rows it changed and,
+    /// when `rows`, the rows it returned.
+    pub(super) fn run(
+        &mut self,
+        q: Sql<'_>,
+        rows: bool,
+    ) -> Result<(u64, Vec<LiteRow>), sqlx::Error> {
+        lite::run(&self.guard.conn, q, rows)
     }
 
     /// Releases the savepoint into the batch and waits for the batch's
@@ -179,16 +201,18 @@ impl Member {
             waiting,
         } = self;
         let released = if savepoint {
-            Tm::commit(&mut guard.conn).await
+            guard.conn.execute_batch("RELEASE member")
         } else {
             Ok(())
         };
         // Settled either way; the next holder recovers what a drop leaves.
         tidy.disarm();
         if let Err(e) = released {
-            fail(&mut guard, &e.to_string()).await;
+            let e = lite::error(e);
+            fail(&mut guard, &e.to_string());
             return Err(e);
         }
+        guard.savepoint = false;
         guard.clean = true;
         let writer = OwnedMutexGuard::mutex(&guard).clone();
         let Some(batch) = guard.batch.as_mut() else {
@@ -199,10 +223,7 @@ impl Member {
             // Nobody to wait for: commit now, without a committer's hop.
             let id = batch.id;
             let done = batch.done.subscribe();
-            // A drop during the commit leaves the next holder to check.
-            guard.clean = false;
-            commit_batch(&mut guard, id).await;
-            guard.clean = true;
+            commit_batch(&mut guard, id);
             drop(guard);
             let result = done.borrow().clone().unwrap_or(Err(String::new()));
             return result.map_err(|e| batch_failed(&e));
@@ -230,12 +251,20 @@ impl Member {
             ..
         } = self;
         // The first member's writes are the whole transaction so far.
-        let rolled_back = Tm::rollback(&mut guard.conn).await;
+        let rolled_back = if savepoint {
+            guard
+                .conn
+                .execute_batch("ROLLBACK TO member; RELEASE member")
+        } else {
+            guard.conn.execute_batch("ROLLBACK")
+        };
         tidy.disarm();
         if let Err(e) = rolled_back {
-            fail(&mut guard, &e.to_string()).await;
+            let e = lite::error(e);
+            fail(&mut guard, &e.to_string());
             return Err(e);
         }
+        guard.savepoint = false;
         guard.clean = true;
         if !savepoint {
             // The first member: the batch ended with it. (A later member
@@ -243,6 +272,16 @@ impl Member {
             guard.batch = None;
         }
         Ok(())
+    }
+}
+
+/// Runs `f`, which may wait on the disk or on another process's lock: on a
+/// multi-threaded runtime, with this worker's other tasks moved to another
+/// thread meanwhile.
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
     }
 }
 
@@ -266,7 +305,7 @@ impl Drop for Tidy {
             rt.spawn(async move {
                 // Rolls back the savepoint, or the whole transaction when
                 // nothing of it was released into the batch.
-                let _ = recover(&mut *state.lock().await).await;
+                let _ = recover(&mut *state.lock().await);
             });
         }
     }
@@ -291,16 +330,17 @@ impl Drop for Waiting {
 /// Commits batch `id` once the writer is free, unless it already ended.
 async fn committer(state: Arc<Mutex<State>>, id: u64) {
     let mut g = state.lock().await;
-    if recover(&mut g).await.is_ok() {
-        commit_batch(&mut g, id).await;
+    if recover(&mut g).is_ok() {
+        commit_batch(&mut g, id);
     }
 }
 
-async fn commit_batch(g: &mut State, id: u64) {
+fn commit_batch(g: &mut State, id: u64) {
     if g.batch.as_ref().map(|b| b.id) != Some(id) {
         return;
     }
-    match Tm::commit(&mut g.conn).await {
+    let conn = &g.conn;
+    match blocking(|| conn.execute_batch("COMMIT")) {
         Ok(()) => {
             if let Some(b) = g.batch.take() {
                 g.counts.commits.fetch_add(1, Ordering::Relaxed);
@@ -310,56 +350,42 @@ async fn commit_batch(g: &mut State, id: u64) {
             }
         }
         Err(e) => {
+            let e = lite::error(e);
             tracing::error!(error = %e, "a group commit failed; its transactions are rolled back");
-            fail(g, &e.to_string()).await;
+            fail(g, &e.to_string());
         }
     }
 }
 
-/// Makes the writer usable after a holder went away mid-transaction: waits
-/// for its queued statements, rolls back its savepoints, and fails the
-/// batch if its outer transaction is gone.
-async fn recover(g: &mut State) -> Result<(), sqlx::Error> {
+/// Makes the writer usable after a holder went away mid-transaction: rolls
+/// back its savepoint, or the batch's outer transaction when nothing of it
+/// was released into the batch, and fails the batch if its outer
+/// transaction is gone.
+fn recover(g: &mut State) -> Result<(), sqlx::Error> {
     if g.clean {
         return Ok(());
     }
-    let result = async {
-        // Statements of a dropped future may still be queued on the
-        // connection's worker; one more statement runs after them.
-        sqlx::query("SELECT 1").execute(&mut g.conn).await?;
-        while Tm::get_transaction_depth(&g.conn) > 1 {
-            Tm::rollback(&mut g.conn).await?;
-        }
-        Ok::<_, sqlx::Error>(Tm::get_transaction_depth(&g.conn))
-    }
-    .await;
-    let kept = g.batch.as_ref().is_some_and(|b| b.members > 0);
-    let orphaned = g
-        .batch
-        .as_ref()
-        .filter(|b| b.members > 0 && !b.committer)
-        .map(|b| b.id);
-    match result {
-        Ok(0) if g.batch.is_some() => fail(g, "the transaction ended early").await,
-        Ok(1) if orphaned.is_some() => {
-            // A commit at once whose caller went away before it ran: the
-            // members' writes stand, so commit them now.
-            g.clean = true;
-            if let Some(id) = orphaned {
-                commit_batch(g, id).await;
-            }
-        }
-        Ok(1) if !kept => {
-            // Only the writes of callers that went away (a batch's first
-            // member, or a begin): nothing of it to keep.
-            Tm::rollback(&mut g.conn).await?;
-            g.batch = None;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            fail(g, &e.to_string()).await;
+    if g.savepoint {
+        if let Err(e) = g.conn.execute_batch("ROLLBACK TO member; RELEASE member") {
+            let e = lite::error(e);
+            fail(g, &e.to_string());
             return Err(e);
         }
+        g.savepoint = false;
+    }
+    let open = !g.conn.is_autocommit();
+    let kept = g.batch.as_ref().is_some_and(|b| b.members > 0);
+    if !open && g.batch.is_some() {
+        fail(g, "the transaction ended early");
+    } else if open && !kept {
+        // Only the writes of callers that went away (a batch's first
+        // member, or a begin): nothing of it to keep.
+        if let Err(e) = g.conn.execute_batch("ROLLBACK") {
+            let e = lite::error(e);
+            fail(g, &e.to_string());
+            return Err(e);
+        }
+        g.batch = None;
     }
     g.clean = true;
     Ok(())
@@ -367,12 +393,11 @@ async fn recover(g: &mut State) -> Result<(), sqlx::Error> {
 
 /// Ends the batch with `why` for its members, rolling back whatever of it
 /// the database still holds.
-async fn fail(g: &mut State, why: &str) {
-    while Tm::get_transaction_depth(&g.conn) > 0 {
-        if Tm::rollback(&mut g.conn).await.is_err() {
-            break;
-        }
+fn fail(g: &mut State, why: &str) {
+    if !g.conn.is_autocommit() {
+        let _ = g.conn.execute_batch("ROLLBACK");
     }
+    g.savepoint = false;
     if let Some(b) = g.batch.take() {
         b.done.send_replace(Some(Err(why.to_owned())));
     }
@@ -416,13 +441,13 @@ mod tests {
     }
 
     async fn insert(tx: &mut crate::store::Tx, message: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 't', 't', $1)",
+        tx.run(
+            sqlx::query(
+                "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 't', 't', $1)",
+            )
+            .bind(message),
         )
-        .bind(message)
-        .execute(tx.conn())
         .await
-        .map(drop)
     }
 
     /// What the readers see, oldest first.
@@ -474,8 +499,7 @@ mod tests {
         let failing = tokio::spawn(async move {
             let mut tx = s.begin().await?;
             insert(&mut tx, "b").await?;
-            sqlx::query("INSERT INTO no_such_table VALUES (1)")
-                .execute(tx.conn())
+            tx.run(sqlx::query("INSERT INTO no_such_table VALUES (1)"))
                 .await?;
             tx.commit().await.map(drop)
         });

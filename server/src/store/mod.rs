@@ -16,6 +16,7 @@ mod flows;
 mod group;
 pub mod history;
 mod known_browsers;
+mod lite;
 mod oidc;
 mod outbox;
 mod readers;
@@ -39,11 +40,12 @@ pub(crate) use columns::{Column, Columns};
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use tx::Tx;
 use tx::TxInner;
+pub(crate) use tx::TxRow;
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AnyPool, Connection};
+use sqlx::{Any, AnyPool};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -158,24 +160,21 @@ impl Store {
             crate::files::prepare_sqlite(file)
                 .map_err(|e| OpenError::Connect(without_password(&url), sqlx::Error::Io(e)))?;
         }
-        let writer = if backend == Backend::Sqlite {
-            let mut conn = AnyConnection::connect(&url)
-                .await
-                .map_err(|e| OpenError::Connect(without_password(&url), e))?;
-            // WAL lets readers run beside the writer; the setting is kept in
-            // the file. synchronous=FULL (the default) makes every answered
-            // write durable even against power loss.
-            sqlx::query("PRAGMA journal_mode=WAL")
-                .execute(&mut conn)
-                .await?;
-            if !full_sync {
-                sqlx::query("PRAGMA synchronous=NORMAL")
-                    .execute(&mut conn)
-                    .await?;
+        let writer = match (&file, backend) {
+            (Some(file), Backend::Sqlite) => {
+                let conn = lite::open(file, full_sync)
+                    .map_err(|e| OpenError::Connect(without_password(&url), e))?;
+                Some(Arc::new(group::Writer::new(conn, &url)))
             }
-            Some(Arc::new(group::Writer::new(conn)))
-        } else {
-            None
+            (None, Backend::Sqlite) => {
+                return Err(OpenError::Connect(
+                    without_password(&url),
+                    sqlx::Error::Configuration(
+                        "a SQLite database must be a file (sqlite:///path/to/file.db)".into(),
+                    ),
+                ));
+            }
+            (_, Backend::Postgres) => None,
         };
         let read_only = writer.is_some();
         let pool = AnyPoolOptions::new()
@@ -217,7 +216,7 @@ impl Store {
         // On PostgreSQL the migrator holds an advisory lock, so instances
         // starting together apply each migration once.
         let result = match &self.writer {
-            Some(w) => migrator.run(w.idle().await?.conn()).await,
+            Some(w) => w.migrate(migrator).await,
             None => migrator.run(&self.pool).await,
         };
         result.map_err(|e| match e {
@@ -387,9 +386,9 @@ impl Store {
     /// it changed.
     pub(crate) async fn exec<'q>(&self, q: Sql<'q>) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin_single().await?;
-        let done = q.execute(tx.conn()).await?;
+        let done = tx.exec(q).await?;
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(done)
     }
 
     /// Runs one writing statement and commits it.
@@ -433,12 +432,9 @@ impl Store {
 
     /// Runs one writing statement that may return a row (`RETURNING`) and
     /// commits it.
-    pub(crate) async fn exec_optional<'q>(
-        &self,
-        q: Sql<'q>,
-    ) -> Result<Option<AnyRow>, sqlx::Error> {
+    pub(crate) async fn exec_optional<'q>(&self, q: Sql<'q>) -> Result<Option<TxRow>, sqlx::Error> {
         let mut tx = self.begin_single().await?;
-        let row = q.fetch_optional(tx.conn()).await?;
+        let row = tx.fetch_optional(q).await?;
         tx.commit().await?;
         Ok(row)
     }

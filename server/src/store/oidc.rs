@@ -1,6 +1,7 @@
 //! OpenID Connect: clients, pending authorization requests, codes, tokens
 //! (hashes only) and signing keys.
 
+use super::Columns;
 use super::Store;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -46,7 +47,7 @@ fn client_row(r: &AnyRow) -> Result<ClientRow, sqlx::Error> {
 const CLIENT_COLUMNS: &str = "id, directory_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, scopes, min_level, created_at";
 
 /// A stored token (access or refresh).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
     /// `access` or `refresh`.
     pub kind: String,
@@ -90,6 +91,13 @@ fn session_live(now: &str, idle_since: &str) -> String {
 }
 
 const TOKEN_COLUMNS: &str = "kind, client_id, user_id, family, grant_data, expires_at, session_id";
+
+/// A [`TokenRow`] from a row of [`TOKEN_COLUMNS`].
+fn token_row(r: &impl Columns) -> Result<TokenRow, sqlx::Error> {
+    Ok(from_columns!(r, TokenRow {
+        kind, client_id, user_id, family, grant_data, expires_at, session_id;
+    }))
+}
 
 impl Store {
     /// Registers a client.
@@ -208,10 +216,10 @@ impl Store {
         .await?;
         if let Some(r) = r {
             return Ok(Ok((
-                r.try_get("client_id")?,
-                r.try_get("user_id")?,
-                r.try_get("grant_data")?,
-                r.try_get("session_id")?,
+                r.col("client_id")?,
+                r.col("user_id")?,
+                r.col("grant_data")?,
+                r.col("session_id")?,
             )));
         }
         let used = sqlx::query(
@@ -268,7 +276,7 @@ impl Store {
         .bind(idle_since)
         .fetch_optional(self.pool())
         .await?;
-        r.as_ref().map(super::read::<TokenRow>).transpose()
+        r.as_ref().map(token_row).transpose()
     }
 
     /// Uses a refresh token (rotation): one atomic update, which succeeds
@@ -294,7 +302,7 @@ impl Store {
             )
             .await?;
         if let Some(r) = r {
-            return Ok(RefreshUse::Used(super::read::<TokenRow>(&r)?));
+            return Ok(RefreshUse::Used(token_row(&r)?));
         }
         let Some(r) = sqlx::query(
             "SELECT family, used_at, revoked_at, expires_at FROM oidc_tokens WHERE id = $1 AND kind = 'refresh'",

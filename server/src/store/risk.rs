@@ -1,8 +1,8 @@
 //! What the risk signals of a login read: the networks a user completed a
 //! login from, "this wasn't me" answers, lockouts and known browsers.
 
+use super::Columns;
 use super::Tx;
-use sqlx::Row;
 
 /// What the database knows of a user, for a login's risk signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,16 +40,18 @@ impl Tx {
         known_since: i64,
         since_day: i64,
     ) -> Result<RiskFacts, sqlx::Error> {
-        let r = sqlx::query(FACTS)
-            .bind(user_id)
-            .bind(network)
-            .bind(since_network)
-            .bind(known_row)
-            .bind(since_day)
-            .bind(known_since)
-            .fetch_one(self.conn())
+        let r = self
+            .fetch_one(
+                sqlx::query(FACTS)
+                    .bind(user_id)
+                    .bind(network)
+                    .bind(since_network)
+                    .bind(known_row)
+                    .bind(since_day)
+                    .bind(known_since),
+            )
             .await?;
-        let some = |c: &str| r.try_get::<i64, _>(c).map(|n| n > 0);
+        let some = |c: &str| r.col::<i64>(c).map(|n| n > 0);
         Ok(RiskFacts {
             seen_network: some("net")?,
             known_browser: some("known")?,

@@ -165,13 +165,12 @@ impl Tx {
     ) -> Result<Option<(String, String)>, sqlx::Error> {
         let q =
             sqlx::query("DELETE FROM sessions WHERE id = $1 RETURNING user_id, public_id").bind(id);
-        q.fetch_optional(self.conn())
+        self.fetch_optional(q)
             .await?
             .map(|r| {
                 Ok((
-                    r.try_get("user_id")?,
-                    r.try_get::<Option<String>, _>("public_id")?
-                        .unwrap_or_default(),
+                    r.col("user_id")?,
+                    r.col::<Option<String>>("public_id")?.unwrap_or_default(),
                 ))
             })
             .transpose()
@@ -328,7 +327,7 @@ impl Store {
         )
         .await?;
         Ok(match used {
-            Some(r) => SetupLinkUse::Used(r.try_get("user_id")?),
+            Some(r) => SetupLinkUse::Used(r.col("user_id")?),
             None => SetupLinkUse::Invalid,
         })
     }

@@ -1,8 +1,8 @@
 //! Facts about the installation (one row per name), such as the fingerprint
 //! of the server key the database was first used with.
 
+use super::Columns;
 use super::Store;
-use sqlx::Row;
 
 impl Store {
     /// The value of the setting `name`: the stored one, or `value`, stored
@@ -20,6 +20,6 @@ impl Store {
                 .bind(value),
             )
             .await?;
-        row.ok_or(sqlx::Error::RowNotFound)?.try_get("value")
+        row.ok_or(sqlx::Error::RowNotFound)?.col("value")
     }
 }

@@ -1,6 +1,7 @@
 //! A writing transaction of the store, on either backend.
 
-use super::{Sql, audit, group};
+use super::lite::LiteRow;
+use super::{Column, Columns, Sql, audit, group};
 use authlevel_core::api::AuditEvent;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Transaction};
@@ -25,6 +26,22 @@ pub(super) enum TxInner {
     Group(group::Member),
 }
 
+/// A row a transaction read: from sqlx (PostgreSQL), or from the SQLite
+/// writer.
+pub(crate) enum TxRow {
+    Any(sqlx::any::AnyRow),
+    Lite(LiteRow),
+}
+
+impl Columns for TxRow {
+    fn col<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
+        match self {
+            TxRow::Any(r) => r.col(name),
+            TxRow::Lite(r) => r.col(name),
+        }
+    }
+}
+
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tx")
@@ -34,23 +51,53 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Tx {
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        match &mut self.inner {
+    /// Runs `q`; answers how many rows it changed and, when `rows`, the rows
+    /// it returned.
+    async fn statement<'q>(
+        &mut self,
+        q: Sql<'q>,
+        rows: bool,
+    ) -> Result<(u64, Vec<TxRow>), sqlx::Error> {
+        let conn: &mut AnyConnection = match &mut self.inner {
             TxInner::Pooled(t) => t,
             TxInner::Direct(c) => c,
-            TxInner::Group(m) => m.conn(),
+            TxInner::Group(m) => {
+                let (n, found) = m.run(q, rows)?;
+                return Ok((n, found.into_iter().map(TxRow::Lite).collect()));
+            }
+        };
+        if rows {
+            let found = q.fetch_all(conn).await?;
+            Ok((0, found.into_iter().map(TxRow::Any).collect()))
+        } else {
+            Ok((q.execute(conn).await?.rows_affected(), Vec::new()))
         }
     }
 
     /// Runs one writing statement in the transaction; answers how many rows
     /// it changed.
     pub(crate) async fn exec<'q>(&mut self, q: Sql<'q>) -> Result<u64, sqlx::Error> {
-        Ok(q.execute(self.conn()).await?.rows_affected())
+        Ok(self.statement(q, false).await?.0)
     }
 
     /// Runs one writing statement in the transaction.
     pub(crate) async fn run<'q>(&mut self, q: Sql<'q>) -> Result<(), sqlx::Error> {
         self.exec(q).await.map(drop)
+    }
+
+    /// The row `q` returns (a read, or a write's `RETURNING`), if any.
+    pub(crate) async fn fetch_optional<'q>(
+        &mut self,
+        q: Sql<'q>,
+    ) -> Result<Option<TxRow>, sqlx::Error> {
+        Ok(self.statement(q, true).await?.1.into_iter().next())
+    }
+
+    /// The row `q` returns; an error when it returns none.
+    pub(crate) async fn fetch_one<'q>(&mut self, q: Sql<'q>) -> Result<TxRow, sqlx::Error> {
+        self.fetch_optional(q)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
     }
 
     /// Serialises this transaction with every other one that locks any of
@@ -91,7 +138,7 @@ impl Tx {
     pub async fn commit(mut self) -> Result<Vec<AuditEvent>, sqlx::Error> {
         let audits = std::mem::take(&mut self.audits);
         for e in &audits {
-            audit::insert(self.conn(), e).await?;
+            self.run(audit::insert(e)).await?;
         }
         match self.inner {
             TxInner::Pooled(t) => t.commit().await?,

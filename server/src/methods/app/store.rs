@@ -2,6 +2,7 @@
 //! (`app_pairings`), and the approvals a login asks of them
 //! (`app_approvals`).
 
+use crate::store::Columns;
 use crate::store::{Store, Tx};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -165,7 +166,7 @@ impl Store {
         .bind(state)
         .bind(now);
         Ok(match self.exec_optional(q).await? {
-            Some(r) => Some(r.try_get("user_id")?),
+            Some(r) => Some(r.col("user_id")?),
             None => None,
         })
     }
@@ -184,7 +185,7 @@ impl Store {
         .bind(id)
         .bind(now);
         Ok(match self.exec_optional(q).await? {
-            Some(r) => Some((r.try_get("user_id")?, r.try_get("state")?)),
+            Some(r) => Some((r.col("user_id")?, r.col("state")?)),
             None => None,
         })
     }

@@ -1,5 +1,6 @@
 //! Passkeys and WebAuthn ceremony state.
 
+use crate::store::Columns;
 use crate::store::{Store, Tx};
 use sqlx::Row;
 
@@ -179,7 +180,7 @@ impl Store {
             )
             .await?;
         match r {
-            Some(r) if r.try_get::<i64, _>("expires_at")? >= now => Ok(Some(r.try_get("state")?)),
+            Some(r) if r.col::<i64>("expires_at")? >= now => Ok(Some(r.col("state")?)),
             _ => Ok(None),
         }
     }

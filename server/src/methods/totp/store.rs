@@ -99,20 +99,11 @@ impl Tx {
         user_id: &str,
         step: i64,
     ) -> Result<bool, sqlx::Error> {
-        consume_step(self.conn(), user_id, step).await
+        let q = sqlx::query(
+            "UPDATE totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND secret_enc IS NOT NULL",
+        )
+        .bind(step)
+        .bind(user_id);
+        Ok(self.exec(q).await? == 1)
     }
-}
-
-async fn consume_step<'c, E>(db: E, user_id: &str, step: i64) -> Result<bool, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let done = sqlx::query(
-        "UPDATE totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND secret_enc IS NOT NULL",
-    )
-    .bind(step)
-    .bind(user_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
