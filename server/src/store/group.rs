@@ -200,19 +200,11 @@ impl Member {
             savepoint,
             waiting,
         } = self;
-        let released = if savepoint {
-            guard.conn.execute_batch("RELEASE member")
-        } else {
-            Ok(())
-        };
         // Settled either way; the next holder recovers what a drop leaves.
         tidy.disarm();
-        if let Err(e) = released {
-            let e = lite::error(e);
-            fail(&mut guard, &e.to_string());
-            return Err(e);
+        if savepoint {
+            end(&mut guard, "RELEASE member")?;
         }
-        guard.savepoint = false;
         guard.clean = true;
         let writer = OwnedMutexGuard::mutex(&guard).clone();
         let Some(batch) = guard.batch.as_mut() else {
@@ -250,21 +242,9 @@ impl Member {
             savepoint,
             ..
         } = self;
-        // The first member's writes are the whole transaction so far.
-        let rolled_back = if savepoint {
-            guard
-                .conn
-                .execute_batch("ROLLBACK TO member; RELEASE member")
-        } else {
-            guard.conn.execute_batch("ROLLBACK")
-        };
         tidy.disarm();
-        if let Err(e) = rolled_back {
-            let e = lite::error(e);
-            fail(&mut guard, &e.to_string());
-            return Err(e);
-        }
-        guard.savepoint = false;
+        // The first member's writes are the whole transaction so far.
+        end(&mut guard, if savepoint { UNDO_MEMBER } else { "ROLLBACK" })?;
         guard.clean = true;
         if !savepoint {
             // The first member: the batch ended with it. (A later member
@@ -366,12 +346,7 @@ fn recover(g: &mut State) -> Result<(), sqlx::Error> {
         return Ok(());
     }
     if g.savepoint {
-        if let Err(e) = g.conn.execute_batch("ROLLBACK TO member; RELEASE member") {
-            let e = lite::error(e);
-            fail(g, &e.to_string());
-            return Err(e);
-        }
-        g.savepoint = false;
+        end(g, UNDO_MEMBER)?;
     }
     let open = !g.conn.is_autocommit();
     let kept = g.batch.as_ref().is_some_and(|b| b.members > 0);
@@ -380,14 +355,25 @@ fn recover(g: &mut State) -> Result<(), sqlx::Error> {
     } else if open && !kept {
         // Only the writes of callers that went away (a batch's first
         // member, or a begin): nothing of it to keep.
-        if let Err(e) = g.conn.execute_batch("ROLLBACK") {
-            let e = lite::error(e);
-            fail(g, &e.to_string());
-            return Err(e);
-        }
+        end(g, "ROLLBACK")?;
         g.batch = None;
     }
     g.clean = true;
+    Ok(())
+}
+
+/// Undoes a member's writes and closes its savepoint.
+const UNDO_MEMBER: &str = "ROLLBACK TO member; RELEASE member";
+
+/// Ends a member's savepoint, or the batch's transaction, with `sql`; when
+/// that fails, the batch fails with it.
+fn end(g: &mut State, sql: &str) -> Result<(), sqlx::Error> {
+    if let Err(e) = g.conn.execute_batch(sql) {
+        let e = lite::error(e);
+        fail(g, &e.to_string());
+        return Err(e);
+    }
+    g.savepoint = false;
     Ok(())
 }
 
