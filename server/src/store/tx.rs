@@ -63,6 +63,12 @@ impl Tx {
             TxInner::Direct(c) => c,
             TxInner::Group(m) => {
                 let (n, found) = m.run(q, rows)?;
+                // The statement ran on this thread without an await: a
+                // transaction of thousands (an import, housekeeping) lets
+                // the worker's other tasks run now and then, as sqlx's
+                // hand-offs did. A login's few statements stay within
+                // Tokio's budget and do not yield while holding the writer.
+                tokio::task::coop::consume_budget().await;
                 return Ok((n, found.into_iter().map(TxRow::Lite).collect()));
             }
         };
