@@ -44,3 +44,17 @@ impl Columns for sqlx::any::AnyRow {
         sqlx::Row::try_get(self, name)
     }
 }
+
+/// The column `name` of a rusqlite row, `value` (`None` when the row has no
+/// such column), as a `T`; a missing or undecodable column is the error
+/// sqlx gives for one.
+pub(crate) fn from_sqlite<T: Column>(
+    name: &str,
+    value: Option<rusqlite::types::ValueRef<'_>>,
+) -> Result<T, sqlx::Error> {
+    let value = value.ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_owned()))?;
+    T::column_result(value).map_err(|e| sqlx::Error::ColumnDecode {
+        index: name.to_owned(),
+        source: Box::new(e),
+    })
+}

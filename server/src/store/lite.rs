@@ -72,15 +72,18 @@ pub(super) fn run(
             .raw_bind_parameter(i, to_sqlite(value)?)
             .map_err(error)?;
     }
-    let names: Arc<[String]> = statement
-        .column_names()
-        .iter()
-        .map(|n| (*n).to_owned())
-        .collect();
+    // A write's own rows are stepped through but not kept: no names then.
+    let names: Option<Arc<[String]>> = rows.then(|| {
+        statement
+            .column_names()
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect()
+    });
     let mut found = Vec::new();
     let mut cursor = statement.raw_query();
     while let Some(row) = cursor.next().map_err(error)? {
-        if rows {
+        if let Some(names) = &names {
             let values = (0..names.len())
                 .map(|i| row.get::<_, Value>(i))
                 .collect::<Result<_, _>>()
@@ -131,15 +134,8 @@ pub(crate) struct LiteRow {
 
 impl Columns for LiteRow {
     fn col<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
-        let i = self
-            .names
-            .iter()
-            .position(|n| n == name)
-            .ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_owned()))?;
-        T::column_result(ValueRef::from(&self.values[i])).map_err(|e| sqlx::Error::ColumnDecode {
-            index: name.to_owned(),
-            source: Box::new(e),
-        })
+        let i = self.names.iter().position(|n| n == name);
+        super::columns::from_sqlite(name, i.map(|i| ValueRef::from(&self.values[i])))
     }
 }
 

@@ -110,13 +110,8 @@ pub(crate) struct Named<'r, 's> {
 
 impl Columns for Named<'_, '_> {
     fn col<T: super::Column>(&self, name: &str) -> Result<T, sqlx::Error> {
-        let decode = |e: rusqlite::Error| sqlx::Error::ColumnDecode {
-            index: name.to_owned(),
-            source: Box::new(e),
-        };
-        match self.index.get(name) {
-            Some(i) => self.row.get(*i).map_err(decode),
-            None => Err(sqlx::Error::ColumnNotFound(name.to_owned())),
-        }
+        // The index comes from this row's own column names: always in range.
+        let value = self.index.get(name).and_then(|i| self.row.get_ref(*i).ok());
+        super::columns::from_sqlite(name, value)
     }
 }
