@@ -4,7 +4,7 @@ use super::Columns;
 use super::Store;
 
 /// A stored code (its hash only).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeRow {
     /// Its id (random, also the salt of the keyed hash).
     pub id: String,
@@ -18,6 +18,14 @@ pub struct CodeRow {
     pub created_at: i64,
     /// When it stops working.
     pub expires_at: i64,
+}
+
+impl crate::store::FromColumns for CodeRow {
+    fn from_columns(r: &impl crate::store::Columns) -> Result<Self, sqlx::Error> {
+        Ok(
+            crate::store::from_columns!(r, CodeRow { id, destination, code_hash, attempts, created_at, expires_at; }),
+        )
+    }
 }
 
 /// A code to store.

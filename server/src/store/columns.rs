@@ -21,6 +21,14 @@ macro_rules! from_columns {
     };
 }
 
+pub(crate) use from_columns;
+
+/// A row type read by the names of its columns, for [`super::read`].
+pub(crate) trait FromColumns: Sized {
+    /// The row from `r`'s columns.
+    fn from_columns(r: &impl Columns) -> Result<Self, sqlx::Error>;
+}
+
 /// A value a column holds: what both drivers decode (`i64`, `String`, and
 /// `Option`s of them).
 pub(crate) trait Column:

@@ -1,9 +1,8 @@
 //! Directories and their policies.
 
+use super::Columns;
 use super::Store;
 use authlevel_core::Policy;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A stored directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +33,13 @@ impl DirectoryRow {
 
 /// A directory from columns named with `prefix` (empty as stored, `dir_`
 /// as aliased in a joined query).
-fn read(r: &AnyRow, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
+fn read(r: &impl Columns, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
     let json = |s: &str| -> Result<Policy, sqlx::Error> {
         serde_json::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     };
-    let policy: String = r.try_get(format!("{prefix}policy").as_str())?;
-    let staged: Option<String> = r.try_get(format!("{prefix}staged_policy").as_str())?;
-    let staged_at: Option<i64> = r.try_get(format!("{prefix}staged_at").as_str())?;
+    let policy: String = r.col(format!("{prefix}policy").as_str())?;
+    let staged: Option<String> = r.col(format!("{prefix}staged_policy").as_str())?;
+    let staged_at: Option<i64> = r.col(format!("{prefix}staged_at").as_str())?;
     Ok(from_columns!(r, prefix => DirectoryRow {
         id, slug, name;
         policy: json(&policy)?,
@@ -51,7 +50,7 @@ fn read(r: &AnyRow, prefix: &str) -> Result<DirectoryRow, sqlx::Error> {
     }))
 }
 
-fn row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+fn row(r: &impl Columns) -> Result<DirectoryRow, sqlx::Error> {
     read(r, "")
 }
 
@@ -62,7 +61,7 @@ pub(super) const ALIASED_COLUMNS: &str = "d.id AS dir_id, d.slug AS dir_slug, d.
      d.staged_policy AS dir_staged_policy, d.staged_at AS dir_staged_at";
 
 /// A directory read through [`ALIASED_COLUMNS`].
-pub(super) fn aliased_row(r: &AnyRow) -> Result<DirectoryRow, sqlx::Error> {
+pub(super) fn aliased_row(r: &impl Columns) -> Result<DirectoryRow, sqlx::Error> {
     read(r, "dir_")
 }
 

@@ -3,7 +3,6 @@
 use super::Columns;
 use super::{Store, Tx, times};
 use authlevel_core::{Method, MethodSet, MethodTimes, Signals};
-use sqlx::any::AnyRow;
 
 /// A stored login flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +91,9 @@ static EXPIRED_WITH_USER: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| with_user_where("f.expires_at < $1 LIMIT $2"));
 
 /// A flow, its directory and its user from a [`with_user_where`] row.
-fn with_user(r: &AnyRow) -> Result<(FlowRow, super::DirectoryRow, super::UserRow), sqlx::Error> {
+fn with_user(
+    r: &impl Columns,
+) -> Result<(FlowRow, super::DirectoryRow, super::UserRow), sqlx::Error> {
     Ok((
         read(r, "flow_")?,
         super::directories::aliased_row(r)?,

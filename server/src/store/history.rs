@@ -1,11 +1,10 @@
 //! The login history: one row per login that ended, and the same logins
 //! counted per day and shape (`login_shapes`), which is what a replay reads.
 
-use super::{DirectoryRow, FlowRow, Store, Tx, UserRow};
+use super::{Columns, DirectoryRow, FlowRow, Store, Tx, UserRow};
 
 use authlevel_core::replay::{Ended, Replayed, Shape};
 use authlevel_core::{Method, MethodSet, Signals};
-use sqlx::Row;
 
 /// A login that ended, as its history keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,11 +148,11 @@ impl Tx {
     }
 }
 
-fn shape_of(r: &sqlx::any::AnyRow) -> Result<Shape, sqlx::Error> {
-    let verified: String = r.try_get("verified")?;
-    let enrolled: i64 = r.try_get("enrolled")?;
-    let asked: i64 = r.try_get("asked_level")?;
-    let ended: String = r.try_get("ended")?;
+fn shape_of(r: &impl Columns) -> Result<Shape, sqlx::Error> {
+    let verified: String = r.col("verified")?;
+    let enrolled: i64 = r.col("enrolled")?;
+    let asked: i64 = r.col("asked_level")?;
+    let ended: String = r.col("ended")?;
     Ok(Shape {
         verified: authlevel_core::replay::split(&verified),
         enrolled: MethodSet::from_bits(u8::try_from(enrolled & 0xff).unwrap_or(0)),
@@ -178,10 +177,10 @@ impl Store {
             .bind(from),
             |r| {
                 Ok(ShapeCount {
-                    day: r.try_get("day")?,
-                    client_id: r.try_get("client_id")?,
+                    day: r.col("day")?,
+                    client_id: r.col("client_id")?,
                     shape: shape_of(r)?,
-                    logins: u64::try_from(r.try_get::<i64, _>("logins")?).unwrap_or(0),
+                    logins: u64::try_from(r.col::<i64>("logins")?).unwrap_or(0),
                 })
             },
         )
@@ -216,7 +215,7 @@ impl Store {
         let row = q.fetch_one(self.pool()).await?;
         let mut counts = [0; N];
         for (i, c) in counts.iter_mut().enumerate() {
-            let n: i64 = row.try_get(format!("n{i}").as_str())?;
+            let n: i64 = row.col(format!("n{i}").as_str())?;
             *c = u64::try_from(n).unwrap_or(0);
         }
         Ok(counts)
@@ -250,10 +249,10 @@ impl Store {
         }
         self.all(q, |r| {
             Ok((
-                r.try_get("id")?,
-                r.try_get("username")?,
-                r.try_get("logins")?,
-                r.try_get("last_at")?,
+                r.col("id")?,
+                r.col("username")?,
+                r.col("logins")?,
+                r.col("last_at")?,
             ))
         })
         .await
@@ -275,9 +274,9 @@ impl Store {
             .bind(directory_id)
             .bind(since),
             |r| {
-                let ended: String = r.try_get("ended")?;
-                let staged: Option<String> = r.try_get("staged")?;
-                let n: i64 = r.try_get("n")?;
+                let ended: String = r.col("ended")?;
+                let staged: Option<String> = r.col("staged")?;
+                let n: i64 = r.col("n")?;
                 Ok((
                     Ended::parse(&ended).unwrap_or(Ended::Abandoned),
                     staged.as_deref().and_then(Replayed::parse),
@@ -322,7 +321,7 @@ impl Store {
             )
             .bind(user_id)
             .bind(directory_id),
-            |r| Ok((r.try_get("policy")?, r.try_get("since")?)),
+            |r| Ok((r.col("policy")?, r.col("since")?)),
         )
         .await
     }

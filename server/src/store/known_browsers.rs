@@ -2,9 +2,9 @@
 //! of the secret its cookie holds. Its password steps for that user are
 //! counted here, not in the anonymous lockout (SECURITY 32).
 
+use super::Columns;
 use super::{Store, Tx};
 use authlevel_core::api::KnownBrowser;
-use sqlx::Row;
 
 impl Tx {
     /// Counts a password step of the known browser `id` (the hash of its
@@ -78,7 +78,7 @@ impl Store {
         current: Option<&str>,
     ) -> Result<Vec<KnownBrowser>, sqlx::Error> {
         let current = current.unwrap_or("").to_owned();
-        self.all(
+        self.few(
             sqlx::query(
                 "SELECT id, public_id, created_at, last_used_at, ip, user_agent FROM known_browsers \
                  WHERE user_id = $1 AND last_used_at >= $2 AND failures < $3 \
@@ -88,13 +88,13 @@ impl Store {
             .bind(used_since)
             .bind(limit),
             move |r| {
-                let id: String = r.try_get("id")?;
+                let id: String = r.col("id")?;
                 Ok(KnownBrowser {
-                    id: r.try_get("public_id")?,
-                    created_at: r.try_get("created_at")?,
-                    last_used_at: r.try_get("last_used_at")?,
-                    ip: r.try_get("ip")?,
-                    user_agent: r.try_get("user_agent")?,
+                    id: r.col("public_id")?,
+                    created_at: r.col("created_at")?,
+                    last_used_at: r.col("last_used_at")?,
+                    ip: r.col("ip")?,
+                    user_agent: r.col("user_agent")?,
                     current: !current.is_empty() && id == current,
                 })
             },

@@ -1,6 +1,7 @@
 //! The SQLite writer's statements, without sqlx: a statement of this store
 //! (an sqlx query with its values bound) run on the writer's rusqlite
-//! connection, on the thread of the transaction that runs it.
+//! connection, on the thread of the transaction that runs it. The reads by
+//! key (`readers.rs`) run the same way on read-only connections.
 //!
 //! Through sqlx's SQLite driver every statement of a transaction crossed
 //! to the connection's worker thread and back, and the transaction's task
@@ -65,9 +66,9 @@ pub(super) fn run(
             .and_then(|name| name.strip_prefix('$'))
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(i);
-        let value = values.get(n - 1).ok_or_else(|| {
-            sqlx::Error::Protocol(format!("SQLite write: no value for parameter ${n}"))
-        })?;
+        let value = values
+            .get(n - 1)
+            .ok_or_else(|| sqlx::Error::Protocol(format!("SQLite: no value for parameter ${n}")))?;
         statement
             .raw_bind_parameter(i, to_sqlite(value)?)
             .map_err(error)?;
@@ -113,16 +114,16 @@ fn to_sqlite<'v>(v: &'v AnyValueKind<'_>) -> Result<ToSqlOutput<'v>, sqlx::Error
         // A kind a later sqlx adds: none of this store's values bind one.
         _ => {
             return Err(sqlx::Error::Protocol(
-                "SQLite write: a value of a kind this store does not bind".into(),
+                "SQLite: a value of a kind this store does not bind".into(),
             ));
         }
     }))
 }
 
-/// What a failed statement of the writer says (SQLite's message; a
+/// What a failed statement says (SQLite's message; a
 /// statement's values never appear in it).
 pub(super) fn error(e: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("SQLite write: {e}"))
+    sqlx::Error::Protocol(format!("SQLite: {e}"))
 }
 
 /// A row a writing transaction read, with its column names.

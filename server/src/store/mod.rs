@@ -36,14 +36,14 @@ pub use history::HistoryRow;
 pub use oidc::{ClientRow, RefreshUse, TokenRow};
 pub use risk::RiskFacts;
 
-pub(crate) use columns::{Column, Columns};
+pub(crate) use columns::{Column, Columns, FromColumns, from_columns};
 pub use sessions::{SessionRow, SetupLinkUse, UserToken};
 pub use tx::Tx;
 use tx::TxInner;
 pub(crate) use tx::TxRow;
 pub use users::{NewUser, UserPatch, UserRow, UsersQuery};
 
-use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::any::{AnyArguments, AnyPoolOptions};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool};
 use std::sync::Arc;
@@ -79,7 +79,8 @@ pub struct Store {
     pool: AnyPool,
     /// On SQLite, the one connection that writes (group commit).
     writer: Option<Arc<group::Writer>>,
-    /// On a SQLite file, the session check's read (`readers.rs`).
+    /// On a SQLite file, the reads by key: the session check, [`Store::one`]
+    /// and [`Store::few`] (`readers.rs`).
     readers: Option<Arc<readers::Readers>>,
     backend: Backend,
 }
@@ -334,27 +335,53 @@ impl Store {
         &self.pool
     }
 
-    /// The row `q` finds, if any, read by `read` (a row type's reader, or
-    /// [`read`] for a `FromRow` type).
+    /// The row `q` finds, if any, read by `read` (a row type's reader).
+    /// On a SQLite file it is read on this thread by one of the read-only
+    /// connections (`readers.rs`), without a hand-off to sqlx's worker
+    /// thread and back: for lookups by key, which take microseconds.
     pub(crate) async fn one<'q, T>(
         &self,
         q: Sql<'q>,
-        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+        read: impl Fn(&TxRow) -> Result<T, sqlx::Error>,
     ) -> Result<Option<T>, sqlx::Error> {
-        q.fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(read)
-            .transpose()
+        let row = match &self.readers {
+            Some(readers) => readers.rows(q)?.into_iter().next().map(TxRow::Lite),
+            None => q.fetch_optional(&self.pool).await?.map(TxRow::Any),
+        };
+        row.as_ref().map(read).transpose()
     }
 
-    /// Every row `q` finds, read by `read`.
+    /// Every row `q` finds, read by `read`, through sqlx's pool: for reads
+    /// of any size (lists, counts, reports), which on SQLite run on the
+    /// pool's own threads, not a request's.
     pub(crate) async fn all<'q, T>(
         &self,
         q: Sql<'q>,
-        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+        read: impl Fn(&TxRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, sqlx::Error> {
-        q.fetch_all(&self.pool).await?.iter().map(read).collect()
+        q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| read(&TxRow::Any(r)))
+            .collect()
+    }
+
+    /// Every row `q` finds, read by `read`, where `q` finds a few rows by
+    /// key (one user's passkeys, say): on a SQLite file read on this thread,
+    /// as [`Store::one`].
+    pub(crate) async fn few<'q, T>(
+        &self,
+        q: Sql<'q>,
+        read: impl Fn(&TxRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        match &self.readers {
+            Some(readers) => readers
+                .rows(q)?
+                .into_iter()
+                .map(|r| read(&TxRow::Lite(r)))
+                .collect(),
+            None => self.all(q, read).await,
+        }
     }
 
     /// Begins writes that commit together (one transaction, one commit).
@@ -440,6 +467,12 @@ impl Store {
     }
 }
 
+/// Reads a row of a [`FromColumns`] type, for [`Store::one`],
+/// [`Store::all`] and [`Store::few`].
+pub(crate) fn read<T: FromColumns>(r: &TxRow) -> Result<T, sqlx::Error> {
+    T::from_columns(r)
+}
+
 /// What a user ends or forgets of their own by its public id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Own {
@@ -447,12 +480,6 @@ pub enum Own {
     Session,
     /// A known browser (`known_browsers`).
     KnownBrowser,
-}
-
-/// Reads a row of a type that derives `sqlx::FromRow`, for
-/// [`Store::one`] and [`Store::all`].
-pub(crate) fn read<T: for<'r> sqlx::FromRow<'r, AnyRow>>(r: &AnyRow) -> Result<T, sqlx::Error> {
-    T::from_row(r)
 }
 
 #[cfg(test)]

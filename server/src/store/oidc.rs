@@ -2,9 +2,7 @@
 //! (hashes only) and signing keys.
 
 use super::Columns;
-use super::Store;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use super::{Store, TxRow};
 
 /// A registered application.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,18 +27,18 @@ pub struct ClientRow {
     pub created_at: i64,
 }
 
-fn client_row(r: &AnyRow) -> Result<ClientRow, sqlx::Error> {
+fn client_row(r: &impl Columns) -> Result<ClientRow, sqlx::Error> {
     let list = |col: &str| -> Result<Vec<String>, sqlx::Error> {
-        let text: String = r.try_get(col)?;
+        let text: String = r.col(col)?;
         serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     };
-    let scopes: String = r.try_get("scopes")?;
+    let scopes: String = r.col("scopes")?;
     Ok(from_columns!(r, ClientRow {
         id, directory_id, name, secret_hash, created_at;
         redirect_uris: list("redirect_uris")?,
         post_logout_redirect_uris: list("post_logout_redirect_uris")?,
         scopes: scopes.split_whitespace().map(str::to_owned).collect(),
-        min_level: u32::try_from(r.try_get::<i64, _>("min_level")?).unwrap_or(0),
+        min_level: u32::try_from(r.col::<i64>("min_level")?).unwrap_or(0),
     }))
 }
 
@@ -154,15 +152,13 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<(String, i64)>, sqlx::Error> {
-        let r = sqlx::query(
+        let q = sqlx::query(
             "SELECT params, created_at FROM oidc_requests WHERE id = $1 AND expires_at >= $2",
         )
         .bind(id)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await?;
-        r.map(|r| Ok((r.try_get("params")?, r.try_get("created_at")?)))
-            .transpose()
+        .bind(now);
+        self.one(q, |r| Ok((r.col("params")?, r.col("created_at")?)))
+            .await
     }
 
     /// Removes a pending request; answers whether it existed.
@@ -222,13 +218,12 @@ impl Store {
                 r.col("session_id")?,
             )));
         }
-        let used = sqlx::query(
+        let q = sqlx::query(
             "SELECT COUNT(*) AS n FROM oidc_codes WHERE id = $1 AND used_at IS NOT NULL",
         )
-        .bind(id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(Err(used.try_get::<i64, _>("n")? > 0))
+        .bind(id);
+        let used = self.one(q, |r| r.col::<i64>("n")).await?;
+        Ok(Err(used.unwrap_or(0) > 0))
     }
 
     /// Stores a token by its hash, `id`, issued `now`.
@@ -264,19 +259,18 @@ impl Store {
         now: i64,
         idle_since: i64,
     ) -> Result<Option<TokenRow>, sqlx::Error> {
-        let r = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {TOKEN_COLUMNS} FROM oidc_tokens \
              WHERE id = $1 AND kind = $2 AND expires_at >= $3 AND revoked_at IS NULL AND used_at IS NULL \
              AND {}",
             session_live("$3", "$4")
-        ))
-        .bind(id)
-        .bind(kind)
-        .bind(now)
-        .bind(idle_since)
-        .fetch_optional(self.pool())
-        .await?;
-        r.as_ref().map(token_row).transpose()
+        );
+        let q = sqlx::query(&sql)
+            .bind(id)
+            .bind(kind)
+            .bind(now)
+            .bind(idle_since);
+        self.one(q, token_row).await
     }
 
     /// Uses a refresh token (rotation): one atomic update, which succeeds
@@ -304,19 +298,21 @@ impl Store {
         if let Some(r) = r {
             return Ok(RefreshUse::Used(token_row(&r)?));
         }
-        let Some(r) = sqlx::query(
+        let q = sqlx::query(
             "SELECT family, used_at, revoked_at, expires_at FROM oidc_tokens WHERE id = $1 AND kind = 'refresh'",
         )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        else {
+        .bind(id);
+        let read = |r: &TxRow| {
+            Ok((
+                r.col::<String>("family")?,
+                r.col::<Option<i64>>("used_at")?,
+                r.col::<Option<i64>>("revoked_at")?,
+                r.col::<i64>("expires_at")?,
+            ))
+        };
+        let Some((family, used, revoked, expires_at)) = self.one(q, read).await? else {
             return Ok(RefreshUse::Invalid);
         };
-        let family: String = r.try_get("family")?;
-        let used: Option<i64> = r.try_get("used_at")?;
-        let revoked: Option<i64> = r.try_get("revoked_at")?;
-        let expires_at: i64 = r.try_get("expires_at")?;
         Ok(if used.is_some() {
             RefreshUse::Replayed(family)
         } else if revoked.is_none() && expires_at >= now {
@@ -328,12 +324,9 @@ impl Store {
 
     /// The client a token (any kind, live or not) was issued to, and its family.
     pub async fn token_owner(&self, id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-        let r = sqlx::query("SELECT client_id, family FROM oidc_tokens WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        r.map(|r| Ok((r.try_get("client_id")?, r.try_get("family")?)))
-            .transpose()
+        let q = sqlx::query("SELECT client_id, family FROM oidc_tokens WHERE id = $1").bind(id);
+        self.one(q, |r| Ok((r.col("client_id")?, r.col("family")?)))
+            .await
     }
 
     /// Revokes every token of a user (a new password, a finished setup
@@ -381,24 +374,20 @@ impl Store {
 
     /// The newest active key: (kid, sealed private key).
     pub async fn active_oidc_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        let r = sqlx::query(
+        let q = sqlx::query(
             "SELECT kid, private_enc FROM oidc_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid LIMIT 1",
-        )
-        .fetch_optional(self.pool())
-        .await?;
-        r.map(|r| Ok((r.try_get("kid")?, r.try_get("private_enc")?)))
-            .transpose()
+        );
+        self.one(q, |r| Ok((r.col("kid")?, r.col("private_enc")?)))
+            .await
     }
 
     /// Public JWKs of active keys and of keys retired after `since`.
     pub async fn published_oidc_keys(&self, since: i64) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query(
+        let q = sqlx::query(
             "SELECT public_jwk FROM oidc_keys WHERE retired_at IS NULL OR retired_at >= $1 ORDER BY created_at DESC, kid",
         )
-        .bind(since)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| r.try_get("public_jwk")).collect()
+        .bind(since);
+        self.few(q, |r| r.col("public_jwk")).await
     }
 
     /// Retires every active key but `keep`.

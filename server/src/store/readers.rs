@@ -1,17 +1,20 @@
-//! The session check's read on SQLite, without sqlx: a few read-only
-//! connections of the SQLite file, each with its statements prepared once,
-//! used on the thread that asks.
+//! Reads by key on SQLite, without sqlx: a few read-only connections of
+//! the SQLite file, each with its statements prepared once, used on the
+//! thread that asks. The session check, [`Store::one`](super::Store::one)
+//! and [`Store::few`](super::Store::few) read here; reads of any size
+//! (lists, counts, reports) stay on sqlx's pool and its threads.
 //!
 //! Every request with a session cookie reads its session, user and
-//! directory. Through sqlx's SQLite driver that one indexed read crosses to
-//! the connection's worker thread and back, and waits for a pool slot: the
-//! hand-offs cost more than the read. Here the read runs where the request
-//! runs: a point lookup of some tens of microseconds, within what a Tokio
-//! worker may do between two awaits. WAL lets these connections read beside
-//! the writer, and each read is its own transaction, so it sees every
-//! commit made before it: a logout through the writer, of this instance
-//! or another on the same file, is seen by the next check. PostgreSQL
-//! keeps sqlx, whose statements are prepared once per connection already.
+//! directory, and a login step reads its flow, user and directory. Through
+//! sqlx's SQLite driver each indexed read crosses to the connection's
+//! worker thread and back, and waits for a pool slot: the hand-offs cost
+//! more than the read. Here the read runs where the request runs: a point
+//! lookup of some tens of microseconds, within what a Tokio worker may do
+//! between two awaits. WAL lets these connections read beside the writer,
+//! and each read is its own transaction, so it sees every commit made
+//! before it: a logout through the writer, of this instance or another on
+//! the same file, is seen by the next check. PostgreSQL keeps sqlx, whose
+//! statements are prepared once per connection already.
 
 use super::Columns;
 use std::collections::HashMap;
@@ -48,7 +51,7 @@ impl Readers {
                 )
                 .map_err(error)?;
                 conn.busy_timeout(Duration::from_secs(10)).map_err(error)?;
-                conn.set_prepared_statement_cache_capacity(8);
+                conn.set_prepared_statement_cache_capacity(64);
                 Ok(Mutex::new(conn))
             })
             .collect::<Result<_, sqlx::Error>>()?;
@@ -79,6 +82,12 @@ impl Readers {
             }
             None => Ok(None),
         }
+    }
+
+    /// The rows `q` finds (a read by key: it runs on this thread).
+    pub(crate) fn rows(&self, q: super::Sql<'_>) -> Result<Vec<super::lite::LiteRow>, sqlx::Error> {
+        let conn = self.connection();
+        super::lite::run(&conn, q, true).map(|(_, rows)| rows)
     }
 
     /// A free connection, or when all are in use, the next one's turn.
@@ -113,5 +122,69 @@ impl Columns for Named<'_, '_> {
         // The index comes from this row's own column names: always in range.
         let value = self.index.get(name).and_then(|i| self.row.get_ref(*i).ok());
         super::columns::from_sqlite(name, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Columns, Store};
+
+    /// A read by key sees every commit made before it, with its
+    /// statement prepared once and used again: a statement left
+    /// unfinished would hold its read transaction open, and the next read
+    /// would see the database as it was then (a session ended since would
+    /// still be live) or fail. Seen failing with `lite::run` stopping after
+    /// the first row and forgetting its cursor.
+    #[tokio::test]
+    async fn a_read_by_key_sees_each_commit_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let store = Store::open(&url, 2).await.unwrap();
+        store.migrate().await.unwrap();
+        let (message, of_channel) = (
+            "SELECT message FROM outbox WHERE channel = $1",
+            "SELECT message FROM outbox WHERE channel = $1 ORDER BY message",
+        );
+        let one = |channel: &'static str| {
+            let store = store.clone();
+            async move {
+                let q = sqlx::query(message).bind(channel);
+                store.one(q, |r| r.col::<String>("message")).await.unwrap()
+            }
+        };
+        assert_eq!(one("a").await, None);
+        for (i, text) in ["first", "second", "third"].into_iter().enumerate() {
+            store
+                .run(
+                    sqlx::query(
+                        "INSERT INTO outbox (at, channel, destination, message) VALUES ($1, 'b', 'x', $2)",
+                    )
+                    .bind(i as i64)
+                    .bind(text),
+                )
+                .await
+                .unwrap();
+            store
+                .run(sqlx::query("DELETE FROM outbox WHERE channel = 'a'"))
+                .await
+                .unwrap();
+            store
+                .run(
+                    sqlx::query(
+                        "INSERT INTO outbox (at, channel, destination, message) VALUES (0, 'a', 'x', $1)",
+                    )
+                    .bind(text),
+                )
+                .await
+                .unwrap();
+            assert_eq!(one("a").await.as_deref(), Some(text));
+            let q = sqlx::query(of_channel).bind("b");
+            let all = store.few(q, |r| r.col::<String>("message")).await.unwrap();
+            assert_eq!(all.len(), i + 1, "{all:?}");
+        }
+        let q = sqlx::query("SELECT message FROM outbox WHERE channel = $1").bind("a");
+        assert!(store.readers.is_some(), "a SQLite file has readers");
+        let read = store.one(q, |r| r.col::<String>("message")).await.unwrap();
+        assert_eq!(read.as_deref(), Some("third"));
     }
 }

@@ -3,7 +3,6 @@
 
 use super::{Columns, Store, Tx, UserRow, times};
 use authlevel_core::{MethodSet, MethodTimes};
-use sqlx::Row;
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +248,7 @@ impl Store {
         now: i64,
         idle_s: i64,
     ) -> Result<Vec<SessionRow>, sqlx::Error> {
-        self.all(live(&USER_SESSIONS, user_id, now, idle_s), session_row)
+        self.few(live(&USER_SESSIONS, user_id, now, idle_s), session_row)
             .await
     }
 
@@ -346,12 +345,10 @@ impl Store {
 
     /// The user of an unexpired enrolment session.
     pub async fn enrolment_user(&self, id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-        let r = sqlx::query("SELECT user_id FROM enrolments WHERE id = $1 AND expires_at >= $2")
+        let q = sqlx::query("SELECT user_id FROM enrolments WHERE id = $1 AND expires_at >= $2")
             .bind(id)
-            .bind(now)
-            .fetch_optional(self.pool())
-            .await?;
-        r.map(|r| r.try_get("user_id")).transpose()
+            .bind(now);
+        self.one(q, |r| r.col("user_id")).await
     }
 
     /// Ends an enrolment session.

@@ -1,9 +1,9 @@
 //! Users: identity, contact points, role, password hash.
 
+use super::Columns;
 use super::Store;
 use authlevel_core::api::{Role, User};
 use authlevel_core::{Channel, Lang, Method, MethodSet};
-use sqlx::Row;
 use std::fmt;
 
 /// A stored user.
@@ -493,8 +493,8 @@ impl Store {
             )
             .bind(directory_id),
             |r| {
-                let bits: i64 = r.try_get("enrolled")?;
-                let n: i64 = r.try_get("n")?;
+                let bits: i64 = r.col("enrolled")?;
+                let n: i64 = r.col("n")?;
                 Ok(authlevel_core::EnrolmentCount {
                     methods: MethodSet::from_bits(u8::try_from(bits & 0xff).unwrap_or(0)),
                     users: u32::try_from(n).unwrap_or(u32::MAX),
@@ -524,9 +524,13 @@ impl Store {
         for b in &binds {
             query = query.bind(b);
         }
+        // A count over the directory's users: through the pool, off the
+        // request's thread (`Store::one` is for lookups by key).
         let total = self
-            .one(query, |r| r.try_get::<i64, _>("n"))
+            .all(query, |r| r.col::<i64>("n"))
             .await?
+            .first()
+            .copied()
             .unwrap_or(0);
         Ok((users, u32::try_from(total).unwrap_or(u32::MAX)))
     }
@@ -542,7 +546,7 @@ impl Store {
             .all(
                 sqlx::query("SELECT username, id FROM users WHERE directory_id = $1")
                     .bind(directory_id),
-                |r| Ok((r.try_get("username")?, r.try_get("id")?)),
+                |r| Ok((r.col("username")?, r.col("id")?)),
             )
             .await?
             .into_iter()

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::store::DirectoryRow;
-use sqlx::any::AnyRow;
 
 /// A new user's `enrolled` bits, written with the row, are what the
 /// recount of every method's `ENROLLED` finds.
@@ -40,7 +39,7 @@ async fn a_new_users_bits_are_the_recounts() {
         assert!(tx.insert_user(&id, &new, 0).await.unwrap());
         tx.commit().await.unwrap();
         let sql = "SELECT enrolled FROM users WHERE id = $1";
-        let read = |r: &AnyRow| r.try_get::<i64, _>("enrolled");
+        let read = |r: &crate::store::TxRow| r.col::<i64>("enrolled");
         let written = store.one(sqlx::query(sql).bind(&id), read).await.unwrap();
         let mut tx = store.begin().await.unwrap();
         tx.recount_enrolled(&id).await.unwrap();

@@ -3,15 +3,14 @@
 //! (`app_approvals`).
 
 use crate::store::Columns;
+use crate::store::TxRow;
 use crate::store::{Store, Tx};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// That a user has a paired phone, as SQL on `users`.
 pub const ENROLLED: &str = "EXISTS (SELECT 1 FROM app_devices a WHERE a.user_id = users.id)";
 
 /// A phone paired with the approval app.
-#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DeviceRow {
     /// Its id, shown and removed by.
     pub id: String,
@@ -33,6 +32,14 @@ pub struct DeviceRow {
     pub created_at: i64,
     /// When it last answered an approval.
     pub last_used_at: Option<i64>,
+}
+
+impl crate::store::FromColumns for DeviceRow {
+    fn from_columns(r: &impl crate::store::Columns) -> Result<Self, sqlx::Error> {
+        Ok(
+            crate::store::from_columns!(r, DeviceRow { id, user_id, name, credential_id, passkey, push_endpoint, push_p256dh, push_auth, created_at, last_used_at; }),
+        )
+    }
 }
 
 impl std::fmt::Debug for DeviceRow {
@@ -83,7 +90,7 @@ impl Status {
 }
 
 /// An approval a login asked for.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalRow {
     /// Its id.
     pub id: String,
@@ -113,6 +120,14 @@ pub struct ApprovalRow {
     pub expires_at: i64,
     /// Its [`Status`], by name.
     pub status: String,
+}
+
+impl crate::store::FromColumns for ApprovalRow {
+    fn from_columns(r: &impl crate::store::Columns) -> Result<Self, sqlx::Error> {
+        Ok(
+            crate::store::from_columns!(r, ApprovalRow { id, flow_id, user_id, number, choices, state, challenge, directory, client_name, ip, user_agent, created_at, expires_at, status; }),
+        )
+    }
 }
 
 /// The columns of [`ApprovalRow`].
@@ -146,8 +161,7 @@ impl Store {
         )
         .bind(id)
         .bind(now);
-        self.one(q, |r: &AnyRow| r.try_get::<String, _>("user_id"))
-            .await
+        self.one(q, |r: &TxRow| r.col::<String>("user_id")).await
     }
 
     /// Starts the pairing `id` with the device key's ceremony `state`: once,
@@ -221,7 +235,7 @@ impl Store {
     pub async fn devices(&self, user_id: &str) -> Result<Vec<DeviceRow>, sqlx::Error> {
         let sql =
             format!("SELECT {DEVICE} FROM app_devices WHERE user_id = $1 ORDER BY created_at, id");
-        self.all(
+        self.few(
             sqlx::query(&sql).bind(user_id),
             crate::store::read::<DeviceRow>,
         )
@@ -292,7 +306,7 @@ impl Store {
              WHERE user_id = $1 AND status = 'pending' AND expires_at >= $2 \
              ORDER BY created_at DESC, id"
         );
-        self.all(
+        self.few(
             sqlx::query(&sql).bind(user_id).bind(now),
             crate::store::read::<ApprovalRow>,
         )
@@ -342,7 +356,7 @@ impl Store {
         .bind(user_id)
         .bind(since);
         Ok(self
-            .one(q, |r: &AnyRow| r.try_get::<i64, _>("n"))
+            .one(q, |r: &TxRow| r.col::<i64>("n"))
             .await?
             .unwrap_or(0)
             > 0)

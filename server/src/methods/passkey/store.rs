@@ -2,13 +2,12 @@
 
 use crate::store::Columns;
 use crate::store::{Store, Tx};
-use sqlx::Row;
 
 /// A stored passkey.
 /// That a user has a passkey, as SQL on `users`.
 pub const ENROLLED: &str = "EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id)";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeyRow {
     /// Its id.
     pub id: String,
@@ -24,6 +23,14 @@ pub struct PasskeyRow {
     pub created_at: i64,
     /// When it last logged in.
     pub last_used_at: Option<i64>,
+}
+
+impl crate::store::FromColumns for PasskeyRow {
+    fn from_columns(r: &impl crate::store::Columns) -> Result<Self, sqlx::Error> {
+        Ok(
+            crate::store::from_columns!(r, PasskeyRow { id, user_id, credential_id, passkey, name, created_at, last_used_at; }),
+        )
+    }
 }
 
 const COLUMNS: &str = "id, user_id, credential_id, passkey, name, created_at, last_used_at";
@@ -71,7 +78,7 @@ impl Store {
 
     /// A user's passkeys, oldest first.
     pub async fn passkeys(&self, user_id: &str) -> Result<Vec<PasskeyRow>, sqlx::Error> {
-        self.all(
+        self.few(
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id"
             ))
@@ -89,22 +96,20 @@ impl Store {
         directory_id: &str,
         username: &str,
     ) -> Result<Option<(crate::store::UserRow, Vec<String>)>, sqlx::Error> {
-        let rows = sqlx::query(&USER_WITH_CREDENTIALS)
+        let q = sqlx::query(&USER_WITH_CREDENTIALS)
             .bind(directory_id)
-            .bind(username)
-            .fetch_all(self.pool())
+            .bind(username);
+        // A row per passkey (one with none): the user's columns in each.
+        let rows = self
+            .few(q, |r| {
+                Ok((
+                    crate::store::users::row(r)?,
+                    r.col::<Option<String>>("passkey_credential_id")?,
+                ))
+            })
             .await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let user = crate::store::users::row(first)?;
-        let mut credentials = Vec::with_capacity(rows.len());
-        for r in &rows {
-            if let Some(id) = r.try_get::<Option<String>, _>("passkey_credential_id")? {
-                credentials.push(id);
-            }
-        }
-        Ok(Some((user, credentials)))
+        let credentials = rows.iter().filter_map(|(_, id)| id.clone()).collect();
+        Ok(rows.into_iter().next().map(|(user, _)| (user, credentials)))
     }
 
     /// The passkey with this credential ID and its user: one query, for
@@ -113,24 +118,21 @@ impl Store {
         &self,
         credential_id: &str,
     ) -> Result<Option<(PasskeyRow, crate::store::UserRow)>, sqlx::Error> {
-        let Some(r) = sqlx::query(&PASSKEY_WITH_USER)
-            .bind(credential_id)
-            .fetch_optional(self.pool())
-            .await?
-        else {
-            return Ok(None);
-        };
-        let user = crate::store::users::row(&r)?;
-        let passkey = PasskeyRow {
-            id: r.try_get("passkey_id")?,
-            user_id: user.id.clone(),
-            credential_id: r.try_get("credential_id")?,
-            passkey: r.try_get("passkey")?,
-            name: r.try_get("passkey_name")?,
-            created_at: r.try_get("passkey_created_at")?,
-            last_used_at: r.try_get("last_used_at")?,
-        };
-        Ok(Some((passkey, user)))
+        let q = sqlx::query(&PASSKEY_WITH_USER).bind(credential_id);
+        self.one(q, |r| {
+            let user = crate::store::users::row(r)?;
+            let passkey = PasskeyRow {
+                id: r.col("passkey_id")?,
+                user_id: user.id.clone(),
+                credential_id: r.col("credential_id")?,
+                passkey: r.col("passkey")?,
+                name: r.col("passkey_name")?,
+                created_at: r.col("passkey_created_at")?,
+                last_used_at: r.col("last_used_at")?,
+            };
+            Ok((passkey, user))
+        })
+        .await
     }
 
     /// Renames a user's passkey.
@@ -194,7 +196,7 @@ impl Store {
             sqlx::query("SELECT state FROM webauthn_states WHERE id = $1 AND expires_at >= $2")
                 .bind(id)
                 .bind(now),
-            |r| r.try_get("state"),
+            |r| r.col("state"),
         )
         .await
     }

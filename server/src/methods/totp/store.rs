@@ -7,7 +7,7 @@ pub const ENROLLED: &str =
     "EXISTS (SELECT 1 FROM totp t WHERE t.user_id = users.id AND t.secret_enc IS NOT NULL)";
 
 /// A user's authenticator-app row.
-#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct TotpRow {
     /// The confirmed secret, sealed.
     pub secret_enc: Option<String>,
@@ -15,6 +15,12 @@ pub struct TotpRow {
     pub pending_enc: Option<String>,
     /// The last accepted time step.
     pub last_step: i64,
+}
+
+impl crate::store::FromColumns for TotpRow {
+    fn from_columns(r: &impl crate::store::Columns) -> Result<Self, sqlx::Error> {
+        Ok(crate::store::from_columns!(r, TotpRow { secret_enc, pending_enc, last_step; }))
+    }
 }
 
 impl std::fmt::Debug for TotpRow {
