@@ -19,9 +19,10 @@
 //!   it back first.
 //!
 //! The connection is rusqlite's, and a member's statements run on its own
-//! thread (`lite.rs`): only the batch's `BEGIN IMMEDIATE` (which may wait
-//! for another process's write) and its `COMMIT` (the fsync) run on Tokio's
-//! blocking pool, so the workers do not wait for them.
+//! thread (`lite.rs`): only the batch's `COMMIT` (the fsync), and its
+//! `BEGIN IMMEDIATE` when another process holds the write lock (it is tried
+//! at once first), run on Tokio's blocking pool, so the workers do not
+//! wait for them.
 
 use super::Sql;
 use super::lite::{self, LiteRow};
@@ -161,11 +162,16 @@ impl Member {
                 .map_err(lite::error)?;
             guard.savepoint = true;
         } else {
-            // IMMEDIATE: take the write lock now; another process writing
-            // the file (a CLI command) is waited for by the busy timeout.
-            let begun;
-            (guard, begun) = off_worker(guard, |g| g.conn.execute_batch("BEGIN IMMEDIATE")).await?;
-            begun.map_err(lite::error)?;
+            // IMMEDIATE: take the write lock now. It is free unless another
+            // process writes the file (a CLI command, another instance):
+            // tried here without waiting, and only when taken, waited for
+            // by the busy timeout off the worker.
+            if !begin_at_once(&guard.conn)? {
+                let begun;
+                (guard, begun) =
+                    off_worker(guard, |g| g.conn.execute_batch("BEGIN IMMEDIATE")).await?;
+                begun.map_err(lite::error)?;
+            }
             let id = writer.next_batch.fetch_add(1, Ordering::Relaxed);
             guard.batch = Some(Batch {
                 id,
@@ -256,6 +262,23 @@ impl Member {
             guard.batch = None;
         }
         Ok(())
+    }
+}
+
+/// `BEGIN IMMEDIATE` without waiting: false when another process holds
+/// the write lock (nothing begun then).
+fn begin_at_once(conn: &rusqlite::Connection) -> Result<bool, sqlx::Error> {
+    conn.busy_timeout(Duration::ZERO).map_err(lite::error)?;
+    let begun = conn.execute_batch("BEGIN IMMEDIATE");
+    conn.busy_timeout(lite::BUSY_TIMEOUT).map_err(lite::error)?;
+    match begun {
+        Ok(()) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(lite::error(e)),
     }
 }
 

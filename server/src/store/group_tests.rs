@@ -186,3 +186,36 @@ async fn the_read_pool_refuses_writes() {
     .await;
     assert!(direct.is_err(), "a write through the read pool must fail");
 }
+
+/// Another process that holds the file's write lock (a CLI command,
+/// another instance) is waited for, off the worker: the batch's
+/// `BEGIN IMMEDIATE` is tried at once first, and when the lock is taken,
+/// waited for by the busy timeout, and the worker serves other tasks
+/// meanwhile. Seen failing with the at-once attempt's "busy" taken as an
+/// error.
+#[tokio::test(flavor = "current_thread")]
+async fn another_processs_write_lock_is_waited_for_off_the_worker() {
+    let (store, dir) = store().await;
+    let other = rusqlite::Connection::open(dir.path().join("db.sqlite")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        other.execute_batch("COMMIT").unwrap();
+    });
+    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let ticker = {
+        let ticks = ticks.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+    };
+    write(&store, "after the lock").await.unwrap();
+    ticker.abort();
+    release.join().unwrap();
+    assert_eq!(messages(&store).await, ["after the lock"]);
+    // On one thread: the ticker ran while the write waited.
+    assert!(ticks.load(std::sync::atomic::Ordering::Relaxed) >= 10);
+}

@@ -24,12 +24,16 @@ use std::time::Duration;
 /// store has writing statements on a login's path.
 const PREPARED: usize = 128;
 
+/// How long the writer waits for another process's write lock (a CLI
+/// command, another instance on the same file).
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens the writer's connection to the SQLite file at `path` (made when
 /// missing), in WAL mode, with sqlx's defaults that the SQL relies on
 /// (foreign keys enforced); `full_sync` as in [`super::Store::open_with`].
 pub(super) fn open(path: &Path, full_sync: bool) -> Result<rusqlite::Connection, sqlx::Error> {
     let conn = rusqlite::Connection::open(path).map_err(error)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(error)?;
     conn.set_prepared_statement_cache_capacity(PREPARED);
     // WAL lets readers run beside the writer; the setting is kept in the
     // file. synchronous=FULL (the default) makes every answered write
