@@ -24,8 +24,8 @@ use std::time::Duration;
 /// store has writing statements on a login's path.
 const PREPARED: usize = 128;
 
-/// How long the writer waits for another process's write lock (a CLI
-/// command, another instance on the same file).
+/// How long a connection (the writer, a reader) waits for a lock another
+/// process holds (a CLI command, another instance on the same file).
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens the writer's connection to the SQLite file at `path` (made when

@@ -17,11 +17,11 @@
 //! statements are prepared once per connection already.
 
 use super::Columns;
+use super::lite::error;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 /// The read-only connections.
 pub(crate) struct Readers {
@@ -50,7 +50,8 @@ impl Readers {
                         | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )
                 .map_err(error)?;
-                conn.busy_timeout(Duration::from_secs(10)).map_err(error)?;
+                conn.busy_timeout(super::lite::BUSY_TIMEOUT)
+                    .map_err(error)?;
                 conn.set_prepared_statement_cache_capacity(64);
                 Ok(Mutex::new(conn))
             })
@@ -105,10 +106,6 @@ impl Readers {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-fn error(e: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("SQLite read: {e}"))
 }
 
 /// A row of a read, with its columns' indexes by name.
