@@ -88,6 +88,46 @@ impl Event {
     }
 }
 
+/// An event written in a transaction before its outcome is known: a code
+/// stored under its quota and then handed to its gateway is one commit,
+/// the code and the event together. When the hand-over fails,
+/// [`Pending::commit_failed`] turns the row into a failure in the
+/// transaction that undoes the rest. The event reaches the log once
+/// settled.
+#[must_use = "a pending event is settled: succeeded or commit_failed"]
+#[derive(Debug)]
+pub struct Pending {
+    id: i64,
+    event: AuditEvent,
+}
+
+impl Event {
+    /// Writes the event in `tx` now, as it is; settle it once the outcome
+    /// is known.
+    pub async fn append(self, tx: &mut Tx) -> Result<Pending, sqlx::Error> {
+        let id = tx.append_audit(&self.0).await?;
+        Ok(Pending { id, event: self.0 })
+    }
+}
+
+impl Pending {
+    /// It went as written: the event is logged.
+    pub fn succeeded(self) {
+        log(&self.event);
+    }
+
+    /// It failed: in `tx` the row becomes a failure with `detail`, `tx`
+    /// commits, and the event is logged.
+    pub async fn commit_failed(mut self, mut tx: Tx, detail: String) -> Result<(), sqlx::Error> {
+        tx.audit_failed(self.id, &detail).await?;
+        commit(tx).await?;
+        self.event.outcome = "failure".to_owned();
+        self.event.detail = Some(detail);
+        log(&self.event);
+        Ok(())
+    }
+}
+
 /// Commits `tx` and logs the audit events it wrote.
 pub async fn commit(tx: Tx) -> Result<(), sqlx::Error> {
     for e in tx.commit().await? {

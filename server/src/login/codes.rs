@@ -241,6 +241,17 @@ pub async fn send(
         expires_at: t + c.code_ttl_s,
     })
     .await?;
+    let masked = if channel == Method::Sms {
+        mask_phone(destination)
+    } else {
+        mask_email(destination)
+    };
+    // The send's audit row commits with the code: one commit per send.
+    // A failed hand-over below turns it into a failure.
+    let sent_event = event(AuditKind::CodeSend, true)
+        .detail(format!("{} to {masked}", purpose.as_str()))
+        .append(&mut tx)
+        .await?;
     tx.commit().await?;
     let (body, subject) = message(app, dir, purpose, &code, lang::for_user(user.language));
     let sent = match channel {
@@ -253,23 +264,19 @@ pub async fn send(
                 .await
         }
     };
-    let masked = if channel == Method::Sms {
-        mask_phone(destination)
-    } else {
-        mask_email(destination)
-    };
     if let Err(e) = sent {
-        app.store.invalidate_code(&id, t).await?;
         tracing::error!(error = %e, channel = channel.as_str(), "code delivery failed");
-        event(AuditKind::CodeSend, false)
-            .detail(format!("delivery to {masked} failed"))
-            .record(app)
-            .await;
+        let mut tx = app.store.begin().await?;
+        tx.invalidate_code(&id, t).await?;
+        sent_event
+            .commit_failed(tx, format!("delivery to {masked} failed"))
+            .await?;
         return Err(ApiError::with(
             ErrorCode::DeliveryFailed,
             text::code_not_sent(lang::current(), &masked),
         ));
     }
+    sent_event.succeeded();
     let dev_outbox = match channel {
         Method::Sms => app.delivery.sms.is_log(),
         _ => matches!(
@@ -282,10 +289,6 @@ pub async fn send(
             .insert_outbox(t, channel.as_str(), destination, &body)
             .await?;
     }
-    event(AuditKind::CodeSend, true)
-        .detail(format!("{} to {masked}", purpose.as_str()))
-        .record(app)
-        .await;
     Ok(SendCodeResponse {
         sent_to: masked,
         expires_in_s: u32::try_from(c.code_ttl_s).unwrap_or(600),

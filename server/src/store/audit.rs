@@ -1,6 +1,6 @@
 //! The audit log: append and query.
 
-use super::Store;
+use super::{Columns as _, Store};
 use authlevel_core::api::AuditEvent;
 use authlevel_core::{AuditKind, Method};
 use sqlx::Row;
@@ -18,19 +18,43 @@ pub struct AuditQuery {
 
 /// The statement that appends an event.
 pub(super) fn insert(e: &AuditEvent) -> super::Sql<'_> {
-    sqlx::query(
-        "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(e.at)
-    .bind(e.directory_id.clone())
-    .bind(e.user_id.clone())
-    .bind(e.actor_id.clone())
-    .bind(e.kind.as_str().into_owned())
-    .bind(e.method.map(|m| m.as_str().to_owned()))
-    .bind(&e.outcome)
-    .bind(e.ip.clone())
-    .bind(e.detail.clone())
+    bound(INSERT, e)
+}
+
+const INSERT: &str = "INSERT INTO audit (at, directory_id, user_id, actor_id, kind, method, outcome, ip, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// `sql` (an [`INSERT`]) with the event's values bound.
+fn bound<'q>(sql: &'q str, e: &'q AuditEvent) -> super::Sql<'q> {
+    sqlx::query(sql)
+        .bind(e.at)
+        .bind(e.directory_id.clone())
+        .bind(e.user_id.clone())
+        .bind(e.actor_id.clone())
+        .bind(e.kind.as_str().into_owned())
+        .bind(e.method.map(|m| m.as_str().to_owned()))
+        .bind(&e.outcome)
+        .bind(e.ip.clone())
+        .bind(e.detail.clone())
+}
+
+impl super::Tx {
+    /// Appends `e` now, not at commit, and answers its id: for an event
+    /// whose outcome is only known after the commit (a code stored, then
+    /// handed to its gateway), settled by [`super::Tx::audit_failed`].
+    pub async fn append_audit(&mut self, e: &AuditEvent) -> Result<i64, sqlx::Error> {
+        let sql = format!("{INSERT} RETURNING id");
+        self.fetch_one(bound(&sql, e)).await?.col("id")
+    }
+
+    /// Turns the event `id` (see [`super::Tx::append_audit`]) into a
+    /// failure, with `detail` in place of its own.
+    pub async fn audit_failed(&mut self, id: i64, detail: &str) -> Result<(), sqlx::Error> {
+        let q = sqlx::query("UPDATE audit SET outcome = 'failure', detail = $1 WHERE id = $2")
+            .bind(detail)
+            .bind(id);
+        self.run(q).await
+    }
 }
 
 impl Store {

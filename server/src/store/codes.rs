@@ -85,16 +85,6 @@ impl Store {
         )
         .await
     }
-
-    /// Invalidates a code (its delivery failed).
-    pub async fn invalidate_code(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.run(
-            sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(id),
-        )
-        .await
-    }
 }
 
 /// What [`super::Tx::try_code`] found.
@@ -109,6 +99,16 @@ pub struct CodeTry {
 }
 
 impl super::Tx {
+    /// Invalidates a code (its delivery failed).
+    pub async fn invalidate_code(&mut self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        self.run(
+            sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id),
+        )
+        .await
+    }
+
     /// Stores a new code and invalidates the earlier unused ones of the same
     /// user, purpose and flow (a resend supersedes the old code).
     pub async fn insert_code(&mut self, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
