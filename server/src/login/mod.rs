@@ -415,19 +415,22 @@ impl<'a> Step<'a> {
         .await
     }
 
-    /// The input was refused: `tx`, holding the counted attempt, commits;
-    /// the step is audited, and `error` is the answer.
+    /// The input was refused: the step is audited in `tx`, which holds the
+    /// counted attempt, and commits (or on its own, before any attempt);
+    /// `error` is the answer.
     pub async fn refused(self, tx: Option<Tx>, error: ApiError) -> ApiResult<ApiError> {
-        if let Some(tx) = tx {
-            tx.commit().await?;
-        }
         self.app.metrics.login_step(self.method.as_str(), "failure");
-        audit::event(AuditKind::login(self.method), false)
+        let event = audit::event(AuditKind::login(self.method), false)
             .on_user(&self.user)
             .method(self.method)
-            .ip(self.browser.ip())
-            .record(self.app)
-            .await;
+            .ip(self.browser.ip());
+        match tx {
+            Some(mut tx) => {
+                event.stage(&mut tx);
+                audit::commit(tx).await?;
+            }
+            None => event.record(self.app).await,
+        }
         Ok(error)
     }
 }

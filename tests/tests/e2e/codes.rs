@@ -296,17 +296,53 @@ async fn a_failed_delivery_is_an_error_and_kills_the_code() {
     let lost = ctx.sms.last_to(PHONE).code();
     let r = c.post("/api/login/sms/verify", json!({"code": lost})).await;
     assert_eq!((r.status, r.code()), (401, "invalid_code"));
+    let r = c.post("/api/login/sms/send", json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let to = r.json["sent_to"].as_str().unwrap();
+    let wrong = if ctx.sms.last_to(PHONE).code() == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let r = c
+        .post("/api/login/sms/verify", json!({"code": wrong}))
+        .await;
+    assert_eq!((r.status, r.code()), (401, "invalid_code"));
+    // One row per send, written with its code: the failed one says so, and
+    // nothing says it was sent.
     let audit = ctx.admin.get("/api/admin/audit?limit=100").await;
-    assert!(
-        audit
-            .json
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["kind"] == "code.send" && e["outcome"] == "failure"),
+    let sends: Vec<_> = audit
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "code.send")
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap(),
+                e["detail"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sends,
+        [
+            ("success", &*format!("login_sms to {to}")),
+            ("failure", &*format!("delivery to {to} failed"))
+        ],
         "{}",
         audit.text
     );
+    // Each refused verify is audited: with no code waiting, and, written
+    // with its counted attempt, with a wrong one.
+    let refused = audit
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "login.sms" && e["outcome"] == "failure")
+        .count();
+    assert_eq!(refused, 2, "{}", audit.text);
 }
 
 #[tokio::test]
