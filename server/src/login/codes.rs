@@ -197,12 +197,6 @@ pub async fn send(
     let c = &app.config;
     let t = now();
     let channel = purpose.channel();
-    let event = |kind, success| {
-        audit::event(kind, success)
-            .on_user(user)
-            .method(channel)
-            .ip(ip)
-    };
     if channel == Method::Sms {
         let allowed = c.allowed_countries().unwrap_or_default();
         let country_ok = allowed.is_empty()
@@ -248,7 +242,10 @@ pub async fn send(
     };
     // The send's audit row commits with the code: one commit per send.
     // A failed hand-over below turns it into a failure.
-    let sent_event = event(AuditKind::CodeSend, true)
+    let sent_event = audit::event(AuditKind::CodeSend, true)
+        .on_user(user)
+        .method(channel)
+        .ip(ip)
         .detail(format!("{} to {masked}", purpose.as_str()))
         .append(&mut tx)
         .await?;

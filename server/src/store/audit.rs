@@ -43,8 +43,11 @@ impl super::Tx {
     /// whose outcome is only known after the commit (a code stored, then
     /// handed to its gateway), settled by [`super::Tx::audit_failed`].
     pub async fn append_audit(&mut self, e: &AuditEvent) -> Result<i64, sqlx::Error> {
-        let sql = format!("{INSERT} RETURNING id");
-        self.fetch_one(bound(&sql, e)).await?.col("id")
+        static INSERT_RETURNING_ID: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| format!("{INSERT} RETURNING id"));
+        self.fetch_one(bound(&INSERT_RETURNING_ID, e))
+            .await?
+            .col("id")
     }
 
     /// Turns the event `id` (see [`super::Tx::append_audit`]) into a

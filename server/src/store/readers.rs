@@ -179,9 +179,7 @@ mod tests {
             let all = store.few(q, |r| r.col::<String>("message")).await.unwrap();
             assert_eq!(all.len(), i + 1, "{all:?}");
         }
-        let q = sqlx::query("SELECT message FROM outbox WHERE channel = $1").bind("a");
         assert!(store.readers.is_some(), "a SQLite file has readers");
-        let read = store.one(q, |r| r.col::<String>("message")).await.unwrap();
-        assert_eq!(read.as_deref(), Some("third"));
+        assert_eq!(one("a").await.as_deref(), Some("third"));
     }
 }

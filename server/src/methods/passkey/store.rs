@@ -3,10 +3,10 @@
 use crate::store::Columns;
 use crate::store::{Store, Tx};
 
-/// A stored passkey.
 /// That a user has a passkey, as SQL on `users`.
 pub const ENROLLED: &str = "EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id)";
 
+/// A stored passkey.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeyRow {
     /// Its id.
